@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, type CommanderError, InvalidArgumentError, Option } from 'commander';
 
 /** Exit code for usage errors: unknown flags, bad values, missing arguments. */
 export const USAGE_EXIT_CODE = 2;

@@ -1,0 +1,39 @@
+import { createInterface } from 'node:readline/promises';
+import { openAppContext } from '../../app/context.js';
+import { Accounts, ADMIN_USERNAME } from '../../server/index.js';
+import { bootstrapFrom, UsageError, withCommonFlags } from '../common.js';
+import type { Command } from '../program.js';
+
+export function registerAdminCommands(program: Command): void {
+  const admin = program.command('admin').description('user administration');
+  withCommonFlags(
+    admin
+      .command('set-password')
+      .description('set the admin password (reads it from IBLOOP_ADMIN_PASSWORD or asks on the terminal)'),
+  ).action(async (flags: { dataRoot?: string; config?: string }) => {
+    const password = process.env.IBLOOP_ADMIN_PASSWORD || (await ask('new admin password: '));
+    if (!password) throw new UsageError('password: must not be empty');
+    const ctx = await openAppContext(bootstrapFrom(flags), { logSink: () => {} });
+    try {
+      const accounts = new Accounts(ctx.store.db, ctx.audit, ctx.clock);
+      await accounts.ensureAdmin(password);
+      await accounts.setPassword(ADMIN_USERNAME, password, 'cli');
+      process.stdout.write('admin password changed; existing sessions were logged out\n');
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('password:'))
+        throw new UsageError(error.message);
+      throw error;
+    } finally {
+      await ctx.close();
+    }
+  });
+}
+
+async function ask(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return (await rl.question(question)).trim();
+  } finally {
+    rl.close();
+  }
+}

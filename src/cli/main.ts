@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { ConfigError, describeIssue } from '../config/index.js';
+import { registerAdminCommands } from './commands/admin.js';
+import { registerAuditCommands } from './commands/audit.js';
+import { registerConfigCommands } from './commands/config.js';
+import { registerDbCommands } from './commands/db.js';
+import { registerServeCommand } from './commands/serve.js';
+import { exitCodeOf } from './common.js';
+import { createProgram, exitCodeFor } from './program.js';
+
+const program = createProgram();
+registerServeCommand(program);
+registerDbCommands(program);
+registerConfigCommands(program);
+registerAuditCommands(program);
+registerAdminCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = exitCodeFor(error);
+  } else if (error instanceof ConfigError) {
+    process.stderr.write(`${error.issues.map((i) => `error: ${describeIssue(i)}`).join('\n')}\n`);
+    process.exitCode = exitCodeOf(error);
+  } else {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = exitCodeOf(error);
+  }
+}

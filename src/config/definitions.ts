@@ -1,0 +1,182 @@
+import { z } from 'zod';
+
+export type SettingGroup = 'ib' | 'telegram' | 'alpha' | 'server';
+
+export interface SettingDefinition {
+  key: string;
+  group: SettingGroup;
+  description: string;
+  /** Account ids, tokens, keys, passwords: masked everywhere, encrypted at rest. */
+  secret: boolean;
+  /** Whether the UI may store it in the database; bootstrap settings come from env or file only. */
+  storable: boolean;
+  /** Parses the raw text (env, file, UI) into the typed value. */
+  schema: z.ZodType;
+  default?: string | number;
+}
+
+const port = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be an integer')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+
+export const settingDefinitions = [
+  {
+    key: 'IB_HOST',
+    group: 'ib',
+    description: 'Host of IB Gateway / TWS (or the built-in paper gateway)',
+    secret: false,
+    storable: true,
+    schema: text(253).regex(/^[A-Za-z0-9.\-:[\]]+$/, 'must be a host name or IP address'),
+    default: '127.0.0.1',
+  },
+  {
+    key: 'IB_PORT',
+    group: 'ib',
+    description: 'TCP port of IB Gateway / TWS (Gateway paper 4002, live 4001; TWS paper 7497, live 7496)',
+    secret: false,
+    storable: true,
+    schema: port,
+    default: 4002,
+  },
+  {
+    key: 'IB_CLIENT_ID',
+    group: 'ib',
+    description: 'IB API client id used for trading; fixed, so IB refuses a second trader',
+    secret: false,
+    storable: true,
+    schema: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be an integer')
+      .min(0, 'must be between 0 and 2147483647')
+      .max(2147483647, 'must be between 0 and 2147483647'),
+    default: 1,
+  },
+  {
+    key: 'IB_ACCOUNT',
+    group: 'ib',
+    description: 'IB account id to trade (paper accounts start with DU)',
+    secret: true,
+    storable: true,
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[A-Z]{1,3}[0-9]{4,12}$/, 'must look like an IB account id, e.g. DU1234567 or U1234567'),
+  },
+  {
+    key: 'IB_MODE',
+    group: 'ib',
+    description: 'Trading mode: paper (default) or live',
+    secret: false,
+    storable: true,
+    schema: z.enum(['paper', 'live'], { error: 'must be "paper" or "live"' }),
+    default: 'paper',
+  },
+  {
+    key: 'TELEGRAM_BOT_TOKEN',
+    group: 'telegram',
+    description: 'Telegram bot token for alerts',
+    secret: true,
+    storable: true,
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[0-9]{5,12}:[A-Za-z0-9_-]{20,64}$/, 'must look like a Telegram bot token (digits:secret)'),
+  },
+  {
+    key: 'TELEGRAM_CHAT_ID',
+    group: 'telegram',
+    description: 'Telegram chat id that receives alerts',
+    secret: true,
+    storable: true,
+    schema: z
+      .string()
+      .trim()
+      .regex(/^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,32})$/, 'must be a numeric chat id or @channel'),
+  },
+  {
+    key: 'ALPHA_VANTAGE_API_KEY',
+    group: 'alpha',
+    description: 'Alpha Vantage API key for research data',
+    secret: true,
+    storable: true,
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9]{8,64}$/, 'must be 8 to 64 letters and digits'),
+  },
+  {
+    key: 'DATA_ROOT',
+    group: 'server',
+    description: 'Folder for the SQLite database, market data files and models',
+    secret: false,
+    storable: false,
+    schema: text(4096),
+    default: './data',
+  },
+  {
+    key: 'DATABASE_URL',
+    group: 'server',
+    description: 'PostgreSQL connection URL; when unset, SQLite under DATA_ROOT is used',
+    secret: true,
+    storable: false,
+    schema: z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\/.+/, 'must start with postgres:// or postgresql://'),
+  },
+  {
+    key: 'LISTEN_HOST',
+    group: 'server',
+    description: 'Address the HTTP server binds to',
+    secret: false,
+    storable: false,
+    schema: text(253),
+    default: '127.0.0.1',
+  },
+  {
+    key: 'LISTEN_PORT',
+    group: 'server',
+    description: 'Port the HTTP server listens on',
+    secret: false,
+    storable: false,
+    schema: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be an integer')
+      .min(0, 'must be between 0 and 65535')
+      .max(65535, 'must be between 0 and 65535'),
+    default: 8787,
+  },
+  {
+    key: 'LOG_LEVEL',
+    group: 'server',
+    description: 'Log level: fatal, error, warn, info, debug or trace',
+    secret: false,
+    storable: false,
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    }),
+    default: 'info',
+  },
+] as const satisfies readonly SettingDefinition[];
+
+export type SettingKey = (typeof settingDefinitions)[number]['key'];
+
+export const settingKeys = settingDefinitions.map((d) => d.key) as SettingKey[];
+
+const byKey = new Map<string, SettingDefinition>(settingDefinitions.map((d) => [d.key, d]));
+
+export function definitionOf(key: string): SettingDefinition | undefined {
+  return byKey.get(key);
+}
+
+export function isSettingKey(key: string): key is SettingKey {
+  return byKey.has(key);
+}
+
+/** Environment-only variables that are not settings but still must never be printed. */
+export const bootstrapSecretEnv = ['IBLOOP_SECRET_KEY', 'IBLOOP_ADMIN_PASSWORD'] as const;

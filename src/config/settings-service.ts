@@ -1,0 +1,221 @@
+import type { Kysely } from 'kysely';
+import type { AuditLog, AuditRecord } from '../audit/index.js';
+import { type Clock, isoNow } from '../core/clock.js';
+import type { Database } from '../store/index.js';
+import type { BootstrapConfig } from './bootstrap.js';
+import {
+  definitionOf,
+  isSettingKey,
+  type SettingGroup,
+  type SettingKey,
+  settingDefinitions,
+} from './definitions.js';
+import { isMasked, maskSecret } from './mask.js';
+import type { SecretBox } from './secret-box.js';
+import {
+  ConfigError,
+  type ConfigIssue,
+  type SettingSource,
+  type SettingValue,
+  validateValue,
+} from './sources.js';
+
+export interface ResolvedSetting {
+  key: SettingKey;
+  value: SettingValue | undefined;
+  source: SettingSource;
+}
+
+/** What may leave the server: secrets masked. */
+export interface SettingView {
+  key: SettingKey;
+  value: SettingValue | null;
+  source: SettingSource;
+  secret: boolean;
+  editable: boolean;
+  group: SettingGroup;
+  description: string;
+}
+
+export type ResolvedSettings = Record<SettingKey, ResolvedSetting>;
+
+/** A value to store, or null to remove the stored value. */
+export type SettingsUpdate = Record<string, string | number | null>;
+
+type Listener = (keys: SettingKey[]) => void;
+
+/**
+ * Precedence, highest first: environment (and command-line flags), config file, values saved from the
+ * UI (database), built-in default.
+ */
+export class SettingsService {
+  private readonly listeners = new Set<Listener>();
+
+  constructor(
+    private readonly deps: {
+      db: Kysely<Database>;
+      box: SecretBox;
+      audit: AuditLog;
+      bootstrap: BootstrapConfig;
+      clock: Clock;
+    },
+  ) {}
+
+  onChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async resolve(): Promise<ResolvedSettings> {
+    const stored = await this.readStored();
+    const out = {} as ResolvedSettings;
+    for (const def of settingDefinitions) {
+      const key = def.key;
+      const fromEnv = this.deps.bootstrap.fromEnv[key];
+      const fromFile = this.deps.bootstrap.fromFile[key];
+      const fromDb = stored.get(key);
+      const fallback = 'default' in def ? def.default : undefined;
+      if (fromEnv !== undefined) out[key] = { key, value: fromEnv, source: 'env' };
+      else if (fromFile !== undefined) out[key] = { key, value: fromFile, source: 'file' };
+      else if (fromDb !== undefined) out[key] = { key, value: fromDb, source: 'db' };
+      else if (fallback !== undefined) out[key] = { key, value: fallback, source: 'default' };
+      else out[key] = { key, value: undefined, source: 'unset' };
+    }
+    return out;
+  }
+
+  async views(): Promise<SettingView[]> {
+    const resolved = await this.resolve();
+    return settingDefinitions.map((def) => {
+      const r = resolved[def.key];
+      const value = r.value === undefined ? null : def.secret ? maskSecret(String(r.value)) : r.value;
+      return {
+        key: def.key,
+        value,
+        source: r.source,
+        secret: def.secret,
+        editable: def.storable && r.source !== 'env' && r.source !== 'file',
+        group: def.group,
+        description: def.description,
+      };
+    });
+  }
+
+  /**
+   * Validates every value first; on any error nothing is stored. Unchanged values (including a
+   * mask sent back as it was shown) are skipped. One audit record lists what changed, masked.
+   */
+  async update(
+    values: SettingsUpdate,
+    actor: string,
+  ): Promise<{ changed: SettingKey[]; audit?: AuditRecord }> {
+    const resolved = await this.resolve();
+    const issues: ConfigIssue[] = [];
+    const writes: Array<{ key: SettingKey; value: SettingValue | null }> = [];
+    for (const [key, raw] of Object.entries(values)) {
+      if (!isSettingKey(key)) {
+        issues.push({ key, source: 'db', message: 'unknown setting' });
+        continue;
+      }
+      const def = definitionOf(key)!;
+      const current = resolved[key];
+      if (!def.storable) {
+        issues.push({
+          key,
+          source: 'db',
+          message: 'cannot be saved from the UI; set it in the environment or config file',
+        });
+        continue;
+      }
+      if (current.source === 'env' || current.source === 'file') {
+        const where = current.source === 'env' ? 'the environment' : 'the config file';
+        issues.push({
+          key,
+          source: 'db',
+          message: `is set by ${where}, which takes precedence; change it there`,
+        });
+        continue;
+      }
+      if (raw === null) {
+        if (current.source === 'db') writes.push({ key, value: null });
+        continue;
+      }
+      const text = String(raw);
+      if (def.secret && isMasked(text)) {
+        if (current.value !== undefined && text === maskSecret(String(current.value))) continue;
+        issues.push({ key, source: 'db', message: 'looks like a masked value; enter the full value' });
+        continue;
+      }
+      const result = validateValue(def, text);
+      if ('error' in result) {
+        issues.push({ key, source: 'db', message: result.error });
+        continue;
+      }
+      if (current.source === 'db' && current.value === result.value) continue;
+      writes.push({ key, value: result.value });
+    }
+    if (issues.length > 0) throw new ConfigError(issues);
+    if (writes.length === 0) return { changed: [] };
+
+    const show = (key: SettingKey, value: SettingValue | undefined | null) =>
+      value === undefined || value === null
+        ? null
+        : definitionOf(key)!.secret
+          ? maskSecret(String(value))
+          : value;
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    for (const w of writes) {
+      before[w.key] = show(w.key, resolved[w.key].source === 'db' ? resolved[w.key].value : null);
+      after[w.key] = show(w.key, w.value);
+    }
+    const now = isoNow(this.deps.clock);
+    const record = await this.deps.db.transaction().execute(async (trx) => {
+      for (const w of writes) {
+        if (w.value === null) {
+          await trx.deleteFrom('settings').where('key', '=', w.key).execute();
+          continue;
+        }
+        const secret = definitionOf(w.key)!.secret;
+        const stored = secret ? this.deps.box.encrypt(String(w.value), w.key) : String(w.value);
+        const row = { value: stored, encrypted: secret ? 1 : 0, updated_at: now, updated_by: actor };
+        await trx
+          .insertInto('settings')
+          .values({ key: w.key, ...row })
+          .onConflict((oc) => oc.column('key').doUpdateSet(row))
+          .execute();
+      }
+      return this.deps.audit.append(
+        { actor, action: 'settings.update', target: 'settings', before, after },
+        trx,
+      );
+    });
+    this.deps.audit.notify(record);
+    const changed = writes.map((w) => w.key);
+    for (const listener of this.listeners) listener(changed);
+    return { changed, audit: record };
+  }
+
+  /** Every secret value currently known in clear, so log output can be scrubbed of them. */
+  async secretValues(): Promise<string[]> {
+    const resolved = await this.resolve();
+    return settingDefinitions
+      .filter((d) => d.secret)
+      .map((d) => resolved[d.key].value)
+      .filter((v): v is SettingValue => v !== undefined)
+      .map(String);
+  }
+
+  private async readStored(): Promise<Map<SettingKey, SettingValue>> {
+    const rows = await this.deps.db.selectFrom('settings').selectAll().execute();
+    const out = new Map<SettingKey, SettingValue>();
+    for (const row of rows) {
+      if (!isSettingKey(row.key)) continue;
+      const def = definitionOf(row.key)!;
+      const text = row.encrypted ? this.deps.box.decrypt(row.value, row.key) : row.value;
+      const result = validateValue(def, text);
+      if ('value' in result) out.set(row.key, result.value);
+    }
+    return out;
+  }
+}

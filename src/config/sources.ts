@@ -1,0 +1,83 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { definitionOf, type SettingDefinition, type SettingKey, settingDefinitions } from './definitions.js';
+
+export type SettingSource = 'env' | 'file' | 'db' | 'default' | 'unset';
+export type SettingValue = string | number;
+
+export interface ConfigIssue {
+  key: string;
+  source: SettingSource | 'file-format';
+  message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: ConfigIssue[]) {
+    super(issues.map(describeIssue).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function describeIssue(issue: ConfigIssue): string {
+  const where =
+    issue.source === 'env'
+      ? 'environment'
+      : issue.source === 'file' || issue.source === 'file-format'
+        ? 'config file'
+        : issue.source === 'db'
+          ? 'saved settings'
+          : issue.source;
+  return `${issue.key} (from ${where}): ${issue.message}`;
+}
+
+/** Raw text values of settings from one source, before validation. */
+export type RawValues = Partial<Record<SettingKey, string>>;
+
+export function readEnv(env: NodeJS.ProcessEnv): RawValues {
+  const values: RawValues = {};
+  for (const def of settingDefinitions) {
+    const raw = env[def.key];
+    if (raw !== undefined && raw !== '') values[def.key] = raw;
+  }
+  return values;
+}
+
+/** Reads a YAML or JSON file holding a flat mapping of setting keys to scalar values. */
+export function readConfigFile(file: string): RawValues {
+  if (!existsSync(file))
+    throw new ConfigError([{ key: file, source: 'file-format', message: 'file not found' }]);
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new ConfigError([{ key: file, source: 'file-format', message: `not valid YAML/JSON: ${reason}` }]);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError([{ key: file, source: 'file-format', message: 'must be a mapping of KEY: value' }]);
+  }
+  const values: RawValues = {};
+  const issues: ConfigIssue[] = [];
+  for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+    const def = definitionOf(key);
+    if (!def) {
+      issues.push({ key, source: 'file', message: 'unknown setting' });
+    } else if (typeof value === 'string' || typeof value === 'number') {
+      values[def.key as SettingKey] = String(value);
+    } else {
+      issues.push({ key, source: 'file', message: 'must be a string or a number' });
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return values;
+}
+
+export function validateValue(
+  def: SettingDefinition,
+  raw: string,
+): { value: SettingValue } | { error: string } {
+  const result = def.schema.safeParse(raw);
+  if (result.success) return { value: result.data as SettingValue };
+  return { error: result.error.issues[0]?.message ?? 'invalid value' };
+}

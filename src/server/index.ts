@@ -1,0 +1,6 @@
+export { type App, buildServer, SESSION_COOKIE, type ServerDeps } from './app.js';
+export { Accounts, ADMIN_USERNAME } from './auth/accounts.js';
+export type { ApiErrorBody, ErrorCode, FieldError } from './errors.js';
+export { EventHub, type ServerEvent } from './event-hub.js';
+export { DEFAULT_WEB_ROOT, type RunningApp, type StartOptions, startApp } from './start.js';
+export { type TradingBadge, type TradingStatus, tradingStatusFrom } from './trading-status.js';

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import type { Api } from '../api-types.js';
+import type { ServerDeps } from '../app.js';
+
+const SettingsBody = z
+  .object({
+    values: z.record(z.string().max(64), z.union([z.string().max(4096), z.number(), z.null()]), {
+      error: 'must be an object of KEY: value',
+    }),
+  })
+  .strict();
+
+export function registerSettingsRoutes(app: Api, deps: ServerDeps): void {
+  app.get('/api/settings', async () => ({ settings: await deps.ctx.settings.views() }));
+
+  app.put('/api/settings', { schema: { body: SettingsBody } }, async (request) => {
+    const actor = request.session?.username ?? 'unknown';
+    await deps.ctx.settings.update(request.body.values, actor);
+    return { settings: await deps.ctx.settings.views() };
+  });
+}

@@ -1,0 +1,9 @@
+import type { Api } from '../api-types.js';
+import type { ServerDeps } from '../app.js';
+import { tradingStatusFrom } from '../trading-status.js';
+
+export function registerTradingRoutes(app: Api, deps: ServerDeps): void {
+  app.get('/api/trading/status', async () =>
+    tradingStatusFrom(await deps.ctx.settings.resolve(), deps.connectionProbe),
+  );
+}

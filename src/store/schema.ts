@@ -1,0 +1,54 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types shared by every engine. Times are ISO-8601 UTC strings (they sort lexically and
+ * mean the same on SQLite and PostgreSQL); JSON is stored as text for the same reason.
+ */
+export interface SettingsTable {
+  key: string;
+  value: string;
+  encrypted: number;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  password_hash: string;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  last_hash: string;
+}
+
+export interface AuditLogTable {
+  id: number;
+  time: string;
+  actor: string;
+  action: string;
+  target: string;
+  before_json: string | null;
+  after_json: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Database {
+  settings: SettingsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  audit_head: AuditHeadTable;
+  audit_log: AuditLogTable;
+}
