@@ -108,6 +108,7 @@ export class SettingsService {
   async update(
     values: SettingsUpdate,
     actor: string,
+    options: { confirmLiveAccount?: string | undefined } = {},
   ): Promise<{ changed: SettingKey[]; audit?: AuditRecord }> {
     const resolved = await this.resolve();
     const issues: ConfigIssue[] = [];
@@ -154,6 +155,8 @@ export class SettingsService {
       if (current.source === 'db' && current.value === result.value) continue;
       writes.push({ key, value: result.value });
     }
+    const liveIssue = this.checkLiveSwitch(resolved, writes, options.confirmLiveAccount);
+    if (liveIssue) issues.push(liveIssue);
     if (issues.length > 0) throw new ConfigError(issues);
     if (writes.length === 0) return { changed: [] };
 
@@ -169,6 +172,7 @@ export class SettingsService {
       before[w.key] = show(w.key, resolved[w.key].source === 'db' ? resolved[w.key].value : null);
       after[w.key] = show(w.key, w.value);
     }
+    const switchesToLive = writes.some((w) => w.key === 'IB_MODE' && w.value === 'live');
     const now = isoNow(this.deps.clock);
     const record = await this.deps.db.transaction().execute(async (trx) => {
       for (const w of writes) {
@@ -186,7 +190,13 @@ export class SettingsService {
           .execute();
       }
       return this.deps.audit.append(
-        { actor, action: 'settings.update', target: 'settings', before, after },
+        {
+          actor,
+          action: switchesToLive ? 'settings.update.live-mode-confirmed' : 'settings.update',
+          target: 'settings',
+          before,
+          after,
+        },
         trx,
       );
     });
@@ -194,6 +204,39 @@ export class SettingsService {
     const changed = writes.map((w) => w.key);
     for (const listener of this.listeners) listener(changed);
     return { changed, audit: record };
+  }
+
+  /**
+   * Live trading moves real money, so switching IB_MODE to live needs the account id typed again
+   * (`confirmLiveAccount`) and refuses a paper account (DU...).
+   */
+  private checkLiveSwitch(
+    resolved: ResolvedSettings,
+    writes: Array<{ key: SettingKey; value: SettingValue | null }>,
+    confirmation: string | undefined,
+  ): ConfigIssue | undefined {
+    const modeWrite = writes.find((w) => w.key === 'IB_MODE');
+    if (modeWrite?.value !== 'live' || resolved.IB_MODE.value === 'live') return undefined;
+    const accountWrite = writes.find((w) => w.key === 'IB_ACCOUNT');
+    const account = accountWrite ? accountWrite.value : resolved.IB_ACCOUNT.value;
+    if (account === undefined || account === null) {
+      return { key: 'IB_MODE', source: 'db', message: 'set IB_ACCOUNT before switching to live' };
+    }
+    if (String(account).startsWith('DU')) {
+      return {
+        key: 'IB_MODE',
+        source: 'db',
+        message: 'IB_ACCOUNT is a paper account (DU...); live mode needs a live account',
+      };
+    }
+    if (confirmation?.trim() !== String(account)) {
+      return {
+        key: 'IB_MODE',
+        source: 'db',
+        message: 'switching to live needs confirmation: type the account id exactly',
+      };
+    }
+    return undefined;
   }
 
   /** Every secret value currently known in clear, so log output can be scrubbed of them. */

@@ -158,3 +158,40 @@ describe.each(ENGINES)('settings service on %s', (engine) => {
     expect((await ctx.settings.resolve()).IB_ACCOUNT.source).toBe('unset');
   });
 });
+
+describe('switching to live mode', () => {
+  it('needs a live account and the account id typed again, and is audited', async () => {
+    const target = await freshTarget('sqlite');
+    const ctx = await openAppContext(
+      loadBootstrapConfig({ env: {}, overrides: { DATA_ROOT: target.dataRoot } }),
+      {
+        logSink: () => {},
+      },
+    );
+    try {
+      await expect(ctx.settings.update({ IB_MODE: 'live' }, 'alice')).rejects.toThrow(
+        /IB_MODE.*set IB_ACCOUNT/,
+      );
+      await ctx.settings.update({ IB_ACCOUNT: 'DU1234567' }, 'alice');
+      await expect(
+        ctx.settings.update({ IB_MODE: 'live' }, 'alice', { confirmLiveAccount: 'DU1234567' }),
+      ).rejects.toThrow(/paper account/);
+      await ctx.settings.update({ IB_ACCOUNT: 'U7654321' }, 'alice');
+      await expect(ctx.settings.update({ IB_MODE: 'live' }, 'alice')).rejects.toThrow(/confirmation/);
+      await expect(
+        ctx.settings.update({ IB_MODE: 'live' }, 'alice', { confirmLiveAccount: 'U765432' }),
+      ).rejects.toThrow(/confirmation/);
+      expect((await ctx.settings.resolve()).IB_MODE.value).toBe('paper');
+      await ctx.settings.update({ IB_MODE: 'live' }, 'alice', { confirmLiveAccount: 'U7654321' });
+      expect((await ctx.settings.resolve()).IB_MODE.value).toBe('live');
+      const audit = await ctx.audit.list({ action: 'settings.update.live' });
+      expect(audit.items[0]?.after).toEqual({ IB_MODE: 'live' });
+      // Going back to paper needs no confirmation.
+      await ctx.settings.update({ IB_MODE: 'paper' }, 'alice');
+      expect((await ctx.settings.resolve()).IB_MODE.value).toBe('paper');
+    } finally {
+      await ctx.close();
+      target.cleanup();
+    }
+  });
+});
