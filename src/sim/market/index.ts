@@ -1,0 +1,24 @@
+/**
+ * The paper gateway's market: instruments, a deterministic price model (synthetic or replayed daily
+ * bars with derived intraday paths) and the simulator clock.
+ */
+export { createSimClock, type SimClockOptions } from './clock.js';
+export { exportDailyBarsAlphaCsv } from './export.js';
+export { defaultInstruments, derivedConId, loadInstrumentsFile, withCurrentHours } from './instruments.js';
+export {
+  createReplayMarket,
+  parseAlphaVantageCsv,
+  type ReplayMarketModel,
+  type ReplayMarketOptions,
+} from './replay.js';
+export { createSyntheticMarket, SYNTHETIC_ANCHOR_DAY, type SyntheticMarketOptions } from './synthetic.js';
+export type {
+  Bar,
+  BarQuery,
+  Instrument,
+  MarketModel,
+  Quote,
+  SimClock,
+  SimClockMode,
+  WhatToShow,
+} from './types.js';

@@ -1,0 +1,134 @@
+/**
+ * Response and request shapes of the HTTP API (docs/api.md). Types only, no code: the server may
+ * import them to keep both sides honest without bundling server code into the browser.
+ */
+
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'INVALID_CREDENTIALS'
+  | 'UNAUTHENTICATED'
+  | 'CSRF_FAILED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'RATE_LIMITED'
+  | 'INTERNAL';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  error: {
+    code: ErrorCode | (string & {});
+    message: string;
+    fields?: FieldError[];
+  };
+}
+
+export interface HealthResponse {
+  status: 'ok' | 'degraded';
+  version: string;
+  uptimeS: number;
+  db: { ok: boolean; engine: 'sqlite' | 'postgres'; latencyMs: number };
+}
+
+export interface User {
+  username: string;
+}
+
+export interface SessionResponse {
+  authenticated: boolean;
+  user?: User;
+  csrfToken?: string;
+}
+
+export interface LoginRequest {
+  username: string;
+  password: string;
+}
+
+export interface LoginResponse {
+  user: User;
+  csrfToken: string;
+}
+
+export type SettingSource = 'env' | 'file' | 'db' | 'default' | 'unset';
+export type SettingGroup = 'ib' | 'telegram' | 'alpha' | 'server';
+/** Values travel as JSON scalars; secrets arrive masked (e.g. `DU****67`). */
+export type SettingValue = string | number | boolean | null;
+
+export interface SettingView {
+  key: string;
+  value: SettingValue;
+  source: SettingSource;
+  secret: boolean;
+  editable: boolean;
+  group: SettingGroup;
+}
+
+export interface SettingsResponse {
+  settings: SettingView[];
+}
+
+export interface SettingsUpdateRequest {
+  values: Record<string, SettingValue>;
+}
+
+export type TradingBadge = 'not_configured' | 'disconnected' | 'tradable';
+export type TradingMode = 'paper' | 'live';
+
+export interface TradingStatus {
+  badge: TradingBadge;
+  mode: TradingMode;
+  /** Masked account id, or null when none is configured. */
+  account: string | null;
+}
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface AuditRecord {
+  id: number | string;
+  /** ISO 8601. */
+  time: string;
+  actor: string;
+  action: string;
+  target: string;
+  before: JsonObject | null;
+  after: JsonObject | null;
+  prevHash: string | null;
+  hash: string;
+}
+
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  target?: string;
+  /** ISO 8601, inclusive. */
+  from?: string;
+  /** ISO 8601, inclusive. */
+  to?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface AuditListResponse {
+  items: AuditRecord[];
+  total: number;
+}
+
+export interface AuditVerifyResponse {
+  ok: boolean;
+  checked: number;
+  firstBroken?: { id: number | string; reason: string };
+}
+
+/** Server-sent events by name, with their `data` payloads. */
+export interface ServerEvents {
+  hello: { serverTime: string | number };
+  'settings.changed': { keys: string[] };
+  'audit.appended': { id: number | string; action: string };
+  'trading.status': TradingStatus;
+}
+
+export type ServerEventName = keyof ServerEvents;

@@ -1,0 +1,2 @@
+export { AuthProvider, type AuthState, useAuth } from './AuthProvider';
+export { RequireAuth } from './RequireAuth';

@@ -1,0 +1,3 @@
+export { LanguageSwitch } from './LanguageSwitch';
+export { PageHeader } from './PageHeader';
+export { TradingBadge, TradingDot } from './TradingBadge';

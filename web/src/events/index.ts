@@ -1,0 +1,2 @@
+export { EventsProvider, useEvents, useServerEvent } from './EventsProvider';
+export { TradingStatusProvider, useTradingStatus } from './TradingStatusProvider';
