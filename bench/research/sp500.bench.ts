@@ -1,0 +1,142 @@
+/**
+ * Research benchmark on the real S&P 500 sample (505 symbols, 1999-2021). Not a test: it prints figures.
+ * Run: npx tsx bench/research/sp500.bench.ts [dataDir]
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { type ModelFamilyName, trainModel } from '../../src/alpha/index.js';
+import { prepareResearch, runBacktest } from '../../src/backtest/index.js';
+import { systemClock } from '../../src/core/clock.js';
+import { AlphaBarStore, importAlphaFiles, parseSectorsCsv } from '../../src/sources/alpha/index.js';
+
+const DATA = process.argv[2] ?? '/work/shared/data/alpha-sp500';
+const FILES = path.join(DATA, 'daily_adjusted');
+
+// Wall time and this process's CPU time: on a shared, busy machine the CPU figure is the steadier one.
+function line(label: string, wallStart: number, cpuStart: NodeJS.CpuUsage): void {
+  const cpu = process.cpuUsage(cpuStart);
+  const wall = (performance.now() - wallStart).toFixed(0).padStart(7);
+  const cpuMs = ((cpu.user + cpu.system) / 1000).toFixed(0).padStart(7);
+  console.log(`${label.padEnd(52)} ${wall} ms wall ${cpuMs} ms cpu`);
+}
+
+function timed<T>(label: string, run: () => T): T {
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  const result = run();
+  line(label, start, cpu);
+  return result;
+}
+
+async function timedAsync<T>(label: string, run: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  const result = await run();
+  line(label, start, cpu);
+  return result;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(FILES)) {
+    console.log(`skipped: ${FILES} not found (the benchmark needs the alpha-sp500 sample data)`);
+    return;
+  }
+  const root = await mkdtemp(path.join(tmpdir(), 'ibloop-bench-'));
+  try {
+    const store = new AlphaBarStore(root, systemClock);
+    const report = await timedAsync('import 505 .csv.gz files (parse + store)', () =>
+      importAlphaFiles([FILES], store),
+    );
+    const rows = report.imported.reduce((sum, file) => sum + file.rows, 0);
+    console.log(`  imported ${report.imported.length} symbols, ${rows} rows; failed ${report.failed.length}`);
+    for (const failed of report.failed) console.log(`  failed: ${failed.errors[0]}`);
+    await timedAsync('re-import (idempotent, unchanged)', () =>
+      importAlphaFiles([FILES], new AlphaBarStore(root, systemClock)),
+    );
+    const sectors = parseSectorsCsv(
+      await readFile(path.join(DATA, 'constituents.csv'), 'utf8'),
+      'constituents.csv',
+    );
+
+    const fresh = new AlphaBarStore(root, systemClock);
+    const bars = await timedAsync('load all symbols from the bar store', () => fresh.loadMany());
+    const research = timed('panel + weekly schedule + features dataset', () =>
+      prepareResearch(bars, sectors),
+    );
+    console.log(
+      `  panel ${research.panel.symbols.length} symbols x ${research.panel.days.length} days, ${research.schedule.decisionRows.length} weekly decisions`,
+    );
+    const digest = await fresh.dataDigest();
+
+    const training = { seed: 1, retrainEvery: 52, trainWindow: 156, minTrainPeriods: 52 };
+    const outcomes = new Map<ModelFamilyName, Float64Array>();
+    for (const family of ['rule', 'ridge', 'gbt'] as const) {
+      const { record, scores } = timed(`train ${family} (walk-forward, yearly refits)`, () =>
+        trainModel({
+          dataset: research.dataset,
+          dataDigest: digest,
+          clock: systemClock,
+          config: { family, params: {}, ...training },
+        }),
+      );
+      outcomes.set(family, scores);
+      console.log(
+        `  ${record.fits.length} fits; mean IC ${record.metrics.ic?.toFixed(4)}, rank IC ${record.metrics.rankIc?.toFixed(4)}, hit rate ${record.metrics.hitRate?.toFixed(4)}`,
+      );
+    }
+
+    const backtestConfig = { construction: { topN: 50, maxWeight: 0.05, sectorCap: 0.3 } };
+    const input = {
+      panel: research.panel,
+      schedule: research.schedule,
+      scores: outcomes.get('rule')!,
+      sectors: research.sectors,
+      volatility: research.volatility,
+    };
+    runBacktest(input, backtestConfig); // warm-up (JIT)
+    // Median of five runs: single runs swing with garbage collection and other load on the machine.
+    const runs: { wall: number; cpu: number }[] = [];
+    let result = runBacktest(input, backtestConfig);
+    for (let run = 0; run < 5; run++) {
+      const start = performance.now();
+      const cpu = process.cpuUsage();
+      result = runBacktest(input, backtestConfig);
+      const used = process.cpuUsage(cpu);
+      runs.push({ wall: performance.now() - start, cpu: (used.user + used.system) / 1000 });
+    }
+    const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    console.log(
+      `${'backtest, data in memory (rule, top 50), median of 5'.padEnd(52)} ${median(runs.map((r) => r.wall))
+        .toFixed(0)
+        .padStart(7)} ms wall ${median(runs.map((r) => r.cpu))
+        .toFixed(0)
+        .padStart(7)} ms cpu`,
+    );
+    console.log(
+      `  ${result.start}..${result.end}, ${result.stats.rebalances} rebalances; CAGR ${(result.stats.cagr * 100).toFixed(2)}% (benchmark ${(result.benchmark.cagr * 100).toFixed(2)}%), Sharpe ${result.stats.sharpe.toFixed(2)}, max DD ${(result.stats.maxDrawdown * 100).toFixed(1)}%`,
+    );
+
+    // End to end as a user runs it: read the store, build features, score with the baseline, backtest.
+    await timedAsync('end to end: load + features + rule scores + backtest', async () => {
+      const store2 = new AlphaBarStore(root, systemClock);
+      const research2 = prepareResearch(await store2.loadMany(), sectors);
+      const rule = trainModel({
+        dataset: research2.dataset,
+        dataDigest: await store2.dataDigest(),
+        clock: systemClock,
+        config: { family: 'rule', params: {}, ...training },
+      });
+      runBacktest(
+        { ...input, panel: research2.panel, schedule: research2.schedule, scores: rule.scores },
+        backtestConfig,
+      );
+    });
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,71 @@
+import { centeredRanks } from './dataset.js';
+
+/** Per-period predictive quality of scores against realised forward returns. */
+export interface PeriodMetrics {
+  /** Pearson correlation of scores and forward returns. */
+  ic: number;
+  /** Spearman: Pearson correlation of their ranks. */
+  rankIc: number;
+  /** Share of names on the same side of the median in score and in return. */
+  hitRate: number;
+  n: number;
+}
+
+export function pearson(a: Float64Array, b: Float64Array, n: number): number {
+  if (n < 2) return Number.NaN;
+  let meanA = 0;
+  let meanB = 0;
+  for (let i = 0; i < n; i++) {
+    meanA += a[i]!;
+    meanB += b[i]!;
+  }
+  meanA /= n;
+  meanB /= n;
+  let cov = 0;
+  let varA = 0;
+  let varB = 0;
+  for (let i = 0; i < n; i++) {
+    const da = a[i]! - meanA;
+    const db = b[i]! - meanB;
+    cov += da * db;
+    varA += da * da;
+    varB += db * db;
+  }
+  return varA > 0 && varB > 0 ? cov / Math.sqrt(varA * varB) : Number.NaN;
+}
+
+export function periodMetrics(scores: Float64Array, returns: Float64Array, n: number): PeriodMetrics {
+  const scoreRanks = new Float64Array(n);
+  const returnRanks = new Float64Array(n);
+  const order = new Float64Array(n);
+  centeredRanks(scores, n, scoreRanks, order);
+  centeredRanks(returns, n, returnRanks, order);
+  let hits = 0;
+  let counted = 0;
+  for (let i = 0; i < n; i++) {
+    const a = scoreRanks[i]!;
+    const b = returnRanks[i]!;
+    if (a === 0 || b === 0) continue; // exactly at the median: neither side
+    counted++;
+    if (a > 0 === b > 0) hits++;
+  }
+  return {
+    ic: pearson(scores, returns, n),
+    rankIc: pearson(scoreRanks, returnRanks, n),
+    hitRate: counted > 0 ? hits / counted : Number.NaN,
+    n,
+  };
+}
+
+/** Mean of the finite values, NaN if none. */
+export function meanOf(values: readonly number[]): number {
+  let sum = 0;
+  let count = 0;
+  for (const value of values) {
+    if (Number.isFinite(value)) {
+      sum += value;
+      count++;
+    }
+  }
+  return count > 0 ? sum / count : Number.NaN;
+}

@@ -1,0 +1,110 @@
+/**
+ * Daily series the panel is built from. AlphaBars fit as they are (research); live trading builds the
+ * same shape from IB bars with `source: 'ib'`, so features and models run unchanged on either, while
+ * the panel (and every score made from it) says which data it came from (DESIGN invariant 4).
+ */
+export interface PanelSeries {
+  readonly source: 'alpha' | 'ib';
+  readonly symbol: string;
+  readonly length: number;
+  readonly days: Int32Array;
+  readonly open: Float64Array;
+  readonly close: Float64Array;
+  readonly adjustedClose: Float64Array;
+  readonly volume: Float64Array;
+}
+
+/**
+ * All symbols' research bars aligned on one day axis (the union of their trading days), stored
+ * symbol-major (`s * days.length + t`) because features walk each symbol's history in time order.
+ *
+ * Prices are split- and dividend-adjusted (the open is adjusted with the day's close ratio), so a
+ * backtest's returns include dividends and splits need no special handling. After a symbol's first
+ * bar, prices are carried forward over days without a bar (`hasBar` = 0) for valuation; nobody trades
+ * or scores a symbol on such a day.
+ */
+export interface Panel {
+  readonly source: 'alpha' | 'ib';
+  readonly symbols: readonly string[];
+  readonly days: Int32Array;
+  readonly adjOpen: Float64Array;
+  readonly adjClose: Float64Array;
+  /** Traded value (unadjusted close x volume), which unlike share volume is unchanged by splits. */
+  readonly dollarVolume: Float64Array;
+  readonly hasBar: Uint8Array;
+  /** Row of each symbol's first bar (days.length if none). */
+  readonly firstRow: Int32Array;
+}
+
+export function buildPanel(barsList: readonly PanelSeries[]): Panel {
+  const source = barsList[0]?.source ?? 'alpha';
+  const mixed = barsList.find((bars) => bars.source !== source);
+  if (mixed)
+    throw new Error(`panel: ${mixed.symbol} is ${mixed.source} data among ${source} data; never mix sources`);
+  const sorted = [...barsList].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  const daySet = new Set<number>();
+  for (const bars of sorted) for (let i = 0; i < bars.length; i++) daySet.add(bars.days[i]!);
+  const days = Int32Array.from(daySet).sort();
+  const nDays = days.length;
+  const nSymbols = sorted.length;
+  const size = nDays * nSymbols;
+  const adjOpen = new Float64Array(size).fill(Number.NaN);
+  const adjClose = new Float64Array(size).fill(Number.NaN);
+  const dollarVolume = new Float64Array(size);
+  const hasBar = new Uint8Array(size);
+  const firstRow = new Int32Array(nSymbols).fill(nDays);
+
+  sorted.forEach((bars, s) => {
+    const base = s * nDays;
+    let t = 0;
+    let lastOpen = Number.NaN;
+    let lastClose = Number.NaN;
+    for (let i = 0; i < bars.length; i++) {
+      const day = bars.days[i]!;
+      while (days[t]! < day) {
+        adjOpen[base + t] = lastClose; // a day without a bar opens where the last one closed
+        adjClose[base + t] = lastClose;
+        t++;
+      }
+      const ratio = bars.adjustedClose[i]! / bars.close[i]!;
+      lastOpen = bars.open[i]! * ratio;
+      lastClose = bars.adjustedClose[i]!;
+      adjOpen[base + t] = lastOpen;
+      adjClose[base + t] = lastClose;
+      dollarVolume[base + t] = bars.close[i]! * bars.volume[i]!;
+      hasBar[base + t] = 1;
+      if (i === 0) firstRow[s] = t;
+      t++;
+    }
+    for (; t < nDays; t++) {
+      adjOpen[base + t] = lastClose;
+      adjClose[base + t] = lastClose;
+    }
+  });
+
+  return {
+    source,
+    symbols: sorted.map((bars) => bars.symbol),
+    days,
+    adjOpen,
+    adjClose,
+    dollarVolume,
+    hasBar,
+    firstRow,
+  };
+}
+
+/** Index of the last panel row on or before `day`, or -1. */
+export function rowAtOrBefore(panel: Panel, day: number): number {
+  let low = 0;
+  let high = panel.days.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (panel.days[mid]! <= day) {
+      found = mid;
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  return found;
+}

@@ -1,0 +1,87 @@
+import path from 'node:path';
+import { canonicalJson } from '../alpha/index.js';
+import { sha256Hex, writeFileAtomic } from '../sources/alpha/index.js';
+import type { BacktestResult } from './engine.js';
+
+/** Content hash of a result: two runs with equal inputs must give equal hashes (bit for bit). */
+export function resultHash(result: BacktestResult): string {
+  return sha256Hex(canonicalJson(result));
+}
+
+function csv(rows: readonly (readonly (string | number)[])[]): string {
+  return `${rows.map((row) => row.map(csvField).join(',')).join('\n')}\n`;
+}
+
+function csvField(value: string | number): string {
+  const text = typeof value === 'number' ? String(value) : value;
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function equityCsv(result: BacktestResult): string {
+  return csv([
+    ['date', 'equity', 'benchmark', 'drawdown'],
+    ...result.days.map((day, i) => [day, result.equity[i]!, result.benchmarkEquity[i]!, result.drawdown[i]!]),
+  ]);
+}
+
+export function tradesCsv(result: BacktestResult): string {
+  return csv([
+    ['date', 'symbol', 'quantity', 'price', 'commission'],
+    ...result.rebalances.flatMap((r) =>
+      r.trades.map((t) => [r.date, t.symbol, t.quantity, t.price, t.commission]),
+    ),
+  ]);
+}
+
+export function holdingsCsv(result: BacktestResult): string {
+  return csv([
+    ['date', 'symbol', 'shares', 'weight'],
+    ...result.rebalances.flatMap((r) => r.holdings.map((h) => [r.date, h.symbol, h.shares, h.weight])),
+  ]);
+}
+
+export function rebalancesCsv(result: BacktestResult): string {
+  return csv([
+    ['date', 'decision_date', 'equity', 'turnover', 'commission', 'trades', 'holdings'],
+    ...result.rebalances.map((r) => [
+      r.date,
+      r.decisionDate,
+      r.equity,
+      r.turnover,
+      r.commission,
+      r.trades.length,
+      r.holdings.length,
+    ]),
+  ]);
+}
+
+export function summaryCsv(result: BacktestResult): string {
+  const rows: (string | number)[][] = [['metric', 'strategy', 'benchmark']];
+  for (const [key, value] of Object.entries(result.stats)) {
+    rows.push([key, value, (result.benchmark as unknown as Record<string, number>)[key] ?? '']);
+  }
+  for (const [sector, weight] of Object.entries(result.sectorExposure))
+    rows.push([`sector:${sector}`, weight, '']);
+  rows.push(['project_version', result.config.projectVersion ?? '', '']);
+  rows.push(['model_version', result.config.modelVersion ?? '', '']);
+  return csv(rows);
+}
+
+/** Writes result.json and the CSV files into `dir`; returns the written paths. */
+export async function exportBacktest(result: BacktestResult, dir: string): Promise<string[]> {
+  const files: [string, string][] = [
+    ['result.json', `${JSON.stringify(result)}\n`],
+    ['summary.csv', summaryCsv(result)],
+    ['equity.csv', equityCsv(result)],
+    ['rebalances.csv', rebalancesCsv(result)],
+    ['trades.csv', tradesCsv(result)],
+    ['holdings.csv', holdingsCsv(result)],
+  ];
+  const written: string[] = [];
+  for (const [name, content] of files) {
+    const file = path.join(dir, name);
+    await writeFileAtomic(file, content);
+    written.push(file);
+  }
+  return written;
+}

@@ -1,0 +1,464 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import {
+  buildPanel,
+  type ModelFamilyName,
+  type ModelRecord,
+  ModelRegistry,
+  modelParamsSchemas,
+  rowAtOrBefore,
+  scoresForDate,
+  scoresFromRecord,
+  trainModel,
+} from './alpha/index.js';
+import {
+  exportBacktest,
+  FileBacktestStore,
+  prepareResearch,
+  type ResearchData,
+  resultHash,
+  runBacktest,
+} from './backtest/index.js';
+import { isTradingDay } from './calendar/index.js';
+import { bootstrapFrom, type CommonFlags, UsageError, withCommonFlags } from './cli/common.js';
+import { type Command, InvalidArgumentError, Option, parse } from './cli/program.js';
+import { systemClock } from './core/clock.js';
+import { WEIGHTING_SCHEMES } from './portfolio/index.js';
+import {
+  AlphaBarStore,
+  AlphaVantageClient,
+  coverageOf,
+  formatDay,
+  importAlphaFiles,
+  isWeekday,
+  parseDay,
+  parseSectorsCsv,
+} from './sources/alpha/index.js';
+
+/**
+ * Research commands: `ibloop data import|coverage|fetch`, `ibloop train`, `ibloop backtest`.
+ * Progress bars go to stderr so stdout stays parseable.
+ */
+export function registerResearchCommands(program: Command): void {
+  const data = program.command('data').description('research data (Alpha Vantage format)');
+
+  withCommonFlags(
+    data
+      .command('import')
+      .description('import Alpha Vantage daily-adjusted CSV files or folders (.csv, .csv.gz)')
+      .argument('<paths...>', 'files or folders')
+      .option('--sectors <file>', 'constituents CSV with symbol,name,sector[,industry]'),
+  ).action(async (paths: string[], flags: CommonFlags & { sectors?: string }) => {
+    const missing = paths.filter((entry) => !existsSync(entry));
+    if (missing.length > 0) throw new UsageError(`<paths>: no such file or folder: ${missing.join(', ')}`);
+    if (flags.sectors && !existsSync(flags.sectors))
+      throw new UsageError(`--sectors: no such file: ${flags.sectors}`);
+    const store = new AlphaBarStore(dataRootOf(flags), systemClock);
+    if (flags.sectors) {
+      const sectors = parseSectorsCsv(await readFile(flags.sectors, 'utf8'), flags.sectors);
+      const changed = await store.putSectors(sectors);
+      process.stdout.write(`sectors: ${Object.keys(sectors).length} symbols read, ${changed} changed\n`);
+    }
+    const bar = progressBar('import');
+    let started = false;
+    const report = await importAlphaFiles(paths, store, (progress) => {
+      if (!started) {
+        bar.start(progress.total, 0, { item: '' });
+        started = true;
+      }
+      bar.update(progress.done, { item: path.basename(progress.file) });
+    });
+    if (started) bar.stop();
+    const count = (result: string) => report.imported.filter((file) => file.result === result).length;
+    process.stdout.write(
+      `imported ${report.imported.length} files: ${count('created')} new, ${count('updated')} updated, ${count('unchanged')} unchanged; ${report.failed.length} failed\n`,
+    );
+    for (const failed of report.failed)
+      process.stdout.write(`${failed.errors.map((line) => `error: ${line}`).join('\n')}\n`);
+    if (report.failed.length > 0) process.exitCode = 1;
+  });
+
+  withCommonFlags(
+    data
+      .command('coverage')
+      .description('per-symbol coverage and gaps (missing NYSE trading days) of the research store')
+      .option('--symbol <symbol...>', 'only these symbols')
+      .option('--gaps', 'list every gap')
+      .option('--weekdays', 'count every missing weekday as a gap (ignore the NYSE calendar)')
+      .option('--json', 'print JSON'),
+  ).action(
+    async (
+      flags: CommonFlags & { symbol?: string[]; gaps?: boolean; json?: boolean; weekdays?: boolean },
+    ) => {
+      const store = new AlphaBarStore(dataRootOf(flags), systemClock);
+      const known = await store.symbols();
+      const wanted = flags.symbol?.map((symbol) => symbol.toUpperCase()) ?? known;
+      const unknown = wanted.filter((symbol) => !known.includes(symbol));
+      if (unknown.length > 0)
+        throw new UsageError(`--symbol: not in the research store: ${unknown.join(', ')}`);
+      const sectors = await store.readSectors();
+      const coverage = [];
+      const expected = flags.weekdays ? isWeekday : (day: number) => isTradingDay(formatDay(day));
+      for (const symbol of wanted) coverage.push(coverageOf(await store.load(symbol), expected));
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(coverage, null, 1)}\n`);
+        return;
+      }
+      process.stdout.write(
+        `${'symbol'.padEnd(8)} ${'rows'.padStart(6)} ${'first'.padEnd(10)} ${'last'.padEnd(10)} ${'missing'.padStart(7)} ${'gaps'.padStart(5)}  sector\n`,
+      );
+      for (const entry of coverage) {
+        process.stdout.write(
+          `${entry.symbol.padEnd(8)} ${String(entry.rows).padStart(6)} ${entry.first} ${entry.last} ${String(entry.missingDays).padStart(7)} ${String(entry.gaps.length).padStart(5)}  ${sectors[entry.symbol]?.sector ?? '-'}\n`,
+        );
+        if (flags.gaps)
+          for (const gap of entry.gaps)
+            process.stdout.write(`    gap ${gap.from}..${gap.to} (${gap.days} days)\n`);
+      }
+      const basis = flags.weekdays ? 'missing weekdays, holidays included' : 'missing NYSE trading days';
+      process.stdout.write(`${coverage.length} symbols (gaps count ${basis})\n`);
+    },
+  );
+
+  withCommonFlags(
+    data
+      .command('fetch')
+      .description('download TIME_SERIES_DAILY_ADJUSTED from Alpha Vantage into the research store')
+      .requiredOption('--symbols <list>', 'comma-separated symbols', parseSymbolList)
+      .option('--api-key <key>', 'Alpha Vantage API key (default: ALPHAVANTAGE_API_KEY)')
+      .option('--per-minute <n>', 'requests per minute', parse.int(1, 10_000), 5)
+      .option('--per-day <n>', 'requests per day', parse.int(1, 1_000_000), 25)
+      .addOption(new Option('--format <format>', 'response format').choices(['csv', 'json']).default('csv'))
+      .addOption(
+        new Option('--output-size <size>', 'history length').choices(['full', 'compact']).default('full'),
+      )
+      .option('--base-url <url>', 'API endpoint (for tests and proxies)'),
+  ).action(
+    async (
+      flags: CommonFlags & {
+        symbols: string[];
+        apiKey?: string;
+        perMinute: number;
+        perDay: number;
+        format: 'csv' | 'json';
+        outputSize: 'full' | 'compact';
+        baseUrl?: string;
+      },
+    ) => {
+      const apiKey = flags.apiKey ?? process.env.ALPHAVANTAGE_API_KEY;
+      if (!apiKey) throw new UsageError('--api-key: required (or set ALPHAVANTAGE_API_KEY)');
+      const client = new AlphaVantageClient(
+        {
+          apiKey,
+          requestsPerMinute: flags.perMinute,
+          requestsPerDay: flags.perDay,
+          dataType: flags.format,
+          outputSize: flags.outputSize,
+          ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
+        },
+        { clock: systemClock },
+      );
+      const store = new AlphaBarStore(dataRootOf(flags), systemClock);
+      const bar = progressBar('fetch');
+      bar.start(flags.symbols.length, 0, { item: '' });
+      const result = await client.fetchMany(flags.symbols, (progress) => {
+        const note =
+          progress.event === 'rate-wait' || progress.event === 'retry-wait'
+            ? `${progress.symbol} (${progress.event} ${Math.ceil((progress.waitMs ?? 0) / 1000)} s)`
+            : progress.symbol;
+        bar.update(progress.done, { item: note });
+      });
+      bar.stop();
+      for (const bars of result.bars) await store.put(bars, `alphavantage:${bars.symbol}`);
+      await store.flush();
+      process.stdout.write(`fetched ${result.bars.length} symbols; ${result.failed.length} failed\n`);
+      for (const failed of result.failed) process.stdout.write(`error: ${failed.error}\n`);
+      if (result.failed.length > 0) process.exitCode = 1;
+    },
+  );
+
+  withCommonFlags(
+    program
+      .command('score')
+      .description("a saved model's scores at the close of a date (default: the last day in the store)")
+      .requiredOption('--model-version <version>', 'saved model (prefix allowed)')
+      .option('--date <day>', 'YYYY-MM-DD', parseDayOption)
+      .option('--top <n>', 'print the best N', parse.int(1, 100_000), 20),
+  ).action(async (flags: CommonFlags & { modelVersion: string; date?: number; top: number }) => {
+    const dataRoot = dataRootOf(flags);
+    const record = await new ModelRegistry(dataRoot).load(flags.modelVersion);
+    const store = new AlphaBarStore(dataRoot, systemClock);
+    const known = new Set(await store.symbols());
+    const panel = buildPanel(await store.loadMany(record.symbols.filter((symbol) => known.has(symbol))));
+    const day = flags.date ?? panel.days[panel.days.length - 1]!;
+    const scores = [...scoresForDate(record, panel, day)].sort(
+      (a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1),
+    );
+    process.stdout.write(
+      `scores at the close of ${formatDay(panel.days[rowAtOrBefore(panel, day)]!)} (model ${record.version.slice(0, 12)}, ${record.family})\n`,
+    );
+    for (const [symbol, score] of scores.slice(0, flags.top))
+      process.stdout.write(`${symbol.padEnd(8)} ${score.toFixed(6)}\n`);
+    process.stdout.write(`${scores.length} symbols scored\n`);
+  });
+
+  withTrainingFlags(
+    withCommonFlags(
+      program
+        .command('train')
+        .description('walk-forward training of a model family on the research store; saves a model record'),
+    ),
+  ).action(async (flags: CommonFlags & TrainingFlags) => {
+    const dataRoot = dataRootOf(flags);
+    const research = await loadResearch(dataRoot, flags.symbols, flags.weekday);
+    const record = await trainAndSave(dataRoot, research, flags);
+    const metric = (value: number | null) => (value === null ? '-' : value.toFixed(4));
+    process.stdout.write(
+      `model ${record.version}\n  family ${record.family}, seed ${record.seed}, ${record.fits.length} walk-forward fits, ${record.firstDecision}..${record.lastDecision}\n  IC ${metric(record.metrics.ic)}, rank IC ${metric(record.metrics.rankIc)}, hit rate ${metric(record.metrics.hitRate)} over ${record.metrics.periods} weeks\n`,
+    );
+  });
+
+  withTrainingFlags(
+    withCommonFlags(
+      program
+        .command('backtest')
+        .description('weekly-rebalancing backtest on the research store')
+        .option('--model-version <version>', 'use a saved model (prefix allowed) instead of training one')
+        .option('--top-n <n>', 'names held', parse.int(1, 10_000), 20)
+        .addOption(
+          new Option('--weighting <scheme>', 'weighting').choices([...WEIGHTING_SCHEMES]).default('equal'),
+        )
+        .option('--max-weight <w>', 'largest weight of one name', parse.number(0.0001, 1), 0.1)
+        .option('--sector-cap <w>', 'largest weight of one sector', parse.number(0.0001, 1), 1)
+        .option('--cash-buffer <w>', 'fraction kept in cash', parse.number(0, 0.99), 0.02)
+        .option('--turnover-limit <w>', 'largest one-way turnover per rebalance', parse.number(0.0001, 1), 1)
+        .addOption(
+          new Option('--trade-at <when>', 'fill at the rebalance day open or close')
+            .choices(['open', 'close'])
+            .default('open'),
+        )
+        .option('--slippage-bps <bps>', 'slippage against the trader', parse.number(0, 1000), 5)
+        .option('--initial-cash <amount>', 'starting cash', parse.number(1, 1e12), 1_000_000)
+        .option('--lot-size <n>', 'shares per lot', parse.int(1, 1_000_000), 1)
+        .option('--min-order-value <amount>', 'skip smaller orders', parse.number(0, 1e9), 0)
+        .option('--project-version <version>', 'project parameter version to record')
+        .option('--out <dir>', 'export folder (default: <data-root>/backtests/<hash>)'),
+    ),
+  ).action(async (flags: CommonFlags & TrainingFlags & BacktestFlags) => {
+    const dataRoot = dataRootOf(flags);
+    const research = await loadResearch(dataRoot, flags.symbols, flags.weekday);
+    let record: ModelRecord;
+    if (flags.modelVersion) {
+      record = await new ModelRegistry(dataRoot).load(flags.modelVersion);
+    } else {
+      record = await trainAndSave(dataRoot, research, flags);
+    }
+    const scores = scoresFromRecord(record, research.dataset);
+    const bar = progressBar('backtest');
+    let started = false;
+    const store = new AlphaBarStore(dataRoot, systemClock);
+    const result = runBacktest(
+      {
+        panel: research.panel,
+        schedule: research.schedule,
+        scores,
+        sectors: research.sectors,
+        volatility: research.volatility,
+        onProgress: (done, total) => {
+          if (!started) {
+            bar.start(total, 0, { item: '' });
+            started = true;
+          }
+          if (done % 20 === 0 || done === total) bar.update(done, { item: `${done}/${total} rebalances` });
+        },
+      },
+      {
+        initialCash: flags.initialCash,
+        tradeAt: flags.tradeAt,
+        slippageBps: flags.slippageBps,
+        lotSize: flags.lotSize,
+        minOrderValue: flags.minOrderValue,
+        construction: {
+          topN: flags.topN,
+          weighting: flags.weighting,
+          maxWeight: flags.maxWeight,
+          sectorCap: flags.sectorCap,
+          cashBuffer: flags.cashBuffer,
+          turnoverLimit: flags.turnoverLimit,
+        },
+        modelVersion: record.version,
+        projectVersion: flags.projectVersion ?? null,
+        dataDigest: await store.dataDigest(research.panel.symbols),
+      },
+    );
+    if (started) bar.stop();
+    const hash = resultHash(result);
+    let out: string;
+    if (flags.out) {
+      out = flags.out;
+      await exportBacktest(result, out);
+    } else {
+      const backtests = new FileBacktestStore(dataRoot);
+      out = path.join(backtests.dir, await backtests.save(result));
+    }
+    const pct = (value: number) => `${(value * 100).toFixed(2)}%`;
+    process.stdout.write(
+      [
+        `backtest ${hash.slice(0, 16)} (model ${record.version.slice(0, 12)}, ${record.family})`,
+        `  ${result.start}..${result.end}, ${result.symbols} symbols, ${result.stats.rebalances} rebalances`,
+        `  CAGR ${pct(result.stats.cagr)} (equal-weight benchmark ${pct(result.benchmark.cagr)}), volatility ${pct(result.stats.volatility)}`,
+        `  Sharpe ${result.stats.sharpe.toFixed(2)}, Sortino ${result.stats.sortino.toFixed(2)}, max drawdown ${pct(result.stats.maxDrawdown)}`,
+        `  turnover ${pct(result.stats.turnoverPerRebalance)} per rebalance, hit rate ${pct(result.stats.hitRate)}, commissions ${result.stats.totalCommission.toFixed(2)}`,
+        `  written to ${out}`,
+        '',
+      ].join('\n'),
+    );
+  });
+}
+
+interface TrainingFlags {
+  model: ModelFamilyName;
+  seed: number;
+  retrainEvery: number;
+  trainWindow: number;
+  minTrain: number;
+  weekday: number;
+  param?: Record<string, unknown>;
+  symbols?: string[];
+}
+
+interface BacktestFlags {
+  modelVersion?: string;
+  topN: number;
+  weighting: (typeof WEIGHTING_SCHEMES)[number];
+  maxWeight: number;
+  sectorCap: number;
+  cashBuffer: number;
+  turnoverLimit: number;
+  tradeAt: 'open' | 'close';
+  slippageBps: number;
+  initialCash: number;
+  lotSize: number;
+  minOrderValue: number;
+  projectVersion?: string;
+  out?: string;
+}
+
+function withTrainingFlags(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--model <family>', 'model family').choices(['rule', 'ridge', 'gbt']).default('rule'),
+    )
+    .option('--seed <n>', 'random seed', parse.int(0, 2 ** 31 - 1), 1)
+    .option('--retrain-every <weeks>', 'refit every this many weeks', parse.int(1, 10_000), 52)
+    .option(
+      '--train-window <weeks>',
+      'train on at most this many past weeks (0 = all)',
+      parse.int(0, 100_000),
+      156,
+    )
+    .option('--min-train <weeks>', 'weeks of labels before the first model', parse.int(1, 100_000), 52)
+    .option('--weekday <n>', 'rebalance weekday, 1 = Monday ... 5 = Friday', parse.int(1, 5), 1)
+    .option('--param <key=value>', 'model parameter, repeatable (e.g. lambda=10, trees=60)', collectParam)
+    .option('--symbols <list>', 'restrict the universe (comma-separated)', parseSymbolList);
+}
+
+function collectParam(raw: string, previous: Record<string, unknown> | undefined): Record<string, unknown> {
+  const match = /^([A-Za-z][A-Za-z0-9]*)=(.+)$/.exec(raw.trim());
+  if (!match) throw new InvalidArgumentError(`expected key=value, got "${raw}"`);
+  const value = match[2]!;
+  const number = Number(value);
+  return { ...previous, [match[1]!]: value.trim() !== '' && Number.isFinite(number) ? number : value };
+}
+
+function parseDayOption(raw: string): number {
+  const day = parseDay(raw.trim());
+  if (day === undefined) throw new InvalidArgumentError(`expected a day as YYYY-MM-DD, got "${raw}"`);
+  return day;
+}
+
+function parseSymbolList(raw: string): string[] {
+  const symbols = raw
+    .split(',')
+    .map((symbol) => symbol.trim().toUpperCase())
+    .filter((symbol) => symbol !== '');
+  if (symbols.length === 0) throw new InvalidArgumentError('expected at least one symbol');
+  const bad = symbols.find((symbol) => !/^[A-Z0-9][A-Z0-9.\-^]{0,19}$/.test(symbol));
+  if (bad) throw new InvalidArgumentError(`"${bad}" is not a valid symbol`);
+  return symbols;
+}
+
+function dataRootOf(flags: CommonFlags): string {
+  return bootstrapFrom(flags).dataRoot;
+}
+
+async function loadResearch(
+  dataRoot: string,
+  symbols: string[] | undefined,
+  weekday: number,
+): Promise<ResearchData> {
+  const store = new AlphaBarStore(dataRoot, systemClock);
+  if (!existsSync(path.join(store.root, 'manifest.json'))) {
+    throw new UsageError(`--data-root: no research data in ${store.root}; run "ibloop data import" first`);
+  }
+  const known = await store.symbols();
+  const unknown = (symbols ?? []).filter((symbol) => !known.includes(symbol));
+  if (unknown.length > 0) throw new UsageError(`--symbols: not in the research store: ${unknown.join(', ')}`);
+  const bars = await store.loadMany(symbols);
+  return prepareResearch(bars, await store.readSectors(), { weekday });
+}
+
+async function trainAndSave(
+  dataRoot: string,
+  research: ResearchData,
+  flags: TrainingFlags,
+): Promise<ModelRecord> {
+  const schema = modelParamsSchemas[flags.model];
+  const parsed = schema.safeParse(flags.param ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UsageError(`--param ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const store = new AlphaBarStore(dataRoot, systemClock);
+  const bar = progressBar(`train ${flags.model}`);
+  let started = false;
+  const { record } = trainModel({
+    dataset: research.dataset,
+    dataDigest: await store.dataDigest(research.panel.symbols),
+    clock: systemClock,
+    onProgress: (done, total) => {
+      if (!started) {
+        bar.start(total, 0, { item: '' });
+        started = true;
+      }
+      if (done % 10 === 0 || done === total) bar.update(done, { item: `${done}/${total} weeks` });
+    },
+    config: {
+      family: flags.model,
+      params: parsed.data,
+      seed: flags.seed,
+      retrainEvery: flags.retrainEvery,
+      trainWindow: flags.trainWindow,
+      minTrainPeriods: flags.minTrain,
+    },
+  });
+  if (started) bar.stop();
+  const file = await new ModelRegistry(dataRoot).save(record);
+  process.stderr.write(`saved ${file}\n`);
+  return record;
+}
+
+function progressBar(label: string): cliProgress.SingleBar {
+  return new cliProgress.SingleBar(
+    {
+      format: `${label} [{bar}] {percentage}% | {value}/{total} | {item}`,
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: false,
+      noTTYOutput: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+}
