@@ -18,7 +18,7 @@ const stale = (output, sources) =>
 if (stale('dist/cli/main.js', ['src'])) execSync('npm run build:server', { stdio: 'inherit' });
 if (stale('web/dist/index.html', ['web/src'])) execSync('npm run build:web', { stdio: 'inherit' });
 
-const child = spawn(process.execPath, ['dist/cli/main.js', 'serve', ...process.argv.slice(2)], {
+const child = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--demo', ...process.argv.slice(2)], {
   stdio: 'inherit',
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

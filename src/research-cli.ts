@@ -127,7 +127,7 @@ export function registerResearchCommands(program: Command): void {
       .command('fetch')
       .description('download TIME_SERIES_DAILY_ADJUSTED from Alpha Vantage into the research store')
       .requiredOption('--symbols <list>', 'comma-separated symbols', parseSymbolList)
-      .option('--api-key <key>', 'Alpha Vantage API key (default: ALPHAVANTAGE_API_KEY)')
+      .option('--api-key <key>', 'Alpha Vantage API key (default: ALPHA_VANTAGE_API_KEY)')
       .option('--per-minute <n>', 'requests per minute', parse.int(1, 10_000), 5)
       .option('--per-day <n>', 'requests per day', parse.int(1, 1_000_000), 25)
       .addOption(new Option('--format <format>', 'response format').choices(['csv', 'json']).default('csv'))
@@ -147,8 +147,8 @@ export function registerResearchCommands(program: Command): void {
         baseUrl?: string;
       },
     ) => {
-      const apiKey = flags.apiKey ?? process.env.ALPHAVANTAGE_API_KEY;
-      if (!apiKey) throw new UsageError('--api-key: required (or set ALPHAVANTAGE_API_KEY)');
+      const apiKey = flags.apiKey ?? process.env.ALPHA_VANTAGE_API_KEY;
+      if (!apiKey) throw new UsageError('--api-key: required (or set ALPHA_VANTAGE_API_KEY)');
       const client = new AlphaVantageClient(
         {
           apiKey,

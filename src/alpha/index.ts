@@ -28,7 +28,6 @@ export {
   type TrainingSet,
 } from './models.js';
 export { buildPanel, type Panel, type PanelSeries, rowAtOrBefore } from './panel.js';
-export { seededRandom } from './random.js';
 export {
   ALPHA_CODE_VERSION,
   canonicalJson,

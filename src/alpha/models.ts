@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { seededRandom } from '../core/random.js';
 import { FEATURE_COUNT, FEATURE_NAMES } from './features.js';
-import { seededRandom } from './random.js';
 
 /**
  * Model families behind one interface: `fit(training set) -> model`, `model.score(features) -> scores`.

@@ -96,6 +96,8 @@ export function modelVersion(parts: {
   seed: number;
   training: unknown;
   symbols: readonly string[];
+  /** The decision days the model was fitted on (they follow the rebalance weekday). */
+  decisionDays: readonly string[];
 }): string {
   return sha256Hex(canonicalJson({ ...parts, features: FEATURE_NAMES, codeVersion: ALPHA_CODE_VERSION }));
 }
@@ -173,6 +175,7 @@ export function trainModel(request: TrainRequest): TrainOutcome {
     seed: config.seed,
     training,
     symbols,
+    decisionDays: Array.from({ length: nDecisions }, (_, k) => decisionDay(k)),
   });
   const record: ModelRecord = {
     version,

@@ -9,7 +9,11 @@ import {
 } from '../config/index.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { createLogger, type Logger, SecretScrubber } from '../core/logger.js';
+import { JobRunner } from '../jobs/index.js';
+import { ProjectService } from '../projects/index.js';
+import { ResearchService } from '../research/index.js';
 import { migrateToLatest, openStore, type Store } from '../store/index.js';
+import { ThemeService } from '../universe/index.js';
 
 /** Everything a command or the server needs, wired once. */
 export interface AppContext {
@@ -18,6 +22,11 @@ export interface AppContext {
   store: Store;
   audit: AuditLog;
   settings: SettingsService;
+  themes: ThemeService;
+  projects: ProjectService;
+  /** Long research work (imports, training, backtests) as recorded jobs. */
+  jobs: JobRunner;
+  research: ResearchService;
   logger: Logger;
   scrubber: SecretScrubber;
   keySource: KeySource['origin'];
@@ -48,6 +57,19 @@ export async function openAppContext(
     if (options.migrate !== false) await migrateToLatest(store);
     const audit = new AuditLog(store.db, clock);
     const settings = new SettingsService({ db: store.db, box, audit, bootstrap, clock });
+    const themes = new ThemeService(store.db, audit, clock);
+    const projects = new ProjectService(store.db, themes, audit, clock);
+    const jobs = new JobRunner({ db: store.db, audit, clock, logger });
+    const research = new ResearchService({
+      db: store.db,
+      dataRoot: bootstrap.dataRoot,
+      clock,
+      jobs,
+      projects,
+      themes,
+      settings,
+      logger,
+    });
     const refreshSecrets = async () => {
       const envSecrets = bootstrapSecretEnv.map((k) => bootstrap.env[k]).filter((v): v is string => !!v);
       const dbPassword = bootstrap.databaseUrl ? passwordOf(bootstrap.databaseUrl) : undefined;
@@ -69,10 +91,18 @@ export async function openAppContext(
       store,
       audit,
       settings,
+      themes,
+      projects,
+      jobs,
+      research,
       logger,
       scrubber,
       keySource: origin,
-      close: () => store.close(),
+      close: async () => {
+        // Let running jobs finish their database writes before the connection goes.
+        await jobs.idle();
+        await store.close();
+      },
     };
   } catch (error) {
     await store.close();

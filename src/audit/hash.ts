@@ -1,17 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { AuditLogTable } from '../store/index.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface HashedFields {
-  id: number;
-  time: string;
-  actor: string;
-  action: string;
-  target: string;
-  before_json: string | null;
-  after_json: string | null;
-  prev_hash: string;
-}
+/** Every column of an audit record except its own hash. */
+export type HashedFields = Omit<AuditLogTable, 'hash'>;
 
 /**
  * The hash covers the record's id and its predecessor's hash, so editing, deleting, inserting or

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { type Clock, isoNow } from '../core/clock.js';
-import type { Database } from '../store/index.js';
+import type { AuditLogTable, Database } from '../store/index.js';
 import { GENESIS_HASH, recordHash } from './hash.js';
 
 export type AuditJson = Record<string, unknown>;
@@ -160,17 +160,7 @@ function broken(checked: number, id: number, reason: string): VerifyResult {
   return { ok: false, checked, firstBroken: { id, reason } };
 }
 
-function toRecord(row: {
-  id: number;
-  time: string;
-  actor: string;
-  action: string;
-  target: string;
-  before_json: string | null;
-  after_json: string | null;
-  prev_hash: string;
-  hash: string;
-}): AuditRecord {
+function toRecord(row: AuditLogTable): AuditRecord {
   return {
     id: Number(row.id),
     time: row.time,

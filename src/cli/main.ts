@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { ConfigError, describeIssue } from '../config/index.js';
+import { registerDemoCommands } from '../demo/index.js';
+import { registerExecutionCommands } from '../execution/cli.js';
+import { registerIbCommands } from '../marketdata/cli.js';
+import { registerResearchCommands } from '../research-cli.js';
+import { registerSimCommands } from '../sim/cli.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerConfigCommands } from './commands/config.js';
@@ -15,6 +20,11 @@ registerDbCommands(program);
 registerConfigCommands(program);
 registerAuditCommands(program);
 registerAdminCommands(program);
+registerIbCommands(program);
+registerSimCommands(program);
+registerResearchCommands(program);
+registerExecutionCommands(program);
+registerDemoCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -5,8 +5,12 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ZodError } from 'zod';
 import type { AppContext } from '../app/context.js';
 import { ConfigError } from '../config/index.js';
+import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
+import type { IbRuntime } from '../marketdata/runtime.js';
+import { ThemeCsvError } from '../universe/index.js';
 import type { Api } from './api-types.js';
 import type { Accounts, SessionInfo } from './auth/accounts.js';
 import { errorBody, type FieldError, sendError } from './errors.js';
@@ -14,8 +18,13 @@ import type { EventHub } from './event-hub.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerEventRoutes } from './routes/events.js';
+import { type ExecutionServerDeps, registerExecutionRoutes } from './routes/execution.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerIbRoutes } from './routes/ib.js';
+import { registerProjectRoutes } from './routes/projects.js';
+import { registerResearchRoutes } from './routes/research.js';
 import { registerSettingsRoutes } from './routes/settings.js';
+import { registerThemeRoutes } from './routes/themes.js';
 import { registerTradingRoutes } from './routes/trading.js';
 import type { ConnectionProbe } from './trading-status.js';
 
@@ -38,6 +47,10 @@ export interface ServerDeps {
   connectionProbe?: ConnectionProbe;
   /** Set Secure on the session cookie (behind TLS). */
   secureCookies?: boolean;
+  /** Present on the replica that trades; the others serve execution data read-only. */
+  execution?: ExecutionServerDeps;
+  /** The IB runtime (adapter, quotes, contracts, bars); the /api/ib routes answer 503 without it. */
+  ib?: IbRuntime;
 }
 
 export type App = Api;
@@ -86,6 +99,11 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   registerTradingRoutes(api, deps);
   registerAuditRoutes(api, deps);
   registerEventRoutes(api, deps);
+  registerThemeRoutes(api, deps);
+  registerProjectRoutes(api, deps);
+  registerExecutionRoutes(api, deps);
+  registerResearchRoutes(api, deps);
+  registerIbRoutes(api, deps);
 
   const indexFile = path.join(deps.webRoot, 'index.html');
   if (existsSync(indexFile)) {
@@ -129,6 +147,32 @@ interface Failure {
 }
 
 function describeFailure(error: unknown): Failure {
+  if (error instanceof InputError) {
+    return {
+      status: 400,
+      body: errorBody('VALIDATION_FAILED', error.message, [{ field: error.field, message: error.reason }]),
+    };
+  }
+  if (error instanceof ConflictError) {
+    return {
+      status: 409,
+      body: errorBody('CONFLICT', error.message, [{ field: error.field, message: error.reason }]),
+    };
+  }
+  if (error instanceof NotFoundError) {
+    return { status: 404, body: errorBody('NOT_FOUND', error.message) };
+  }
+  if (error instanceof ZodError) {
+    const fields = error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message }));
+    return {
+      status: 400,
+      body: errorBody('VALIDATION_FAILED', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields),
+    };
+  }
+  if (error instanceof ThemeCsvError) {
+    const fields = error.errors.map((e) => ({ field: `line ${e.line}: ${e.field}`, message: e.message }));
+    return { status: 400, body: errorBody('VALIDATION_FAILED', error.message, fields) };
+  }
   if (error instanceof ConfigError) {
     const fields: FieldError[] = error.issues.map((i) => ({ field: i.key, message: i.message }));
     return { status: 400, body: errorBody('VALIDATION_FAILED', error.message, fields) };

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'CSRF_FAILED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
+  | 'CONFLICT'
   | 'RATE_LIMITED'
   | 'INTERNAL';
 

@@ -4,3 +4,9 @@ export type { ApiErrorBody, ErrorCode, FieldError } from './errors.js';
 export { EventHub, type ServerEvent } from './event-hub.js';
 export { DEFAULT_WEB_ROOT, type RunningApp, type StartOptions, startApp } from './start.js';
 export { type TradingBadge, type TradingStatus, tradingStatusFrom } from './trading-status.js';
+export {
+  BUILT_IN_ACCOUNT,
+  BUILT_IN_SEED,
+  isExternalGatewayConfigured,
+  TradingSupervisor,
+} from './trading-supervisor.js';

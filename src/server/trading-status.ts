@@ -6,17 +6,37 @@ export interface TradingStatus {
   badge: TradingBadge;
   mode: 'paper' | 'live';
   account: string | null;
+  /** True when the server trades against its own in-process paper gateway. */
+  builtInGateway: boolean;
 }
 
-/** Connection state is the IB adapter's to report; until one is attached, a configured system is "disconnected". */
-export type ConnectionProbe = () => 'connected' | 'disconnected';
+/** What the running IB connection says, when there is one. */
+export interface ConnectionView {
+  tradable: boolean;
+  /** Already masked. */
+  account: string | null;
+  builtInGateway: boolean;
+}
+
+export type ConnectionProbe = () => ConnectionView | undefined;
 
 export function tradingStatusFrom(settings: ResolvedSettings, probe?: ConnectionProbe): TradingStatus {
-  const account = settings.IB_ACCOUNT.value;
   const mode = settings.IB_MODE.value === 'live' ? 'live' : 'paper';
-  const configured =
-    account !== undefined && settings.IB_HOST.value !== undefined && settings.IB_PORT.value !== undefined;
-  if (!configured) return { badge: 'not_configured', mode, account: null };
-  const connected = probe?.() === 'connected';
-  return { badge: connected ? 'tradable' : 'disconnected', mode, account: maskSecret(String(account)) };
+  const connection = probe?.();
+  const account = settings.IB_ACCOUNT.value;
+  if (connection?.builtInGateway) {
+    return {
+      badge: connection.tradable ? 'tradable' : 'disconnected',
+      mode,
+      account: connection.account,
+      builtInGateway: true,
+    };
+  }
+  if (account === undefined) return { badge: 'not_configured', mode, account: null, builtInGateway: false };
+  return {
+    badge: connection?.tradable ? 'tradable' : 'disconnected',
+    mode,
+    account: maskSecret(String(account)),
+    builtInGateway: false,
+  };
 }

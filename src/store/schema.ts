@@ -1,4 +1,8 @@
 import type { Generated } from 'kysely';
+import type { ExecutionTables } from './tables/execution.js';
+import type { IbTables } from './tables/ib.js';
+import type { ResearchTables } from './tables/research.js';
+import type { ResearchRunTables } from './tables/research-runs.js';
 
 /**
  * Table types shared by every engine. Times are ISO-8601 UTC strings (they sort lexically and
@@ -45,10 +49,18 @@ export interface AuditLogTable {
   hash: string;
 }
 
-export interface Database {
+export interface FoundationTables {
   settings: SettingsTable;
   users: UsersTable;
   sessions: SessionsTable;
   audit_head: AuditHeadTable;
   audit_log: AuditLogTable;
 }
+
+/** Every table; each module's migration adds its group here. */
+export interface Database
+  extends FoundationTables,
+    ResearchTables,
+    IbTables,
+    ExecutionTables,
+    ResearchRunTables {}

@@ -73,7 +73,18 @@ export async function ensureWebBuilt(): Promise<void> {
   try {
     if (buildIsCurrent()) return;
     const { build } = await import('vite');
-    await build({ configFile: path.join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({
+        configFile: path.join(WEB_ROOT, 'vite.config.ts'),
+        logLevel: 'warn',
+        mode: 'production',
+      });
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }

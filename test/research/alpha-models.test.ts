@@ -14,13 +14,13 @@ import {
   modelRecordSchema,
   scoresForDate,
   scoresFromRecord,
-  seededRandom,
   solveRidge,
   trainModel,
   walkForward,
   weeklySchedule,
 } from '../../src/alpha/index.js';
 import { ManualClock } from '../../src/core/clock.js';
+import { seededRandom } from '../../src/core/random.js';
 import { type AlphaBars, formatDay, makeAlphaBars, weekOf } from '../../src/sources/alpha/index.js';
 import { generateMarket } from './fixtures/market.js';
 

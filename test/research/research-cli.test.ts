@@ -166,8 +166,8 @@ describe('research CLI', () => {
         'S000',
         'S001',
       ]);
-      const savedKey = process.env.ALPHAVANTAGE_API_KEY;
-      delete process.env.ALPHAVANTAGE_API_KEY;
+      const savedKey = process.env.ALPHA_VANTAGE_API_KEY;
+      delete process.env.ALPHA_VANTAGE_API_KEY;
       try {
         const withoutKey = await run(
           'data',
@@ -181,7 +181,7 @@ describe('research CLI', () => {
         );
         expect(withoutKey.code).toBe(2);
       } finally {
-        if (savedKey !== undefined) process.env.ALPHAVANTAGE_API_KEY = savedKey;
+        if (savedKey !== undefined) process.env.ALPHA_VANTAGE_API_KEY = savedKey;
       }
     } finally {
       await new Promise((resolve) => server.close(resolve));

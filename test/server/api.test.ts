@@ -151,7 +151,12 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
       'GET',
       '/api/trading/status',
     );
-    expect(res.body).toEqual({ badge: 'disconnected', mode: 'paper', account: 'DU****21' });
+    expect(res.body).toEqual({
+      badge: 'disconnected',
+      mode: 'paper',
+      account: 'DU****21',
+      builtInGateway: false,
+    });
   });
 
   it('verifies the audit chain over the API', async () => {

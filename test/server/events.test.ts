@@ -86,6 +86,7 @@ describe('server-sent events', () => {
         badge: 'disconnected',
         mode: 'paper',
         account: 'DU****23',
+        builtInGateway: false,
       });
     } finally {
       await stream.close();

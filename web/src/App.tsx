@@ -7,7 +7,16 @@ import { AuthProvider, RequireAuth } from './auth';
 import { EventsProvider, TradingStatusProvider } from './events';
 import { currentLanguage } from './i18n';
 import { AppLayout, HOME_PATH, SETTINGS_PATH } from './layout';
-import { AuditPage, ComingSoonPage, LiveTradingPage, LoginPage, SettingsPage } from './pages';
+import {
+  AuditPage,
+  DataPage,
+  LiveTradingPage,
+  LoginPage,
+  ProjectsPage,
+  ReportsPage,
+  SettingsPage,
+  ThemesPage,
+} from './pages';
 
 const theme: ThemeConfig = {
   token: {
@@ -60,11 +69,11 @@ export function App() {
               <Route path="/login" element={<LoginPage />} />
               <Route element={<SignedIn />}>
                 <Route index element={<Navigate to={HOME_PATH} replace />} />
-                <Route path="projects" element={<ComingSoonPage page="projects" />} />
-                <Route path="data" element={<ComingSoonPage page="data" />} />
-                <Route path="backtests" element={<ComingSoonPage page="backtests" />} />
+                <Route path="projects" element={<ProjectsPage />} />
+                <Route path="data" element={<DataPage />} />
+                <Route path="backtests" element={<ReportsPage />} />
                 <Route path="live" element={<LiveTradingPage />} />
-                <Route path="themes" element={<ComingSoonPage page="themes" />} />
+                <Route path="themes" element={<ThemesPage />} />
                 <Route path="audit" element={<AuditPage />} />
                 <Route path={SETTINGS_PATH.slice(1)} element={<SettingsPage />} />
                 <Route path="*" element={<Navigate to={HOME_PATH} replace />} />

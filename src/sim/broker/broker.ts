@@ -1,6 +1,6 @@
+import { seededRandom } from '../../core/random.js';
 import type { Instrument, MarketModel } from '../ports.js';
 import { Account, type AccountSnapshot } from './account.js';
-import { seededRandom } from './random.js';
 import {
   isWorking,
   type OrderAction,

@@ -6,9 +6,17 @@ import type {
   FieldError,
   HealthResponse,
   LoginResponse,
+  Project,
+  ProjectDetail,
+  ProjectInput,
+  ProjectVersion,
   SessionResponse,
   SettingsResponse,
   SettingValue,
+  Theme,
+  ThemeImportMode,
+  ThemeInput,
+  ThemeSummary,
   TradingStatus,
 } from './types';
 
@@ -66,7 +74,8 @@ interface RequestOptions {
   expectUnauthenticated?: boolean;
 }
 
-async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+/** Exported so page modules can declare their own endpoints next to their types. */
+export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (STATE_CHANGING.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
@@ -118,11 +127,35 @@ export const api = {
     }),
   logout: () => request<void>('POST', '/api/auth/logout'),
   getSettings: () => request<SettingsResponse>('GET', '/api/settings'),
-  updateSettings: (values: Record<string, SettingValue>) =>
-    request<SettingsResponse>('PUT', '/api/settings', { body: { values } }),
+  /** `confirmLiveAccount` is the account id typed again; the server needs it to switch IB_MODE to live. */
+  updateSettings: (values: Record<string, SettingValue>, confirmLiveAccount?: string) =>
+    request<SettingsResponse>('PUT', '/api/settings', {
+      body: confirmLiveAccount === undefined ? { values } : { values, confirmLiveAccount },
+    }),
   tradingStatus: () => request<TradingStatus>('GET', '/api/trading/status'),
   listAudit: (query: AuditQuery) => request<AuditListResponse>('GET', '/api/audit', { query: { ...query } }),
   verifyAudit: () => request<AuditVerifyResponse>('GET', '/api/audit/verify'),
+  listThemes: (q?: string) => request<{ themes: ThemeSummary[] }>('GET', '/api/themes', { query: { q } }),
+  getTheme: (id: number) => request<{ theme: Theme }>('GET', `/api/themes/${id}`),
+  createTheme: (input: ThemeInput) => request<{ theme: Theme }>('POST', '/api/themes', { body: input }),
+  updateTheme: (id: number, patch: Partial<ThemeInput>) =>
+    request<{ theme: Theme }>('PUT', `/api/themes/${id}`, { body: patch }),
+  deleteTheme: (id: number) => request<void>('DELETE', `/api/themes/${id}`),
+  importTheme: (id: number, csv: string, mode: ThemeImportMode) =>
+    request<{ theme: Theme }>('POST', `/api/themes/${id}/import`, { body: { csv, mode } }),
+  listProjects: () => request<{ projects: Project[] }>('GET', '/api/projects'),
+  getProject: (id: number) => request<ProjectDetail>('GET', `/api/projects/${id}`),
+  createProject: (input: ProjectInput) =>
+    request<{ project: Project }>('POST', '/api/projects', { body: input }),
+  updateProject: (id: number, patch: Partial<ProjectInput>) =>
+    request<{ project: Project }>('PUT', `/api/projects/${id}`, { body: patch }),
+  getProjectVersion: (id: number, version: number) =>
+    request<{ version: ProjectVersion }>('GET', `/api/projects/${id}/versions/${version}`),
 };
+
+/** Same-origin download URL of a theme's members as CSV (the session cookie authenticates it). */
+export function themeExportUrl(id: number): string {
+  return `/api/themes/${id}/export`;
+}
 
 export const EVENTS_URL = '/api/events';

@@ -132,3 +132,89 @@ export interface ServerEvents {
 }
 
 export type ServerEventName = keyof ServerEvents;
+
+export type ThemeKind = 'system' | 'project';
+
+export interface ThemeMember {
+  symbol: string;
+  name: string;
+  sector: string;
+  industry: string;
+}
+
+export interface ThemeSummary {
+  id: number;
+  name: string;
+  kind: ThemeKind;
+  description: string;
+  memberCount: number;
+  updatedAt: string;
+}
+
+export interface Theme extends ThemeSummary {
+  members: ThemeMember[];
+}
+
+export interface ThemeInput {
+  name: string;
+  kind: ThemeKind;
+  description: string;
+  members: ThemeMember[];
+}
+
+export type ThemeImportMode = 'replace' | 'merge';
+
+export type ModelFamily = 'rule' | 'ridge' | 'gbt';
+export type WeightingScheme = 'equal' | 'score' | 'inverse_volatility';
+export type OrderType = 'MKT' | 'LMT';
+
+/** `src/projects/params.ts`; the server fills defaults for omitted groups. */
+export interface ProjectParams {
+  themeIds: number[];
+  model: { family: ModelFamily; seed: number };
+  portfolio: {
+    topN: number;
+    weighting: WeightingScheme;
+    maxWeight: number;
+    sectorCap: number;
+    cashBuffer: number;
+    turnoverLimit: number;
+  };
+  schedule: { frequency: 'weekly'; weekday: number; minutesAfterOpen: number };
+  risk: {
+    maxPositionWeight: number;
+    maxSectorWeight: number;
+    maxGrossExposure: number;
+    maxDailyLoss: number;
+  };
+  execution: { orderType: OrderType; limitOffsetBps: number; minTradeValue: number };
+}
+
+export interface Project {
+  id: number;
+  name: string;
+  description: string;
+  currentVersion: number;
+  params: ProjectParams;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ProjectVersion {
+  version: number;
+  params: ProjectParams;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface ProjectDetail {
+  project: Project;
+  versions: ProjectVersion[];
+  universe: ThemeMember[];
+}
+
+export interface ProjectInput {
+  name: string;
+  description: string;
+  params: ProjectParams;
+}

@@ -26,6 +26,9 @@ const KNOWN_EVENTS: readonly ServerEventName[] = [
   'settings.changed',
   'audit.appended',
   'trading.status',
+  'job.progress',
+  'ib.status',
+  'ib.quote',
 ];
 
 /**

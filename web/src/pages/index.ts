@@ -1,5 +1,9 @@
 export { AuditPage } from './audit';
 export { ComingSoonPage } from './ComingSoonPage';
-export { LiveTradingPage } from './LiveTradingPage';
 export { LoginPage } from './LoginPage';
+export { LiveTradingPage } from './live';
+export { DataPage } from './market-data';
+export { ProjectsPage } from './projects';
+export { ReportsPage } from './reports';
 export { SettingsPage } from './settings';
+export { ThemesPage } from './themes';

@@ -5,6 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, api, type SettingSource, type SettingView } from '../../api';
 import { PageHeader } from '../../components';
 import { useServerEvent } from '../../events';
+import { ConnectionTestAlert, useConnectionTest } from '../live';
+import { LiveModeModal } from './LiveModeModal';
 import { changedValues, type FormValues, groupSettings, initialFormValues, MODE_KEY, MODES } from './model';
 
 const SOURCE_COLOR: Record<SettingSource, string> = {
@@ -22,7 +24,11 @@ export function SettingsPage() {
   const [settings, setSettings] = useState<SettingView[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const [liveConfirm, setLiveConfirm] = useState<{ refusal: string | null } | null>(null);
+  const connectionTest = useConnectionTest();
   const mode = Form.useWatch(MODE_KEY, form);
+  const savedMode = settings?.find((setting) => setting.key === MODE_KEY)?.value ?? null;
+  const savedAccount = settings?.find((setting) => setting.key === 'IB_ACCOUNT')?.value ?? null;
 
   const show = useCallback(
     (next: SettingView[]) => {
@@ -52,7 +58,11 @@ export function SettingsPage() {
     return i18n.exists(i18nKey) ? t(i18nKey as 'settings.keys.IB_HOST') : key;
   };
 
-  const onSave = async () => {
+  /**
+   * Saves the changed keys. Switching to live goes through the confirmation modal first; `typedAccount`
+   * is what the user typed there. Returns the server's refusal of a live switch, if any.
+   */
+  const onSave = async (typedAccount?: string): Promise<void> => {
     if (!settings) return;
     const changes = changedValues(settings, form.getFieldsValue(true));
     const count = Object.keys(changes).length;
@@ -60,12 +70,31 @@ export function SettingsPage() {
       message.info(t('settings.noChanges'));
       return;
     }
+    const switchingToLive = changes[MODE_KEY] === 'live';
+    if (switchingToLive && typedAccount === undefined) {
+      setLiveConfirm({ refusal: null });
+      return;
+    }
     setSaving(true);
     try {
-      const answer = await api.updateSettings(changes);
+      const answer = await api.updateSettings(changes, switchingToLive ? typedAccount : undefined);
+      setLiveConfirm(null);
       show(answer.settings);
-      message.success(t('settings.saved', { count }));
+      message.success(switchingToLive ? t('settings.live.switched') : t('settings.saved', { count }));
+      // Issue 4: saving the IB configuration tests the connection and shows the result.
+      if (Object.keys(changes).some((key) => key.startsWith('IB_'))) connectionTest.run();
     } catch (error) {
+      const modeRefusal =
+        switchingToLive && error instanceof ApiError
+          ? error.fields.find((field) => field.field === MODE_KEY)
+          : undefined;
+      if (switchingToLive) {
+        // The modal stays open with the reason, so the user can retype or cancel back to paper.
+        setLiveConfirm({
+          refusal: modeRefusal?.message ?? (error instanceof Error ? error.message : String(error)),
+        });
+        if (modeRefusal) return;
+      }
       if (error instanceof ApiError && error.status === 400 && error.fields.length > 0) {
         const known = new Set(settings.map((setting) => setting.key));
         const onFields = error.fields.filter((field) => known.has(field.field));
@@ -82,6 +111,12 @@ export function SettingsPage() {
     } finally {
       setSaving(false);
     }
+  };
+
+  const cancelLive = () => {
+    setLiveConfirm(null);
+    // Back to what is saved: nothing changes without the typed confirmation.
+    form.setFieldValue(MODE_KEY, savedMode === null ? 'paper' : String(savedMode));
   };
 
   const sourceTag = (setting: SettingView) => (
@@ -129,6 +164,10 @@ export function SettingsPage() {
           <Select
             data-testid={testId}
             options={MODES.map((value) => ({ value, label: t(`settings.modes.${value}`) }))}
+            onChange={(value: string) => {
+              // Picking live asks for the typed confirmation at once; paper needs none.
+              if (value === 'live' && savedMode !== 'live') setLiveConfirm({ refusal: null });
+            }}
           />
         </Form.Item>
       );
@@ -189,6 +228,7 @@ export function SettingsPage() {
           action={<Button onClick={load}>{t('common.retry')}</Button>}
         />
       ) : null}
+      <ConnectionTestAlert state={connectionTest.state} onRetest={connectionTest.run} />
       {!settings && !loadError ? (
         <Card variant="borderless" className="content-card">
           <Skeleton active paragraph={{ rows: 8 }} />
@@ -216,6 +256,14 @@ export function SettingsPage() {
           <button type="submit" hidden aria-hidden />
         </Form>
       ) : null}
+      <LiveModeModal
+        open={liveConfirm !== null}
+        maskedAccount={savedAccount === null || savedAccount === '' ? null : String(savedAccount)}
+        refusal={liveConfirm?.refusal ?? null}
+        confirming={saving}
+        onConfirm={(typed) => void onSave(typed)}
+        onCancel={cancelLive}
+      />
     </>
   );
 }

@@ -1,4 +1,4 @@
-/** Small seeded PRNG (mulberry32): deterministic across runs and platforms, enough for subsampling. */
+/** Small seeded PRNG (mulberry32): deterministic across runs and platforms; for subsampling and simulated fills. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {

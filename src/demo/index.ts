@@ -1,0 +1,13 @@
+export { registerDemoCommands } from './cli.js';
+export {
+  DEMO_DEFAULT_SEED,
+  DEMO_PROJECT_NAME,
+  DEMO_SYMBOL_COUNT,
+  DEMO_THEME_NAME,
+  DEMO_YEARS,
+  type DemoOptions,
+  type DemoReport,
+  demoInstruments,
+  demoProjectParams,
+  seedDemo,
+} from './seed.js';

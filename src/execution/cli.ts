@@ -1,0 +1,191 @@
+import { readFileSync } from 'node:fs';
+import { type AppContext, openAppContext } from '../app/context.js';
+import { createIbBrokerage } from '../brokerage/ib/index.js';
+import { bootstrapFrom, type CommonFlags, UsageError, withCommonFlags } from '../cli/common.js';
+import { type Command, InvalidArgumentError, parse } from '../cli/program.js';
+import { InputError } from '../core/errors.js';
+import { readLease } from '../lock/index.js';
+import { defaultHolder, startExecutionRuntime } from './runtime.js';
+import { progressOf } from './views.js';
+import { parseWeightsText, validateWeights } from './weights.js';
+
+interface ExecuteFlags extends CommonFlags {
+  project: string;
+  weights: string;
+  date?: string;
+  orderType: 'MKT' | 'LMT';
+  offsetBps: number;
+  cashBuffer: number;
+  minOrderValue: number;
+  allowShort?: boolean;
+  host?: string;
+  port?: number;
+  clientId?: number;
+  waitSeconds: number;
+}
+
+function orderTypeFlag(raw: string): 'MKT' | 'LMT' {
+  const upper = raw.trim().toUpperCase();
+  if (upper !== 'MKT' && upper !== 'LMT') throw new InvalidArgumentError('must be MKT or LMT');
+  return upper;
+}
+
+function dateFlag(raw: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`))) {
+    throw new InvalidArgumentError('must be a date YYYY-MM-DD');
+  }
+  return raw;
+}
+
+/** Reads and validates a weights file; every problem is a usage error naming the field. */
+export function loadWeightsFile(file: string, allowShort = false): Record<string, number> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--weights: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  try {
+    return validateWeights(parseWeightsText(text, file), { allowShort });
+  } catch (error) {
+    if (error instanceof InputError) throw new UsageError(`--weights: ${error.field}: ${error.reason}`);
+    throw error;
+  }
+}
+
+function newYorkDate(ms: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York' }).format(new Date(ms));
+}
+
+export function registerExecutionCommands(program: Command): void {
+  withCommonFlags(
+    program
+      .command('execute')
+      .description(
+        'execute target weights against the connected gateway (one run per project and trading date)',
+      )
+      .requiredOption('--project <name>', 'project the run belongs to', parse.nonEmpty)
+      .requiredOption('--weights <file>', 'JSON {"AAPL": 0.1} or CSV symbol,weight')
+      .option('--date <YYYY-MM-DD>', 'trading date (default: today in New York)', dateFlag)
+      .option('--order-type <MKT|LMT>', 'order type', orderTypeFlag, 'MKT')
+      .option('--offset-bps <n>', 'LMT: limit = quote +/- this many basis points', parse.number(0, 1000), 10)
+      .option('--cash-buffer <money>', 'money held back from investment', parse.number(0, 1e12), 0)
+      .option('--min-order-value <money>', 'skip orders worth less', parse.number(0, 1e12), 0)
+      .option('--allow-short', 'allow negative weights')
+      .option('--host <host>', 'IB Gateway / TWS host (default: IB_HOST)')
+      .option('--port <port>', 'IB Gateway / TWS port (default: IB_PORT)', parse.int(1, 65_535))
+      .option('--client-id <id>', 'trading client id (default: IB_CLIENT_ID)', parse.int(0, 2_147_483_647))
+      .option('--wait-seconds <n>', 'wait this long for the orders to end', parse.int(0, 86_400), 300),
+  ).action(async (flags: ExecuteFlags) => {
+    // Validated before anything connects: a bad file changes nothing and sends nothing.
+    const weights = loadWeightsFile(flags.weights, flags.allowShort === true);
+    const ctx = await openAppContext(bootstrapFrom(flags));
+    try {
+      await execute(ctx, flags, weights);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  withCommonFlags(
+    program.command('execution-status').description('who holds the execution lease, and the latest runs'),
+  ).action(async (flags: CommonFlags) => {
+    const ctx = await openAppContext(bootstrapFrom(flags));
+    try {
+      const lease = await readLease(ctx.store.db, ctx.clock);
+      process.stdout.write(
+        lease
+          ? `lease: ${lease.holder} token ${lease.token} since ${lease.acquiredAt} (${lease.active ? 'active' : 'expired'})\n`
+          : 'lease: never held\n',
+      );
+      const runs = await ctx.store.db
+        .selectFrom('trade_runs')
+        .selectAll()
+        .orderBy('id', 'desc')
+        .limit(10)
+        .execute();
+      for (const run of runs) {
+        process.stdout.write(`run ${run.id} ${run.project} ${run.trading_date} ${run.mode} ${run.status}\n`);
+      }
+    } finally {
+      await ctx.close();
+    }
+  });
+}
+
+async function execute(ctx: AppContext, flags: ExecuteFlags, weights: Record<string, number>): Promise<void> {
+  const settings = await ctx.settings.resolve();
+  const mode = settings.IB_MODE.value === 'live' ? 'live' : 'paper';
+  const brokerage = createIbBrokerage({
+    host: flags.host ?? String(settings.IB_HOST.value ?? '127.0.0.1'),
+    port: flags.port ?? Number(settings.IB_PORT.value ?? 4002),
+    clientId: flags.clientId ?? Number(settings.IB_CLIENT_ID.value ?? 1),
+    mode,
+    clock: ctx.clock,
+  });
+  const connected = await Promise.race([
+    brokerage.connection.start().then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), 15_000).unref()),
+  ]);
+  if (!connected) {
+    await brokerage.connection.stop();
+    const state = brokerage.connection.state();
+    const last = state.lastError;
+    const why = last ? `${last.code}: ${last.message}` : (state.reason ?? 'no answer');
+    throw new Error(
+      `could not connect to IB at ${state.host}:${state.port} as client ${state.clientId} (${why})`,
+    );
+  }
+  const runtime = await startExecutionRuntime({
+    store: ctx.store,
+    audit: ctx.audit,
+    clock: ctx.clock,
+    brokerage,
+    holder: defaultHolder('cli'),
+    logger: ctx.logger,
+  });
+  try {
+    if (!runtime.lease.isHeld()) {
+      const lease = await readLease(ctx.store.db, ctx.clock);
+      throw new Error(
+        `another process holds the execution lease (${lease?.holder ?? 'unknown'}); nothing was sent`,
+      );
+    }
+    await runtime.ready(30_000);
+    const result = await runtime.service
+      .executeTargets({
+        project: flags.project,
+        tradingDate: flags.date ?? newYorkDate(ctx.clock.nowMs()),
+        weights,
+        mode,
+        orderType: flags.orderType,
+        limitOffsetBps: flags.offsetBps,
+        cashBuffer: flags.cashBuffer,
+        minOrderValue: flags.minOrderValue,
+        allowShort: flags.allowShort === true,
+        actor: 'cli',
+      })
+      .catch((error: unknown) => {
+        if (error instanceof InputError) throw new UsageError(`${error.field}: ${error.reason}`);
+        throw error;
+      });
+    process.stdout.write(
+      `run ${result.run.id} (${result.joined ? 'joined existing run' : 'new run'}): ${result.intents.length} new orders, ${result.sent} sent\n`,
+    );
+    const run = await runtime.service.waitForRun(result.run.id, flags.waitSeconds * 1000);
+    const orders = await runtime.engine.repo.orders({ runId: run.id });
+    const fills = await runtime.engine.repo.fills({ runId: run.id });
+    for (const row of progressOf(run, orders, fills)) {
+      process.stdout.write(
+        `${row.symbol.padEnd(8)} target ${row.target} filled ${row.filled} working ${row.working} deviation ${row.deviation}\n`,
+      );
+    }
+    process.stdout.write(`run ${run.id} ${run.status}\n`);
+    if (run.status !== 'COMPLETED') process.exitCode = 1;
+  } finally {
+    await runtime.stop();
+    await brokerage.connection.stop();
+  }
+}

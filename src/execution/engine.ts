@@ -1,0 +1,630 @@
+import {
+  type Brokerage,
+  type BrokerCommission,
+  type BrokerContract,
+  type BrokerErrorInfo,
+  type BrokerExecution,
+  type BrokerOrder,
+  BrokerRequestError,
+  BrokerUnavailableError,
+  type OrderStatusUpdate,
+  type ReconcileReason,
+} from '../brokerage/index.js';
+import { type Clock, isoNow } from '../core/clock.js';
+import { ConflictError, InputError } from '../core/errors.js';
+import type { ExecutionLease } from '../lock/index.js';
+import { isOurOrderRef, parseClientOrderId } from './order-ref.js';
+import { openRemaining } from './planning.js';
+import type { ExecutionRepository } from './repository.js';
+import { Mutex, RateLimiter, SerialQueue } from './serial.js';
+import { isTerminal, mapBrokerStatus, type OrderState, stateForOrderError } from './state-machine.js';
+import type { TradeOrder } from './types.js';
+
+export interface EngineLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+const quietLogger: EngineLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
+export interface ExecutionEngineOptions {
+  repo: ExecutionRepository;
+  broker: Brokerage;
+  lease: ExecutionLease;
+  clock: Clock;
+  logger?: EngineLogger;
+  /** Defaults to the broker's first managed account. */
+  account?: string;
+  /**
+   * A send of this session with no answer after this long (default 60 s) is looked for at the
+   * broker, and sent again if it is not there (IB drops messages beyond its rate limit, error 100).
+   */
+  unackedClaimTimeoutMs?: number;
+  /**
+   * Order messages per second (default 40). IB allows about 50 for everything a client sends; keep
+   * this at or below the adapter's own throttle so that orders do not wait in its queue.
+   */
+  maxOrdersPerSecond?: number;
+}
+
+export interface ReconcileReport {
+  id: number;
+  reason: ReconcileReason;
+  status: 'ok' | 'failed';
+  error: string | null;
+  summary: {
+    brokerOpen: number;
+    brokerCompleted: number;
+    executions: number;
+    updated: number;
+    adopted: number;
+    foreign: number;
+    fillsRecovered: number;
+    released: number;
+    missing: number;
+    positionDiffs: number;
+  };
+  details: {
+    adopted: string[];
+    foreign: Array<{
+      orderId: number;
+      clientId: number;
+      orderRef: string;
+      symbol: string;
+      side: string;
+      quantity: number;
+      status: string;
+    }>;
+    released: string[];
+    missing: string[];
+    positionDiffs: Array<{
+      project: string;
+      runId: number;
+      symbol: string;
+      target: number;
+      position: number;
+      openRemaining: number;
+    }>;
+  };
+}
+
+export interface Readiness {
+  ready: boolean;
+  reasons: string[];
+}
+
+/**
+ * Follows the broker's order events into the database, reconciles with the broker, and sends the
+ * recorded intents. Sending needs: the lease (checked again with the fencing token in the
+ * transaction that claims the intent), a CONNECTED broker, and a successful reconciliation since
+ * the last (re)connect.
+ */
+export class ExecutionEngine {
+  readonly repo: ExecutionRepository;
+  readonly broker: Brokerage;
+  readonly lease: ExecutionLease;
+  readonly clock: Clock;
+  private readonly logger: EngineLogger;
+  private readonly accountOption: string | undefined;
+  private readonly events = new SerialQueue();
+  /** Sending and reconciling never overlap. */
+  private readonly sendLock = new Mutex();
+  private readonly limiter: RateLimiter;
+  private readonly contracts = new Map<string, BrokerContract>();
+  private readonly unsubscribe: Array<() => void> = [];
+  private reconciledSinceConnect = false;
+  private startupReconciled = false;
+  private reconciling = 0;
+  private started = false;
+  private stopped = false;
+  private resumeScheduled = false;
+  private lastReconcile: ReconcileReport | null = null;
+  /** Incremented at every (re)connect: the adapter discards whatever a dead session still had queued. */
+  private sessionEpoch = 0;
+  private lastStatus: string | null = null;
+  /** Orders this process claimed, by the session they were handed to. */
+  private readonly claimedInSession = new Map<number, { epoch: number; atMs: number }>();
+  private readonly unackedClaimTimeoutMs: number;
+  private staleTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: ExecutionEngineOptions) {
+    this.repo = options.repo;
+    this.broker = options.broker;
+    this.lease = options.lease;
+    this.clock = options.clock;
+    this.logger = options.logger ?? quietLogger;
+    this.accountOption = options.account;
+    this.lastStatus = this.broker.connection.state().status;
+    this.unackedClaimTimeoutMs = options.unackedClaimTimeoutMs ?? 60_000;
+    this.limiter = new RateLimiter(options.maxOrdersPerSecond ?? 40);
+  }
+
+  /** Subscribes to the broker; reconciles at once when it is already connected. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const orders = this.broker.orders;
+    this.unsubscribe.push(
+      orders.onStatus((u) => this.enqueue('status', () => this.onStatus(u))),
+      orders.onOpenOrder((o) =>
+        this.enqueue('openOrder', async () => {
+          await this.onOpenOrder(o, 'ib-open');
+        }),
+      ),
+      orders.onExecution((e) => this.enqueue('execution', () => this.onExecution(e))),
+      orders.onCommission((c) => this.enqueue('commission', () => this.onCommission(c))),
+      orders.onOrderError((e) => this.enqueue('orderError', () => this.onOrderError(e))),
+      this.broker.connection.onStateChange((state) => {
+        if (state.status !== 'CONNECTED') this.reconciledSinceConnect = false;
+        if (state.status === 'CONNECTED' && this.lastStatus !== 'CONNECTED') this.sessionEpoch += 1;
+        this.lastStatus = state.status;
+      }),
+      this.broker.connection.onReconcileNeeded((reason) => {
+        // A replica without the lease does not trade; the holder reconciles when it takes over.
+        if (!this.lease.isHeld()) return;
+        this.reconcile(reason).catch((error: unknown) =>
+          this.logger.error({ err: error, reason }, 'reconciliation failed'),
+        );
+      }),
+      this.lease.onChange((held) => {
+        // A new holder must look at the broker before trusting anything a predecessor left behind.
+        if (!held) {
+          this.reconciledSinceConnect = false;
+          return;
+        }
+        if (this.broker.connection.state().status === 'CONNECTED') {
+          this.reconcile('startup').catch((error: unknown) =>
+            this.logger.error({ err: error }, 'reconciliation after acquiring the lease failed'),
+          );
+        }
+      }),
+    );
+    const every = Math.max(1_000, Math.min(10_000, this.unackedClaimTimeoutMs / 3));
+    this.staleTimer = setInterval(() => {
+      this.checkUnackedClaims().catch((error: unknown) =>
+        this.logger.error({ err: error }, 'checking unanswered orders failed'),
+      );
+    }, every);
+    this.staleTimer.unref();
+    if (this.broker.connection.state().status === 'CONNECTED' && this.lease.isHeld()) {
+      await this.reconcile('startup');
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.staleTimer) clearInterval(this.staleTimer);
+    for (const off of this.unsubscribe.splice(0)) off();
+    await this.events.idle();
+    await this.sendLock.run(async () => undefined);
+  }
+
+  readiness(): Readiness {
+    const reasons: string[] = [];
+    if (!this.lease.isHeld()) reasons.push('this process does not hold the execution lease');
+    const status = this.broker.connection.state().status;
+    if (status !== 'CONNECTED') reasons.push(`broker is ${status}`);
+    if (!this.startupReconciled) reasons.push('startup reconciliation has not succeeded yet');
+    else if (!this.reconciledSinceConnect)
+      reasons.push('reconciliation after the last (re)connect has not succeeded yet');
+    if (this.reconciling > 0) reasons.push('reconciliation in progress');
+    return { ready: reasons.length === 0, reasons };
+  }
+
+  lastReconciliation(): ReconcileReport | null {
+    return this.lastReconcile;
+  }
+
+  account(): string {
+    const account = this.accountOption ?? this.broker.connection.state().managedAccounts[0];
+    if (!account) throw new ConflictError('account', 'the broker has not named a managed account yet');
+    return account;
+  }
+
+  /** Resolves a symbol to its contract (cached); an unknown symbol is an input error naming it. */
+  async contract(symbol: string, field = `weights.${symbol}`): Promise<BrokerContract> {
+    const cached = this.contracts.get(symbol);
+    if (cached) return cached;
+    let matches: BrokerContract[];
+    try {
+      matches = await this.broker.contracts.resolve({ symbol, secType: 'STK', currency: 'USD' });
+    } catch (error) {
+      if (error instanceof BrokerRequestError && error.code === 200) {
+        throw new InputError(field, 'unknown symbol (IB has no contract for it)');
+      }
+      throw error;
+    }
+    const contract = matches.find((c) => c.symbol === symbol) ?? matches[0];
+    if (!contract) throw new InputError(field, 'unknown symbol (IB has no contract for it)');
+    this.contracts.set(symbol, contract);
+    return contract;
+  }
+
+  /** Waits until every broker event received so far is in the database. */
+  async idle(): Promise<void> {
+    await this.events.idle();
+  }
+
+  // ---- sending ------------------------------------------------------------------------------
+
+  /**
+   * Sends every intent of the run that is NEW and unclaimed, sells first. Stops (without error) at
+   * the first moment sending is not allowed; what is left is sent by `resumeAll` after the next
+   * successful reconciliation.
+   */
+  async submitPending(runId: number): Promise<{ sent: number; stoppedBecause: string | null }> {
+    return this.sendLock.run(async () => {
+      const pending = (await this.repo.orders({ runId })).filter(
+        (o) => o.status === 'NEW' && o.ibOrderId === null,
+      );
+      pending.sort((a, b) => (a.side === b.side ? a.id - b.id : a.side === 'SELL' ? -1 : 1));
+      let sent = 0;
+      for (const order of pending) {
+        const blocked = this.sendBlocker();
+        if (blocked) return { sent, stoppedBecause: blocked };
+        await this.limiter.take();
+        const outcome = await this.sendOne(order);
+        if (outcome === 'sent') sent += 1;
+        else if (outcome !== 'skipped') return { sent, stoppedBecause: outcome };
+      }
+      return { sent, stoppedBecause: null };
+    });
+  }
+
+  private sendBlocker(): string | null {
+    if (this.stopped) return 'engine stopped';
+    if (!this.lease.isHeld()) return 'execution lease not held';
+    if (this.broker.connection.state().status !== 'CONNECTED') return 'broker not connected';
+    if (!this.reconciledSinceConnect) return 'not reconciled since the last connect';
+    return null;
+  }
+
+  private async sendOne(order: TradeOrder): Promise<'sent' | 'skipped' | string> {
+    const contract = await this.contract(order.symbol, `order ${order.clientOrderId}`);
+    const ibOrderId = this.broker.orders.nextOrderId();
+    let claimed: TradeOrder | null;
+    try {
+      claimed = await this.repo.claimForSend(order.id, ibOrderId, (trx) => this.lease.fence(trx));
+    } catch (error) {
+      return `claim refused: ${(error as Error).message}`;
+    }
+    if (!claimed) return 'skipped';
+    this.claimedInSession.set(order.id, { epoch: this.sessionEpoch, atMs: performance.now() });
+    // The claim is committed; only now may the order leave. Check again: the commit took time.
+    const blocked = this.sendBlocker();
+    if (blocked) {
+      await this.repo.releaseClaim(order.id, ibOrderId, `not sent: ${blocked}`);
+      return blocked;
+    }
+    try {
+      this.broker.orders.place({
+        orderId: ibOrderId,
+        orderRef: claimed.clientOrderId,
+        contract,
+        side: claimed.side,
+        quantity: claimed.quantity,
+        type: claimed.orderType,
+        ...(claimed.limitPrice !== null ? { limitPrice: claimed.limitPrice } : {}),
+        tif: claimed.tif,
+        account: claimed.account,
+      });
+    } catch (error) {
+      if (error instanceof BrokerUnavailableError) {
+        // The port guarantees nothing left: the intent may be sent again later.
+        await this.repo.releaseClaim(order.id, ibOrderId, error.message);
+        return error.message;
+      }
+      // Unknown outcome: keep the claim; the next reconciliation decides.
+      this.logger.error({ err: error, order: claimed.clientOrderId }, 'place failed with an unknown outcome');
+      return `place failed: ${(error as Error).message}`;
+    }
+    return 'sent';
+  }
+
+  /** Sends what is pending in every run that is still being executed. */
+  async resumeAll(): Promise<void> {
+    const runs = (await this.repo.listRuns({ limit: 200 })).filter(
+      (r) => r.status === 'SUBMITTING' || r.status === 'WORKING',
+    );
+    for (const run of runs) {
+      if (this.sendBlocker()) return;
+      await this.submitPending(run.id);
+      if (run.status === 'SUBMITTING') await this.repo.setRunStatus(run.id, 'WORKING');
+      await this.repo.completeRunIfIdle(run.id);
+    }
+  }
+
+  private scheduleResume(): void {
+    if (this.resumeScheduled) return;
+    this.resumeScheduled = true;
+    setImmediate(() => {
+      this.resumeScheduled = false;
+      this.resumeAll().catch((error: unknown) => this.logger.error({ err: error }, 'resuming runs failed'));
+    });
+  }
+
+  /** Asks the broker to cancel a working order; the state follows the broker's answer. */
+  async cancel(orderId: number): Promise<void> {
+    const [order] = (await this.repo.orders()).filter((o) => o.id === orderId);
+    if (!order) throw new InputError('orderId', `order ${orderId} does not exist`);
+    if (isTerminal(order.status)) throw new ConflictError('orderId', `order ${orderId} is ${order.status}`);
+    if (order.ibOrderId === null) throw new ConflictError('orderId', `order ${orderId} has not been sent`);
+    const blocked = this.sendBlocker();
+    if (blocked) throw new ConflictError('execution', blocked);
+    await this.limiter.take();
+    this.broker.orders.cancel(order.ibOrderId);
+    await this.repo.applyFacts(order.id, {
+      kind: 'cancel-request',
+      next: null,
+      always: true,
+      detail: { requestedAt: isoNow(this.clock) },
+    });
+  }
+
+  /** Reconciles when a send of this session has been unanswered for too long. */
+  private async checkUnackedClaims(): Promise<void> {
+    if (this.claimedInSession.size === 0 || this.sendBlocker()) return;
+    const now = performance.now();
+    let overdue = false;
+    const open = new Map((await this.repo.orders({ open: true })).map((o) => [o.id, o]));
+    for (const [orderId, claim] of this.claimedInSession) {
+      const order = open.get(orderId);
+      if (order?.status !== 'NEW') {
+        this.claimedInSession.delete(orderId);
+        continue;
+      }
+      if (now - claim.atMs >= this.unackedClaimTimeoutMs) overdue = true;
+    }
+    if (overdue) await this.reconcile('manual');
+  }
+
+  // ---- broker events ------------------------------------------------------------------------
+
+  private enqueue(kind: string, task: () => Promise<void>): void {
+    this.events
+      .push(task)
+      .catch((error: unknown) => this.logger.error({ err: error, kind }, 'order event not recorded'));
+  }
+
+  private ourClientId(): number {
+    return this.broker.connection.state().clientId;
+  }
+
+  private async onStatus(update: OrderStatusUpdate): Promise<void> {
+    if (update.clientId !== undefined && update.clientId !== this.ourClientId()) return;
+    const order = await this.repo.orderByIbOrderId(update.orderId);
+    if (!order) return;
+    await this.repo.applyFacts(order.id, {
+      kind: 'ib-status',
+      next: mapBrokerStatus(update.status, update.filled),
+      ibStatus: update.status,
+      permId: update.permId,
+      detail: { filled: update.filled, remaining: update.remaining, avgFillPrice: update.avgFillPrice },
+    });
+  }
+
+  private async onOpenOrder(broker: BrokerOrder, kind: string): Promise<'updated' | 'unknown' | 'foreign'> {
+    if (!isOurOrderRef(broker.orderRef)) return 'foreign';
+    const order = await this.repo.orderByRef(broker.orderRef);
+    if (!order) return 'unknown';
+    if (order.ibOrderId !== broker.orderId || order.permId !== broker.permId) {
+      await this.repo.linkBrokerIds(order.id, broker.orderId, broker.permId);
+    }
+    await this.repo.applyFacts(order.id, {
+      kind,
+      next: mapBrokerStatus(broker.status, broker.filled),
+      ibStatus: broker.status,
+      permId: broker.permId,
+      detail: { filled: broker.filled, remaining: broker.remaining },
+    });
+    return 'updated';
+  }
+
+  private async onExecution(execution: BrokerExecution): Promise<void> {
+    if (!isOurOrderRef(execution.orderRef)) return;
+    await this.repo.recordFill(execution);
+  }
+
+  private async onCommission(commission: BrokerCommission): Promise<void> {
+    await this.repo.recordCommission(commission);
+  }
+
+  private async onOrderError(error: BrokerErrorInfo): Promise<void> {
+    const order = await this.repo.orderByIbOrderId(error.id);
+    if (!order) return;
+    await this.repo.applyFacts(order.id, {
+      kind: 'ib-error',
+      next: stateForOrderError(error.code, order.filledQty),
+      error: `${error.code}: ${error.message}`,
+    });
+  }
+
+  // ---- reconciliation -----------------------------------------------------------------------
+
+  /**
+   * Compares the broker's open orders, completed orders, executions and positions with the
+   * database. Known orders are updated, unknown orders with our prefix adopted, foreign orders
+   * reported and left alone; intents that a previous session claimed but the broker never got
+   * become sendable again. Sending waits until this has succeeded.
+   */
+  async reconcile(reason: ReconcileReason): Promise<ReconcileReport> {
+    this.reconciling += 1;
+    try {
+      return await this.sendLock.run(() => this.events.push(() => this.reconcileNow(reason)));
+    } finally {
+      this.reconciling -= 1;
+    }
+  }
+
+  private async reconcileNow(reason: ReconcileReason): Promise<ReconcileReport> {
+    const startedIso = isoNow(this.clock);
+    const report: ReconcileReport = {
+      id: 0,
+      reason,
+      status: 'ok',
+      error: null,
+      summary: {
+        brokerOpen: 0,
+        brokerCompleted: 0,
+        executions: 0,
+        updated: 0,
+        adopted: 0,
+        foreign: 0,
+        fillsRecovered: 0,
+        released: 0,
+        missing: 0,
+        positionDiffs: 0,
+      },
+      details: { adopted: [], foreign: [], released: [], missing: [], positionDiffs: [] },
+    };
+    const token = this.lease.token();
+    try {
+      if (token === null)
+        throw new ConflictError('execution', 'this process does not hold the execution lease');
+      const account = this.account();
+      const open = await this.broker.orders.openOrders();
+      const completed = await this.broker.orders.completedOrders();
+      const { executions, commissions } = await this.broker.orders.executions({ account });
+      const positions = await this.broker.account.positions();
+      report.summary.brokerOpen = open.length;
+      report.summary.brokerCompleted = completed.length;
+      report.summary.executions = executions.length;
+
+      const seen = new Set<string>();
+      // Completed first, then open: an order listed in both (ending right now) ends up with the later view.
+      for (const broker of [...completed, ...open]) {
+        if (!isOurOrderRef(broker.orderRef)) {
+          report.summary.foreign += 1;
+          report.details.foreign.push({
+            orderId: broker.orderId,
+            clientId: broker.clientId,
+            orderRef: broker.orderRef,
+            symbol: broker.symbol,
+            side: broker.side,
+            quantity: broker.quantity,
+            status: broker.status,
+          });
+          continue;
+        }
+        seen.add(broker.orderRef);
+        const outcome = await this.onOpenOrder(broker, 'reconcile');
+        if (outcome === 'updated') report.summary.updated += 1;
+        else if (outcome === 'unknown') {
+          if (await this.adopt(broker, token)) {
+            report.summary.adopted += 1;
+            report.details.adopted.push(broker.orderRef);
+          } else {
+            // Our prefix but no run of ours: another installation, or a database that was reset.
+            report.summary.foreign += 1;
+            report.details.foreign.push({
+              orderId: broker.orderId,
+              clientId: broker.clientId,
+              orderRef: broker.orderRef,
+              symbol: broker.symbol,
+              side: broker.side,
+              quantity: broker.quantity,
+              status: broker.status,
+            });
+          }
+        }
+      }
+      for (const execution of executions) {
+        if (!isOurOrderRef(execution.orderRef)) continue;
+        seen.add(execution.orderRef);
+        const { recorded } = await this.repo.recordFill(execution);
+        if (recorded) report.summary.fillsRecovered += 1;
+      }
+      for (const commission of commissions) await this.repo.recordCommission(commission);
+
+      for (const order of await this.repo.orders({ open: true })) {
+        if (order.account !== account || seen.has(order.clientOrderId)) continue;
+        if (order.status === 'NEW') {
+          // Claimed before this reconciliation began, yet unknown to the broker, and not possibly still
+          // queued in this session's outgoing throttle: it never arrived and may be sent again.
+          const claim = this.claimedInSession.get(order.id);
+          const liveClaim =
+            claim !== undefined &&
+            claim.epoch === this.sessionEpoch &&
+            performance.now() - claim.atMs < this.unackedClaimTimeoutMs;
+          if (order.ibOrderId !== null && (order.submittedAt ?? '') <= startedIso && !liveClaim) {
+            if (
+              await this.repo.releaseClaim(order.id, order.ibOrderId, `not at the broker after ${reason}`)
+            ) {
+              report.summary.released += 1;
+              report.details.released.push(order.clientOrderId);
+            }
+          }
+          continue;
+        }
+        report.summary.missing += 1;
+        report.details.missing.push(order.clientOrderId);
+      }
+
+      const held: Record<string, number> = {};
+      for (const position of positions) {
+        if (position.account === account)
+          held[position.symbol] = (held[position.symbol] ?? 0) + position.quantity;
+      }
+      const runs = (await this.repo.listRuns({ limit: 50 })).filter(
+        (r) => r.targets !== null && r.status !== 'FAILED',
+      );
+      const latestPerProject = new Map<string, (typeof runs)[number]>();
+      for (const run of runs) if (!latestPerProject.has(run.project)) latestPerProject.set(run.project, run);
+      for (const run of latestPerProject.values()) {
+        const remaining = openRemaining(await this.repo.orders({ project: run.project, open: true }));
+        for (const [symbol, target] of Object.entries(run.targets ?? {})) {
+          const position = held[symbol] ?? 0;
+          const pending = remaining[symbol] ?? 0;
+          if (position + pending !== target) {
+            report.details.positionDiffs.push({
+              project: run.project,
+              runId: run.id,
+              symbol,
+              target,
+              position,
+              openRemaining: pending,
+            });
+          }
+        }
+      }
+      report.summary.positionDiffs = report.details.positionDiffs.length;
+    } catch (error) {
+      report.status = 'failed';
+      report.error = (error as Error).message;
+    }
+    report.id = await this.repo.recordReconciliation({
+      reason,
+      holder: this.lease.holder,
+      leaseToken: token ?? 0,
+      status: report.status,
+      summary: report.summary,
+      details: report.details,
+      error: report.error,
+    });
+    this.lastReconcile = report;
+    if (report.status === 'ok') {
+      if (this.broker.connection.state().status === 'CONNECTED' && this.lease.isHeld()) {
+        this.reconciledSinceConnect = true;
+        this.startupReconciled = true;
+        this.scheduleResume();
+      }
+    } else {
+      this.logger.warn({ reason, error: report.error }, 'reconciliation failed; sending stays off');
+    }
+    return report;
+  }
+
+  private async adopt(broker: BrokerOrder, token: number): Promise<boolean> {
+    const parts = parseClientOrderId(broker.orderRef);
+    if (!parts) return false;
+    try {
+      await this.repo.getRun(parts.runId);
+    } catch {
+      return false;
+    }
+    const next: OrderState = mapBrokerStatus(broker.status, broker.filled) ?? 'SUBMITTED';
+    await this.repo.adoptOrder(broker, parts.runId, parts.leg, token, next);
+    return true;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Execution: sizing (weights -> integer share targets, shared by backtests and live trading so a live
+ * trade date can be reproduced by a backtest), planning, the order state machine and submission.
+ */
+export {
+  type EngineLogger,
+  ExecutionEngine,
+  type ExecutionEngineOptions,
+  type Readiness,
+  type ReconcileReport,
+} from './engine.js';
+export {
+  clientOrderId,
+  isOurOrderRef,
+  ORDER_REF_PREFIX,
+  type OrderRefParts,
+  parseClientOrderId,
+} from './order-ref.js';
+export { openRemaining, type PlanInput, type PlannedOrder, planOrders } from './planning.js';
+export {
+  brokerPriceSource,
+  choosePrice,
+  limitPrice,
+  mergeQuote,
+  type PriceRules,
+  type PriceSource,
+  PriceUnavailableError,
+  type QuoteSnapshot,
+  type SizingPrice,
+} from './prices.js';
+export {
+  type ApplyResult,
+  ExecutionRepository,
+  type Fence,
+  type RunInput,
+  type StateFacts,
+} from './repository.js';
+export {
+  defaultHolder,
+  type ExecutionRuntime,
+  type ExecutionRuntimeOptions,
+  startExecutionRuntime,
+} from './runtime.js';
+export {
+  type ExecuteTargetsInput,
+  type ExecuteTargetsResult,
+  ExecutionService,
+  type ExecutionServiceOptions,
+  executeOptionsSchema,
+  positionsAfterFills,
+} from './service.js';
+export {
+  type CommissionEstimate,
+  type SizedOrder,
+  type SizingInput,
+  SizingInputError,
+  type SizingResult,
+  sizeTargets,
+  validateSizingInput,
+} from './sizing.js';
+export {
+  canTransition,
+  decideTransition,
+  isTerminal,
+  mapBrokerStatus,
+  ORDER_STATES,
+  type OrderState,
+  stateForOrderError,
+  TERMINAL_STATES,
+  type TransitionOutcome,
+} from './state-machine.js';
+export type { OrderIntent, RunStatus, TradeFill, TradeOrder, TradeOrderEvent, TradeRun } from './types.js';
+export { progressOf, type RunDetail, runDetail, type SymbolProgress } from './views.js';
+export { parseWeightsText, validateWeights, type WeightRules } from './weights.js';

@@ -1,0 +1,827 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { AuditEntry, AuditLog, AuditRecord } from '../audit/index.js';
+import type { BrokerCommission, BrokerExecution, BrokerOrder } from '../brokerage/index.js';
+import { type Clock, isoNow } from '../core/clock.js';
+import { NotFoundError } from '../core/errors.js';
+import type { Database, Engine } from '../store/index.js';
+import type { TradeFillsTable, TradeOrdersTable, TradeRunsTable } from '../store/tables/execution.js';
+import { clientOrderId } from './order-ref.js';
+import { decideTransition, isTerminal, type OrderState } from './state-machine.js';
+import { writeTransaction } from './tx.js';
+import type { OrderIntent, RunStatus, TradeFill, TradeOrder, TradeOrderEvent, TradeRun } from './types.js';
+
+/** Checks the lease inside a transaction and returns the fencing token (see ExecutionLease.fence). */
+export type Fence = (trx: Kysely<Database>) => Promise<number>;
+
+export interface RunInput {
+  project: string;
+  tradingDate: string;
+  mode: string;
+  weights: Record<string, number>;
+  actor: string;
+}
+
+export interface StateFacts {
+  kind: string;
+  next: OrderState | null;
+  ibStatus?: string | undefined;
+  permId?: number | undefined;
+  error?: string | undefined;
+  detail?: Record<string, unknown> | undefined;
+  /** Record an event even when nothing changes (e.g. a cancel request). */
+  always?: boolean;
+}
+
+export type ApplyResult = 'applied' | 'unchanged' | 'refused';
+
+/**
+ * Every database operation of the execution module. Each state change writes the order row, its
+ * event and (where it matters) the audit record in one transaction.
+ */
+export class ExecutionRepository {
+  private pendingAudit: AuditRecord[] = [];
+
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly engine: Engine,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  // ---- runs -------------------------------------------------------------------------------
+
+  /** A second trigger for the same project and trading date joins the existing run. */
+  async createOrJoinRun(input: RunInput): Promise<{ run: TradeRun; created: boolean }> {
+    const now = isoNow(this.clock);
+    return this.tx(async (trx) => {
+      const inserted = await trx
+        .insertInto('trade_runs')
+        .values({
+          project: input.project,
+          trading_date: input.tradingDate,
+          mode: input.mode,
+          status: 'PLANNING',
+          weights_json: JSON.stringify(input.weights),
+          targets_json: null,
+          plan_json: null,
+          error: null,
+          created_by: input.actor,
+          created_at: now,
+          updated_at: now,
+          started_at: now,
+          finished_at: null,
+        })
+        .onConflict((oc) => oc.columns(['project', 'trading_date']).doNothing())
+        .returning(['id'])
+        .executeTakeFirst();
+      const row = await trx
+        .selectFrom('trade_runs')
+        .selectAll()
+        .where('project', '=', input.project)
+        .where('trading_date', '=', input.tradingDate)
+        .executeTakeFirstOrThrow();
+      if (inserted) {
+        await this.auditIn(trx, {
+          actor: input.actor,
+          action: 'execution.run.created',
+          target: `run:${row.id}`,
+          after: {
+            project: input.project,
+            tradingDate: input.tradingDate,
+            mode: input.mode,
+            weights: input.weights,
+          },
+        });
+      }
+      return { run: toRun(row), created: inserted !== undefined };
+    });
+  }
+
+  async getRun(id: number): Promise<TradeRun> {
+    const row = await this.db.selectFrom('trade_runs').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundError(`run ${id}`);
+    return toRun(row);
+  }
+
+  async listRuns(
+    filter: { project?: string | undefined; limit?: number | undefined } = {},
+  ): Promise<TradeRun[]> {
+    let query = this.db.selectFrom('trade_runs').selectAll();
+    if (filter.project) query = query.where('project', '=', filter.project);
+    const rows = await query
+      .orderBy('id', 'desc')
+      .limit(filter.limit ?? 50)
+      .execute();
+    return rows.map(toRun);
+  }
+
+  async setRunTargets(
+    runId: number,
+    targets: Record<string, number>,
+    plan: Record<string, unknown>,
+  ): Promise<void> {
+    await this.tx(async (trx) => {
+      const updated = await trx
+        .updateTable('trade_runs')
+        .set({
+          targets_json: JSON.stringify(targets),
+          plan_json: JSON.stringify(plan),
+          updated_at: isoNow(this.clock),
+        })
+        .where('id', '=', runId)
+        .where('targets_json', 'is', null)
+        .returning(['id'])
+        .executeTakeFirst();
+      if (updated) {
+        await this.auditIn(trx, {
+          actor: 'execution',
+          action: 'execution.run.targets',
+          target: `run:${runId}`,
+          after: { targets },
+        });
+      }
+    });
+  }
+
+  async setRunStatus(runId: number, status: RunStatus, error: string | null = null): Promise<void> {
+    await this.tx(async (trx) => {
+      const before = await trx
+        .selectFrom('trade_runs')
+        .select(['status'])
+        .where('id', '=', runId)
+        .executeTakeFirstOrThrow();
+      if (before.status === status && error === null) return;
+      const now = isoNow(this.clock);
+      await trx
+        .updateTable('trade_runs')
+        .set({
+          status,
+          error,
+          updated_at: now,
+          finished_at: status === 'COMPLETED' || status === 'FAILED' ? now : null,
+        })
+        .where('id', '=', runId)
+        .execute();
+      await this.auditIn(trx, {
+        actor: 'execution',
+        action: 'execution.run.status',
+        target: `run:${runId}`,
+        before: { status: before.status },
+        after: { status, ...(error ? { error } : {}) },
+      });
+    });
+  }
+
+  // ---- orders -------------------------------------------------------------------------------
+
+  /**
+   * Plans and records intents in one fenced transaction: `build` sees the open orders of the project
+   * as they are under the lock, so two planners can never both order the same remainder.
+   */
+  async recordIntents(
+    runId: number,
+    fence: Fence,
+    build: (openOrders: TradeOrder[], runOrders: TradeOrder[]) => OrderIntent[],
+  ): Promise<TradeOrder[]> {
+    return this.tx(async (trx) => {
+      const token = await fence(trx);
+      const run = await trx
+        .selectFrom('trade_runs')
+        .selectAll()
+        .where('id', '=', runId)
+        .executeTakeFirstOrThrow();
+      const open = await trx
+        .selectFrom('trade_orders')
+        .innerJoin('trade_runs', 'trade_runs.id', 'trade_orders.run_id')
+        .selectAll('trade_orders')
+        .where('trade_runs.project', '=', run.project)
+        .where('trade_orders.status', 'in', ['NEW', 'SUBMITTED', 'PARTIAL'])
+        .execute();
+      const ofRun = await trx.selectFrom('trade_orders').selectAll().where('run_id', '=', runId).execute();
+      const intents = build(open.map(toOrder), ofRun.map(toOrder));
+      if (intents.length === 0) return [];
+      const now = isoNow(this.clock);
+      const created: TradeOrder[] = [];
+      for (const intent of intents) {
+        const last = await trx
+          .selectFrom('trade_orders')
+          .select((eb) => eb.fn.max('leg').as('leg'))
+          .where('run_id', '=', runId)
+          .where('symbol', '=', intent.symbol)
+          .where('side', '=', intent.side)
+          .executeTakeFirst();
+        const leg = Number(last?.leg ?? 0) + 1;
+        const ref = clientOrderId({ runId, symbol: intent.symbol, side: intent.side, leg });
+        const row = await trx
+          .insertInto('trade_orders')
+          .values({
+            run_id: runId,
+            client_order_id: ref,
+            symbol: intent.symbol,
+            con_id: intent.conId,
+            side: intent.side,
+            leg,
+            quantity: intent.quantity,
+            order_type: intent.orderType,
+            limit_price: intent.limitPrice,
+            tif: intent.tif,
+            account: intent.account,
+            status: 'NEW',
+            ib_status: null,
+            ib_order_id: null,
+            perm_id: null,
+            filled_qty: 0,
+            avg_fill_price: null,
+            lease_token: token,
+            send_attempts: 0,
+            last_error: null,
+            adopted: 0,
+            created_at: now,
+            updated_at: now,
+            submitted_at: null,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await this.eventIn(trx, row.id, 'intent', null, 'NEW', null, true, {
+          quantity: intent.quantity,
+          side: intent.side,
+          orderType: intent.orderType,
+          limitPrice: intent.limitPrice,
+          leaseToken: token,
+        });
+        created.push(toOrder(row));
+      }
+      await this.auditIn(trx, {
+        actor: 'execution',
+        action: 'execution.orders.intended',
+        target: `run:${runId}`,
+        after: {
+          leaseToken: token,
+          orders: created.map((o) => ({ ref: o.clientOrderId, side: o.side, quantity: o.quantity })),
+        },
+      });
+      return created;
+    });
+  }
+
+  /**
+   * Claims an intent for sending: records the IB order id (committed before `place()`), only if the
+   * intent is still NEW and not claimed, and only while our fencing token is current.
+   */
+  async claimForSend(orderId: number, ibOrderId: number, fence: Fence): Promise<TradeOrder | null> {
+    return this.tx(async (trx) => {
+      const token = await fence(trx);
+      const now = isoNow(this.clock);
+      const row = await trx
+        .updateTable('trade_orders')
+        .set((eb) => ({
+          ib_order_id: ibOrderId,
+          send_attempts: eb('send_attempts', '+', 1),
+          lease_token: token,
+          submitted_at: now,
+          updated_at: now,
+        }))
+        .where('id', '=', orderId)
+        .where('status', '=', 'NEW')
+        .where('ib_order_id', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return null;
+      await this.eventIn(trx, orderId, 'send', 'NEW', 'NEW', null, true, { ibOrderId, leaseToken: token });
+      await this.auditIn(trx, {
+        actor: 'execution',
+        action: 'execution.order.sent',
+        target: `order:${row.client_order_id}`,
+        after: { ibOrderId, leaseToken: token, attempt: row.send_attempts },
+      });
+      return toOrder(row);
+    });
+  }
+
+  /** The broker is known not to have the order (refused to send, or absent after a reconnect): it may be sent again. */
+  async releaseClaim(orderId: number, ibOrderId: number, reason: string): Promise<boolean> {
+    return this.tx(async (trx) => {
+      const row = await trx
+        .updateTable('trade_orders')
+        .set({ ib_order_id: null, last_error: reason, updated_at: isoNow(this.clock) })
+        .where('id', '=', orderId)
+        .where('ib_order_id', '=', ibOrderId)
+        .where('status', '=', 'NEW')
+        .returning(['id'])
+        .executeTakeFirst();
+      if (!row) return false;
+      await this.eventIn(trx, orderId, 'send-released', 'NEW', 'NEW', null, true, { ibOrderId, reason });
+      return true;
+    });
+  }
+
+  /** Applies what the broker says about an order; repeated messages change nothing. */
+  async applyFacts(orderId: number, facts: StateFacts): Promise<ApplyResult> {
+    return this.tx(async (trx) => {
+      const row = await trx
+        .selectFrom('trade_orders')
+        .selectAll()
+        .where('id', '=', orderId)
+        .executeTakeFirst();
+      if (!row) return 'unchanged';
+      return this.applyFactsIn(trx, row, facts);
+    });
+  }
+
+  private async applyFactsIn(
+    trx: Kysely<Database>,
+    row: Selectable<TradeOrdersTable>,
+    facts: StateFacts,
+  ): Promise<ApplyResult> {
+    const current = row.status as OrderState;
+    const outcome = decideTransition(current, facts.next);
+    const now = isoNow(this.clock);
+    const permChanged =
+      facts.permId !== undefined && facts.permId > 0 && Number(row.perm_id ?? 0) !== facts.permId;
+    const ibStatusChanged = facts.ibStatus !== undefined && facts.ibStatus !== row.ib_status;
+    if (outcome.kind === 'refused') {
+      const last = await trx
+        .selectFrom('trade_order_events')
+        .select(['kind', 'to_status', 'accepted', 'ib_status'])
+        .where('order_id', '=', row.id)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      const repeat =
+        last &&
+        last.accepted === 0 &&
+        last.kind === facts.kind &&
+        last.to_status === outcome.to &&
+        last.ib_status === (facts.ibStatus ?? null);
+      if (!repeat) {
+        await this.eventIn(trx, row.id, facts.kind, current, outcome.to, facts.ibStatus ?? null, false, {
+          reason: outcome.reason,
+          ...(facts.error ? { error: facts.error } : {}),
+          ...facts.detail,
+        });
+      }
+      return 'refused';
+    }
+    if (outcome.kind === 'unchanged' && !ibStatusChanged && !permChanged && !facts.error && !facts.always) {
+      return 'unchanged';
+    }
+    if (outcome.kind === 'unchanged' && facts.error && facts.error === row.last_error) return 'unchanged';
+    const next = outcome.kind === 'applied' ? outcome.to : current;
+    await trx
+      .updateTable('trade_orders')
+      .set({
+        status: next,
+        ...(facts.ibStatus !== undefined ? { ib_status: facts.ibStatus } : {}),
+        ...(permChanged ? { perm_id: facts.permId } : {}),
+        ...(facts.error ? { last_error: facts.error } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', row.id)
+      .execute();
+    await this.eventIn(trx, row.id, facts.kind, current, next, facts.ibStatus ?? null, true, {
+      ...(facts.error ? { error: facts.error } : {}),
+      ...(permChanged ? { permId: facts.permId } : {}),
+      ...facts.detail,
+    });
+    if (outcome.kind === 'applied' && isTerminal(next)) {
+      await this.auditIn(trx, {
+        actor: 'execution',
+        action: `execution.order.${next.toLowerCase()}`,
+        target: `order:${row.client_order_id}`,
+        before: { status: current },
+        after: {
+          status: next,
+          filledQty: Number(row.filled_qty),
+          ...(facts.error ? { error: facts.error } : {}),
+        },
+      });
+      await this.completeRunIfDone(trx, row.run_id);
+    }
+    return outcome.kind === 'applied' ? 'applied' : 'unchanged';
+  }
+
+  /** Records an execution once (keyed by execId) and keeps the order's filled quantity and average price. */
+  async recordFill(execution: BrokerExecution): Promise<{ recorded: boolean; orderId: number | null }> {
+    return this.tx(async (trx) => {
+      const order = await trx
+        .selectFrom('trade_orders')
+        .selectAll()
+        .where('client_order_id', '=', execution.orderRef)
+        .executeTakeFirst();
+      if (!order) return { recorded: false, orderId: null };
+      const pending = this.pendingCommissions.get(execution.execId);
+      const inserted = await trx
+        .insertInto('trade_fills')
+        .values({
+          exec_id: execution.execId,
+          order_id: order.id,
+          client_order_id: order.client_order_id,
+          ib_order_id: execution.orderId,
+          perm_id: execution.permId,
+          account: execution.account,
+          symbol: execution.symbol,
+          side: execution.side,
+          shares: execution.shares,
+          price: execution.price,
+          exchange: execution.exchange,
+          exec_time: new Date(execution.timeMs).toISOString(),
+          commission: pending?.commission ?? null,
+          commission_currency: pending?.currency ?? null,
+          realized_pnl: pending?.realizedPnl ?? null,
+          recorded_at: isoNow(this.clock),
+        })
+        .onConflict((oc) => oc.column('exec_id').doNothing())
+        .returning(['exec_id'])
+        .executeTakeFirst();
+      if (!inserted) return { recorded: false, orderId: order.id };
+      this.pendingCommissions.delete(execution.execId);
+      const totals = await trx
+        .selectFrom('trade_fills')
+        .select((eb) => [
+          eb.fn.sum<number>('shares').as('qty'),
+          eb.fn.sum<number>(eb('shares', '*', eb.ref('price'))).as('value'),
+        ])
+        .where('order_id', '=', order.id)
+        .executeTakeFirstOrThrow();
+      const filled = Number(totals.qty ?? 0);
+      const avg = filled > 0 ? Number(totals.value ?? 0) / filled : null;
+      await trx
+        .updateTable('trade_orders')
+        .set({ filled_qty: filled, avg_fill_price: avg, updated_at: isoNow(this.clock) })
+        .where('id', '=', order.id)
+        .execute();
+      await this.eventIn(trx, order.id, 'fill', order.status, order.status, null, true, {
+        execId: execution.execId,
+        shares: execution.shares,
+        price: execution.price,
+        filledQty: filled,
+      });
+      // Fills drive the state too: after a disconnect the status messages may be gone for good.
+      const next: OrderState | null =
+        filled >= Number(order.quantity) ? 'FILLED' : filled > 0 ? 'PARTIAL' : null;
+      if (next && next !== order.status && !isTerminal(order.status as OrderState)) {
+        await this.applyFactsIn(trx, { ...order, filled_qty: filled }, { kind: 'fill', next });
+      }
+      return { recorded: true, orderId: order.id };
+    });
+  }
+
+  private readonly pendingCommissions = new Map<string, BrokerCommission>();
+
+  /** Commission reports follow their execution; one that comes first waits in memory for it. */
+  async recordCommission(commission: BrokerCommission): Promise<boolean> {
+    const updated = await this.db
+      .updateTable('trade_fills')
+      .set({
+        commission: commission.commission,
+        commission_currency: commission.currency,
+        realized_pnl: commission.realizedPnl,
+      })
+      .where('exec_id', '=', commission.execId)
+      .returning(['exec_id'])
+      .executeTakeFirst();
+    if (!updated) this.pendingCommissions.set(commission.execId, commission);
+    return updated !== undefined;
+  }
+
+  /** An order at the broker that carries our prefix but is not in the database (e.g. sent by a process that died before recording the send). */
+  async adoptOrder(
+    order: BrokerOrder,
+    runId: number,
+    leg: number,
+    token: number,
+    next: OrderState,
+  ): Promise<TradeOrder> {
+    return this.tx(async (trx) => {
+      const now = isoNow(this.clock);
+      const row = await trx
+        .insertInto('trade_orders')
+        .values({
+          run_id: runId,
+          client_order_id: order.orderRef,
+          symbol: order.symbol,
+          con_id: order.conId,
+          side: order.side,
+          leg,
+          quantity: order.quantity,
+          order_type: order.type,
+          limit_price: order.limitPrice,
+          tif: order.tif,
+          account: order.account,
+          status: next,
+          ib_status: order.status,
+          ib_order_id: order.orderId,
+          perm_id: order.permId,
+          filled_qty: 0,
+          avg_fill_price: null,
+          lease_token: token,
+          send_attempts: 0,
+          last_error: null,
+          adopted: 1,
+          created_at: now,
+          updated_at: now,
+          submitted_at: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.eventIn(trx, row.id, 'adopt', null, next, order.status, true, {
+        ibOrderId: order.orderId,
+        permId: order.permId,
+      });
+      await this.auditIn(trx, {
+        actor: 'execution',
+        action: 'execution.order.adopted',
+        target: `order:${order.orderRef}`,
+        after: { status: next, ibStatus: order.status, quantity: order.quantity, side: order.side },
+      });
+      return toOrder(row);
+    });
+  }
+
+  /** Links a known order to the broker's ids (after a restart the send may never have been recorded). */
+  async linkBrokerIds(orderId: number, ibOrderId: number, permId: number): Promise<void> {
+    await this.db
+      .updateTable('trade_orders')
+      .set({ ib_order_id: ibOrderId, perm_id: permId, updated_at: isoNow(this.clock) })
+      .where('id', '=', orderId)
+      .execute();
+  }
+
+  private async completeRunIfDone(trx: Kysely<Database>, runId: number): Promise<void> {
+    const open = await trx
+      .selectFrom('trade_orders')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('run_id', '=', runId)
+      .where('status', 'in', ['NEW', 'SUBMITTED', 'PARTIAL'])
+      .executeTakeFirstOrThrow();
+    if (Number(open.n) > 0) return;
+    const now = isoNow(this.clock);
+    const done = await trx
+      .updateTable('trade_runs')
+      .set({ status: 'COMPLETED', updated_at: now, finished_at: now })
+      .where('id', '=', runId)
+      .where('status', '=', 'WORKING')
+      .returning(['id'])
+      .executeTakeFirst();
+    if (done) {
+      await this.auditIn(trx, {
+        actor: 'execution',
+        action: 'execution.run.status',
+        target: `run:${runId}`,
+        before: { status: 'WORKING' },
+        after: { status: 'COMPLETED' },
+      });
+    }
+  }
+
+  /** Marks a WORKING run COMPLETED when it has no open order left (e.g. nothing was needed). */
+  async completeRunIfIdle(runId: number): Promise<void> {
+    await this.tx((trx) => this.completeRunIfDone(trx, runId));
+  }
+
+  // ---- reads --------------------------------------------------------------------------------
+
+  async orderByRef(ref: string): Promise<TradeOrder | null> {
+    const row = await this.db
+      .selectFrom('trade_orders')
+      .selectAll()
+      .where('client_order_id', '=', ref)
+      .executeTakeFirst();
+    return row ? toOrder(row) : null;
+  }
+
+  /** IB order ids are unique per client id; the latest row wins if a database outlived a counter reset. */
+  async orderByIbOrderId(ibOrderId: number): Promise<TradeOrder | null> {
+    const row = await this.db
+      .selectFrom('trade_orders')
+      .selectAll()
+      .where('ib_order_id', '=', ibOrderId)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? toOrder(row) : null;
+  }
+
+  async orders(
+    filter: { runId?: number | undefined; open?: boolean; project?: string | undefined } = {},
+  ): Promise<TradeOrder[]> {
+    let query = this.db
+      .selectFrom('trade_orders')
+      .innerJoin('trade_runs', 'trade_runs.id', 'trade_orders.run_id')
+      .selectAll('trade_orders');
+    if (filter.runId !== undefined) query = query.where('trade_orders.run_id', '=', filter.runId);
+    if (filter.project !== undefined) query = query.where('trade_runs.project', '=', filter.project);
+    if (filter.open) query = query.where('trade_orders.status', 'in', ['NEW', 'SUBMITTED', 'PARTIAL']);
+    const rows = await query.orderBy('trade_orders.id').execute();
+    return rows.map(toOrder);
+  }
+
+  async events(orderIds: readonly number[]): Promise<TradeOrderEvent[]> {
+    if (orderIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('trade_order_events')
+      .selectAll()
+      .where('order_id', 'in', [...orderIds])
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => ({
+      id: Number(row.id),
+      orderId: Number(row.order_id),
+      time: row.time,
+      kind: row.kind,
+      fromStatus: row.from_status,
+      toStatus: row.to_status,
+      ibStatus: row.ib_status,
+      accepted: Number(row.accepted) === 1,
+      detail: row.detail_json ? (JSON.parse(row.detail_json) as Record<string, unknown>) : null,
+    }));
+  }
+
+  async fills(
+    filter: { runId?: number | undefined; orderId?: number | undefined } = {},
+  ): Promise<TradeFill[]> {
+    let query = this.db
+      .selectFrom('trade_fills')
+      .innerJoin('trade_orders', 'trade_orders.id', 'trade_fills.order_id')
+      .selectAll('trade_fills');
+    if (filter.runId !== undefined) query = query.where('trade_orders.run_id', '=', filter.runId);
+    if (filter.orderId !== undefined) query = query.where('trade_fills.order_id', '=', filter.orderId);
+    const rows = await query.orderBy('trade_fills.exec_time').orderBy('trade_fills.exec_id').execute();
+    return rows.map(toFill);
+  }
+
+  async recordReconciliation(entry: {
+    reason: string;
+    holder: string;
+    leaseToken: number;
+    status: 'ok' | 'failed';
+    summary: Record<string, unknown>;
+    details: Record<string, unknown>;
+    error: string | null;
+  }): Promise<number> {
+    return this.tx(async (trx) => {
+      const row = await trx
+        .insertInto('trade_reconciliations')
+        .values({
+          time: isoNow(this.clock),
+          reason: entry.reason,
+          holder: entry.holder,
+          lease_token: entry.leaseToken,
+          status: entry.status,
+          summary_json: JSON.stringify(entry.summary),
+          details_json: JSON.stringify(entry.details),
+          error: entry.error,
+        })
+        .returning(['id'])
+        .executeTakeFirstOrThrow();
+      await this.auditIn(trx, {
+        actor: entry.holder,
+        action: `execution.reconcile.${entry.status}`,
+        target: `reconciliation:${row.id}`,
+        after: { reason: entry.reason, ...entry.summary, ...(entry.error ? { error: entry.error } : {}) },
+      });
+      return Number(row.id);
+    });
+  }
+
+  async reconciliations(limit = 20): Promise<
+    Array<{
+      id: number;
+      time: string;
+      reason: string;
+      holder: string;
+      leaseToken: number;
+      status: string;
+      summary: Record<string, unknown>;
+      details: Record<string, unknown>;
+      error: string | null;
+    }>
+  > {
+    const rows = await this.db
+      .selectFrom('trade_reconciliations')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      id: Number(row.id),
+      time: row.time,
+      reason: row.reason,
+      holder: row.holder,
+      leaseToken: Number(row.lease_token),
+      status: row.status,
+      summary: JSON.parse(row.summary_json) as Record<string, unknown>,
+      details: JSON.parse(row.details_json) as Record<string, unknown>,
+      error: row.error,
+    }));
+  }
+
+  // ---- plumbing -----------------------------------------------------------------------------
+
+  private async tx<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    const result = await writeTransaction(this.db, this.engine, work);
+    const records = this.pendingAudit;
+    this.pendingAudit = [];
+    for (const record of records) this.audit.notify(record);
+    return result;
+  }
+
+  private async auditIn(trx: Kysely<Database>, entry: AuditEntry): Promise<void> {
+    this.pendingAudit.push(await this.audit.append(entry, trx));
+  }
+
+  private async eventIn(
+    trx: Kysely<Database>,
+    orderId: number,
+    kind: string,
+    from: string | null,
+    to: string | null,
+    ibStatus: string | null,
+    accepted: boolean,
+    detail: Record<string, unknown> | null,
+  ): Promise<void> {
+    await trx
+      .insertInto('trade_order_events')
+      .values({
+        order_id: orderId,
+        time: isoNow(this.clock),
+        kind,
+        from_status: from,
+        to_status: to,
+        ib_status: ibStatus,
+        accepted: accepted ? 1 : 0,
+        detail_json: detail && Object.keys(detail).length > 0 ? JSON.stringify(detail) : null,
+      })
+      .execute();
+  }
+}
+
+function toRun(row: Selectable<TradeRunsTable>): TradeRun {
+  return {
+    id: Number(row.id),
+    project: row.project,
+    tradingDate: row.trading_date,
+    mode: row.mode,
+    status: row.status as RunStatus,
+    weights: JSON.parse(row.weights_json) as Record<string, number>,
+    targets: row.targets_json ? (JSON.parse(row.targets_json) as Record<string, number>) : null,
+    plan: row.plan_json ? (JSON.parse(row.plan_json) as Record<string, unknown>) : null,
+    error: row.error,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+export function toOrder(row: Selectable<TradeOrdersTable>): TradeOrder {
+  return {
+    id: Number(row.id),
+    runId: Number(row.run_id),
+    clientOrderId: row.client_order_id,
+    symbol: row.symbol,
+    conId: Number(row.con_id),
+    side: row.side as TradeOrder['side'],
+    leg: Number(row.leg),
+    quantity: Number(row.quantity),
+    orderType: row.order_type as TradeOrder['orderType'],
+    limitPrice: row.limit_price === null ? null : Number(row.limit_price),
+    tif: row.tif as TradeOrder['tif'],
+    account: row.account,
+    status: row.status as OrderState,
+    ibStatus: row.ib_status,
+    ibOrderId: row.ib_order_id === null ? null : Number(row.ib_order_id),
+    permId: row.perm_id === null ? null : Number(row.perm_id),
+    filledQty: Number(row.filled_qty),
+    avgFillPrice: row.avg_fill_price === null ? null : Number(row.avg_fill_price),
+    leaseToken: Number(row.lease_token),
+    sendAttempts: Number(row.send_attempts),
+    lastError: row.last_error,
+    adopted: Number(row.adopted) === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    submittedAt: row.submitted_at,
+  };
+}
+
+function toFill(row: Selectable<TradeFillsTable>): TradeFill {
+  return {
+    execId: row.exec_id,
+    orderId: Number(row.order_id),
+    clientOrderId: row.client_order_id,
+    ibOrderId: Number(row.ib_order_id),
+    permId: Number(row.perm_id),
+    account: row.account,
+    symbol: row.symbol,
+    side: row.side as TradeFill['side'],
+    shares: Number(row.shares),
+    price: Number(row.price),
+    exchange: row.exchange,
+    execTime: row.exec_time,
+    commission: row.commission === null ? null : Number(row.commission),
+    commissionCurrency: row.commission_currency,
+    realizedPnl: row.realized_pnl === null ? null : Number(row.realized_pnl),
+    recordedAt: row.recorded_at,
+  };
+}

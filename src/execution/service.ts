@@ -1,0 +1,249 @@
+import { z } from 'zod';
+import type { BrokerContract, OrderType, TimeInForce } from '../brokerage/index.js';
+import { ConflictError, InputError } from '../core/errors.js';
+import type { ExecutionEngine } from './engine.js';
+import { planOrders } from './planning.js';
+import { brokerPriceSource, limitPrice, type PriceSource, type SizingPrice } from './prices.js';
+import { Mutex } from './serial.js';
+import { SizingInputError, sizeTargets } from './sizing.js';
+import type { OrderIntent, TradeOrder, TradeRun } from './types.js';
+import { validateWeights } from './weights.js';
+
+export const executeOptionsSchema = z.object({
+  project: z.string().trim().min(1, 'must not be empty').max(200),
+  tradingDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'),
+  weights: z.record(z.string(), z.unknown()),
+  mode: z.enum(['paper', 'live']).default('paper'),
+  orderType: z.enum(['MKT', 'LMT']).default('MKT'),
+  /** LMT only: buys at reference + offset, sells at reference - offset. */
+  limitOffsetBps: z.number().min(0).max(1000).default(10),
+  tif: z.enum(['DAY', 'GTC']).default('DAY'),
+  /** Money held back from investment. */
+  cashBuffer: z.number().min(0).default(0),
+  minOrderValue: z.number().min(0).default(0),
+  minTradeShares: z.number().int().min(1).default(1),
+  allowShort: z.boolean().default(false),
+  weightTolerance: z.number().min(0).max(0.1).default(1e-6),
+  actor: z.string().min(1).default('execution'),
+});
+
+export type ExecuteTargetsInput = z.input<typeof executeOptionsSchema>;
+
+export interface ExecuteTargetsResult {
+  run: TradeRun;
+  /** A run for the same project and trading date existed: this call joined it. */
+  joined: boolean;
+  /** Intents recorded by this call (none when the targets were already covered). */
+  intents: TradeOrder[];
+  sent: number;
+  stoppedBecause: string | null;
+}
+
+export interface ExecutionServiceOptions {
+  /** Where sizing prices come from; defaults to the broker's quotes. */
+  prices?: PriceSource;
+  /** Quotes older than this are refused (default 60 s). */
+  maxQuoteAgeMs?: number;
+  quoteTimeoutMs?: number;
+}
+
+/**
+ * Target weights -> a run -> frozen target shares -> intents -> orders. The CLI, the API and the
+ * weekly pipeline all call `executeTargets`; calling it again for the same project and trading date
+ * joins the run and orders only what is still missing (usually nothing).
+ */
+export class ExecutionService {
+  private readonly planning = new Mutex();
+  private readonly prices: PriceSource;
+
+  constructor(
+    readonly engine: ExecutionEngine,
+    options: ExecutionServiceOptions = {},
+  ) {
+    this.prices =
+      options.prices ??
+      brokerPriceSource(engine.broker, engine.clock, {
+        maxAgeMs: options.maxQuoteAgeMs ?? 60_000,
+        timeoutMs: options.quoteTimeoutMs ?? 5_000,
+      });
+  }
+
+  async executeTargets(raw: ExecuteTargetsInput): Promise<ExecuteTargetsResult> {
+    const input = executeOptionsSchema.parse(raw);
+    const weights = validateWeights(input.weights, {
+      allowShort: input.allowShort,
+      tolerance: input.weightTolerance,
+    });
+    const readiness = this.engine.readiness();
+    if (!readiness.ready)
+      throw new ConflictError('execution', `not ready to trade: ${readiness.reasons.join('; ')}`);
+    const repo = this.engine.repo;
+    const account = this.engine.account();
+
+    // Unknown symbols are refused before a run exists or anything is sent.
+    const contracts = new Map<string, BrokerContract>();
+    for (const symbol of Object.keys(weights)) contracts.set(symbol, await this.engine.contract(symbol));
+
+    const { run: created, created: isNew } = await repo.createOrJoinRun({
+      project: input.project,
+      tradingDate: input.tradingDate,
+      mode: input.mode,
+      weights,
+      actor: input.actor,
+    });
+    return this.planning.run(async () => {
+      let run = await repo.getRun(created.id);
+      try {
+        if (run.targets === null) {
+          if (run.status === 'FAILED') await repo.setRunStatus(run.id, 'PLANNING');
+          await this.freezeTargets(run.id, weights, contracts, account, input);
+          run = await repo.getRun(run.id);
+        }
+        const targets = run.targets ?? {};
+        for (const symbol of Object.keys(targets)) {
+          if (!contracts.has(symbol))
+            contracts.set(symbol, await this.engine.contract(symbol, `targets.${symbol}`));
+        }
+        const sizingPrices = (run.plan?.prices ?? {}) as Record<string, SizingPrice>;
+        const before = (run.plan?.positionsBefore ?? {}) as Record<string, number>;
+        const intents = await repo.recordIntents(
+          run.id,
+          (trx) => this.engine.lease.fence(trx),
+          (open, ofRun) =>
+            planOrders({
+              targets,
+              positions: positionsAfterFills(before, ofRun),
+              openOrders: open,
+              minTradeShares: input.minTradeShares,
+              minTradeValue: input.minOrderValue,
+              prices: Object.fromEntries(Object.entries(sizingPrices).map(([s, p]) => [s, p.price])),
+            }).map((planned): OrderIntent => {
+              const contract = contracts.get(planned.symbol);
+              if (!contract) throw new InputError(`targets.${planned.symbol}`, 'no contract');
+              const reference = sizingPrices[planned.symbol]?.price;
+              const isLimit = input.orderType === 'LMT' && reference !== undefined;
+              return {
+                symbol: planned.symbol,
+                conId: contract.conId,
+                side: planned.side,
+                quantity: planned.quantity,
+                orderType: (isLimit ? 'LMT' : 'MKT') satisfies OrderType,
+                limitPrice: isLimit
+                  ? limitPrice(reference, planned.side, input.limitOffsetBps, contract.minTick || 0.01)
+                  : null,
+                tif: input.tif satisfies TimeInForce,
+                account,
+              };
+            }),
+        );
+        if (run.status === 'PLANNING' || (intents.length > 0 && run.status === 'COMPLETED')) {
+          await repo.setRunStatus(run.id, 'SUBMITTING');
+        }
+        const { sent, stoppedBecause } = await this.engine.submitPending(run.id);
+        run = await repo.getRun(run.id);
+        if (run.status === 'SUBMITTING' && stoppedBecause === null)
+          await repo.setRunStatus(run.id, 'WORKING');
+        await repo.completeRunIfIdle(run.id);
+        return { run: await repo.getRun(run.id), joined: !isNew, intents, sent, stoppedBecause };
+      } catch (error) {
+        if (run.targets === null) {
+          await repo.setRunStatus(run.id, 'FAILED', (error as Error).message);
+        }
+        throw error;
+      }
+    });
+  }
+
+  /** Waits until the run has no open order (or the time is up) and returns it. */
+  async waitForRun(runId: number, timeoutMs: number, pollMs = 50): Promise<TradeRun> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      await this.engine.idle();
+      const run = await this.engine.repo.getRun(runId);
+      if (run.status === 'COMPLETED' || run.status === 'FAILED' || performance.now() > deadline) return run;
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  private async positions(account: string): Promise<Record<string, number>> {
+    const held: Record<string, number> = {};
+    for (const position of await this.engine.broker.account.positions()) {
+      if (position.account !== account || position.quantity === 0) continue;
+      held[position.symbol] = (held[position.symbol] ?? 0) + position.quantity;
+    }
+    return held;
+  }
+
+  private async freezeTargets(
+    runId: number,
+    weights: Record<string, number>,
+    contracts: Map<string, BrokerContract>,
+    account: string,
+    input: z.output<typeof executeOptionsSchema>,
+  ): Promise<void> {
+    const positions = await this.positions(account);
+    for (const symbol of Object.keys(positions)) {
+      if (!contracts.has(symbol))
+        contracts.set(symbol, await this.engine.contract(symbol, `positions.${symbol}`));
+    }
+    const summary = await this.engine.broker.account.summary();
+    const quotes = await this.prices.prices([...contracts.values()]);
+    const prices: Record<string, number> = {};
+    const lotSizes: Record<string, number> = {};
+    for (const [symbol, contract] of contracts) {
+      const quote = quotes[symbol];
+      if (quote) prices[symbol] = quote.price;
+      lotSizes[symbol] = contract.lotSize > 0 ? contract.lotSize : 1;
+    }
+    let sized: ReturnType<typeof sizeTargets>;
+    try {
+      sized = sizeTargets({
+        netLiquidation: summary.netLiquidation,
+        cashBuffer: input.cashBuffer,
+        cash: summary.totalCash,
+        weights,
+        prices,
+        positions,
+        lotSizes,
+        minOrderValue: input.minOrderValue,
+        allowShort: input.allowShort,
+        weightTolerance: input.weightTolerance,
+      });
+    } catch (error) {
+      if (error instanceof SizingInputError) {
+        const first = error.issues[0];
+        throw new InputError(first?.field ?? 'weights', first?.message ?? error.message);
+      }
+      throw error;
+    }
+    await this.engine.repo.setRunTargets(runId, sized.targets, {
+      prices: quotes,
+      netLiquidation: summary.netLiquidation,
+      cash: summary.totalCash,
+      cashBuffer: input.cashBuffer,
+      positionsBefore: positions,
+      estimatedCashAfter: sized.cashAfter,
+      orderType: input.orderType,
+      limitOffsetBps: input.limitOffsetBps,
+    });
+  }
+}
+
+/**
+ * The position the plan starts from: the broker's position when the run froze its targets, plus
+ * what this run's orders have filled since, as recorded in the database. Taking both the filled and
+ * the remaining quantities from the same table keeps a re-plan consistent even while fills are
+ * still arriving (the broker's live position may already include a fill the database has not seen).
+ */
+export function positionsAfterFills(
+  before: Readonly<Record<string, number>>,
+  runOrders: readonly TradeOrder[],
+): Record<string, number> {
+  const positions: Record<string, number> = { ...before };
+  for (const order of runOrders) {
+    // A FILLED order counts in full even if some of its execution reports are still on the way.
+    const filled = order.status === 'FILLED' ? order.quantity : order.filledQty;
+    positions[order.symbol] = (positions[order.symbol] ?? 0) + (order.side === 'BUY' ? filled : -filled);
+  }
+  return positions;
+}

@@ -1,0 +1,93 @@
+import type { OrderSide, OrderType, TimeInForce } from '../brokerage/index.js';
+import type { OrderState } from './state-machine.js';
+
+export const RUN_STATUSES = ['PLANNING', 'SUBMITTING', 'WORKING', 'COMPLETED', 'FAILED'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export interface TradeRun {
+  id: number;
+  project: string;
+  tradingDate: string;
+  mode: string;
+  status: RunStatus;
+  weights: Record<string, number>;
+  targets: Record<string, number> | null;
+  plan: Record<string, unknown> | null;
+  error: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface TradeOrder {
+  id: number;
+  runId: number;
+  clientOrderId: string;
+  symbol: string;
+  conId: number;
+  side: OrderSide;
+  leg: number;
+  quantity: number;
+  orderType: OrderType;
+  limitPrice: number | null;
+  tif: TimeInForce;
+  account: string;
+  status: OrderState;
+  ibStatus: string | null;
+  ibOrderId: number | null;
+  permId: number | null;
+  filledQty: number;
+  avgFillPrice: number | null;
+  leaseToken: number;
+  sendAttempts: number;
+  lastError: string | null;
+  adopted: boolean;
+  createdAt: string;
+  updatedAt: string;
+  submittedAt: string | null;
+}
+
+export interface TradeOrderEvent {
+  id: number;
+  orderId: number;
+  time: string;
+  kind: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  ibStatus: string | null;
+  accepted: boolean;
+  detail: Record<string, unknown> | null;
+}
+
+export interface TradeFill {
+  execId: string;
+  orderId: number;
+  clientOrderId: string;
+  ibOrderId: number;
+  permId: number;
+  account: string;
+  symbol: string;
+  side: OrderSide;
+  shares: number;
+  price: number;
+  exchange: string;
+  execTime: string;
+  commission: number | null;
+  commissionCurrency: string | null;
+  realizedPnl: number | null;
+  recordedAt: string;
+}
+
+/** An order to create: quantity > 0, side says the direction. */
+export interface OrderIntent {
+  symbol: string;
+  conId: number;
+  side: OrderSide;
+  quantity: number;
+  orderType: OrderType;
+  limitPrice: number | null;
+  tif: TimeInForce;
+  account: string;
+}

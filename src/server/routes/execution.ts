@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { ConflictError } from '../../core/errors.js';
+import {
+  type ExecutionEngine,
+  ExecutionRepository,
+  type ExecutionService,
+  executeOptionsSchema,
+  runDetail,
+} from '../../execution/index.js';
+import { readLease } from '../../lock/index.js';
+import type { Api } from '../api-types.js';
+import type { ServerDeps } from '../app.js';
+
+/** What the server needs to trade; absent on a replica that serves the UI read-only. */
+export interface ExecutionServerDeps {
+  engine: ExecutionEngine;
+  service: ExecutionService;
+}
+
+const IdParams = z.object({ id: z.coerce.number().int().positive('must be a positive integer') }).strict();
+const RunsQuery = z
+  .object({
+    project: z.string().max(200).optional(),
+    limit: z.coerce.number().int('must be an integer').min(1).max(500).default(50),
+  })
+  .strict();
+const ExecuteBody = executeOptionsSchema.omit({ actor: true }).strict();
+
+export function registerExecutionRoutes(app: Api, deps: ServerDeps): void {
+  const repo =
+    deps.execution?.engine.repo ??
+    new ExecutionRepository(deps.ctx.store.db, deps.ctx.store.engine, deps.ctx.audit, deps.ctx.clock);
+  const actor = (session: { username: string } | undefined) => session?.username ?? 'unknown';
+  const trader = (): ExecutionServerDeps => {
+    if (!deps.execution)
+      throw new ConflictError('execution', 'this replica does not execute trades (read-only)');
+    return deps.execution;
+  };
+
+  app.get('/api/execution/lease', async () => {
+    const lease = await readLease(deps.ctx.store.db, deps.ctx.clock);
+    const engine = deps.execution?.engine;
+    return {
+      lease,
+      thisReplica: engine
+        ? { holder: engine.lease.holder, holdsLease: engine.lease.isHeld(), readiness: engine.readiness() }
+        : null,
+    };
+  });
+
+  app.get('/api/execution/runs', { schema: { querystring: RunsQuery } }, async (request) => ({
+    runs: await repo.listRuns(request.query),
+  }));
+
+  app.get('/api/execution/runs/:id', { schema: { params: IdParams } }, async (request) =>
+    runDetail(repo, request.params.id),
+  );
+
+  app.get('/api/execution/runs/:id/orders', { schema: { params: IdParams } }, async (request) => {
+    const detail = await runDetail(repo, request.params.id);
+    return { orders: detail.orders };
+  });
+
+  app.get('/api/execution/runs/:id/fills', { schema: { params: IdParams } }, async (request) => {
+    await repo.getRun(request.params.id);
+    return { fills: await repo.fills({ runId: request.params.id }) };
+  });
+
+  app.get('/api/execution/runs/:id/progress', { schema: { params: IdParams } }, async (request) => {
+    const detail = await runDetail(repo, request.params.id);
+    return { progress: detail.progress };
+  });
+
+  app.get('/api/execution/reconciliations', async () => ({
+    reconciliations: await repo.reconciliations(20),
+  }));
+
+  app.post('/api/execution/runs', { schema: { body: ExecuteBody } }, async (request, reply) => {
+    const result = await trader().service.executeTargets({ ...request.body, actor: actor(request.session) });
+    return reply.code(result.joined ? 200 : 201).send({
+      run: result.run,
+      joined: result.joined,
+      intents: result.intents.length,
+      sent: result.sent,
+      stoppedBecause: result.stoppedBecause,
+    });
+  });
+
+  app.post('/api/execution/reconcile', async () => {
+    const report = await trader().engine.reconcile('manual');
+    return { reconciliation: report };
+  });
+
+  app.post('/api/execution/orders/:id/cancel', { schema: { params: IdParams } }, async (request) => {
+    await trader().engine.cancel(request.params.id);
+    return { ok: true };
+  });
+}

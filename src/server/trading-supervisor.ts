@@ -1,0 +1,152 @@
+import { createServer } from 'node:net';
+import type { AppContext } from '../app/context.js';
+import type { ResolvedSettings, SettingKey } from '../config/index.js';
+import { type ExecutionRuntime, startExecutionRuntime } from '../execution/index.js';
+import { createIbRuntime, type IbRuntime } from '../marketdata/runtime.js';
+import { type SimGatewayHandle, startStandaloneSim } from '../sim/index.js';
+
+/** The built-in paper gateway's account and seed; the demo's research data uses the same seed. */
+export const BUILT_IN_ACCOUNT = 'DU1234567';
+export const BUILT_IN_SEED = 1;
+
+export interface TradingSupervisorOptions {
+  /**
+   * 'auto': start the built-in paper gateway in-process when no real gateway is configured (no
+   * IB_ACCOUNT and IB_HOST/IB_PORT at their defaults). 'off': never (tests, and servers that must
+   * not trade).
+   */
+  builtInGateway: 'auto' | 'off';
+  /** Connect to IB and run the execution engine at all. */
+  enabled: boolean;
+}
+
+const IB_KEYS: readonly SettingKey[] = ['IB_HOST', 'IB_PORT', 'IB_CLIENT_ID', 'IB_ACCOUNT', 'IB_MODE'];
+
+/**
+ * Owns the trading side of a server process: the built-in paper gateway (when used), the IB runtime
+ * and the execution runtime. Restarts them when the IB settings change, one restart at a time.
+ */
+export class TradingSupervisor {
+  ib: IbRuntime | undefined;
+  execution: ExecutionRuntime | undefined;
+  private sim: SimGatewayHandle | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly hub: { publish(name: string, data: unknown): void },
+    private readonly options: TradingSupervisorOptions,
+  ) {}
+
+  start(): Promise<void> {
+    if (!this.options.enabled) return Promise.resolve();
+    this.unsubscribe = this.ctx.settings.onChange((keys) => {
+      if (keys.some((k) => IB_KEYS.includes(k))) void this.enqueue(() => this.restart());
+    });
+    return this.enqueue(() => this.restart());
+  }
+
+  get usesBuiltInGateway(): boolean {
+    return this.sim !== undefined;
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe?.();
+    await this.enqueue(() => this.stopAll());
+  }
+
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(step).catch((error: unknown) => {
+      this.ctx.logger.error({ err: error }, 'trading runtime: restart failed');
+    });
+    return this.chain;
+  }
+
+  private async restart(): Promise<void> {
+    await this.stopAll();
+    const settings = await this.ctx.settings.resolve();
+    const external = isExternalGatewayConfigured(settings);
+    if (!external && this.options.builtInGateway === 'off') return;
+    let host = String(settings.IB_HOST.value);
+    let port = Number(settings.IB_PORT.value);
+    let account = settings.IB_ACCOUNT.value === undefined ? undefined : String(settings.IB_ACCOUNT.value);
+    const mode = settings.IB_MODE.value === 'live' ? 'live' : 'paper';
+    if (!external) {
+      this.sim = await startStandaloneSim({
+        host: '127.0.0.1',
+        port: (await isPortFree(port)) ? port : 0,
+        controlPort: null,
+        account: BUILT_IN_ACCOUNT,
+        seed: BUILT_IN_SEED,
+      });
+      host = '127.0.0.1';
+      port = this.sim.port;
+      account = BUILT_IN_ACCOUNT;
+      this.ctx.logger.info({ port }, 'built-in paper gateway started');
+    }
+    this.ib = createIbRuntime({
+      ctx: this.ctx,
+      hub: this.hub,
+      settings: {
+        host,
+        port,
+        clientId: Number(settings.IB_CLIENT_ID.value),
+        mode,
+        account,
+        builtInGateway: !external,
+      },
+    });
+    await this.streamProjectQuotes(this.ib);
+    this.execution = await startExecutionRuntime({
+      store: this.ctx.store,
+      audit: this.ctx.audit,
+      clock: this.ctx.clock,
+      brokerage: this.ib.brokerage,
+      ...(account ? { account } : {}),
+      logger: {
+        info: (obj, msg) => this.ctx.logger.info(obj, msg),
+        warn: (obj, msg) => this.ctx.logger.warn(obj, msg),
+        error: (obj, msg) => this.ctx.logger.error(obj, msg),
+      },
+    });
+  }
+
+  /** Quotes for every project's universe, so prices are live before a rebalance needs them. */
+  private async streamProjectQuotes(ib: IbRuntime): Promise<void> {
+    const symbols = new Set<string>();
+    for (const project of await this.ctx.projects.list()) {
+      for (const member of await this.ctx.projects.universe(project.id)) symbols.add(member.symbol);
+    }
+    if (symbols.size > 0) ib.quotes.setUniverse([...symbols].sort());
+  }
+
+  private async stopAll(): Promise<void> {
+    const execution = this.execution;
+    const ib = this.ib;
+    const sim = this.sim;
+    this.execution = undefined;
+    this.ib = undefined;
+    this.sim = undefined;
+    await execution?.stop();
+    await ib?.close();
+    await sim?.close();
+  }
+}
+
+/** A real gateway is configured when the account is set or host/port were changed from their defaults. */
+export function isExternalGatewayConfigured(settings: ResolvedSettings): boolean {
+  return (
+    settings.IB_ACCOUNT.value !== undefined ||
+    settings.IB_HOST.source !== 'default' ||
+    settings.IB_PORT.source !== 'default'
+  );
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+export const SYMBOL_PATTERN = /^[A-Z][A-Z0-9.-]{0,9}$/;
+
+export const symbolSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(SYMBOL_PATTERN, 'must be a ticker: a letter, then up to 9 letters, digits, "." or "-"');
+
+export const themeMemberSchema = z
+  .object({
+    symbol: symbolSchema,
+    name: z.string().trim().max(200).default(''),
+    sector: z.string().trim().max(100).default(''),
+    industry: z.string().trim().max(200).default(''),
+  })
+  .strict();
+
+export type ThemeMember = z.infer<typeof themeMemberSchema>;
+
+export const THEME_KINDS = ['system', 'project'] as const;
+export type ThemeKind = (typeof THEME_KINDS)[number];
+
+const membersSchema = z
+  .array(themeMemberSchema)
+  .max(5000, 'at most 5000 members')
+  .superRefine((members, ctx) => {
+    const seen = new Set<string>();
+    members.forEach((m, i) => {
+      if (seen.has(m.symbol))
+        ctx.addIssue({ code: 'custom', path: [i, 'symbol'], message: `duplicate symbol ${m.symbol}` });
+      seen.add(m.symbol);
+    });
+  });
+
+export const themeInputSchema = z
+  .object({
+    name: z.string().trim().min(1, 'must not be empty').max(100, 'at most 100 characters'),
+    kind: z.enum(THEME_KINDS, { error: 'must be "system" or "project"' }).default('system'),
+    description: z.string().trim().max(2000).default(''),
+    members: membersSchema.default([]),
+  })
+  .strict();
+
+export type ThemeInput = z.infer<typeof themeInputSchema>;
+
+export const themePatchSchema = themeInputSchema.partial().strict();
+export type ThemePatch = z.infer<typeof themePatchSchema>;

@@ -1,0 +1,189 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AuditLog } from '../../src/audit/index.js';
+import type { IbBrokerage } from '../../src/brokerage/ib/index.js';
+import { ManualClock, systemClock } from '../../src/core/clock.js';
+import {
+  brokerPriceSource,
+  type ExecutionRuntime,
+  startExecutionRuntime,
+} from '../../src/execution/index.js';
+import type { SimGatewayHandle } from '../../src/sim/index.js';
+import type { Store } from '../../src/store/index.js';
+import { ENGINES, freshStore } from '../helpers/engines.js';
+import {
+  brokerageFor,
+  duplicateRefs,
+  OPEN_MS,
+  PRE_OPEN_MS,
+  startSim,
+  TRADING_CLIENT_ID,
+  waitUntil,
+} from './sim-env.js';
+
+const DATE = '2026-11-24';
+
+describe.each(ENGINES)('execution against the paper gateway over TCP, %s', (engineName) => {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function setup(
+    options: { startMs?: number; sim?: Parameters<typeof startSim>[0]; ordersPerSecond?: number } = {},
+  ) {
+    const { sim, simClock, symbols } = await startSim({
+      startMs: options.startMs ?? OPEN_MS,
+      ...options.sim,
+    });
+    cleanups.push(() => sim.close());
+    const { store, target } = await freshStore(engineName);
+    cleanups.push(async () => {
+      await store.close();
+      target.cleanup();
+    });
+    const simTime = new ManualClock(simClock.nowMs());
+    simClock.onChange((now) => simTime.set(now));
+    const brokerage = brokerageFor(sim, TRADING_CLIENT_ID, simTime);
+    cleanups.push(() => brokerage.connection.stop());
+    await brokerage.connection.start();
+    const audit = new AuditLog(store.db, systemClock);
+    const runtime = await startExecutionRuntime({
+      store,
+      audit,
+      clock: systemClock,
+      brokerage,
+      holder: 'inprocess',
+      leaseTtlMs: 3_000,
+      leaseHeartbeatMs: 500,
+      maxOrdersPerSecond: options.ordersPerSecond ?? 0,
+      prices: brokerPriceSource(brokerage, simTime, { maxAgeMs: 60_000, timeoutMs: 5_000 }),
+    });
+    cleanups.push(() => runtime.stop());
+    await runtime.ready(10_000);
+    return { sim, simClock, symbols, store, brokerage, runtime };
+  }
+
+  async function expectDbAgreesWithGateway(
+    sim: SimGatewayHandle,
+    brokerage: IbBrokerage,
+    runtime: ExecutionRuntime,
+    store: Store,
+  ) {
+    await runtime.engine.idle();
+    const { executions } = await brokerage.orders.executions();
+    const ours = executions.filter((e) => e.orderRef.startsWith('ibl:'));
+    const fills = await store.db.selectFrom('trade_fills').select(['exec_id']).execute();
+    expect(new Set(fills.map((f) => f.exec_id))).toEqual(new Set(ours.map((e) => e.execId)));
+    const brokerOrders = [
+      ...(await brokerage.orders.completedOrders()),
+      ...(await brokerage.orders.openOrders()),
+    ];
+    for (const order of await runtime.engine.repo.orders()) {
+      const atBroker = brokerOrders.filter((o) => o.orderRef === order.clientOrderId);
+      if (order.status === 'REJECTED') {
+        expect(atBroker).toEqual([]);
+        continue;
+      }
+      expect(atBroker.length).toBeGreaterThan(0);
+      expect(order.filledQty).toBe(Math.max(...atBroker.map((o) => o.filled)));
+    }
+    expect(duplicateRefs(sim)).toEqual([]);
+  }
+
+  it('executes a 50-order rebalance; triggered twice, the second sends nothing; positions equal targets', async () => {
+    const { sim, symbols, runtime, brokerage, store } = await setup();
+    const weights = Object.fromEntries(symbols.slice(0, 50).map((s) => [s, 0.018]));
+    const first = await runtime.service.executeTargets({ project: 'p', tradingDate: DATE, weights });
+    if (first.intents.length !== 50) {
+      const have = new Set(first.intents.map((o) => o.symbol));
+      throw new Error(
+        `missing ${Object.keys(weights).filter((s) => !have.has(s))} plan ${JSON.stringify(first.run.plan)}`,
+      );
+    }
+    const run = await runtime.service.waitForRun(first.run.id, 20_000);
+    expect(run.status).toBe('COMPLETED');
+    const logged = sim.orderLog().length;
+    expect(logged).toBe(50);
+    const second = await runtime.service.executeTargets({ project: 'p', tradingDate: DATE, weights });
+    expect(second.joined).toBe(true);
+    expect(second.sent).toBe(0);
+    expect(sim.orderLog().length).toBe(logged);
+    const positions = await brokerage.account.positions();
+    for (const [symbol, target] of Object.entries(run.targets ?? {})) {
+      expect(positions.find((p) => p.symbol === symbol)?.quantity ?? 0).toBe(target);
+    }
+    await expectDbAgreesWithGateway(sim, brokerage, runtime, store);
+  });
+
+  it('connection dropped mid-submission and restored: the run completes, no duplicates, every fill in the DB', async () => {
+    const { sim, symbols, runtime, brokerage, store } = await setup({ ordersPerSecond: 100 });
+    const weights = Object.fromEntries(symbols.slice(0, 40).map((s) => [s, 0.02]));
+    const pending = runtime.service.executeTargets({ project: 'drop', tradingDate: DATE, weights });
+    await waitUntil('some orders at the gateway', () => sim.orderLog().length >= 10, 20_000);
+    await sim.faults.dropAll();
+    const first = await pending;
+    const run = await runtime.service.waitForRun(first.run.id, 20_000);
+    expect(run.status).toBe('COMPLETED');
+    expect(sim.orderLog().length).toBe(40);
+    await expectDbAgreesWithGateway(sim, brokerage, runtime, store);
+    const recon = await runtime.engine.repo.reconciliations();
+    expect(recon.some((r) => r.reason === 'reconnect' && r.status === 'ok')).toBe(true);
+  });
+
+  it('fills that happen while disconnected are recovered after the reconnect', async () => {
+    const { sim, simClock, symbols, runtime, brokerage, store } = await setup({ startMs: PRE_OPEN_MS });
+    const weights = Object.fromEntries(symbols.slice(0, 5).map((s) => [s, 0.1]));
+    const first = await runtime.service.executeTargets({ project: 'outage', tradingDate: DATE, weights });
+    expect(first.sent).toBe(5);
+    await runtime.engine.idle();
+    await sim.faults.refuse(1);
+    await sim.faults.dropAll();
+    // The market opens while we are away: the waiting market orders fill.
+    simClock.advance(31 * 60_000);
+    const run = await runtime.service.waitForRun(first.run.id, 20_000);
+    expect(run.status).toBe('COMPLETED');
+    const fills = await runtime.engine.repo.fills({ runId: run.id });
+    expect(fills.length).toBeGreaterThanOrEqual(5);
+    await expectDbAgreesWithGateway(sim, brokerage, runtime, store);
+  });
+
+  it('rejections (201), partial fills and cancels end in the right states and the DB agrees with the gateway', async () => {
+    const { sim, symbols, runtime, brokerage, store } = await setup({
+      sim: { fill: { partialFillProbability: 1, partialClipShares: 10, slippageTicks: 0 } },
+    });
+    await sim.faults.rejectNext(1);
+    const rejected = await runtime.service.executeTargets({
+      project: 'rej',
+      tradingDate: DATE,
+      weights: { [symbols[0] ?? '']: 0.01 },
+    });
+    const rejectedRun = await runtime.service.waitForRun(rejected.run.id, 10_000);
+    expect((await runtime.engine.repo.orders({ runId: rejected.run.id }))[0]?.status).toBe('REJECTED');
+    expect(rejectedRun.status).toBe('COMPLETED');
+
+    const partial = await runtime.service.executeTargets({
+      project: 'part',
+      tradingDate: DATE,
+      weights: { [symbols[1] ?? '']: 0.05 },
+    });
+    const [order] = partial.intents;
+    if (!order) throw new Error('no order');
+    let current = order;
+    for (let i = 0; i < 200 && current.status !== 'PARTIAL'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      current = (await runtime.engine.repo.orderByRef(order.clientOrderId)) ?? current;
+    }
+    if (current.status === 'PARTIAL') {
+      await runtime.engine.cancel(order.id);
+      for (let i = 0; i < 200 && current.status === 'PARTIAL'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        current = (await runtime.engine.repo.orderByRef(order.clientOrderId)) ?? current;
+      }
+      expect(['CANCELED', 'FILLED']).toContain(current.status);
+    } else {
+      expect(current.status).toBe('FILLED');
+    }
+    expect(current.filledQty).toBeGreaterThan(0);
+    await expectDbAgreesWithGateway(sim, brokerage, runtime, store);
+  });
+});

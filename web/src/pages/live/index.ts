@@ -1,0 +1,2 @@
+export { ConnectionTestAlert, type ConnectionTestState, useConnectionTest } from './ConnectionTest';
+export { LiveTradingPage } from './LiveTradingPage';

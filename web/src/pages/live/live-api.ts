@@ -1,0 +1,44 @@
+import type {
+  AuditBarSize,
+  BarAuditResponse,
+  IbStatus,
+  LeaseResponse,
+  QuotesResponse,
+  ReconcileResponse,
+  ReconciliationRecord,
+  ResolutionReport,
+  RunDetail,
+  TestConnectionRequest,
+  TestConnectionResult,
+  TradeRun,
+  UniverseSelector,
+} from '../../api';
+import { request } from '../../api/client';
+
+function selectorQuery(selector: UniverseSelector): Record<string, string | number | undefined> {
+  return { project: selector.project, theme: selector.theme };
+}
+
+/** The Live Trading endpoints (IB runtime and execution). */
+export const liveApi = {
+  ibStatus: () => request<IbStatus>('GET', '/api/ib/status'),
+  quotes: () => request<QuotesResponse>('GET', '/api/ib/quotes'),
+  contracts: (selector: UniverseSelector) =>
+    request<ResolutionReport>('GET', '/api/ib/contracts', { query: selectorQuery(selector) }),
+  refreshContracts: (selector: UniverseSelector) =>
+    request<ResolutionReport>('POST', '/api/ib/contracts/refresh', { body: selector }),
+  barAudit: (selector: UniverseSelector, barSize: AuditBarSize, from: string, to: string) =>
+    request<BarAuditResponse>('GET', '/api/ib/bars/audit', {
+      query: { ...selectorQuery(selector), barSize, from, to },
+    }),
+  testConnection: (body: TestConnectionRequest = {}) =>
+    request<TestConnectionResult>('POST', '/api/ib/test-connection', { body }),
+  lease: () => request<LeaseResponse>('GET', '/api/execution/lease'),
+  runs: (project?: string) =>
+    request<{ runs: TradeRun[] }>('GET', '/api/execution/runs', { query: { project, limit: 100 } }),
+  run: (id: number) => request<RunDetail>('GET', `/api/execution/runs/${id}`),
+  reconciliations: () =>
+    request<{ reconciliations: ReconciliationRecord[] }>('GET', '/api/execution/reconciliations'),
+  reconcile: () => request<ReconcileResponse>('POST', '/api/execution/reconcile'),
+  cancelOrder: (id: number) => request<{ ok: boolean }>('POST', `/api/execution/orders/${id}/cancel`),
+};

@@ -1,0 +1,378 @@
+import { EditOutlined, PlusOutlined, ReloadOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Row,
+  Skeleton,
+  Space,
+  Table,
+  Tabs,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
+import dayjs from 'dayjs';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate, useSearchParams } from 'react-router-dom';
+import { api, type Project, type ProjectDetail, type ThemeMember, type ThemeSummary } from '../../api';
+import { PageHeader, SectorBreakdown } from '../../components';
+import { weekdayKey } from './model';
+import { ProjectForm } from './ProjectForm';
+import { VersionHistory } from './VersionHistory';
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Where the project shortcut leads: the live trading page, scoped to this project. */
+export function liveTradingPath(projectId: number): string {
+  return `/live?project=${projectId}`;
+}
+
+export function ProjectsPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const selectedId = Number(searchParams.get('id')) || null;
+
+  const [projects, setProjects] = useState<Project[] | null>(null);
+  const [listError, setListError] = useState<string | null>(null);
+  const [themes, setThemes] = useState<ThemeSummary[]>([]);
+  const [detail, setDetail] = useState<ProjectDetail | null>(null);
+  const [detailError, setDetailError] = useState<string | null>(null);
+  const [editing, setEditing] = useState<{ project: Project | null } | null>(null);
+
+  const select = useCallback(
+    (id: number | null) => {
+      // From the address bar, not a render's snapshot, like the themes page.
+      const next = new URLSearchParams(window.location.search);
+      if (id) next.set('id', String(id));
+      else next.delete('id');
+      setSearchParams(next);
+    },
+    [setSearchParams],
+  );
+
+  const loadList = useCallback(() => {
+    setListError(null);
+    Promise.all([api.listProjects(), api.listThemes()])
+      .then(([projectAnswer, themeAnswer]) => {
+        setProjects(projectAnswer.projects);
+        setThemes(themeAnswer.themes);
+      })
+      .catch((error: unknown) => setListError(errorText(error)));
+  }, []);
+
+  const detailRequest = useRef(0);
+  const loadDetail = useCallback(() => {
+    // Clicking through projects quickly: only the answer for the last click may land.
+    const request = ++detailRequest.current;
+    setDetailError(null);
+    if (!selectedId) {
+      setDetail(null);
+      return;
+    }
+    api
+      .getProject(selectedId)
+      .then((answer) => request === detailRequest.current && setDetail(answer))
+      .catch((error: unknown) => {
+        if (request !== detailRequest.current) return;
+        setDetail(null);
+        setDetailError(errorText(error));
+      });
+  }, [selectedId]);
+
+  useEffect(loadList, [loadList]);
+  useEffect(loadDetail, [loadDetail]);
+
+  const themeName = useMemo(() => {
+    const names = new Map(themes.map((theme) => [theme.id, theme.name]));
+    return (id: number) => names.get(id) ?? `#${id}`;
+  }, [themes]);
+
+  const listColumns = [
+    {
+      title: t('projects.fields.name'),
+      dataIndex: 'name',
+      key: 'name',
+      render: (name: string) => <Typography.Text strong>{name}</Typography.Text>,
+    },
+    {
+      title: t('projects.fields.themes'),
+      key: 'themes',
+      render: (_: unknown, project: Project) => (
+        <Space size={[4, 4]} wrap>
+          {project.params.themeIds.map((id) => (
+            <Tag key={id}>{themeName(id)}</Tag>
+          ))}
+        </Space>
+      ),
+    },
+    {
+      title: t('projects.versions.version'),
+      dataIndex: 'currentVersion',
+      key: 'version',
+      width: 70,
+      render: (version: number) => <span className="mono">v{version}</span>,
+    },
+    {
+      title: t('projects.fields.updatedAt'),
+      dataIndex: 'updatedAt',
+      key: 'updatedAt',
+      width: 110,
+      render: (time: string) => dayjs(time).format('YYYY-MM-DD'),
+    },
+  ];
+
+  const project = detail?.project ?? null;
+
+  return (
+    <>
+      <PageHeader
+        title={t('menu.projects')}
+        subtitle={t('pages.projects.description')}
+        extra={
+          <Space>
+            <Tooltip title={t('common.refresh')}>
+              <Button
+                icon={<ReloadOutlined />}
+                aria-label={t('common.refresh')}
+                onClick={() => {
+                  loadList();
+                  loadDetail();
+                }}
+              />
+            </Tooltip>
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setEditing({ project: null })}
+              data-testid="project-create"
+            >
+              {t('projects.create')}
+            </Button>
+          </Space>
+        }
+      />
+      <Alert
+        type="info"
+        showIcon
+        className="page-notice"
+        data-testid="projects-reports-note"
+        title={t('projects.reportsNote')}
+      />
+      {listError ? (
+        <Alert
+          type="error"
+          showIcon
+          title={t('common.loadFailed', { message: listError })}
+          action={<Button onClick={loadList}>{t('common.retry')}</Button>}
+          className="page-notice"
+        />
+      ) : null}
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={9}>
+          <Card variant="borderless" className="content-card" title={t('projects.all')}>
+            {projects === null && !listError ? (
+              <Skeleton active />
+            ) : (
+              <Table
+                size="middle"
+                rowKey="id"
+                columns={listColumns}
+                dataSource={projects ?? []}
+                pagination={{ pageSize: 20, hideOnSinglePage: true }}
+                data-testid="project-list"
+                rowClassName={(row) => (row.id === selectedId ? 'row-selected' : '')}
+                onRow={(row) => ({ onClick: () => select(row.id), style: { cursor: 'pointer' } })}
+                locale={{ emptyText: <Empty description={t('projects.none')} /> }}
+              />
+            )}
+          </Card>
+        </Col>
+        <Col xs={24} xl={15}>
+          {detailError ? (
+            <Alert type="error" showIcon title={t('common.loadFailed', { message: detailError })} />
+          ) : null}
+          {!detail && !detailError ? (
+            <Card variant="borderless" className="content-card">
+              <Empty description={t('projects.pickOne')} />
+            </Card>
+          ) : null}
+          {detail && project ? (
+            <Card
+              variant="borderless"
+              className="content-card"
+              data-testid="project-detail"
+              title={
+                <Space>
+                  <span data-testid="project-detail-name">{project.name}</span>
+                  <Tag className="mono" data-testid="project-current-version">
+                    v{project.currentVersion}
+                  </Tag>
+                </Space>
+              }
+              extra={
+                <Space wrap>
+                  <Button
+                    icon={<EditOutlined />}
+                    onClick={() => setEditing({ project })}
+                    data-testid="project-edit"
+                  >
+                    {t('common.edit')}
+                  </Button>
+                  <Button
+                    icon={<ThunderboltOutlined />}
+                    onClick={() => navigate(liveTradingPath(project.id))}
+                    data-testid="project-live"
+                  >
+                    {t('projects.toLive')}
+                  </Button>
+                </Space>
+              }
+            >
+              {project.description ? (
+                <Typography.Paragraph type="secondary">{project.description}</Typography.Paragraph>
+              ) : null}
+              <Tabs
+                items={[
+                  {
+                    key: 'params',
+                    label: t('projects.tabs.params'),
+                    children: <ParamsView detail={detail} themeName={themeName} />,
+                  },
+                  {
+                    key: 'versions',
+                    label: t('projects.tabs.versions', { count: detail.versions.length }),
+                    children: <VersionHistory versions={detail.versions} current={project.currentVersion} />,
+                  },
+                  {
+                    key: 'universe',
+                    label: t('projects.tabs.universe', { count: detail.universe.length }),
+                    children: <UniverseView members={detail.universe} />,
+                  },
+                ]}
+              />
+            </Card>
+          ) : null}
+        </Col>
+      </Row>
+      <ProjectForm
+        open={editing !== null}
+        project={editing?.project ?? null}
+        onClose={() => setEditing(null)}
+        onSaved={(saved) => {
+          setEditing(null);
+          loadList();
+          if (saved.id === selectedId) loadDetail();
+          else select(saved.id);
+        }}
+      />
+    </>
+  );
+}
+
+function ParamsView({ detail, themeName }: { detail: ProjectDetail; themeName: (id: number) => string }) {
+  const { t } = useTranslation();
+  const { params } = detail.project;
+  const percent = (value: number) => `${(value * 100).toFixed(2).replace(/\.?0+$/, '')}%`;
+  return (
+    <Space vertical size={12} style={{ width: '100%' }} data-testid="project-params">
+      <Descriptions size="small" column={{ xs: 1, md: 2 }} title={t('projects.groups.universe')}>
+        <Descriptions.Item label={t('projects.fields.themes')}>
+          <Space size={[4, 4]} wrap>
+            {params.themeIds.map((id) => (
+              <Tag key={id}>{themeName(id)}</Tag>
+            ))}
+          </Space>
+        </Descriptions.Item>
+        <Descriptions.Item label={t('projects.fields.family')}>
+          {t(`projects.families.${params.model.family}`)} · {t('projects.fields.seed')} {params.model.seed}
+        </Descriptions.Item>
+      </Descriptions>
+      <Descriptions size="small" column={{ xs: 1, md: 3 }} title={t('projects.groups.portfolio')}>
+        <Descriptions.Item label={t('projects.fields.topN')}>{params.portfolio.topN}</Descriptions.Item>
+        <Descriptions.Item label={t('projects.fields.weighting')}>
+          {t(`projects.weightings.${params.portfolio.weighting}`)}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('projects.fields.maxWeight')}>
+          <span data-testid="param-maxWeight">{percent(params.portfolio.maxWeight)}</span>
+        </Descriptions.Item>
+        <Descriptions.Item label={t('projects.fields.sectorCap')}>
+          {percent(params.portfolio.sectorCap)}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('projects.fields.cashBuffer')}>
+          {percent(params.portfolio.cashBuffer)}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('projects.fields.turnoverLimit')}>
+          {percent(params.portfolio.turnoverLimit)}
+        </Descriptions.Item>
+      </Descriptions>
+      <Descriptions size="small" column={{ xs: 1, md: 2 }} title={t('projects.groups.schedule')}>
+        <Descriptions.Item label={t('projects.fields.weekday')}>
+          {(() => {
+            const key = weekdayKey(params.schedule.weekday);
+            return key
+              ? t('projects.everyWeek', { day: t(`projects.weekdays.${key}`) })
+              : params.schedule.weekday;
+          })()}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('projects.fields.minutesAfterOpen')}>
+          {t('projects.minutes', { count: params.schedule.minutesAfterOpen })}
+        </Descriptions.Item>
+      </Descriptions>
+      <Descriptions size="small" column={{ xs: 1, md: 2 }} title={t('projects.groups.risk')}>
+        <Descriptions.Item label={t('projects.fields.maxPositionWeight')}>
+          {percent(params.risk.maxPositionWeight)}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('projects.fields.maxSectorWeight')}>
+          {percent(params.risk.maxSectorWeight)}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('projects.fields.maxGrossExposure')}>
+          {percent(params.risk.maxGrossExposure)}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('projects.fields.maxDailyLoss')}>
+          {percent(params.risk.maxDailyLoss)}
+        </Descriptions.Item>
+      </Descriptions>
+      <Descriptions size="small" column={{ xs: 1, md: 3 }} title={t('projects.groups.execution')}>
+        <Descriptions.Item label={t('projects.fields.orderType')}>
+          {t(`projects.orderTypes.${params.execution.orderType}`)}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('projects.fields.limitOffsetBps')}>
+          {params.execution.orderType === 'LMT' ? `${params.execution.limitOffsetBps} bps` : '—'}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('projects.fields.minTradeValue')}>
+          {params.execution.minTradeValue.toLocaleString()}
+        </Descriptions.Item>
+      </Descriptions>
+    </Space>
+  );
+}
+
+function UniverseView({ members }: { members: ThemeMember[] }) {
+  const { t } = useTranslation();
+  if (members.length === 0) return <Empty description={t('projects.universeEmpty')} />;
+  return (
+    <Space vertical size={16} style={{ width: '100%' }}>
+      <SectorBreakdown members={members} />
+      <Table
+        size="small"
+        rowKey="symbol"
+        data-testid="universe-members"
+        dataSource={members}
+        pagination={{ pageSize: 15, hideOnSinglePage: true, showSizeChanger: false }}
+        columns={(['symbol', 'name', 'sector', 'industry'] as const).map((column) => ({
+          title: t(`themes.members.${column}`),
+          dataIndex: column,
+          key: column,
+          render:
+            column === 'symbol' ? (symbol: string) => <span className="mono">{symbol}</span> : undefined,
+        }))}
+      />
+    </Space>
+  );
+}

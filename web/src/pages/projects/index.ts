@@ -1,0 +1,1 @@
+export { liveTradingPath, ProjectsPage } from './ProjectsPage';
