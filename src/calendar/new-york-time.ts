@@ -1,3 +1,4 @@
+import { zoneOffsetMs } from '../core/time-zone.js';
 import { dayNumber, dayString } from './days.js';
 
 /**
@@ -9,32 +10,9 @@ const TIME_ZONE = 'America/New_York';
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_DAY = 86_400_000;
 
-const formatter = new Intl.DateTimeFormat('en-US', {
-  timeZone: TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
 /** Offset (local minus UTC, in ms) at an instant, straight from Intl. */
 function intlOffsetMs(ms: number): number {
-  const fields: Record<string, number> = {};
-  for (const part of formatter.formatToParts(new Date(ms))) {
-    if (part.type !== 'literal') fields[part.type] = Number(part.value);
-  }
-  const localAsUtc = Date.UTC(
-    fields.year ?? 1970,
-    (fields.month ?? 1) - 1,
-    fields.day ?? 1,
-    fields.hour ?? 0,
-    fields.minute ?? 0,
-    fields.second ?? 0,
-  );
-  return localAsUtc - (ms - (ms % 1000));
+  return zoneOffsetMs(ms, TIME_ZONE);
 }
 
 interface OffsetSpan {

@@ -126,6 +126,8 @@ export class ExecutionEngine {
   /** Orders this process claimed, by the session they were handed to. */
   private readonly claimedInSession = new Map<number, { epoch: number; atMs: number }>();
   private readonly unackedClaimTimeoutMs: number;
+  /** Signature of the last status / open-order message applied per order, to skip exact repeats. */
+  private readonly lastApplied = new Map<string, string>();
   private staleTimer: NodeJS.Timeout | undefined;
 
   constructor(options: ExecutionEngineOptions) {
@@ -393,6 +395,10 @@ export class ExecutionEngine {
 
   private async onStatus(update: OrderStatusUpdate): Promise<void> {
     if (update.clientId !== undefined && update.clientId !== this.ourClientId()) return;
+    // IB repeats status messages; an exact repeat of one already applied cannot change anything.
+    const key = `status:${update.orderId}`;
+    const signature = `${update.status}|${update.filled}|${update.permId}`;
+    if (this.lastApplied.get(key) === signature) return;
     const order = await this.repo.orderByIbOrderId(update.orderId);
     if (!order) return;
     await this.repo.applyFacts(order.id, {
@@ -402,10 +408,15 @@ export class ExecutionEngine {
       permId: update.permId,
       detail: { filled: update.filled, remaining: update.remaining, avgFillPrice: update.avgFillPrice },
     });
+    // Remembered only once applied: a failed write must be retried by the next repeat.
+    this.remember(key, signature);
   }
 
   private async onOpenOrder(broker: BrokerOrder, kind: string): Promise<'updated' | 'unknown' | 'foreign'> {
     if (!isOurOrderRef(broker.orderRef)) return 'foreign';
+    const key = `open:${broker.orderRef}`;
+    const signature = `${broker.status}|${broker.filled}|${broker.orderId}|${broker.permId}`;
+    if (kind === 'ib-open' && this.lastApplied.get(key) === signature) return 'updated';
     const order = await this.repo.orderByRef(broker.orderRef);
     if (!order) return 'unknown';
     if (order.ibOrderId !== broker.orderId || order.permId !== broker.permId) {
@@ -418,7 +429,17 @@ export class ExecutionEngine {
       permId: broker.permId,
       detail: { filled: broker.filled, remaining: broker.remaining },
     });
+    this.remember(key, signature);
     return 'updated';
+  }
+
+  private remember(key: string, signature: string): void {
+    this.lastApplied.set(key, signature);
+    // Bounded: only recent orders repeat; old entries just cost one database read if they come back.
+    if (this.lastApplied.size > 20_000) {
+      const oldest = this.lastApplied.keys().next().value;
+      if (oldest !== undefined) this.lastApplied.delete(oldest);
+    }
   }
 
   private async onExecution(execution: BrokerExecution): Promise<void> {

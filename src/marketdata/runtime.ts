@@ -28,6 +28,11 @@ export interface IbRuntimeSettings {
   heartbeatTimeoutMs?: number;
   backoff?: { initialMs: number; maxMs: number; factor: number };
   lineBudget?: number;
+  /**
+   * Connect at once (default). The server passes false and lets the execution lease start the
+   * connection, so only the replica that trades holds the fixed trading client id.
+   */
+  connect?: boolean;
 }
 
 export interface IbStatus {
@@ -139,9 +144,11 @@ export function createIbRuntime(input: {
   // Heartbeats are not state changes; a periodic status keeps "last heartbeat" live on the page.
   const ticker = hub ? setInterval(() => hub.publish('ib.status', status()), STATUS_EVERY_MS) : null;
   ticker?.unref();
-  brokerage.connection
-    .start()
-    .catch((error: unknown) => ctx.logger.error({ err: error }, 'IB: start failed'));
+  if (settings.connect !== false) {
+    brokerage.connection
+      .start()
+      .catch((error: unknown) => ctx.logger.error({ err: error }, 'IB: start failed'));
+  }
 
   return {
     settings,

@@ -95,6 +95,7 @@ export class TradingSupervisor {
         mode,
         account,
         builtInGateway: !external,
+        connect: false,
       },
     });
     await this.streamProjectQuotes(this.ib);
@@ -103,6 +104,8 @@ export class TradingSupervisor {
       audit: this.ctx.audit,
       clock: this.ctx.clock,
       brokerage: this.ib.brokerage,
+      // Only the lease holder connects with the fixed trading client id; the others serve the UI.
+      manageConnection: true,
       ...(account ? { account } : {}),
       logger: {
         info: (obj, msg) => this.ctx.logger.info(obj, msg),

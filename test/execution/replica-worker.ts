@@ -43,7 +43,7 @@ function connectBroker(): IbBrokerage {
     connectTimeoutMs: 2_000,
     requestTimeoutMs: 10_000,
     backoff: { initialMs: 50, maxMs: 200, factor: 2 },
-    maxReqPerSec: 50,
+    maxReqPerSec: 40,
   });
 }
 

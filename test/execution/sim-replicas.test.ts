@@ -137,8 +137,16 @@ describe.each(ENGINES)('replicas and crashes against the paper gateway, %s', (en
             .execute();
           const tokens = [...new Set(sentBy.map((o) => Number(o.lease_token)))].sort();
           const resent = sentBy.filter((o) => Number(o.send_attempts) > 1).length;
+          const released = await store.db
+            .selectFrom('trade_order_events')
+            .innerJoin('trade_orders', 'trade_orders.id', 'trade_order_events.order_id')
+            .select(['trade_order_events.detail_json'])
+            .where('trade_orders.run_id', '=', run.id)
+            .where('trade_order_events.kind', '=', 'send-released')
+            .execute();
+          const reasons = [...new Set(released.map((r) => String(JSON.parse(r.detail_json ?? '{}').reason)))];
           spread.push(
-            `trial ${trial}: ${sentBy.length} orders, tokens ${tokens.join('/')}, re-sent after release ${resent}`,
+            `trial ${trial}: ${sentBy.length} orders, tokens ${tokens.join('/')}, re-sent after release ${resent} (${reasons.join('; ')})`,
           );
           const targets = JSON.parse(run.targets_json ?? '{}') as Record<string, number>;
           const positions = await check.account.positions();

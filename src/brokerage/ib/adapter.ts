@@ -27,7 +27,9 @@ export const ibOptionsSchema = z.object({
     .default({ initialMs: 250, maxMs: 1_000, factor: 2 }),
   marketDataType: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).default(1),
   /** IB allows about 50 messages/s; the library throttles to this. */
-  maxReqPerSec: z.number().int().min(1).max(50).default(40),
+  // @stoqey/ib meters ceil(rate / 10) messages per 100 ms, so any value from 41 to 50 really sends 50/s
+  // and bursts past IB's limit (error 100); 40 is the highest safe setting.
+  maxReqPerSec: z.number().int().min(1).max(40).default(40),
 });
 
 export type IbBrokerageOptions = z.input<typeof ibOptionsSchema> & { clock: Clock; logger?: IbLogger };

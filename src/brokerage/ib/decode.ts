@@ -5,6 +5,7 @@
 import type { CommissionReport, Contract, ContractDetails, Execution, Order, OrderState } from '@stoqey/ib';
 import { OrderType as IbOrderType, OrderAction, SecType } from '@stoqey/ib';
 import { maskSecret } from '../../config/index.js';
+import { zonedToUtcMs } from '../../core/time-zone.js';
 import type {
   BrokerCommission,
   BrokerContract,
@@ -165,51 +166,6 @@ export function toBrokerCommission(report: CommissionReport): BrokerCommission {
     currency: report.currency ?? 'USD',
     realizedPnl: isUnset(report.realizedPNL) ? null : (report.realizedPNL as number),
   };
-}
-
-/** Local wall time of `timeZone` -> epoch ms (two passes settle DST edges). */
-export function zonedToUtcMs(
-  y: number,
-  mo: number,
-  d: number,
-  h: number,
-  mi: number,
-  s: number,
-  timeZone: string,
-): number {
-  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
-  let guess = asUtc - offsetMs(asUtc, timeZone);
-  guess = asUtc - offsetMs(guess, timeZone);
-  return guess;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function offsetMs(ms: number, timeZone: string): number {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  const parts = Object.fromEntries(f.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-  const local = Date.UTC(
-    Number(parts.year),
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  );
-  return local - Math.floor(ms / 1000) * 1000;
 }
 
 /** IB's legacy zone abbreviations and aliases. */

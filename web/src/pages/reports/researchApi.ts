@@ -1,71 +1,22 @@
-import {
-  ApiError,
-  api,
-  type BacktestDetail,
-  type BacktestRequest,
-  type BacktestSummary,
-  type CompareEntry,
-  type CoverageResponse,
-  type ErrorBody,
-  type ExportKind,
-  type FetchRequest,
-  type ImportFile,
-  type ImportResponse,
-  type Job,
-  type ModelSummary,
-  type StartedJob,
+import type {
+  BacktestDetail,
+  BacktestRequest,
+  BacktestSummary,
+  CompareEntry,
+  CoverageResponse,
+  ExportKind,
+  FetchRequest,
+  ImportFile,
+  ImportResponse,
+  Job,
+  ModelSummary,
+  StartedJob,
 } from '../../api';
+import { request } from '../../api/client';
 
-/**
- * The research endpoints. The shared client keeps its CSRF token private, so state-changing calls
- * here read it from the session endpoint (same token, same cookie) once and reuse it.
- */
-let csrfToken: Promise<string | undefined> | null = null;
-
-function token(): Promise<string | undefined> {
-  csrfToken ??= api.session().then(
-    (session) => session.csrfToken,
-    () => undefined,
-  );
-  return csrfToken;
-}
-
-function isErrorBody(value: unknown): value is ErrorBody {
-  return typeof value === 'object' && value !== null && 'error' in value;
-}
-
-async function call<T>(method: 'GET' | 'POST', url: string, body?: unknown, retried = false): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET') {
-    const csrf = await token();
-    if (csrf) headers['x-csrf-token'] = csrf;
-  }
-  const response = await fetch(url, {
-    method,
-    headers,
-    credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let payload: unknown;
-  try {
-    payload = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    payload = undefined;
-  }
-  if (response.ok) return payload as T;
-  if (response.status === 403 && !retried && method !== 'GET') {
-    // The token changes when the session does (sign-out and in again): fetch it once more.
-    csrfToken = null;
-    return call<T>(method, url, body, true);
-  }
-  if (isErrorBody(payload)) {
-    const { code, message, fields } = payload.error;
-    throw new ApiError(response.status, code, message, fields ?? []);
-  }
-  throw new ApiError(response.status, 'INTERNAL', response.statusText || `HTTP ${response.status}`);
-}
+/** The research endpoints, on the shared client (session cookie, CSRF token, error bodies). */
+const call = <T>(method: 'GET' | 'POST', url: string, body?: unknown): Promise<T> =>
+  request<T>(method, url, body === undefined ? {} : { body });
 
 export const researchApi = {
   coverage: () => call<CoverageResponse>('GET', '/api/data/coverage'),
