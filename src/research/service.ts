@@ -32,6 +32,7 @@ import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { JobHandle, JobRunner, StartedJob } from '../jobs/index.js';
 import type { Project, ProjectService } from '../projects/index.js';
+import { createWeightLimits } from '../risk/index.js';
 import {
   AlphaBarStore,
   AlphaVantageClient,
@@ -435,6 +436,8 @@ export class ResearchService {
             scores,
             sectors: research.sectors,
             volatility: research.volatility,
+            // The project's risk limits, the same stage live trading applies before sizing.
+            risk: createWeightLimits(project.params.risk),
             onProgress: (done, total) => {
               if (done % 10 === 0 || done === total)
                 job.progress(0.45 + 0.45 * (done / total), `rebalance ${done}/${total}`);

@@ -1,0 +1,7 @@
+export {
+  createWeightLimits,
+  type RiskModel,
+  type WeightLimits,
+  type WeightsInput,
+  weightLimitsSchema,
+} from './weight-limits.js';
