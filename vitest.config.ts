@@ -10,6 +10,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     globalSetup: ['test/global-setup.ts'],
+    // expect.poll waits on a real browser or server; CI machines run many test files at once.
+    expect: { poll: { timeout: 15_000, interval: 50 } },
     reporters: ['default'],
   },
 });
