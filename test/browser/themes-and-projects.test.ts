@@ -137,10 +137,19 @@ describe('web app: themes and projects', () => {
   });
 
   it('finds the theme by member symbol and sector, and nothing for an unknown word', async () => {
+    // Until the page has re-rendered with the typed text, Enter may still search the previous text
+    // (the box is a controlled input); so type, wait for the box to hold the text, and press Enter
+    // until the address bar shows the search. Pressing Enter again for the same text changes nothing.
     const search = async (text: string) => {
       const box = page.getByTestId('theme-search').locator('input');
       await box.fill(text);
-      await box.press('Enter');
+      await expect.poll(() => box.inputValue()).toBe(text);
+      await expect
+        .poll(async () => {
+          await box.press('Enter');
+          return new URL(page.url()).searchParams.get('q') ?? '';
+        })
+        .toBe(text);
     };
     await search('LLY');
     await expect.poll(() => page.url()).toContain('q=LLY');
