@@ -41,9 +41,20 @@ export class TradingSupervisor {
 
   start(): Promise<void> {
     if (!this.options.enabled) return Promise.resolve();
-    this.unsubscribe = this.ctx.settings.onChange((keys) => {
+    const offSettings = this.ctx.settings.onChange((keys) => {
       if (keys.some((k) => IB_KEYS.includes(k))) void this.enqueue(() => this.restart());
     });
+    // A new or changed project or theme changes which symbols need live quotes.
+    const offAudit = this.ctx.audit.onAppend((record) => {
+      if (!/^(project|theme)\./.test(record.action)) return;
+      void this.enqueue(async () => {
+        if (this.ib) await this.streamProjectQuotes(this.ib);
+      });
+    });
+    this.unsubscribe = () => {
+      offSettings();
+      offAudit();
+    };
     return this.enqueue(() => this.restart());
   }
 

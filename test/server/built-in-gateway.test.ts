@@ -80,6 +80,30 @@ describe('server with the built-in paper gateway', () => {
     expect(quotes.map((q) => q.symbol)).toEqual(['AAPL', 'MSFT']);
   });
 
+  it("streams the quotes of every project's universe, following project changes", async () => {
+    const theme = await api.request<{ theme: { id: number } }>('POST', '/api/themes', {
+      name: 'Two banks and a chip maker',
+      members: [{ symbol: 'JPM' }, { symbol: 'MSFT' }],
+    });
+    expect(theme.status).toBe(201);
+    const project = await api.request('POST', '/api/projects', {
+      name: 'Quotes',
+      params: { themeIds: [theme.body.theme.id] },
+    });
+    expect(project.status).toBe(201);
+    const quotes = await waitFor(
+      async () =>
+        (
+          await api.request<{ quotes: Array<{ symbol: string; last: number | null }> }>(
+            'GET',
+            '/api/ib/quotes',
+          )
+        ).body.quotes,
+      (q) => q.map((x) => x.symbol).join() === 'JPM,MSFT' && q.every((x) => (x.last ?? 0) > 0),
+    );
+    expect(quotes).toHaveLength(2);
+  });
+
   it('switches to the configured gateway when the user saves one', async () => {
     const res = await api.request('PUT', '/api/settings', {
       values: { IB_ACCOUNT: 'DU7777777', IB_PORT: 1 },
