@@ -150,6 +150,8 @@ describe('web app: themes and projects', () => {
           return new URL(page.url()).searchParams.get('q') ?? '';
         })
         .toBe(text);
+      // The address bar changes before the page has rendered the search; wait for the render.
+      await expect.poll(() => page.getByTestId('theme-list-card').getAttribute('data-query')).toBe(text);
     };
     await search('LLY');
     await expect.poll(() => page.url()).toContain('q=LLY');

@@ -103,7 +103,18 @@ export function ThemesPage() {
   }, [selectedId]);
 
   useEffect(loadDetail, [loadDetail]);
-  useEffect(() => setSearchText(query), [query]);
+  // The address bar updates at once but the page re-renders later (router transitions); by then
+  // the user may be typing the next search. Only a query that did not come from this box (back,
+  // forward, a link) may overwrite what is typed.
+  const submittedQuery = useRef(query);
+  useEffect(() => {
+    if (query !== submittedQuery.current) setSearchText(query);
+    submittedQuery.current = query;
+  }, [query]);
+  const submitSearch = (value: string) => {
+    submittedQuery.current = value.trim();
+    setParams({ q: value.trim() });
+  };
 
   const afterChange = (theme: Theme) => {
     setSelected(theme);
@@ -177,7 +188,7 @@ export function ThemesPage() {
               allowClear
               value={searchText}
               onChange={(event) => setSearchText(event.target.value)}
-              onSearch={(value) => setParams({ q: value.trim() })}
+              onSearch={submitSearch}
               placeholder={t('themes.searchPlaceholder')}
               style={{ width: 320 }}
               data-testid="theme-search"
@@ -211,6 +222,8 @@ export function ThemesPage() {
             variant="borderless"
             className="content-card"
             title={query ? t('themes.searchResults', { query }) : t('themes.all')}
+            data-testid="theme-list-card"
+            data-query={query}
           >
             {themes === null && !listError ? (
               <Skeleton active />
