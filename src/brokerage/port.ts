@@ -278,6 +278,8 @@ export interface Brokerage {
   readonly quotes: {
     /** Re-sent by the adapter after a reconnect or 1101; closed subscriptions are not. */
     subscribe(contract: BrokerContract, onUpdate: (update: QuoteUpdate) => void): Subscription;
+    /** One quote without a subscription (no market data line); fails with the broker's error. */
+    snapshot(contract: BrokerContract): Promise<QuoteUpdate>;
   };
   readonly history: {
     bars(request: BarRequest): Promise<BrokerBar[]>;

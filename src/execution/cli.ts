@@ -5,6 +5,7 @@ import { bootstrapFrom, type CommonFlags, UsageError, withCommonFlags } from '..
 import { type Command, InvalidArgumentError, parse } from '../cli/program.js';
 import { InputError } from '../core/errors.js';
 import { readLease } from '../lock/index.js';
+import { ContractCache } from '../marketdata/contract-cache.js';
 import { defaultHolder, startExecutionRuntime } from './runtime.js';
 import { progressOf } from './views.js';
 import { parseWeightsText, validateWeights } from './weights.js';
@@ -143,6 +144,7 @@ async function execute(ctx: AppContext, flags: ExecuteFlags, weights: Record<str
     audit: ctx.audit,
     clock: ctx.clock,
     brokerage,
+    contractCache: new ContractCache(ctx.store.db, ctx.bootstrap.dataRoot, brokerage, ctx.clock),
     holder: defaultHolder('cli'),
     logger: ctx.logger,
   });

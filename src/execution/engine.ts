@@ -13,6 +13,7 @@ import {
 import { type Clock, isoNow } from '../core/clock.js';
 import { ConflictError, InputError } from '../core/errors.js';
 import type { ExecutionLease } from '../lock/index.js';
+import { chooseContract } from '../marketdata/contract-cache.js';
 import { isOurOrderRef, parseClientOrderId } from './order-ref.js';
 import { openRemaining } from './planning.js';
 import type { ExecutionRepository } from './repository.js';
@@ -42,10 +43,16 @@ export interface ExecutionEngineOptions {
    */
   unackedClaimTimeoutMs?: number;
   /**
-   * Order messages per second (default 40). IB allows about 50 for everything a client sends; keep
-   * this at or below the adapter's own throttle so that orders do not wait in its queue.
+   * Order messages per second (default 48). IB allows about 50 for everything a client sends; keep
+   * this at or below the adapter's own pacing so that orders do not wait in its queue.
    */
   maxOrdersPerSecond?: number;
+  /** Contracts resolved before (the contract cache); symbols it lacks are asked of the broker. */
+  contractCache?: ContractLookup;
+}
+
+export interface ContractLookup {
+  getMany(symbols: readonly string[]): Promise<Map<string, BrokerContract>>;
 }
 
 export interface ReconcileReport {
@@ -112,6 +119,7 @@ export class ExecutionEngine {
   private readonly sendLock = new Mutex();
   private readonly limiter: RateLimiter;
   private readonly contracts = new Map<string, BrokerContract>();
+  private readonly contractCache: ContractLookup | undefined;
   private readonly unsubscribe: Array<() => void> = [];
   private reconciledSinceConnect = false;
   private startupReconciled = false;
@@ -139,7 +147,8 @@ export class ExecutionEngine {
     this.accountOption = options.account;
     this.lastStatus = this.broker.connection.state().status;
     this.unackedClaimTimeoutMs = options.unackedClaimTimeoutMs ?? 60_000;
-    this.limiter = new RateLimiter(options.maxOrdersPerSecond ?? 40);
+    this.limiter = new RateLimiter(options.maxOrdersPerSecond ?? 48);
+    this.contractCache = options.contractCache;
   }
 
   /** Subscribes to the broker; reconciles at once when it is already connected. */
@@ -224,10 +233,39 @@ export class ExecutionEngine {
     return account;
   }
 
-  /** Resolves a symbol to its contract (cached); an unknown symbol is an input error naming it. */
+  /** Resolves a symbol to its contract; an unknown or ambiguous symbol is an input error naming it. */
   async contract(symbol: string, field = `weights.${symbol}`): Promise<BrokerContract> {
-    const cached = this.contracts.get(symbol);
-    if (cached) return cached;
+    const found = await this.contractsFor([symbol], () => field);
+    const contract = found.get(symbol);
+    if (!contract) throw new InputError(field, 'unknown symbol (IB has no contract for it)');
+    return contract;
+  }
+
+  /**
+   * Contracts for many symbols: from memory, then the contract cache in one query, then the broker
+   * one by one (paced by the adapter). Ambiguous broker answers are refused, never guessed.
+   */
+  async contractsFor(
+    symbols: readonly string[],
+    fieldOf: (symbol: string) => string,
+  ): Promise<Map<string, BrokerContract>> {
+    const found = new Map<string, BrokerContract>();
+    const missing = symbols.filter((symbol) => {
+      const known = this.contracts.get(symbol);
+      if (known) found.set(symbol, known);
+      return !known;
+    });
+    const cached =
+      missing.length > 0 && this.contractCache ? await this.contractCache.getMany(missing) : null;
+    for (const symbol of missing) {
+      const contract = cached?.get(symbol) ?? (await this.askBroker(symbol, fieldOf(symbol)));
+      this.contracts.set(symbol, contract);
+      found.set(symbol, contract);
+    }
+    return found;
+  }
+
+  private async askBroker(symbol: string, field: string): Promise<BrokerContract> {
     let matches: BrokerContract[];
     try {
       matches = await this.broker.contracts.resolve({ symbol, secType: 'STK', currency: 'USD' });
@@ -237,10 +275,10 @@ export class ExecutionEngine {
       }
       throw error;
     }
-    const contract = matches.find((c) => c.symbol === symbol) ?? matches[0];
-    if (!contract) throw new InputError(field, 'unknown symbol (IB has no contract for it)');
-    this.contracts.set(symbol, contract);
-    return contract;
+    const sameSymbol = matches.filter((c) => c.symbol === symbol);
+    const choice = chooseContract(sameSymbol.length > 0 ? sameSymbol : matches, 'USD');
+    if (choice.kind === 'unresolved') throw new InputError(field, `not tradable: ${choice.reason}`);
+    return choice.contract;
   }
 
   /** Waits until every broker event received so far is in the database. */

@@ -3,6 +3,7 @@
  * trade date can be reproduced by a backtest), planning, the order state machine and submission.
  */
 export {
+  type ContractLookup,
   type EngineLogger,
   ExecutionEngine,
   type ExecutionEngineOptions,
@@ -22,6 +23,7 @@ export {
   choosePrice,
   limitPrice,
   mergeQuote,
+  PreparedPrices,
   type PriceRules,
   type PriceSource,
   PriceUnavailableError,
@@ -47,6 +49,7 @@ export {
   ExecutionService,
   type ExecutionServiceOptions,
   executeOptionsSchema,
+  type PrepareResult,
   positionsAfterFills,
 } from './service.js';
 export {

@@ -80,86 +80,93 @@ export interface PriceSource {
 }
 
 /**
- * Prices from the broker's quote stream: subscribe, wait for a usable price per symbol, unsubscribe.
- * At most `maxLines` subscriptions are open at once (IB's default is 100 market data lines).
+ * Prices from one-shot quote snapshots: one message per symbol and no market data line, so a
+ * universe larger than IB's 100 lines is priced in one pass. At most `concurrency` are in flight.
  */
 export function brokerPriceSource(
   broker: Pick<Brokerage, 'quotes'>,
   clock: Clock,
-  rules: PriceRules & { timeoutMs: number; maxLines?: number },
+  rules: PriceRules & { concurrency?: number },
 ): PriceSource {
-  const maxLines = Math.max(1, rules.maxLines ?? 90);
   return {
     async prices(contracts) {
       const result: Record<string, SizingPrice> = {};
-      for (let start = 0; start < contracts.length; start += maxLines) {
-        Object.assign(
-          result,
-          await batchPrices(broker, clock, rules, contracts.slice(start, start + maxLines)),
-        );
-      }
+      const queue = [...contracts];
+      const worker = async () => {
+        for (let contract = queue.shift(); contract; contract = queue.shift()) {
+          let update: QuoteUpdate;
+          try {
+            update = await broker.quotes.snapshot(contract);
+          } catch (error) {
+            queue.length = 0;
+            throw new PriceUnavailableError(
+              contract.symbol,
+              `no quote (${error instanceof Error ? error.message : String(error)})`,
+            );
+          }
+          result[contract.symbol] = choosePrice(mergeQuote(undefined, update), clock.nowMs(), rules);
+        }
+      };
+      const workers = Math.min(contracts.length, Math.max(1, rules.concurrency ?? 50));
+      await Promise.all(Array.from({ length: workers }, worker));
       return result;
     },
   };
 }
 
-function batchPrices(
-  broker: Pick<Brokerage, 'quotes'>,
-  clock: Clock,
-  rules: PriceRules & { timeoutMs: number },
-  contracts: readonly BrokerContract[],
-): Promise<Record<string, SizingPrice>> {
-  return new Promise((resolve, reject) => {
-    const snapshots = new Map<string, QuoteSnapshot>();
+export interface PreparedPricesOptions {
+  /** Where missing prices come from (snapshots). */
+  fetch: PriceSource;
+  clock: Clock;
+  rules: PriceRules;
+  /** A live streamed quote for the symbol, if the quote service holds a trusted one. */
+  live?: (symbol: string) => QuoteSnapshot | undefined;
+}
+
+/**
+ * The prices a rebalance sizes with, in order: a fresh live quote from the quote stream; a price
+ * fetched by `prepare` (the pre-trade step, so that the run itself spends IB's message budget on
+ * orders only); a snapshot fetched now. Whatever the source, a price older than the rules allow is
+ * not used.
+ */
+export class PreparedPrices implements PriceSource {
+  private readonly prepared = new Map<string, SizingPrice>();
+
+  constructor(private readonly options: PreparedPricesOptions) {}
+
+  /** Fetches the symbols that have no fresh price yet; returns how many came from where. */
+  async prepare(contracts: readonly BrokerContract[]): Promise<{ ready: number; fetched: number }> {
+    const missing = contracts.filter((c) => this.freshPrice(c.symbol) === undefined);
+    const fetched = await this.options.fetch.prices(missing);
+    for (const [symbol, price] of Object.entries(fetched)) this.prepared.set(symbol, price);
+    return { ready: contracts.length - missing.length, fetched: missing.length };
+  }
+
+  async prices(contracts: readonly BrokerContract[]): Promise<Record<string, SizingPrice>> {
     const result: Record<string, SizingPrice> = {};
-    const subscriptions = new Map<string, { close(): void }>();
-    let finished = false;
-    const finish = (error?: Error) => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      for (const subscription of subscriptions.values()) subscription.close();
-      if (error) reject(error);
-      else resolve(result);
-    };
-    // At the deadline a last or close is good enough; no usable price at all is an error.
-    const timer = setTimeout(() => {
-      const missing = contracts.find((c) => result[c.symbol] === undefined);
-      if (!missing) return finish();
-      const snapshot = snapshots.get(missing.symbol);
-      if (!snapshot)
-        return finish(new PriceUnavailableError(missing.symbol, `no quote within ${rules.timeoutMs} ms`));
-      try {
-        choosePrice(snapshot, clock.nowMs(), rules);
-        finish(new PriceUnavailableError(missing.symbol, 'no usable price'));
-      } catch (error) {
-        finish(error as Error);
-      }
-    }, rules.timeoutMs);
-    const onUpdate = (update: QuoteUpdate) => {
-      if (finished) return;
-      const snapshot = mergeQuote(snapshots.get(update.symbol), update);
-      snapshots.set(update.symbol, snapshot);
-      try {
-        const chosen = choosePrice(snapshot, clock.nowMs(), rules);
-        // Prefer a mid: a last or close may be followed by a two-sided quote in the same burst.
-        if (chosen.source === 'mid' || result[update.symbol] === undefined) result[update.symbol] = chosen;
-      } catch {
-        return;
-      }
-      if (result[update.symbol]?.source === 'mid') {
-        subscriptions.get(update.symbol)?.close();
-        subscriptions.delete(update.symbol);
-      }
-      if (contracts.every((c) => result[c.symbol]?.source === 'mid')) finish();
-    };
+    const missing: BrokerContract[] = [];
     for (const contract of contracts) {
-      if (finished) break;
-      const subscription = broker.quotes.subscribe(contract, onUpdate);
-      // A quote may have arrived synchronously and already closed this symbol's need.
-      if (result[contract.symbol]?.source === 'mid' || finished) subscription.close();
-      else subscriptions.set(contract.symbol, subscription);
+      const price = this.freshPrice(contract.symbol);
+      if (price) result[contract.symbol] = price;
+      else missing.push(contract);
     }
-    if (contracts.length === 0) finish();
-  });
+    if (missing.length > 0) Object.assign(result, await this.options.fetch.prices(missing));
+    return result;
+  }
+
+  private freshPrice(symbol: string): SizingPrice | undefined {
+    const now = this.options.clock.nowMs();
+    const live = this.options.live?.(symbol);
+    if (live) {
+      try {
+        return choosePrice(live, now, this.options.rules);
+      } catch {
+        // a stale or one-sided live quote: try the prepared price
+      }
+    }
+    const prepared = this.prepared.get(symbol);
+    if (prepared && now - prepared.quoteTimeMs <= this.options.rules.maxAgeMs) return prepared;
+    if (prepared) this.prepared.delete(symbol);
+    return undefined;
+  }
 }

@@ -4,7 +4,7 @@ import type { Brokerage } from '../brokerage/index.js';
 import type { Clock } from '../core/clock.js';
 import { ExecutionLease } from '../lock/index.js';
 import type { Store } from '../store/index.js';
-import { type EngineLogger, ExecutionEngine, type ReconcileReport } from './engine.js';
+import { type ContractLookup, type EngineLogger, ExecutionEngine, type ReconcileReport } from './engine.js';
 import { ExecutionRepository } from './repository.js';
 import { ExecutionService, type ExecutionServiceOptions } from './service.js';
 
@@ -17,6 +17,8 @@ export interface ExecutionRuntimeOptions extends ExecutionServiceOptions {
   leaseTtlMs?: number;
   leaseHeartbeatMs?: number;
   maxOrdersPerSecond?: number;
+  /** The contract cache: symbols resolved before are not asked of the broker again. */
+  contractCache?: ContractLookup;
   account?: string;
   logger?: EngineLogger;
   /**
@@ -62,6 +64,7 @@ export async function startExecutionRuntime(options: ExecutionRuntimeOptions): P
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.account ? { account: options.account } : {}),
     ...(options.maxOrdersPerSecond !== undefined ? { maxOrdersPerSecond: options.maxOrdersPerSecond } : {}),
+    ...(options.contractCache ? { contractCache: options.contractCache } : {}),
   });
   const service = new ExecutionService(engine, options);
   await engine.start();

@@ -1,9 +1,17 @@
 import { z } from 'zod';
 import type { BrokerContract, OrderType, TimeInForce } from '../brokerage/index.js';
+import type { Clock } from '../core/clock.js';
 import { ConflictError, InputError } from '../core/errors.js';
 import type { ExecutionEngine } from './engine.js';
 import { planOrders } from './planning.js';
-import { brokerPriceSource, limitPrice, type PriceSource, type SizingPrice } from './prices.js';
+import {
+  brokerPriceSource,
+  limitPrice,
+  PreparedPrices,
+  type PriceSource,
+  type QuoteSnapshot,
+  type SizingPrice,
+} from './prices.js';
 import { Mutex } from './serial.js';
 import { SizingInputError, sizeTargets } from './sizing.js';
 import type { OrderIntent, TradeOrder, TradeRun } from './types.js';
@@ -40,11 +48,22 @@ export interface ExecuteTargetsResult {
 }
 
 export interface ExecutionServiceOptions {
-  /** Where sizing prices come from; defaults to the broker's quotes. */
+  /** Where missing sizing prices are fetched from; defaults to the broker's quote snapshots. */
   prices?: PriceSource;
+  /** A trusted live quote from the quote stream, used before anything is fetched. */
+  liveQuote?: (symbol: string) => QuoteSnapshot | undefined;
   /** Quotes older than this are refused (default 60 s). */
   maxQuoteAgeMs?: number;
-  quoteTimeoutMs?: number;
+  /** The clock the broker stamps quotes with (default: the engine's). */
+  quoteClock?: Clock;
+}
+
+export interface PrepareResult {
+  symbols: number;
+  /** Prices already fresh (live quotes or an earlier prepare). */
+  pricesReady: number;
+  pricesFetched: number;
+  elapsedMs: number;
 }
 
 /**
@@ -54,18 +73,37 @@ export interface ExecutionServiceOptions {
  */
 export class ExecutionService {
   private readonly planning = new Mutex();
-  private readonly prices: PriceSource;
+  private readonly prices: PreparedPrices;
 
   constructor(
     readonly engine: ExecutionEngine,
     options: ExecutionServiceOptions = {},
   ) {
-    this.prices =
-      options.prices ??
-      brokerPriceSource(engine.broker, engine.clock, {
-        maxAgeMs: options.maxQuoteAgeMs ?? 60_000,
-        timeoutMs: options.quoteTimeoutMs ?? 5_000,
-      });
+    const rules = { maxAgeMs: options.maxQuoteAgeMs ?? 60_000 };
+    const quoteClock = options.quoteClock ?? engine.clock;
+    this.prices = new PreparedPrices({
+      fetch: options.prices ?? brokerPriceSource(engine.broker, quoteClock, rules),
+      clock: quoteClock,
+      rules,
+      ...(options.liveQuote ? { live: options.liveQuote } : {}),
+    });
+  }
+
+  /**
+   * The pre-trade step for a rebalance: contracts from the cache (the broker for the rest) and a
+   * fresh price for every symbol, so that the run itself spends IB's message budget on orders.
+   * Unknown symbols fail here, naming the symbol.
+   */
+  async prepare(symbols: readonly string[]): Promise<PrepareResult> {
+    const started = performance.now();
+    const contracts = await this.engine.contractsFor(symbols, (symbol) => `weights.${symbol}`);
+    const { ready, fetched } = await this.prices.prepare([...contracts.values()]);
+    return {
+      symbols: contracts.size,
+      pricesReady: ready,
+      pricesFetched: fetched,
+      elapsedMs: performance.now() - started,
+    };
   }
 
   async executeTargets(raw: ExecuteTargetsInput): Promise<ExecuteTargetsResult> {
@@ -81,8 +119,7 @@ export class ExecutionService {
     const account = this.engine.account();
 
     // Unknown symbols are refused before a run exists or anything is sent.
-    const contracts = new Map<string, BrokerContract>();
-    for (const symbol of Object.keys(weights)) contracts.set(symbol, await this.engine.contract(symbol));
+    const contracts = await this.engine.contractsFor(Object.keys(weights), (symbol) => `weights.${symbol}`);
 
     const { run: created, created: isNew } = await repo.createOrJoinRun({
       project: input.project,
@@ -100,10 +137,12 @@ export class ExecutionService {
           run = await repo.getRun(run.id);
         }
         const targets = run.targets ?? {};
-        for (const symbol of Object.keys(targets)) {
-          if (!contracts.has(symbol))
-            contracts.set(symbol, await this.engine.contract(symbol, `targets.${symbol}`));
-        }
+        const targetSymbols = Object.keys(targets).filter((symbol) => !contracts.has(symbol));
+        for (const [symbol, contract] of await this.engine.contractsFor(
+          targetSymbols,
+          (symbol) => `targets.${symbol}`,
+        ))
+          contracts.set(symbol, contract);
         const sizingPrices = (run.plan?.prices ?? {}) as Record<string, SizingPrice>;
         const before = (run.plan?.positionsBefore ?? {}) as Record<string, number>;
         const intents = await repo.recordIntents(
@@ -182,10 +221,9 @@ export class ExecutionService {
     input: z.output<typeof executeOptionsSchema>,
   ): Promise<void> {
     const positions = await this.positions(account);
-    for (const symbol of Object.keys(positions)) {
-      if (!contracts.has(symbol))
-        contracts.set(symbol, await this.engine.contract(symbol, `positions.${symbol}`));
-    }
+    const held = Object.keys(positions).filter((symbol) => !contracts.has(symbol));
+    for (const [symbol, contract] of await this.engine.contractsFor(held, (symbol) => `positions.${symbol}`))
+      contracts.set(symbol, contract);
     const summary = await this.engine.broker.account.summary();
     const quotes = await this.prices.prices([...contracts.values()]);
     const prices: Record<string, number> = {};

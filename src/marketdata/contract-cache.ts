@@ -132,6 +132,17 @@ export class ContractCache {
     return row && row.status === 'resolved' ? rowToContract(row) : undefined;
   }
 
+  /** The resolved cached contracts among `symbols` (one query per 500 symbols); misses are absent. */
+  async getMany(symbols: readonly string[], currency = 'USD'): Promise<Map<string, BrokerContract>> {
+    const rows = await this.rows([...new Set(symbols.map((s) => s.toUpperCase()))], currency);
+    const out = new Map<string, BrokerContract>();
+    for (const symbol of symbols) {
+      const row = rows.get(symbol.toUpperCase());
+      if (row?.status === 'resolved') out.set(symbol, rowToContract(row));
+    }
+    return out;
+  }
+
   /** The cached contract, resolved through IB first when missing; throws when IB cannot resolve it. */
   async require(symbol: string, currency = 'USD'): Promise<BrokerContract> {
     const cached = await this.get(symbol, currency);

@@ -169,6 +169,16 @@ export class QuoteService {
     return this.states.get(symbol.toUpperCase())?.quote;
   }
 
+  /** The streamed quote when it can be traded on: subscribed, updated recently, feed trusted. */
+  freshQuote(symbol: string): IbQuote | undefined {
+    const state = this.states.get(symbol.toUpperCase());
+    if (state?.status !== 'subscribed' || state.lastUpdateMs === null) return undefined;
+    if (this.options.clock.nowMs() - state.lastUpdateMs > this.staleAfterMs || !this.feedTrusted()) {
+      return undefined;
+    }
+    return state.quote;
+  }
+
   async close(): Promise<void> {
     for (const un of this.unsubscribers) un();
     for (const state of this.states.values()) state.subscription?.close();

@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import type { AppContext } from '../app/context.js';
 import type { ResolvedSettings, SettingKey } from '../config/index.js';
-import { type ExecutionRuntime, startExecutionRuntime } from '../execution/index.js';
+import { type ExecutionRuntime, type QuoteSnapshot, startExecutionRuntime } from '../execution/index.js';
+import type { IbQuote } from '../marketdata/index.js';
 import { createIbRuntime, type IbRuntime } from '../marketdata/runtime.js';
 import { type SimGatewayHandle, startStandaloneSim } from '../sim/index.js';
 
@@ -110,11 +111,14 @@ export class TradingSupervisor {
       },
     });
     await this.streamProjectQuotes(this.ib);
+    const quotes = this.ib.quotes;
     this.execution = await startExecutionRuntime({
       store: this.ctx.store,
       audit: this.ctx.audit,
       clock: this.ctx.clock,
       brokerage: this.ib.brokerage,
+      contractCache: this.ib.contracts,
+      liveQuote: (symbol) => sizingQuote(quotes.freshQuote(symbol)),
       // Only the lease holder connects with the fixed trading client id; the others serve the UI.
       manageConnection: true,
       ...(account ? { account } : {}),
@@ -146,6 +150,16 @@ export class TradingSupervisor {
     await ib?.close();
     await sim?.close();
   }
+}
+
+/** A streamed quote in the shape sizing reads (absent fields instead of nulls). */
+function sizingQuote(quote: IbQuote | undefined): QuoteSnapshot | undefined {
+  if (!quote) return undefined;
+  const snapshot: QuoteSnapshot = { symbol: quote.symbol, timeMs: quote.timeMs };
+  if (quote.bid !== null) snapshot.bid = quote.bid;
+  if (quote.ask !== null) snapshot.ask = quote.ask;
+  if (quote.last !== null) snapshot.last = quote.last;
+  return snapshot;
 }
 
 /** A real gateway is configured when the account is set or host/port were changed from their defaults. */

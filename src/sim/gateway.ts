@@ -158,6 +158,8 @@ export class Gateway {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  private readonly requestsReceived = new Map<number, number>();
+
   sessionCount(): number {
     return [...this.sessions].filter((s) => s.started).length;
   }
@@ -171,6 +173,11 @@ export class Gateway {
 
   orderLog(): readonly OrderLogEntry[] {
     return this.broker.orderLog();
+  }
+
+  /** Requests admitted since the start, by IB's outgoing message id (tests and benchmarks). */
+  requestCounts(): ReadonlyMap<number, number> {
+    return this.requestsReceived;
   }
 
   // ---------------------------------------------------------------- connections
@@ -284,6 +291,7 @@ export class Gateway {
       return;
     }
     if (!this.admitByRate(session)) return;
+    this.requestsReceived.set(id, (this.requestsReceived.get(id) ?? 0) + 1);
     const v = session.version;
     switch (id) {
       case OUT.START_API:

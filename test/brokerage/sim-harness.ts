@@ -51,7 +51,7 @@ export async function startHarness(
         connectTimeoutMs: 1_000,
         requestTimeoutMs: 5_000,
         backoff: { initialMs: 50, maxMs: 200, factor: 2 },
-        maxReqPerSec: 40,
+        maxMessagesPerSecond: 48,
         ...overrides,
       });
       created.push(b);

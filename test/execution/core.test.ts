@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { BrokerContract } from '../../src/brokerage/index.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { InputError } from '../../src/core/errors.js';
 import {
   choosePrice,
@@ -6,10 +8,13 @@ import {
   decideTransition,
   limitPrice,
   mapBrokerStatus,
+  PreparedPrices,
+  type PriceSource,
   PriceUnavailableError,
   parseClientOrderId,
   parseWeightsText,
   planOrders,
+  type QuoteSnapshot,
   validateWeights,
 } from '../../src/execution/index.js';
 
@@ -168,6 +173,37 @@ describe('sizing prices', () => {
       PriceUnavailableError,
     );
     expect(() => choosePrice({ symbol: 'B', timeMs: now }, now, { maxAgeMs: 1000 })).toThrow(/price of B/);
+  });
+
+  it('sizes with a live quote first, then a prepared price while fresh, then fetches', async () => {
+    const clock = new ManualClock(now);
+    const contract = (symbol: string) => ({ symbol, conId: symbol.charCodeAt(0) }) as BrokerContract;
+    const fetched: string[] = [];
+    const fetch: PriceSource = {
+      async prices(contracts) {
+        fetched.push(...contracts.map((c) => c.symbol));
+        return Object.fromEntries(
+          contracts.map((c) => [
+            c.symbol,
+            { symbol: c.symbol, price: 50, source: 'last' as const, quoteTimeMs: clock.nowMs() },
+          ]),
+        );
+      },
+    };
+    const live: Record<string, QuoteSnapshot> = { L: { symbol: 'L', timeMs: now, bid: 9, ask: 11 } };
+    const book = new PreparedPrices({ fetch, clock, rules: { maxAgeMs: 1000 }, live: (s) => live[s] });
+    expect(await book.prepare([contract('L'), contract('P')])).toEqual({ ready: 1, fetched: 1 });
+    expect(fetched).toEqual(['P']);
+    clock.set(now + 900);
+    const prices = await book.prices([contract('L'), contract('P')]);
+    expect(prices.L).toMatchObject({ price: 10, source: 'mid' });
+    expect(prices.P).toMatchObject({ price: 50, quoteTimeMs: now });
+    expect(fetched).toEqual(['P']);
+    // Both have aged past the rule: the live quote is skipped and the prepared price fetched again.
+    clock.set(now + 1500);
+    const later = await book.prices([contract('L'), contract('P')]);
+    expect(fetched).toEqual(['P', 'L', 'P']);
+    expect(later.P?.quoteTimeMs).toBe(now + 1500);
   });
 
   it('rounds limit prices to the tick on the side that never pays more', () => {

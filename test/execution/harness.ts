@@ -50,7 +50,7 @@ export async function harness(engineName: EngineName, symbols: Record<string, nu
       ...options.engine,
     });
     await engine.start();
-    const service = new ExecutionService(engine, { maxQuoteAgeMs: 60_000, quoteTimeoutMs: 2_000 });
+    const service = new ExecutionService(engine, { maxQuoteAgeMs: 60_000 });
     const r = { lease, repo, engine, service };
     replicas.push(r);
     return r;

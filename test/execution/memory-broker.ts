@@ -132,21 +132,24 @@ export class MemoryBroker implements Brokerage {
     },
   };
 
+  private quoteOf(contract: BrokerContract): QuoteUpdate {
+    const price = this.prices[contract.symbol] ?? 0;
+    return {
+      symbol: contract.symbol,
+      conId: contract.conId,
+      timeMs: this.quoteTimeMs(),
+      bid: price - 0.01,
+      ask: price + 0.01,
+      last: price,
+    };
+  }
+
   readonly quotes = {
     subscribe: (contract: BrokerContract, onUpdate: (update: QuoteUpdate) => void) => {
-      const price = this.prices[contract.symbol] ?? 0;
-      const timer = setTimeout(() =>
-        onUpdate({
-          symbol: contract.symbol,
-          conId: contract.conId,
-          timeMs: this.quoteTimeMs(),
-          bid: price - 0.01,
-          ask: price + 0.01,
-          last: price,
-        }),
-      );
+      const timer = setTimeout(() => onUpdate(this.quoteOf(contract)));
       return { close: () => clearTimeout(timer) };
     },
+    snapshot: async (contract: BrokerContract): Promise<QuoteUpdate> => this.quoteOf(contract),
   };
 
   quoteTimeMs: () => number = () => Date.UTC(2026, 0, 5, 15);

@@ -12,7 +12,7 @@
 import { AuditLog } from '../../src/audit/index.js';
 import { createIbBrokerage, type IbBrokerage } from '../../src/brokerage/ib/index.js';
 import { ManualClock, systemClock } from '../../src/core/clock.js';
-import { brokerPriceSource, startExecutionRuntime } from '../../src/execution/index.js';
+import { startExecutionRuntime } from '../../src/execution/index.js';
 import { ExecutionLease } from '../../src/lock/index.js';
 import { migrateToLatest, openStore } from '../../src/store/index.js';
 
@@ -43,7 +43,7 @@ function connectBroker(): IbBrokerage {
     connectTimeoutMs: 2_000,
     requestTimeoutMs: 10_000,
     backoff: { initialMs: 50, maxMs: 200, factor: 2 },
-    maxReqPerSec: 40,
+    maxMessagesPerSecond: 48,
   });
 }
 
@@ -63,7 +63,7 @@ async function execute(
     leaseTtlMs,
     leaseHeartbeatMs,
     maxOrdersPerSecond: Number(env.ORDERS_PER_SECOND ?? 0),
-    prices: brokerPriceSource(brokerage, simTime, { maxAgeMs: 60_000, timeoutMs: 5_000 }),
+    quoteClock: simTime,
   });
   try {
     await runtime.ready(10_000);

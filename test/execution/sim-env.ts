@@ -61,7 +61,7 @@ export function brokerageFor(sim: SimGatewayHandle, clientId: number, simTime: M
     connectTimeoutMs: 2_000,
     requestTimeoutMs: 10_000,
     backoff: { initialMs: 50, maxMs: 200, factor: 2 },
-    maxReqPerSec: 40,
+    maxMessagesPerSecond: 48,
   });
 }
 

@@ -2,11 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/audit/index.js';
 import type { IbBrokerage } from '../../src/brokerage/ib/index.js';
 import { ManualClock, systemClock } from '../../src/core/clock.js';
-import {
-  brokerPriceSource,
-  type ExecutionRuntime,
-  startExecutionRuntime,
-} from '../../src/execution/index.js';
+import { type ExecutionRuntime, startExecutionRuntime } from '../../src/execution/index.js';
+import { ContractCache } from '../../src/marketdata/index.js';
 import type { SimGatewayHandle } from '../../src/sim/index.js';
 import type { Store } from '../../src/store/index.js';
 import { ENGINES, freshStore } from '../helpers/engines.js';
@@ -21,6 +18,10 @@ import {
 } from './sim-env.js';
 
 const DATE = '2026-11-24';
+// IB's outgoing message ids, as the gateway counts them.
+const REQ_MKT_DATA = 1;
+const PLACE_ORDER = 3;
+const REQ_CONTRACT_DATA = 9;
 
 describe.each(ENGINES)('execution against the paper gateway over TCP, %s', (engineName) => {
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -29,7 +30,12 @@ describe.each(ENGINES)('execution against the paper gateway over TCP, %s', (engi
   });
 
   async function setup(
-    options: { startMs?: number; sim?: Parameters<typeof startSim>[0]; ordersPerSecond?: number } = {},
+    options: {
+      startMs?: number;
+      sim?: Parameters<typeof startSim>[0];
+      ordersPerSecond?: number;
+      withContractCache?: boolean;
+    } = {},
   ) {
     const { sim, simClock, symbols } = await startSim({
       startMs: options.startMs ?? OPEN_MS,
@@ -47,7 +53,9 @@ describe.each(ENGINES)('execution against the paper gateway over TCP, %s', (engi
     cleanups.push(() => brokerage.connection.stop());
     await brokerage.connection.start();
     const audit = new AuditLog(store.db, systemClock);
+    const contractCache = new ContractCache(store.db, target.dataRoot, brokerage, simTime);
     const runtime = await startExecutionRuntime({
+      ...(options.withContractCache ? { contractCache } : {}),
       store,
       audit,
       clock: systemClock,
@@ -56,11 +64,11 @@ describe.each(ENGINES)('execution against the paper gateway over TCP, %s', (engi
       leaseTtlMs: 3_000,
       leaseHeartbeatMs: 500,
       maxOrdersPerSecond: options.ordersPerSecond ?? 0,
-      prices: brokerPriceSource(brokerage, simTime, { maxAgeMs: 60_000, timeoutMs: 5_000 }),
+      quoteClock: simTime,
     });
     cleanups.push(() => runtime.stop());
     await runtime.ready(10_000);
-    return { sim, simClock, symbols, store, brokerage, runtime };
+    return { sim, simClock, symbols, store, brokerage, runtime, contractCache };
   }
 
   async function expectDbAgreesWithGateway(
@@ -113,6 +121,39 @@ describe.each(ENGINES)('execution against the paper gateway over TCP, %s', (engi
       expect(positions.find((p) => p.symbol === symbol)?.quantity ?? 0).toBe(target);
     }
     await expectDbAgreesWithGateway(sim, brokerage, runtime, store);
+  });
+
+  it('pre-trade: contracts from the cache and prices prepared, the run sends orders and nothing else', async () => {
+    const { sim, symbols, runtime, contractCache } = await setup({ withContractCache: true });
+    const universe = symbols.slice(0, 30);
+    const report = await contractCache.refresh(universe);
+    expect(report.resolved).toBe(30);
+    const prepared = await runtime.service.prepare(universe);
+    expect(prepared).toMatchObject({ symbols: 30, pricesReady: 0, pricesFetched: 30 });
+    // Prepared prices stay usable while fresh: a second pre-trade fetches nothing.
+    expect(await runtime.service.prepare(universe)).toMatchObject({ pricesReady: 30, pricesFetched: 0 });
+
+    const before = new Map(sim.gateway.requestCounts());
+    const sentSince = (id: number) => (sim.gateway.requestCounts().get(id) ?? 0) - (before.get(id) ?? 0);
+    const weights = Object.fromEntries(universe.map((s) => [s, 0.03]));
+    const result = await runtime.service.executeTargets({ project: 'pre', tradingDate: DATE, weights });
+    expect(result.intents).toHaveLength(30);
+    const run = await runtime.service.waitForRun(result.run.id, 20_000);
+    expect(run.status).toBe('COMPLETED');
+    expect(sentSince(REQ_CONTRACT_DATA)).toBe(0);
+    expect(sentSince(REQ_MKT_DATA)).toBe(0);
+    expect(sentSince(PLACE_ORDER)).toBe(30);
+    // The frozen plan records the prepared prices it sized with.
+    const prices = (run.plan?.prices ?? {}) as Record<string, { source: string }>;
+    expect(Object.keys(prices).sort()).toEqual([...universe].sort());
+  });
+
+  it('an unknown symbol fails the pre-trade step, naming it, before any order', async () => {
+    const { sim, symbols, runtime } = await setup({ withContractCache: true });
+    await expect(runtime.service.prepare([symbols[0] ?? '', 'NOSUCH'])).rejects.toMatchObject({
+      field: 'weights.NOSUCH',
+    });
+    expect(sim.orderLog()).toEqual([]);
   });
 
   it('connection dropped mid-submission and restored: the run completes, no duplicates, every fill in the DB', async () => {

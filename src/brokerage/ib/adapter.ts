@@ -26,10 +26,11 @@ export const ibOptionsSchema = z.object({
     })
     .default({ initialMs: 250, maxMs: 1_000, factor: 2 }),
   marketDataType: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).default(1),
-  /** IB allows about 50 messages/s; the library throttles to this. */
-  // @stoqey/ib meters ceil(rate / 10) messages per 100 ms, so any value from 41 to 50 really sends 50/s
-  // and bursts past IB's limit (error 100); 40 is the highest safe setting.
-  maxReqPerSec: z.number().int().min(1).max(40).default(40),
+  /**
+   * Every outgoing message is paced to this (IB allows about 50 per second and answers the excess
+   * with error 100). 48 keeps two messages of margin for clock and network jitter.
+   */
+  maxMessagesPerSecond: z.number().int().min(1).max(50).default(48),
 });
 
 export type IbBrokerageOptions = z.input<typeof ibOptionsSchema> & { clock: Clock; logger?: IbLogger };
@@ -57,7 +58,7 @@ export function createIbBrokerage(options: IbBrokerageOptions): IbBrokerage {
     connectTimeoutMs: parsed.connectTimeoutMs,
     backoff: parsed.backoff,
     marketDataType: parsed.marketDataType,
-    maxReqPerSec: parsed.maxReqPerSec,
+    maxMessagesPerSecond: parsed.maxMessagesPerSecond,
   });
   const timeout = parsed.requestTimeoutMs;
   return {
@@ -65,7 +66,7 @@ export function createIbBrokerage(options: IbBrokerageOptions): IbBrokerage {
     ib: connection,
     connection,
     contracts: createContractResolver(connection, timeout),
-    quotes: createMarketData(connection, clock),
+    quotes: createMarketData(connection, clock, timeout),
     history: createHistory(connection, timeout),
     orders: createOrders(connection, clock, timeout),
     account: createAccount(connection, timeout, parsed.account),

@@ -4,6 +4,7 @@
  * nextValidId (pitfall 4), capped exponential backoff, a reqCurrentTime heartbeat that catches a
  * half-open socket (pitfall 6), 1100/1101/1102 and data-farm handling, and the account/mode check.
  */
+
 import { EventName, IBApi, type MarketDataType } from '@stoqey/ib';
 import type { Clock } from '../../core/clock.js';
 import {
@@ -16,6 +17,7 @@ import {
   type ReconcileReason,
 } from '../port.js';
 import { checkMode, type ModeCheck, type TradingMode } from './decode.js';
+import { installMessagePacer, type MessagePacer } from './pacer.js';
 
 export interface BackoffOptions {
   initialMs: number;
@@ -44,7 +46,7 @@ export interface IbConnectionOptions {
   backoff: BackoffOptions;
   /** 1 live, 3 delayed; re-sent after every (re)connect and 1101. */
   marketDataType: 1 | 2 | 3 | 4;
-  maxReqPerSec: number;
+  maxMessagesPerSecond: number;
 }
 
 /** Request ids start here so that they never collide with order ids in IB's error messages. */
@@ -82,6 +84,8 @@ export class IbConnection implements ConnectionPort {
   private connectTimer: NodeJS.Timeout | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private heartbeatDeadline: NodeJS.Timeout | null = null;
+  /** The current session's outgoing pacer. */
+  private pacer: MessagePacer | undefined;
   private firstConnect: { resolve: () => void } | null = null;
   private firstConnectPromise: Promise<void> | null = null;
   private requestSeq = FIRST_REQUEST_ID;
@@ -262,7 +266,13 @@ export class IbConnection implements ConnectionPort {
       'CONNECTING',
       this.attempt === 0 ? 'connecting' : `reconnecting (attempt ${this.attempt + 1})`,
     );
-    const api = new IBApi({ host: o.host, port: o.port, maxReqPerSec: o.maxReqPerSec });
+    // The library's throttle is set loose and replaced by an exact pacer (see pacer.ts); if it cannot
+    // be replaced, the library's highest safe setting (40/s) stays.
+    const api = new IBApi({ host: o.host, port: o.port, maxReqPerSec: 40 });
+    this.pacer = installMessagePacer(api, o.maxMessagesPerSecond);
+    if (!this.pacer) {
+      this.log.warn({}, 'IB: could not install the message pacer; the library throttles at 40/s');
+    }
     this.api = api;
     this.ready = false;
     this.ibDisconnected = null;
@@ -416,6 +426,9 @@ export class IbConnection implements ConnectionPort {
     this.heartbeatTimer = setInterval(() => {
       if (seq !== this.sessionSeq || !this.api || !this.ready) return;
       if (this.heartbeatDeadline) return; // one outstanding probe at a time
+      // The probe waits its turn behind what is already paced out (a burst of orders or
+      // snapshots); only the time after that counts as silence.
+      const timeoutMs = o.heartbeatTimeoutMs + Math.ceil(this.pacer?.delayMs() ?? 0);
       this.heartbeatDeadline = setTimeout(() => {
         this.heartbeatDeadline = null;
         if (seq !== this.sessionSeq) return;
@@ -424,12 +437,12 @@ export class IbConnection implements ConnectionPort {
           lastError: {
             id: -1,
             code: 0,
-            message: `heartbeat timeout: no currentTime within ${o.heartbeatTimeoutMs} ms`,
+            message: `heartbeat timeout: no currentTime within ${timeoutMs} ms`,
             atMs: o.clock.nowMs(),
           },
         };
         this.forceReconnect('heartbeat timeout');
-      }, o.heartbeatTimeoutMs);
+      }, timeoutMs);
       this.api.reqCurrentTime();
     }, o.heartbeatMs);
   }

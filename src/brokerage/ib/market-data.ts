@@ -3,6 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import type { BrokerContract, BrokerErrorInfo, QuoteUpdate, Subscription } from '../port.js';
 import type { IbConnection } from './connection.js';
 import { isUnset, toIbContract } from './decode.js';
+import { RequestBook } from './requests.js';
 
 type PriceField = 'bid' | 'ask' | 'last' | 'high' | 'low' | 'close' | 'open';
 type SizeField = 'bidSize' | 'askSize' | 'lastSize' | 'volume';
@@ -53,7 +54,9 @@ export interface SubscriptionError {
  * Level-1 subscriptions. Ticks of one socket read are merged into one update per symbol. Live
  * subscriptions are sent again on every new session and after 1101; closed ones are not.
  */
-export function createMarketData(connection: IbConnection, clock: Clock) {
+export function createMarketData(connection: IbConnection, clock: Clock, timeoutMs: number) {
+  // One-shot snapshots (reqMktData with snapshot=true) take no market data line and cost one message.
+  const snapshots = new RequestBook<QuoteUpdate, QuoteUpdate>(connection, 'quote snapshot', timeoutMs);
   const subscriptions = new Set<LiveSubscription>();
   const byReqId = new Map<number, LiveSubscription>();
   const errorListeners = new Set<(error: SubscriptionError) => void>();
@@ -71,6 +74,8 @@ export function createMarketData(connection: IbConnection, clock: Clock) {
     }
   };
   const touch = (reqId: number): QuoteUpdate | null => {
+    const snapshot = snapshots.get(reqId);
+    if (snapshot) return snapshot.state;
     const sub = byReqId.get(reqId);
     if (!sub) return null;
     if (!sub.pending) {
@@ -96,6 +101,10 @@ export function createMarketData(connection: IbConnection, clock: Clock) {
       if (!name || value === undefined || isUnset(value)) return;
       const update = touch(reqId);
       if (update) update[name] = value;
+    });
+    api.on(EventName.tickSnapshotEnd, (reqId: number) => {
+      const snapshot = snapshots.get(reqId);
+      snapshot?.finish({ ...snapshot.state, timeMs: clock.nowMs() });
     });
   });
 
@@ -164,6 +173,13 @@ export function createMarketData(connection: IbConnection, clock: Clock) {
           }
         },
       };
+    },
+    /** One quote, without a subscription; fails with IB's error (e.g. 200) or on timeout. */
+    snapshot(contract: BrokerContract): Promise<QuoteUpdate> {
+      return snapshots.run(
+        { symbol: contract.symbol, conId: contract.conId, timeMs: clock.nowMs() },
+        (api, reqId) => api.reqMktData(reqId, toIbContract(contract), '', true, false),
+      );
     },
     onSubscriptionError(listener: (error: SubscriptionError) => void): () => void {
       errorListeners.add(listener);
