@@ -10,10 +10,9 @@ import { bootstrapFrom, type CommonFlags, withCommonFlags } from '../cli/common.
 import { type Command, InvalidArgumentError, parse } from '../cli/program.js';
 import { systemClock } from '../core/clock.js';
 import { auditBars } from './audit.js';
-import { runBackfill } from './backfill.js';
 import { IbBarStore } from './bar-store.js';
 import { ContractCache } from './contract-cache.js';
-import { IB_HISTORICAL_PACING } from './pacing.js';
+import { BACKFILL_DEFAULTS, backfillWindow } from './jobs.js';
 import { universeSymbols } from './universe.js';
 
 interface UniverseFlags {
@@ -186,19 +185,19 @@ export function registerIbCommands(program: Command): void {
             '--pacing-max <n>',
             'requests per pacing window (IB: 60)',
             parse.int(1, 1000),
-            IB_HISTORICAL_PACING.maxPerWindow,
+            BACKFILL_DEFAULTS.pacing.maxPerWindow,
           )
           .option(
             '--pacing-window-ms <ms>',
             'pacing window (IB: 600000)',
             parse.int(1, 3_600_000),
-            IB_HISTORICAL_PACING.windowMs,
+            BACKFILL_DEFAULTS.pacing.windowMs,
           )
           .option(
             '--pacing-backoff-ms <ms>',
             'first wait after a pacing error',
             parse.int(1, 600_000),
-            20_000,
+            BACKFILL_DEFAULTS.pacingBackoffMs,
           ),
       ),
     ),
@@ -221,7 +220,7 @@ export function registerIbCommands(program: Command): void {
           const cache = new ContractCache(ctx.store.db, ctx.bootstrap.dataRoot, brokerage, ctx.clock);
           const bar = progressBar('backfill');
           let started = false;
-          const result = await runBackfill(
+          const result = await backfillWindow(
             {
               brokerage,
               store: new IbBarStore(ctx.bootstrap.dataRoot),
@@ -229,12 +228,11 @@ export function registerIbCommands(program: Command): void {
               clock: ctx.clock,
               wallClock: systemClock,
               pacing: {
-                ...IB_HISTORICAL_PACING,
+                ...BACKFILL_DEFAULTS.pacing,
                 maxPerWindow: flags.pacingMax,
                 windowMs: flags.pacingWindowMs,
               },
               pacingBackoffMs: flags.pacingBackoffMs,
-              maxRetries: 8,
               onProgress: (p) => {
                 if (!started) {
                   bar.start(p.total, 0, { item: '' });
@@ -243,10 +241,7 @@ export function registerIbCommands(program: Command): void {
                 bar.update(p.done, { item: `${p.chunk.symbol} ${p.chunk.key} ${p.outcome}` });
               },
             },
-            symbols,
-            flags.bar === '1d' ? '1 day' : '1 min',
-            flags.from,
-            flags.to,
+            { symbols, barSize: flags.bar, from: flags.from, to: flags.to },
           );
           if (started) bar.stop();
           process.stdout.write(`${JSON.stringify(result)}\n`);

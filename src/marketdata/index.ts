@@ -21,6 +21,22 @@ export {
   PRIMARY_EXCHANGE_PREFERENCE,
   type ResolutionReport,
 } from './contract-cache.js';
+export {
+  BACKFILL_DEFAULTS,
+  type BackfillBarSize,
+  type BackfillJobRequest,
+  type BackfillReport,
+  type BackfillRunOptions,
+  type BackfillWindow,
+  backfillProgressMessage,
+  backfillWindow,
+  type ContractsJobRequest,
+  IbJobStopped,
+  IbJobs,
+  type IbJobsDeps,
+  ibBarSizeOf,
+  selectorScope,
+} from './jobs.js';
 export { IB_HISTORICAL_PACING, type PacingRules, RequestPacer } from './pacing.js';
 export { QuoteStreamWriter } from './quote-stream.js';
 export { QuoteService, type QuoteSnapshotEntry } from './quotes.js';

@@ -150,3 +150,33 @@ export async function login(page: Page, password: string, username = ADMIN_USERN
 export function menuLabels(page: Page): Promise<string[]> {
   return page.locator('[data-testid=main-menu] .nav-label').allTextContents();
 }
+
+/** A test server, a browser, and a page signed in at `route`. */
+export interface SignedInPage {
+  server: TestServer;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** Starts the server and the browser together, signs in at `route` and waits for `readyTestId`. */
+export async function openSignedInPage(
+  start: () => Promise<TestServer>,
+  route: string,
+  readyTestId: string,
+): Promise<SignedInPage> {
+  const [server, browser] = await Promise.all([start(), launchBrowser()]);
+  const page = await newPage(browser, server.url);
+  await page.goto(route);
+  await login(page, server.adminPassword);
+  await page.getByTestId(readyTestId).waitFor();
+  return {
+    server,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}

@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, login, newPage, startTestServer, type TestServer } from './harness.js';
+import { openSignedInPage, type SignedInPage, startTestServer } from './harness.js';
 
 const PAPER_ACCOUNT = 'DU1234567';
 const LIVE_ACCOUNT = 'U7654321';
@@ -40,20 +40,15 @@ async function modeShown(page: Page): Promise<string> {
 }
 
 describe('web app: switching to live needs the account id typed again', () => {
-  let server: TestServer;
-  let browser: Browser;
+  let session: SignedInPage | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-    page = await newPage(browser, server.url);
-    await page.goto('/settings');
-    await login(page, server.adminPassword);
-    await page.getByTestId('settings-form').waitFor();
+    session = await openSignedInPage(() => startTestServer(), '/settings', 'settings-form');
+    page = session.page;
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await session?.close();
   });
 
   it('refuses a paper DU account with the server message, and cancel goes back to paper', async () => {

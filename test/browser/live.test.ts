@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, login, newPage, type TestServer } from './harness.js';
+import { openSignedInPage, type SignedInPage } from './harness.js';
 import { startLiveTestServer } from './live-harness.js';
 
 interface IbStatusBody {
@@ -55,20 +55,15 @@ async function expectStatusArea(page: Page, notRunning: string, notConnected: st
 
 // Once without the trading side (the IB routes answer 503) and once against the built-in paper gateway.
 describe.each([false, true])('web app: the Live Trading page (trading side running: %s)', (withTrading) => {
-  let server: TestServer;
-  let browser: Browser;
+  let session: SignedInPage | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startLiveTestServer(withTrading), launchBrowser()]);
-    page = await newPage(browser, server.url);
-    await page.goto('/live');
-    await login(page, server.adminPassword);
-    await page.getByTestId('live-tabs').waitFor();
+    session = await openSignedInPage(() => startLiveTestServer(withTrading), '/live', 'live-tabs');
+    page = session.page;
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await session?.close();
   });
 
   it('shows the IB status area in Chinese and says plainly when IB is not connected', async () => {
@@ -142,10 +137,14 @@ describe.each([false, true])('web app: the Live Trading page (trading side runni
       .click();
     await page.getByTestId('live-contracts-refresh').click();
     const contracts = page.getByTestId('live-contracts');
-    await expect.poll(() => contracts.locator('tbody tr').count(), { timeout: 20_000 }).toBe(3);
+    // Picking the universe shows the cache's report at once ("not looked up yet"); wait for the
+    // refreshed one, not merely for three rows.
     const unknownRow = contracts.locator('tbody tr', { hasText: 'NOSUCHSYM' });
-    expect(await unknownRow.textContent()).toContain('未解析');
-    expect(await contracts.locator('tbody tr', { hasText: 'AAPL' }).textContent()).toContain('已解析');
+    await expect.poll(() => unknownRow.textContent(), { timeout: 20_000 }).toContain('未解析');
+    await expect
+      .poll(() => contracts.locator('tbody tr', { hasText: 'AAPL' }).textContent())
+      .toContain('已解析');
+    expect(await contracts.locator('tbody tr').count()).toBe(3);
 
     const today = new Date().toISOString().slice(0, 10);
     const run = await page.request.post('/api/execution/runs', {

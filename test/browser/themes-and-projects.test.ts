@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, login, newPage, startTestServer, type TestServer } from './harness.js';
+import { openSignedInPage, type SignedInPage, startTestServer } from './harness.js';
 
 const THEME = 'AI 芯片';
 
@@ -38,21 +38,16 @@ function listNames(page: Page, list: string): Promise<string[]> {
 }
 
 describe('web app: themes and projects', () => {
-  let server: TestServer;
-  let browser: Browser;
+  let session: SignedInPage | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
     // One signed-in page walks through the whole story; each step builds on the previous one.
-    page = await newPage(browser, server.url);
-    await page.goto('/themes');
-    await login(page, server.adminPassword);
-    await page.getByTestId('theme-create').waitFor();
+    session = await openSignedInPage(() => startTestServer(), '/themes', 'theme-create');
+    page = session.page;
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await session?.close();
   });
 
   it('creates a theme with members, showing a bad symbol on its cell until fixed', async () => {

@@ -120,7 +120,7 @@ describe('IB runtime and /api/ib routes against the built-in gateway', () => {
     expect(before.json()).toMatchObject({ total: 2, missing: 2 });
     const refreshed = await api.inject({
       method: 'POST',
-      url: '/api/ib/contracts/refresh',
+      url: '/api/ib/contracts/refresh?wait=true',
       payload: { symbols: 'AAPL,ZZZZQ' },
     });
     expect(refreshed.json()).toMatchObject({ source: 'ib', resolved: 1, unresolved: 1 });

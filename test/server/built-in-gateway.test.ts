@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, startTestApp, type TestApp } from '../helpers/app.js';
+import { pollUntil } from '../helpers/poll.js';
 
 interface IbStatusBody {
   status: string;
@@ -12,16 +13,6 @@ interface TradingStatusBody {
   badge: string;
   builtInGateway: boolean;
   account: string | null;
-}
-
-async function waitFor<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** The demo: no IB gateway configured, so the server starts the built-in paper gateway and trades on it. */
@@ -39,13 +30,13 @@ describe('server with the built-in paper gateway', () => {
   });
 
   it('connects to the in-process gateway and says so', async () => {
-    const status = await waitFor(
+    const status = await pollUntil(
       async () => (await api.request<IbStatusBody>('GET', '/api/ib/status')).body,
       (s) => s.status === 'CONNECTED',
     );
     expect(status).toMatchObject({ builtInGateway: true, mode: 'paper', account: 'DU****67' });
     expect(status.serverVersion).toBeGreaterThanOrEqual(176);
-    const badge = await waitFor(
+    const badge = await pollUntil(
       async () => (await api.request<TradingStatusBody>('GET', '/api/trading/status')).body,
       (s) => s.badge === 'tradable',
     );
@@ -67,7 +58,7 @@ describe('server with the built-in paper gateway', () => {
       },
     );
     expect(set.body).toMatchObject({ subscribed: ['AAPL', 'MSFT'], refused: [] });
-    const quotes = await waitFor(
+    const quotes = await pollUntil(
       async () =>
         (
           await api.request<{ quotes: Array<{ symbol: string; last: number | null; bid: number | null }> }>(
@@ -91,7 +82,7 @@ describe('server with the built-in paper gateway', () => {
       params: { themeIds: [theme.body.theme.id] },
     });
     expect(project.status).toBe(201);
-    const quotes = await waitFor(
+    const quotes = await pollUntil(
       async () =>
         (
           await api.request<{ quotes: Array<{ symbol: string; last: number | null }> }>(
@@ -109,7 +100,7 @@ describe('server with the built-in paper gateway', () => {
       values: { IB_ACCOUNT: 'DU7777777', IB_PORT: 1 },
     });
     expect(res.status).toBe(200);
-    const status = await waitFor(
+    const status = await pollUntil(
       async () => (await api.request<IbStatusBody>('GET', '/api/ib/status')).body,
       (s) => s.builtInGateway === false,
     );

@@ -1,57 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, startTestApp, type TestApp } from '../helpers/app.js';
-
-interface Frame {
-  event: string;
-  data: unknown;
-}
-
-async function openStream(url: string, cookie: string) {
-  const controller = new AbortController();
-  const response = await fetch(url, { headers: { cookie }, signal: controller.signal });
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const frames: Frame[] = [];
-  const pump = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end = buffer.indexOf('\n\n');
-        while (end >= 0) {
-          const chunk = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(chunk)?.[1];
-          const data = /^data: (.*)$/m.exec(chunk)?.[1];
-          if (event && data) frames.push({ event, data: JSON.parse(data) });
-          end = buffer.indexOf('\n\n');
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  return {
-    response,
-    frames,
-    async waitFor(name: string, timeoutMs = 5000): Promise<Frame> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = frames.find((f) => f.event === name);
-        if (found) return found;
-        if (Date.now() > deadline)
-          throw new Error(`no ${name} event; got ${frames.map((f) => f.event).join(',')}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
-    close: async () => {
-      controller.abort();
-      await pump;
-    },
-  };
-}
+import { openEventStream } from '../helpers/sse.js';
 
 describe('server-sent events', () => {
   let t: TestApp;
@@ -74,7 +23,7 @@ describe('server-sent events', () => {
       body: JSON.stringify({ username: 'admin', password: t.app.adminPassword }),
     });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const stream = await openStream(`${t.app.url}/api/events`, cookie);
+    const stream = await openEventStream(`${t.app.url}/api/events`, cookie);
     try {
       expect(stream.response.headers.get('content-type')).toMatch(/text\/event-stream/);
       await stream.waitFor('hello');

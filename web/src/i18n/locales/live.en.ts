@@ -128,6 +128,17 @@ export const liveEn: Widen<typeof liveZhCN> = {
     sessions: '{{count}} sessions',
     partialList: 'Partial days',
     partialLine: '{{present}} / {{expected}} bars',
+    backfill: 'Backfill',
+    backfillHint:
+      "Fetches the window's bars from IB; chunks already stored whole are not fetched again, and requests follow IB's pacing",
+    backfillRefused: 'Backfill not started: {{message}}',
+    backfillDone:
+      'Backfill done: {{fetched}} chunks fetched, {{skipped}} already stored, {{retries}} pacing retries; completeness checked again',
+    backfillFailures: '{{count}} chunks failed',
+    backfillBars: 'Bars in the window',
+    universe: 'Universe',
+    barSize: 'Bar size',
+    window: 'Window',
   },
   runs: {
     project: 'Project',

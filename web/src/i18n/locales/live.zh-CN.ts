@@ -116,6 +116,16 @@ export const liveZhCN = {
     sessions: '{{count}} 个交易日',
     partialList: '不完整的交易日',
     partialLine: '{{present}} / {{expected}} 根',
+    backfill: '回填',
+    backfillHint: '从 IB 拉取所选区间的 K 线；已完整保存的分段不会重复拉取，请求受 IB 频率限制',
+    backfillRefused: '回填请求未被接受：{{message}}',
+    backfillDone:
+      '回填完成：新拉取 {{fetched}} 段，已保存 {{skipped}} 段，限速重试 {{retries}} 次；已重新检查完整性',
+    backfillFailures: '{{count}} 段失败',
+    backfillBars: '区间内 K 线',
+    universe: '范围',
+    barSize: 'K 线周期',
+    window: '日期区间',
   },
   runs: {
     project: '项目',

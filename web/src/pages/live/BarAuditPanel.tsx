@@ -1,13 +1,34 @@
-import { SearchOutlined } from '@ant-design/icons';
-import { Alert, Button, DatePicker, Empty, List, Progress, Select, Space, Table, Typography } from 'antd';
+import { CloudDownloadOutlined, SearchOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  Button,
+  DatePicker,
+  Empty,
+  Form,
+  List,
+  Progress,
+  Select,
+  Space,
+  Table,
+  Typography,
+} from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AuditBarSize, BarAudit } from '../../api';
+import {
+  ApiError,
+  type AuditBarSize,
+  type BarAudit,
+  type FieldError,
+  type UniverseSelector,
+} from '../../api';
+import { JobProgress } from '../reports/JobProgress';
+import { isFinished, useJob } from '../reports/useJob';
+import { BackfillSummary } from './BackfillSummary';
 import { GroupedBars } from './charts';
-import { liveApi } from './live-api';
-import { byNumber, byText, failure, type Loadable, PANEL_STYLE } from './model';
+import { type BackfillReport, liveApi } from './live-api';
+import { byNumber, byText, errorText, failure, isUnavailable, type Loadable, PANEL_STYLE } from './model';
 import { toSelector, UniversePicker } from './UniversePicker';
 
 function GapDetails({ audit }: { audit: BarAudit }) {
@@ -47,25 +68,100 @@ function GapDetails({ audit }: { audit: BarAudit }) {
   );
 }
 
-/** Completeness of stored IB bars per symbol against the exchange calendar, with the gaps listed. */
+interface AuditRequest {
+  selector: UniverseSelector;
+  barSize: AuditBarSize;
+  from: string;
+  to: string;
+}
+
+/** Which form item shows a field error from the server. */
+const FIELD_ITEMS: Record<string, 'universe' | 'barSize' | 'window'> = {
+  universe: 'universe',
+  project: 'universe',
+  theme: 'universe',
+  symbols: 'universe',
+  barSize: 'barSize',
+  from: 'window',
+  to: 'window',
+};
+
+/**
+ * Completeness of stored IB bars per symbol against the exchange calendar, with the gaps listed, and
+ * a backfill of the same universe and window from IB as a job; the audit runs again once it is done.
+ */
 export function BarAuditPanel({ initialUniverse }: { initialUniverse: string | null }) {
   const { t } = useTranslation();
   const [universe, setUniverse] = useState<string | null>(initialUniverse);
   const [barSize, setBarSize] = useState<AuditBarSize>('1d');
   const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [dayjs().subtract(1, 'year'), dayjs()]);
   const [state, setState] = useState<Loadable<BarAudit[]> | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldError[]>([]);
+  const [backfillError, setBackfillError] = useState<string | null>(null);
+  const [backfillReport, setBackfillReport] = useState<BackfillReport | null>(null);
+  const backfilled = useRef<AuditRequest | null>(null);
 
   useEffect(() => setUniverse(initialUniverse), [initialUniverse]);
 
-  const run = () => {
-    const selector = toSelector(universe);
-    if (!selector) return;
+  const audit = useCallback((request: AuditRequest) => {
     setState({ kind: 'loading' });
     liveApi
-      .barAudit(selector, barSize, range[0].format('YYYY-MM-DD'), range[1].format('YYYY-MM-DD'))
+      .barAudit(request.selector, request.barSize, request.from, request.to)
       .then((answer) => setState({ kind: 'ready', data: answer.audits }))
       .catch((error: unknown) => setState(failure(error)));
+  }, []);
+
+  const backfillJob = useJob((finished) => {
+    if (finished.status !== 'succeeded') return;
+    setBackfillReport(finished.result as BackfillReport);
+    // The audit of the universe and window just backfilled shows the gaps it closed.
+    if (backfilled.current) audit(backfilled.current);
+  });
+  const backfilling = backfillJob.job !== null && !isFinished(backfillJob.job.status);
+
+  const current = (): AuditRequest | null => {
+    const selector = toSelector(universe);
+    if (!selector) return null;
+    return { selector, barSize, from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') };
   };
+
+  const run = () => {
+    const request = current();
+    if (request) audit(request);
+  };
+
+  const backfill = () => {
+    const request = current();
+    if (!request) return;
+    setFieldErrors([]);
+    setBackfillError(null);
+    setBackfillReport(null);
+    liveApi
+      .backfill({ ...request.selector, barSize: request.barSize, from: request.from, to: request.to })
+      .then((started) => {
+        backfilled.current = request;
+        backfillJob.track(started.job);
+      })
+      .catch((error: unknown) => {
+        if (isUnavailable(error)) setState({ kind: 'unavailable' });
+        else if (error instanceof ApiError && error.fields.length > 0) setFieldErrors(error.fields);
+        else setBackfillError(errorText(error));
+      });
+  };
+
+  /** Server messages for one form item, e.g. `from: must not be after to`. */
+  const itemError = (item: 'universe' | 'barSize' | 'window') => {
+    const messages = fieldErrors
+      .filter((f) => FIELD_ITEMS[f.field] === item)
+      .map((f) => `${f.field}: ${f.message}`);
+    return messages.length > 0
+      ? {
+          validateStatus: 'error' as const,
+          help: <span data-testid={`live-backfill-error-${item}`}>{messages.join('; ')}</span>,
+        }
+      : {};
+  };
+  const otherErrors = fieldErrors.filter((f) => FIELD_ITEMS[f.field] === undefined);
 
   const columns: ColumnsType<BarAudit> = [
     {
@@ -121,34 +217,69 @@ export function BarAuditPanel({ initialUniverse }: { initialUniverse: string | n
 
   return (
     <Space orientation="vertical" size="middle" style={PANEL_STYLE}>
-      <Space wrap>
-        <UniversePicker value={universe} onChange={setUniverse} testId="live-bars-universe" />
-        <Select<AuditBarSize>
-          value={barSize}
-          onChange={setBarSize}
-          options={[
-            { value: '1d', label: t('liveTrading.bars.daily') },
-            { value: '1m', label: t('liveTrading.bars.minute') },
-          ]}
+      <Form layout="inline" data-testid="live-bars-form">
+        <Form.Item {...itemError('universe')}>
+          <UniversePicker value={universe} onChange={setUniverse} testId="live-bars-universe" />
+        </Form.Item>
+        <Form.Item {...itemError('barSize')}>
+          <Select<AuditBarSize>
+            data-testid="live-bars-size"
+            aria-label={t('liveTrading.bars.barSize')}
+            value={barSize}
+            onChange={setBarSize}
+            options={[
+              { value: '1d', label: t('liveTrading.bars.daily') },
+              { value: '1m', label: t('liveTrading.bars.minute') },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item {...itemError('window')}>
+          <DatePicker.RangePicker
+            data-testid="live-bars-window"
+            value={range}
+            allowClear={false}
+            onChange={(next) => {
+              if (next?.[0] && next[1]) setRange([next[0], next[1]]);
+            }}
+          />
+        </Form.Item>
+        <Form.Item>
+          <Space wrap>
+            <Button
+              type="primary"
+              icon={<SearchOutlined />}
+              disabled={!toSelector(universe)}
+              loading={state?.kind === 'loading'}
+              onClick={run}
+              data-testid="live-bars-run"
+            >
+              {t('liveTrading.bars.run')}
+            </Button>
+            <Button
+              icon={<CloudDownloadOutlined />}
+              disabled={!toSelector(universe)}
+              loading={backfilling}
+              onClick={backfill}
+              data-testid="live-backfill"
+            >
+              {t('liveTrading.bars.backfill')}
+            </Button>
+          </Space>
+        </Form.Item>
+      </Form>
+      <Typography.Text type="secondary">{t('liveTrading.bars.backfillHint')}</Typography.Text>
+      {backfillError || otherErrors.length > 0 ? (
+        <Alert
+          data-testid="live-backfill-refused"
+          type="error"
+          showIcon
+          title={t('liveTrading.bars.backfillRefused', {
+            message: backfillError ?? otherErrors.map((f) => `${f.field}: ${f.message}`).join('; '),
+          })}
         />
-        <DatePicker.RangePicker
-          value={range}
-          allowClear={false}
-          onChange={(next) => {
-            if (next?.[0] && next[1]) setRange([next[0], next[1]]);
-          }}
-        />
-        <Button
-          type="primary"
-          icon={<SearchOutlined />}
-          disabled={!toSelector(universe)}
-          loading={state?.kind === 'loading'}
-          onClick={run}
-          data-testid="live-bars-run"
-        >
-          {t('liveTrading.bars.run')}
-        </Button>
-      </Space>
+      ) : null}
+      {backfillJob.job ? <JobProgress job={backfillJob.job} testId="live-backfill-job" /> : null}
+      {backfillReport ? <BackfillSummary report={backfillReport} /> : null}
       {state === null ? <Empty description={t('liveTrading.universe.pick')} /> : null}
       {state?.kind === 'loading' ? <Progress percent={100} status="active" showInfo={false} /> : null}
       {state?.kind === 'unavailable' ? (

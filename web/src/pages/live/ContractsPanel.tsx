@@ -1,9 +1,11 @@
 import { SyncOutlined } from '@ant-design/icons';
 import { Alert, Button, Col, Empty, Progress, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResolutionEntry, ResolutionReport } from '../../api';
+import { JobProgress } from '../reports/JobProgress';
+import { isFinished, useJob } from '../reports/useJob';
 import { liveApi } from './live-api';
 import { byNumber, byText, failure, formatTime, type Loadable, PANEL_STYLE } from './model';
 import { toSelector, UniversePicker } from './UniversePicker';
@@ -51,8 +53,10 @@ export function ContractsPanel({ initialUniverse }: { initialUniverse: string | 
   const { t } = useTranslation();
   const [universe, setUniverse] = useState<string | null>(initialUniverse);
   const [state, setState] = useState<Loadable<ResolutionReport> | null>(null);
-  const [refreshing, setRefreshing] = useState(false);
-
+  // The universe a refresh job was started for: its report is shown only if it is still picked.
+  const refreshedUniverse = useRef<string | null>(null);
+  const universeRef = useRef(universe);
+  universeRef.current = universe;
   useEffect(() => setUniverse(initialUniverse), [initialUniverse]);
 
   const load = useCallback((value: string | null) => {
@@ -70,15 +74,25 @@ export function ContractsPanel({ initialUniverse }: { initialUniverse: string | 
 
   useEffect(() => load(universe), [load, universe]);
 
+  const refreshJob = useJob((finished) => {
+    if (refreshedUniverse.current !== universeRef.current) return;
+    if (finished.status === 'succeeded')
+      setState({ kind: 'ready', data: finished.result as ResolutionReport });
+    // A failed job shows its error above; the report as stored comes back below it.
+    else load(universeRef.current);
+  });
+  const refreshing = refreshJob.job !== null && !isFinished(refreshJob.job.status);
+
   const refresh = () => {
     const selector = toSelector(universe);
     if (!selector) return;
-    setRefreshing(true);
+    refreshedUniverse.current = universe;
+    // The report before the refresh is hidden while the job runs: the one shown next is the new one.
+    setState({ kind: 'loading' });
     liveApi
       .refreshContracts(selector)
-      .then((data) => setState({ kind: 'ready', data }))
-      .catch((error: unknown) => setState(failure(error)))
-      .finally(() => setRefreshing(false));
+      .then((started) => refreshJob.track(started.job))
+      .catch((error: unknown) => setState(failure(error)));
   };
 
   const columns: ColumnsType<ResolutionEntry> = [
@@ -142,6 +156,9 @@ export function ContractsPanel({ initialUniverse }: { initialUniverse: string | 
         <Typography.Text type="secondary">{t('liveTrading.contracts.refreshHint')}</Typography.Text>
       </Space>
       {refreshing ? <Alert type="info" showIcon title={t('liveTrading.contracts.refreshing')} /> : null}
+      {refreshJob.job && refreshJob.job.status !== 'succeeded' ? (
+        <JobProgress job={refreshJob.job} testId="live-contracts-job" />
+      ) : null}
       {state === null ? <Empty description={t('liveTrading.universe.pick')} /> : null}
       {state?.kind === 'loading' ? (
         <Typography.Text type="secondary">{t('common.loading')}</Typography.Text>

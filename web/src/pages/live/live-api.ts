@@ -8,12 +8,36 @@ import type {
   ReconciliationRecord,
   ResolutionReport,
   RunDetail,
+  StartedJob,
   TestConnectionRequest,
   TestConnectionResult,
   TradeRun,
   UniverseSelector,
 } from '../../api';
 import { request } from '../../api/client';
+
+/** Body of `POST /api/ib/backfill`: one universe, a bar size and a window of days (YYYY-MM-DD). */
+export interface BackfillRequest extends UniverseSelector {
+  barSize: AuditBarSize;
+  from: string;
+  to: string;
+}
+
+/** The result of an `ib.backfill` job. */
+export interface BackfillReport {
+  source: 'ib';
+  barSize: AuditBarSize;
+  from: string;
+  to: string;
+  chunks: number;
+  skipped: number;
+  requested: number;
+  stored: number;
+  empty: number;
+  pacingRetries: number;
+  failures: Array<{ symbol: string; key: string; error: string }>;
+  bars: Array<{ symbol: string; bars: number }>;
+}
 
 function selectorQuery(selector: UniverseSelector): Record<string, string | number | undefined> {
   return { project: selector.project, theme: selector.theme };
@@ -25,8 +49,11 @@ export const liveApi = {
   quotes: () => request<QuotesResponse>('GET', '/api/ib/quotes'),
   contracts: (selector: UniverseSelector) =>
     request<ResolutionReport>('GET', '/api/ib/contracts', { query: selectorQuery(selector) }),
+  /** Starts (or joins) an `ib.contracts` job; its result is the resolution report. */
   refreshContracts: (selector: UniverseSelector) =>
-    request<ResolutionReport>('POST', '/api/ib/contracts/refresh', { body: selector }),
+    request<StartedJob>('POST', '/api/ib/contracts/refresh', { body: selector }),
+  /** Starts (or joins) an `ib.backfill` job; its result is a BackfillReport. */
+  backfill: (body: BackfillRequest) => request<StartedJob>('POST', '/api/ib/backfill', { body }),
   barAudit: (selector: UniverseSelector, barSize: AuditBarSize, from: string, to: string) =>
     request<BarAuditResponse>('GET', '/api/ib/bars/audit', {
       query: { ...selectorQuery(selector), barSize, from, to },
