@@ -67,6 +67,27 @@ export type Fields = WireValue[];
 /** IB's trading class / market name for US listed stocks. */
 const US_STOCK_TRADING_CLASS = 'NMS';
 
+/**
+ * A US stock's contract as openOrder, completedOrder, execDetails, position and portfolio messages
+ * carry it: conId, symbol, secType, lastTradeDate, strike, right, multiplier, exchange, currency,
+ * localSymbol, tradingClass.
+ */
+function stockContract(inst: Instrument, exchange = inst.exchange): WireValue[] {
+  return [
+    inst.conId,
+    inst.symbol,
+    'STK',
+    '',
+    0,
+    '',
+    '',
+    exchange,
+    inst.currency,
+    inst.symbol,
+    US_STOCK_TRADING_CLASS,
+  ];
+}
+
 function optionalDouble(value: number | undefined): WireValue {
   return value === undefined ? UNSET_DOUBLE : value;
 }
@@ -220,8 +241,7 @@ export const msg = {
   openOrder: (version: number, order: SimOrder, state: OpenOrderState): Fields => {
     const inst = order.instrument;
     const fields: Fields = [IN.OPEN_ORDER, order.orderId];
-    fields.push(inst.conId, inst.symbol, 'STK', '', 0, '', '', inst.exchange, inst.currency, inst.symbol);
-    fields.push(US_STOCK_TRADING_CLASS);
+    fields.push(...stockContract(inst));
     fields.push(
       order.action,
       order.totalQuantity,
@@ -363,8 +383,7 @@ export const msg = {
   ): Fields => {
     const inst = order.instrument;
     const fields: Fields = [IN.COMPLETED_ORDER];
-    fields.push(inst.conId, inst.symbol, 'STK', '', 0, '', '', inst.exchange, inst.currency, inst.symbol);
-    fields.push(US_STOCK_TRADING_CLASS);
+    fields.push(...stockContract(inst));
     fields.push(
       order.action,
       order.totalQuantity,
@@ -463,8 +482,7 @@ export const msg = {
   execDetails: (version: number, reqId: number, exec: SimExecution, timeText: string): Fields => {
     const inst = exec.instrument;
     const fields: Fields = [IN.EXECUTION_DATA, reqId, exec.orderId];
-    fields.push(inst.conId, inst.symbol, 'STK', '', 0, '', '', inst.exchange, inst.currency, inst.symbol);
-    fields.push(US_STOCK_TRADING_CLASS);
+    fields.push(...stockContract(inst));
     fields.push(
       exec.execId,
       timeText,
@@ -503,17 +521,7 @@ export const msg = {
     IN.POSITION,
     3,
     account,
-    inst.conId,
-    inst.symbol,
-    'STK',
-    '',
-    0,
-    '',
-    '',
-    inst.exchange,
-    inst.currency,
-    inst.symbol,
-    US_STOCK_TRADING_CLASS,
+    ...stockContract(inst),
     quantity,
     avgCost,
   ],
@@ -529,17 +537,7 @@ export const msg = {
     1,
     reqId,
     account,
-    inst.conId,
-    inst.symbol,
-    'STK',
-    '',
-    0,
-    '',
-    '',
-    inst.exchange,
-    inst.currency,
-    inst.symbol,
-    US_STOCK_TRADING_CLASS,
+    ...stockContract(inst),
     quantity,
     avgCost,
     '', // modelCode
@@ -583,17 +581,7 @@ export const msg = {
   portfolioValue: (account: string, p: PortfolioLine): Fields => [
     IN.PORTFOLIO_VALUE,
     8,
-    p.instrument.conId,
-    p.instrument.symbol,
-    'STK',
-    '',
-    0,
-    '',
-    '',
-    p.instrument.primaryExchange,
-    p.instrument.currency,
-    p.instrument.symbol,
-    US_STOCK_TRADING_CLASS,
+    ...stockContract(p.instrument, p.instrument.primaryExchange),
     p.quantity,
     p.marketPrice,
     p.marketValue,
