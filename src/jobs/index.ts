@@ -1,6 +1,8 @@
 export {
+  isJobFinished,
   JOB_STATUSES,
   type Job,
+  JobAbortedError,
   type JobHandle,
   type JobOutcome,
   type JobProgressEvent,

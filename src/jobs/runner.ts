@@ -1,13 +1,34 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditLog } from '../audit/index.js';
 import { type Clock, isoNow } from '../core/clock.js';
-import { NotFoundError } from '../core/errors.js';
+import { ConflictError, NotFoundError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Database } from '../store/index.js';
 import type { JobRunsTable } from '../store/tables/research-runs.js';
 
-export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
+
+const ACTIVE_STATUSES: readonly JobStatus[] = ['queued', 'running'];
+
+/** True for a job that has ended (succeeded, failed or cancelled). */
+export function isJobFinished(status: JobStatus): boolean {
+  return !ACTIVE_STATUSES.includes(status);
+}
+
+/**
+ * The reason a job's signal is aborted with: a user cancelled it, or its time limit passed. Work that
+ * calls `throwIfCancelled()` throws this; the runner has already written the final row by then.
+ */
+export class JobAbortedError extends Error {
+  constructor(
+    readonly reason: 'cancelled' | 'timeout',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'JobAbortedError';
+  }
+}
 
 /** What the API and the UI see of a job. */
 export interface Job {
@@ -40,7 +61,11 @@ export interface JobProgressEvent {
 /** Handed to the work function: report progress (0..1) with a short human message. */
 export interface JobHandle {
   readonly id: number;
+  /** Aborted when the job is cancelled or runs past its time limit; pass it to I/O that can stop. */
+  readonly signal: AbortSignal;
   progress(fraction: number, message?: string): void;
+  /** Throws (the abort reason) once the job is cancelled or timed out: call it at natural checkpoints. */
+  throwIfCancelled(): void;
 }
 
 export interface JobOutcome {
@@ -54,6 +79,8 @@ export interface JobRequest {
   scope: string;
   params: unknown;
   actor: string;
+  /** Time limit: past it the job is aborted and ends failed ("timed out after N s"). */
+  timeoutMs?: number;
   work: (job: JobHandle) => Promise<JobOutcome>;
 }
 
@@ -79,6 +106,11 @@ export interface JobRunnerDeps {
    * dead (its process crashed or was killed): it is marked failed and the slot is free again.
    */
   staleAfterMs?: number;
+  /**
+   * How long `cancel` waits for work of this process to stop after the signal is aborted, so that a
+   * rerun right after a cancel does not overlap the old work in the common case.
+   */
+  cancelGraceMs?: number;
 }
 
 type Row = Selectable<JobRunsTable>;
@@ -88,10 +120,15 @@ type Row = Selectable<JobRunsTable>;
  * active at a time: a second request joins the active one (the DB's unique `active_key` decides, so
  * this holds across processes). A job whose work throws is marked failed with the error. Starts and
  * ends are audited. A job left active by a process that died is failed once its heartbeat is stale.
+ *
+ * A job can be cancelled (or time out): its row is marked final at once, so the UI is never stuck
+ * behind work that ignores the signal or runs in another process, and the work's signal is aborted
+ * (in another process, at its next heartbeat). The work's own end never overwrites a final row.
  */
 export class JobRunner {
   private readonly listeners = new Set<(event: JobProgressEvent) => void>();
   private readonly running = new Map<number, Promise<Job>>();
+  private readonly controllers = new Map<number, AbortController>();
 
   constructor(private readonly deps: JobRunnerDeps) {
     if (deps.publish) this.listeners.add(deps.publish);
@@ -144,12 +181,17 @@ export class JobRunner {
       target: `job:${id}`,
       after: { kind: request.kind, scope: request.scope },
     });
-    const done = this.execute(id, request);
+    const controller = new AbortController();
+    this.controllers.set(id, controller);
+    const done = this.execute(id, request, controller);
     this.running.set(id, done);
     // Bookkeeping failures (the database went away) are logged; the row then goes stale and is failed.
     void done
       .catch((error: unknown) => this.deps.logger?.error({ err: error, job: id }, 'job bookkeeping failed'))
-      .finally(() => this.running.delete(id));
+      .finally(() => {
+        this.running.delete(id);
+        this.controllers.delete(id);
+      });
     return { job: await this.get(id), joined: false };
   }
 
@@ -167,9 +209,46 @@ export class JobRunner {
     if (local) return local;
     for (;;) {
       const job = await this.get(id);
-      if (job.status === 'succeeded' || job.status === 'failed') return job;
+      if (isJobFinished(job.status)) return job;
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
+  }
+
+  /**
+   * Cancels an active job: the row ends `cancelled` now (message names the actor), the work's signal
+   * is aborted, and the cancel is audited. A finished job is a conflict; an unknown one is not found.
+   */
+  async cancel(id: number, actor: string): Promise<Job> {
+    const job = await this.get(id);
+    if (isJobFinished(job.status)) throw new ConflictError('job', `job ${id} has already ${job.status}`);
+    const message = `cancelled by ${actor}`;
+    if (!(await this.finish(id, { status: 'cancelled', message, error: null }))) {
+      const now = await this.get(id);
+      throw new ConflictError('job', `job ${id} has already ${now.status}`);
+    }
+    this.controllers.get(id)?.abort(new JobAbortedError('cancelled', message));
+    const cancelled = await this.get(id);
+    this.emit({ id, kind: cancelled.kind, status: 'cancelled', progress: cancelled.progress, message });
+    await this.deps.audit.append({
+      actor,
+      action: 'job.cancel',
+      target: `job:${id}`,
+      before: { status: job.status, progress: job.progress },
+      after: { kind: job.kind, scope: job.scope, status: 'cancelled' },
+    });
+    const local = this.running.get(id);
+    if (local) {
+      const grace = this.deps.cancelGraceMs ?? 2_000;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        local.catch(() => undefined),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, grace);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    return cancelled;
   }
 
   /** Waits for every job this process is running (for shutdown and tests). */
@@ -227,6 +306,48 @@ export class JobRunner {
     return true;
   }
 
+  /** Writes a final state if the job is still active; false when it had already ended. */
+  private async finish(
+    id: number,
+    end: {
+      status: JobStatus;
+      message: string;
+      error: string | null;
+      progress?: number;
+      resultRef?: string | null;
+      resultJson?: string | null;
+    },
+  ): Promise<boolean> {
+    const now = isoNow(this.deps.clock);
+    const result = await this.deps.db
+      .updateTable('job_runs')
+      .set({
+        status: end.status,
+        progress: end.progress,
+        message: end.message,
+        result_ref: end.resultRef ?? null,
+        result_json: end.resultJson ?? null,
+        error: end.error,
+        active_key: null,
+        finished_at: now,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .where('status', 'in', [...ACTIVE_STATUSES])
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  private emit(event: JobProgressEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.deps.logger?.error({ err: error }, 'job progress listener failed');
+      }
+    }
+  }
+
   private activeRow(activeKey: string): Promise<Row | undefined> {
     return this.deps.db
       .selectFrom('job_runs')
@@ -235,23 +356,24 @@ export class JobRunner {
       .executeTakeFirst();
   }
 
-  private async execute(id: number, request: JobRequest): Promise<Job> {
+  private async execute(id: number, request: JobRequest, controller: AbortController): Promise<Job> {
     const { db, clock } = this.deps;
+    const signal = controller.signal;
     const interval = this.deps.progressWriteIntervalMs ?? 500;
     let lastWrite = Number.NEGATIVE_INFINITY;
     let pendingWrite: Promise<unknown> = Promise.resolve();
-    const emit = (status: JobStatus, progress: number, message: string) => {
-      for (const listener of this.listeners) {
-        try {
-          listener({ id, kind: request.kind, status, progress, message });
-        } catch (error) {
-          this.deps.logger?.error({ err: error }, 'job progress listener failed');
-        }
-      }
-    };
+    const emit = (status: JobStatus, progress: number, message: string) =>
+      this.emit({ id, kind: request.kind, status, progress, message });
     const handle: JobHandle = {
       id,
+      signal,
+      throwIfCancelled: () => {
+        if (!signal.aborted) return;
+        throw signal.reason instanceof Error ? signal.reason : new JobAbortedError('cancelled', 'cancelled');
+      },
       progress: (fraction, message = '') => {
+        // A cancelled job's late progress must not flip the UI back to running.
+        if (signal.aborted) return;
         const progress = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
         emit('running', progress, message);
         // Throttled: a tight loop reporting progress must not turn into a write per iteration.
@@ -273,21 +395,30 @@ export class JobRunner {
     // Let the caller get its answer before the work takes the event loop.
     await new Promise((resolve) => setImmediate(resolve));
     const startedAt = isoNow(clock);
-    await db
+    const started = await db
       .updateTable('job_runs')
       .set({ status: 'running', message: 'running', started_at: startedAt, updated_at: startedAt })
       .where('id', '=', id)
-      .execute();
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
+    // Cancelled while still queued: the row is final already, the work never starts.
+    if (Number(started.numUpdatedRows) !== 1) return this.get(id);
     emit('running', 0, 'running');
     const heartbeat = setInterval(() => {
-      db.updateTable('job_runs')
-        .set({ updated_at: isoNow(clock) })
-        .where('id', '=', id)
-        .where('status', '=', 'running')
-        .execute()
-        .catch((error: unknown) => this.deps.logger?.error({ err: error }, 'job heartbeat failed'));
+      this.beat(id, controller).catch((error: unknown) =>
+        this.deps.logger?.error({ err: error }, 'job heartbeat failed'),
+      );
     }, this.deps.heartbeatMs ?? 15_000);
     heartbeat.unref();
+    let timeLimit: NodeJS.Timeout | undefined;
+    let timingOut: Promise<void> = Promise.resolve();
+    const timeoutMs = request.timeoutMs;
+    if (timeoutMs !== undefined && timeoutMs > 0) {
+      timeLimit = setTimeout(() => {
+        timingOut = this.timeOut(id, request, controller, timeoutMs);
+      }, timeoutMs);
+      timeLimit.unref();
+    }
 
     let outcome: JobOutcome | undefined;
     let failure: string | undefined;
@@ -295,30 +426,28 @@ export class JobRunner {
       outcome = await request.work(handle);
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
-      this.deps.logger?.warn({ err: error, job: id, kind: request.kind }, 'job failed');
+      if (!signal.aborted) this.deps.logger?.warn({ err: error, job: id, kind: request.kind }, 'job failed');
     } finally {
       clearInterval(heartbeat);
+      clearTimeout(timeLimit);
     }
     await pendingWrite;
-    const finishedAt = isoNow(clock);
+    // The time-out's own bookkeeping (row, event, audit) is done before this job counts as over.
+    await timingOut;
     const status: JobStatus = failure === undefined ? 'succeeded' : 'failed';
     const message = failure === undefined ? (outcome?.message ?? 'done') : 'failed';
-    await db
-      .updateTable('job_runs')
-      .set({
-        status,
-        progress: failure === undefined ? 1 : undefined,
-        message,
-        result_ref: outcome?.resultRef ?? null,
-        result_json: outcome?.result === undefined ? null : JSON.stringify(outcome.result),
-        error: failure ?? null,
-        active_key: null,
-        finished_at: finishedAt,
-        updated_at: finishedAt,
-      })
-      .where('id', '=', id)
-      .execute();
+    // Conditional: a job cancelled (or timed out) meanwhile keeps its final row, even if the work
+    // went on to succeed.
+    const ended = await this.finish(id, {
+      status,
+      progress: failure === undefined ? 1 : undefined,
+      message,
+      resultRef: outcome?.resultRef ?? null,
+      resultJson: outcome?.result === undefined ? null : JSON.stringify(outcome.result),
+      error: failure ?? null,
+    });
     const job = await this.get(id);
+    if (!ended) return job;
     emit(status, job.progress, message);
     try {
       await this.deps.audit.append({
@@ -336,6 +465,47 @@ export class JobRunner {
       this.deps.logger?.error({ err: error, job: id }, 'could not audit the end of a job');
     }
     return job;
+  }
+
+  /**
+   * Touches a running job's row. When the row has ended meanwhile (cancelled through another
+   * process, or failed as stale), the work here is told to stop.
+   */
+  private async beat(id: number, controller: AbortController): Promise<void> {
+    const result = await this.deps.db
+      .updateTable('job_runs')
+      .set({ updated_at: isoNow(this.deps.clock) })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1 || controller.signal.aborted) return;
+    const row = await this.get(id);
+    if (isJobFinished(row.status)) controller.abort(new JobAbortedError('cancelled', row.message));
+  }
+
+  /** The time limit passed: the row ends failed now and the work is told to stop. */
+  private async timeOut(
+    id: number,
+    request: JobRequest,
+    controller: AbortController,
+    timeoutMs: number,
+  ): Promise<void> {
+    const message = `timed out after ${Number((timeoutMs / 1000).toFixed(3))} s`;
+    try {
+      const ended = await this.finish(id, { status: 'failed', message, error: message });
+      controller.abort(new JobAbortedError('timeout', message));
+      if (!ended) return;
+      const job = await this.get(id);
+      this.emit({ id, kind: request.kind, status: 'failed', progress: job.progress, message });
+      await this.deps.audit.append({
+        actor: 'system',
+        action: 'job.failed',
+        target: `job:${id}`,
+        after: { kind: request.kind, scope: request.scope, resultRef: null, error: message },
+      });
+    } catch (error) {
+      this.deps.logger?.error({ err: error, job: id }, 'could not time out a job');
+    }
   }
 }
 

@@ -7,6 +7,7 @@
 import type { Brokerage, BrokerContract } from '../brokerage/index.js';
 import { BrokerRequestError, BrokerTimeoutError, BrokerUnavailableError } from '../brokerage/index.js';
 import { dayNumber, dayString, session, tradingDays } from '../calendar/index.js';
+import { untilAborted } from '../core/abort.js';
 import type { Clock } from '../core/clock.js';
 import type { IbBarStore } from './bar-store.js';
 import { type IbBarSize, ibBarsFromRows } from './bars.js';
@@ -97,6 +98,11 @@ export interface BackfillOptions {
   onProgress?: (progress: BackfillProgress) => void;
   /** Called before every request (a request log, a counter). */
   onRequest?: (chunk: BackfillChunk) => void;
+  /**
+   * Stops the run between chunks (and during pacing waits) by throwing the abort reason. A request
+   * already sent is awaited and its chunk stored, so no answer IB paced us for is thrown away.
+   */
+  signal?: AbortSignal;
 }
 
 function isPacing(error: unknown): boolean {
@@ -114,6 +120,7 @@ export async function runBackfill(
   from: string,
   to: string,
 ): Promise<BackfillResult> {
+  const signal = options.signal;
   const sleep = options.sleep ?? realSleep;
   const pacer = options.pacer ?? new RequestPacer(options.pacing, options.wallClock, sleep);
   const nowMs = options.clock.nowMs();
@@ -134,6 +141,7 @@ export async function runBackfill(
     options.onProgress?.({ done, total: chunks.length, chunk, outcome });
   };
   for (const chunk of chunks) {
+    signal?.throwIfAborted();
     if (options.store.hasComplete(chunk.symbol, barSize, chunk.key)) {
       result.skipped += 1;
       report(chunk, 'skipped');
@@ -147,7 +155,10 @@ export async function runBackfill(
       const complete = lastClose <= options.clock.nowMs();
       let outcome: BackfillProgress['outcome'] = 'stored';
       for (let attempt = 0; ; attempt++) {
-        await pacer.acquire(`${contract.conId}`);
+        // A pacer wait can last minutes; a cancelled run leaves it (the pacer may then count one
+        // request that was never sent, which only makes it more careful).
+        await untilAborted(pacer.acquire(`${contract.conId}`), signal);
+        signal?.throwIfAborted();
         result.requested += 1;
         options.onRequest?.(chunk);
         try {
@@ -176,7 +187,7 @@ export async function runBackfill(
             isPacing(error) || error instanceof BrokerUnavailableError || error instanceof BrokerTimeoutError;
           if (transient && attempt < options.maxRetries) {
             if (isPacing(error)) result.pacingRetries += 1;
-            await sleep(options.pacingBackoffMs * 2 ** attempt);
+            await untilAborted(sleep(options.pacingBackoffMs * 2 ** attempt), signal);
             continue;
           }
           throw error;
@@ -186,6 +197,8 @@ export async function runBackfill(
       else result.stored += 1;
       report(chunk, outcome);
     } catch (error) {
+      // Stopped by the caller: not a failure of this chunk; the chunks stored so far stay stored.
+      if (signal?.aborted) throw signal.reason;
       result.failures.push({
         symbol: chunk.symbol,
         key: chunk.key,

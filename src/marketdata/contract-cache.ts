@@ -90,6 +90,11 @@ export interface RefreshOptions {
   force?: boolean;
   concurrency?: number;
   onProgress?: (done: number, total: number, symbol: string) => void;
+  /**
+   * Stops the refresh between symbols: the symbols resolved so far are kept (and snapshotted), then
+   * the abort reason is thrown.
+   */
+  signal?: AbortSignal;
 }
 
 type Row = Database['ib_contract_cache'];
@@ -174,6 +179,7 @@ export class ContractCache {
     const queue = [...todo];
     const worker = async () => {
       for (let symbol = queue.shift(); symbol !== undefined; symbol = queue.shift()) {
+        if (options.signal?.aborted) return;
         await this.resolveOne(symbol, currency);
         done += 1;
         options.onProgress?.(done, unique.length, symbol);
@@ -181,6 +187,7 @@ export class ContractCache {
     };
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
     if (todo.length > 0) await this.writeSnapshot();
+    options.signal?.throwIfAborted();
     return this.report(unique, { currency, maxAgeDays: options.maxAgeDays });
   }
 

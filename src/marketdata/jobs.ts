@@ -50,6 +50,8 @@ export interface BackfillRunOptions {
   maxRetries?: number;
   sleep?: Sleep;
   onProgress?: (progress: BackfillProgress, message: string) => void;
+  /** Stops the backfill between chunks; what was stored stays stored. */
+  signal?: AbortSignal;
 }
 
 /** Defaults shared by `ibloop ib backfill` and the server's backfill job. */
@@ -89,6 +91,7 @@ export async function backfillWindow(
       maxRetries: options.maxRetries ?? BACKFILL_DEFAULTS.maxRetries,
       ...(options.sleep ? { sleep: options.sleep } : {}),
       onProgress: (p) => options.onProgress?.(p, backfillProgressMessage(p, window.from, window.to)),
+      ...(options.signal ? { signal: options.signal } : {}),
     },
     window.symbols,
     size,
@@ -189,6 +192,7 @@ export class IbJobs {
             maxRetries: this.deps.maxRetries ?? BACKFILL_DEFAULTS.maxRetries,
             sleep: this.sleepWhile(runtime),
             onProgress: (p, message) => job.progress(p.total === 0 ? 1 : p.done / p.total, message),
+            signal: job.signal,
           },
           { symbols, barSize, from, to },
         );
@@ -213,6 +217,7 @@ export class IbJobs {
       params: request.params,
       work: async (job: JobHandle) => {
         const report: ResolutionReport = await runtime.contracts.refresh(request.symbols, {
+          signal: job.signal,
           ...(request.maxAgeDays !== undefined ? { maxAgeDays: request.maxAgeDays } : {}),
           ...(request.force ? { force: true } : {}),
           onProgress: (done, total, symbol) => {

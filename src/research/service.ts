@@ -202,6 +202,8 @@ export class ResearchService {
           const store = this.barStore();
           const imported: ImportOutcome['imported'] = [];
           for (const [index, upload] of parsed.entries()) {
+            // Between files: what is stored stays stored (each file is put whole).
+            job.throwIfCancelled();
             const result = await store.put(upload.bars, upload.name);
             imported.push({
               name: upload.name,
@@ -223,6 +225,7 @@ export class ResearchService {
     if (started.joined) throw busy('files', started);
     const job = await this.deps.jobs.wait(started.job.id);
     if (job.status === 'failed') throw new Error(`import failed: ${job.error}`);
+    if (job.status === 'cancelled') throw new ConflictError('files', `the import was ${job.message}`);
     return { jobId: job.id, outcome: job.result as ImportOutcome };
   }
 
@@ -256,17 +259,23 @@ export class ResearchService {
             ...(options?.sleep ? { sleep: options.sleep } : {}),
           },
         );
-        const fetched = await client.fetchMany(input.symbols, (progress) => {
-          const note =
-            progress.event === 'rate-wait' || progress.event === 'retry-wait'
-              ? `${progress.symbol}: ${progress.event} ${Math.ceil((progress.waitMs ?? 0) / 1000)} s`
-              : `${progress.symbol}: ${progress.event}`;
-          job.progress(progress.done / progress.total, note);
-        });
+        const fetched = await client.fetchMany(
+          input.symbols,
+          (progress) => {
+            const note =
+              progress.event === 'rate-wait' || progress.event === 'retry-wait'
+                ? `${progress.symbol}: ${progress.event} ${Math.ceil((progress.waitMs ?? 0) / 1000)} s`
+                : `${progress.symbol}: ${progress.event}`;
+            job.progress(progress.done / progress.total, note);
+          },
+          job.signal,
+        );
+        job.throwIfCancelled();
         const stored = await this.exclusive(async () => {
           const store = this.barStore();
           const results: { symbol: string; result: string; rows: number }[] = [];
           for (const bars of fetched.bars) {
+            job.throwIfCancelled();
             results.push({
               symbol: bars.symbol,
               result: await store.put(bars, `alphavantage:${bars.symbol}`),
@@ -306,6 +315,7 @@ export class ResearchService {
       work: async (job) => {
         job.progress(0.05, 'loading research data');
         const research = await this.loadResearch(universe, project);
+        job.throwIfCancelled();
         const { record, summary } = await this.trainAndRecord(project, research, training, job);
         return {
           resultRef: `model:${record.version}`,
@@ -334,6 +344,8 @@ export class ResearchService {
     const params = modelParamsSchemas[family].parse(training.params);
     job.progress(0.2, `training ${family}`);
     const dataDigest = await this.barStore().dataDigest(research.panel.symbols);
+    // Training runs synchronously (folds included), so the last chance to stop is right before it.
+    job.throwIfCancelled();
     const { record } = trainModel({
       dataset: research.dataset,
       dataDigest,
@@ -348,6 +360,7 @@ export class ResearchService {
       },
     });
     job.progress(0.8, 'saving the model');
+    job.throwIfCancelled();
     const row = await this.records.run(() => this.recordModel(record, project));
     return { record, summary: toModelSummary(row) };
   }
@@ -410,6 +423,7 @@ export class ResearchService {
         job.progress(0.02, 'loading research data');
         const research = await this.loadResearch(universe, project);
         const dataDigest = await this.barStore().dataDigest(research.panel.symbols);
+        job.throwIfCancelled();
         let record: ModelRecord;
         if (input.modelVersion) {
           record = await this.loadModel(input.modelVersion);
@@ -427,6 +441,7 @@ export class ResearchService {
             ? await this.loadModel(latest.version)
             : (await this.trainAndRecord(project, research, input.training, scaled(job, 0.05, 0.4))).record;
         }
+        job.throwIfCancelled();
         job.progress(0.45, 'scoring');
         const scores = scoresFromRecord(record, research.dataset);
         const result = runBacktest(
@@ -455,6 +470,7 @@ export class ResearchService {
             dataDigest,
           },
         );
+        job.throwIfCancelled();
         job.progress(0.92, 'saving');
         const hash = resultHash(result);
         const row = await this.records.run(async () => {
@@ -670,6 +686,8 @@ function checkTrainingParams(project: Project, training: TrainingConfig): void {
 function scaled(job: JobHandle, from: number, to: number): JobHandle {
   return {
     id: job.id,
+    signal: job.signal,
+    throwIfCancelled: () => job.throwIfCancelled(),
     progress: (fraction, message) => job.progress(from + (to - from) * fraction, message),
   };
 }

@@ -233,7 +233,12 @@ describe('IB data jobs when the runtime stops', () => {
       let outcome: Promise<JobOutcome> | undefined;
       const jobs = {
         start: async (request: JobRequest): Promise<StartedJob> => {
-          outcome = request.work({ id: 1, progress: () => undefined });
+          outcome = request.work({
+            id: 1,
+            signal: new AbortController().signal,
+            throwIfCancelled: () => undefined,
+            progress: () => undefined,
+          });
           return { job: { id: 1 } as StartedJob['job'], joined: false };
         },
       };

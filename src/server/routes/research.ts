@@ -137,4 +137,9 @@ export function registerResearchRoutes(app: Api, deps: ServerDeps): void {
   app.get('/api/jobs/:id', { schema: { params: IdParams } }, async (request) => ({
     job: await jobs.get(request.params.id),
   }));
+
+  // Cancels a queued or running job (any kind); 409 once it has finished, 404 for an unknown id.
+  app.post('/api/jobs/:id/cancel', { schema: { params: IdParams } }, async (request) => ({
+    job: await jobs.cancel(request.params.id, actor(request.session)),
+  }));
 }

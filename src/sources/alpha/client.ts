@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { untilAborted } from '../../core/abort.js';
 import type { Clock } from '../../core/clock.js';
 import type { AlphaBars } from './bars.js';
 import { ALPHA_CSV_COLUMNS, AlphaCsvError, parseAlphaCsv } from './csv.js';
@@ -80,8 +81,9 @@ export class AlphaVantageClient {
   }
 
   /** Waits until one more request fits the per-minute limit; fails if the daily budget is spent. */
-  private async takeSlot(onWait: (ms: number) => void): Promise<void> {
+  private async takeSlot(onWait: (ms: number) => void, signal?: AbortSignal): Promise<void> {
     for (;;) {
+      signal?.throwIfAborted();
       const now = this.deps.clock.nowMs();
       while (this.sent.length > 0 && this.sent[0]! <= now - DAY) this.sent.shift();
       if (this.sent.length >= this.options.requestsPerDay) {
@@ -97,8 +99,13 @@ export class AlphaVantageClient {
       }
       const waitMs = lastMinute[0]! + MINUTE - now;
       onWait(waitMs);
-      await this.sleep(waitMs);
+      await this.pause(waitMs, signal);
     }
+  }
+
+  /** Sleeps, but gives up at once (throwing the abort reason) when the signal is aborted. */
+  private pause(ms: number, signal?: AbortSignal): Promise<void> {
+    return untilAborted(this.sleep(ms), signal);
   }
 
   private url(symbol: string): string {
@@ -115,6 +122,7 @@ export class AlphaVantageClient {
   async fetchDailyAdjusted(
     symbol: string,
     onProgress?: (progress: FetchProgress) => void,
+    signal?: AbortSignal,
   ): Promise<AlphaBars> {
     const upper = symbol.toUpperCase();
     if (!SYMBOL_PATTERN.test(upper))
@@ -123,12 +131,14 @@ export class AlphaVantageClient {
       onProgress?.({ symbol: upper, done: 0, total: 1, event, ...extra });
     let attempt = 0;
     for (;;) {
-      await this.takeSlot((waitMs) => report('rate-wait', { waitMs }));
+      await this.takeSlot((waitMs) => report('rate-wait', { waitMs }), signal);
       report('request');
       try {
-        const body = await this.request(upper);
+        const body = await this.request(upper, signal);
         return this.parseBody(upper, body);
       } catch (error) {
+        // Stopped by the caller: not a failure of this symbol, and never retried.
+        if (signal?.aborted) throw signal.reason;
         const failure =
           error instanceof AlphaVantageError
             ? error
@@ -137,26 +147,32 @@ export class AlphaVantageClient {
         const waitMs = this.options.backoffMs * 2 ** attempt;
         attempt++;
         report('retry-wait', { waitMs, message: failure.message });
-        await this.sleep(waitMs);
+        await this.pause(waitMs, signal);
       }
     }
   }
 
-  /** Several symbols in order; a failed symbol is reported and the rest go on. */
+  /**
+   * Several symbols in order; a failed symbol is reported and the rest go on. An aborted signal
+   * stops the run between (or during) requests by throwing its reason.
+   */
   async fetchMany(
     symbols: readonly string[],
     onProgress?: (progress: FetchProgress) => void,
+    signal?: AbortSignal,
   ): Promise<{ bars: AlphaBars[]; failed: { symbol: string; error: string }[] }> {
     const bars: AlphaBars[] = [];
     const failed: { symbol: string; error: string }[] = [];
     let done = 0;
     for (const [position, symbol] of symbols.entries()) {
+      signal?.throwIfAborted();
       const forward = (progress: FetchProgress) => onProgress?.({ ...progress, done, total: symbols.length });
       try {
-        bars.push(await this.fetchDailyAdjusted(symbol, forward));
+        bars.push(await this.fetchDailyAdjusted(symbol, forward, signal));
         done++;
         forward({ symbol, done, total: symbols.length, event: 'done' });
       } catch (error) {
+        if (signal?.aborted) throw signal.reason;
         const message = describe(error);
         failed.push({ symbol, error: message });
         done++;
@@ -171,11 +187,12 @@ export class AlphaVantageClient {
     return { bars, failed };
   }
 
-  private async request(symbol: string): Promise<string> {
+  private async request(symbol: string, stop?: AbortSignal): Promise<string> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    const signal = stop ? AbortSignal.any([controller.signal, stop]) : controller.signal;
     try {
-      const response = await this.fetchImpl(this.url(symbol), { signal: controller.signal });
+      const response = await this.fetchImpl(this.url(symbol), { signal });
       const body = await response.text();
       if (response.status === 429 || response.status >= 500) {
         throw new AlphaVantageError(`${symbol}: HTTP ${response.status}`, true);

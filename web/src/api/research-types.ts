@@ -1,6 +1,6 @@
 /** Research API shapes (docs/api.md, "Research: data, models, backtests, jobs"); types only. */
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type JobKind = 'data.import' | 'data.fetch' | 'train' | 'backtest' | 'demo.seed';
 
 export interface Job {

@@ -1,5 +1,15 @@
+export { errorText } from './errorText';
 export { LanguageSwitch } from './LanguageSwitch';
+export { ListDetailLayout, type ListDetailLayoutProps } from './ListDetailLayout';
+export { ListSearchBox } from './ListSearchBox';
 export { PageHeader } from './PageHeader';
+export { RefreshButton } from './RefreshButton';
 export { SectorBreakdown, SectorChart } from './SectorChart';
 export { type SectorCount, sectorCounts } from './sectors';
 export { TradingBadge, TradingDot } from './TradingBadge';
+export {
+  type ListSelection,
+  type ListSelectionLoaders,
+  type SearchBoxState,
+  useListSelection,
+} from './useListSelection';

@@ -8,7 +8,19 @@ export const reportsEn: Resources['reports'] = {
   jobs: {
     id: 'Job #{{id}}',
     failed: 'Job #{{id}} failed',
-    status: { queued: 'Queued', running: 'Running', succeeded: 'Done', failed: 'Failed' },
+    status: {
+      queued: 'Queued',
+      running: 'Running',
+      succeeded: 'Done',
+      failed: 'Failed',
+      cancelled: 'Cancelled',
+    },
+    cancel: 'Cancel',
+    cancelConfirm: 'Cancel job #{{id}}?',
+    cancelDetail: 'The job stops at its next checkpoint; data already stored is kept.',
+    cancelOk: 'Cancel job',
+    cancelKeep: 'Keep running',
+    cancelFailed: 'Could not cancel: {{message}}',
   },
   data: {
     title: 'Data',

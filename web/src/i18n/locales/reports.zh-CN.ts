@@ -6,7 +6,13 @@ export const reportsZhCN = {
   jobs: {
     id: '任务 #{{id}}',
     failed: '任务 #{{id}} 失败',
-    status: { queued: '排队中', running: '运行中', succeeded: '已完成', failed: '失败' },
+    status: { queued: '排队中', running: '运行中', succeeded: '已完成', failed: '失败', cancelled: '已取消' },
+    cancel: '取消',
+    cancelConfirm: '取消任务 #{{id}}？',
+    cancelDetail: '任务将在下一个检查点停止，已保存的数据会保留。',
+    cancelOk: '取消任务',
+    cancelKeep: '继续运行',
+    cancelFailed: '取消失败：{{message}}',
   },
   data: {
     title: '数据',

@@ -1,99 +1,68 @@
-import { EditOutlined, PlusOutlined, ReloadOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { EditOutlined, PlusOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import {
   Alert,
   Button,
   Card,
-  Col,
   Descriptions,
   Empty,
-  Row,
-  Skeleton,
   Space,
   Table,
+  type TableColumnsType,
   Tabs,
   Tag,
-  Tooltip,
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useSearchParams } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
 import { api, type Project, type ProjectDetail, type ThemeMember, type ThemeSummary } from '../../api';
-import { PageHeader, SectorBreakdown } from '../../components';
+import {
+  ListDetailLayout,
+  PageHeader,
+  RefreshButton,
+  SectorBreakdown,
+  useListSelection,
+} from '../../components';
 import { weekdayKey } from './model';
 import { ProjectForm } from './ProjectForm';
 import { VersionHistory } from './VersionHistory';
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Where the project shortcut leads: the live trading page, scoped to this project. */
 export function liveTradingPath(projectId: number): string {
   return `/live?project=${projectId}`;
 }
 
+interface ProjectList {
+  projects: Project[];
+  /** Every theme, to name the themes a project draws its universe from. */
+  themes: ThemeSummary[];
+}
+
+const projectLoaders = {
+  // Projects have no search: the list is all of them.
+  loadList: (): Promise<ProjectList> =>
+    Promise.all([api.listProjects(), api.listThemes()]).then(([projectAnswer, themeAnswer]) => ({
+      projects: projectAnswer.projects,
+      themes: themeAnswer.themes,
+    })),
+  loadDetail: (id: number) => api.getProject(id),
+};
+
 export function ProjectsPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const [searchParams, setSearchParams] = useSearchParams();
-  const selectedId = Number(searchParams.get('id')) || null;
-
-  const [projects, setProjects] = useState<Project[] | null>(null);
-  const [listError, setListError] = useState<string | null>(null);
-  const [themes, setThemes] = useState<ThemeSummary[]>([]);
-  const [detail, setDetail] = useState<ProjectDetail | null>(null);
-  const [detailError, setDetailError] = useState<string | null>(null);
+  const selection = useListSelection<ProjectList, ProjectDetail>(projectLoaders);
+  const { selectedId, select, detail, reloadList: loadList, reloadDetail: loadDetail } = selection;
+  const themes = selection.list?.themes;
   const [editing, setEditing] = useState<{ project: Project | null } | null>(null);
 
-  const select = useCallback(
-    (id: number | null) => {
-      // From the address bar, not a render's snapshot, like the themes page.
-      const next = new URLSearchParams(window.location.search);
-      if (id) next.set('id', String(id));
-      else next.delete('id');
-      setSearchParams(next);
-    },
-    [setSearchParams],
-  );
-
-  const loadList = useCallback(() => {
-    setListError(null);
-    Promise.all([api.listProjects(), api.listThemes()])
-      .then(([projectAnswer, themeAnswer]) => {
-        setProjects(projectAnswer.projects);
-        setThemes(themeAnswer.themes);
-      })
-      .catch((error: unknown) => setListError(errorText(error)));
-  }, []);
-
-  const detailRequest = useRef(0);
-  const loadDetail = useCallback(() => {
-    // Clicking through projects quickly: only the answer for the last click may land.
-    const request = ++detailRequest.current;
-    setDetailError(null);
-    if (!selectedId) {
-      setDetail(null);
-      return;
-    }
-    api
-      .getProject(selectedId)
-      .then((answer) => request === detailRequest.current && setDetail(answer))
-      .catch((error: unknown) => {
-        if (request !== detailRequest.current) return;
-        setDetail(null);
-        setDetailError(errorText(error));
-      });
-  }, [selectedId]);
-
-  useEffect(loadList, [loadList]);
-  useEffect(loadDetail, [loadDetail]);
-
   const themeName = useMemo(() => {
-    const names = new Map(themes.map((theme) => [theme.id, theme.name]));
+    const names = new Map((themes ?? []).map((theme) => [theme.id, theme.name]));
     return (id: number) => names.get(id) ?? `#${id}`;
   }, [themes]);
 
-  const listColumns = [
+  const listColumns: TableColumnsType<Project> = [
     {
       title: t('projects.fields.name'),
       dataIndex: 'name',
@@ -136,16 +105,12 @@ export function ProjectsPage() {
         subtitle={t('pages.projects.description')}
         extra={
           <Space>
-            <Tooltip title={t('common.refresh')}>
-              <Button
-                icon={<ReloadOutlined />}
-                aria-label={t('common.refresh')}
-                onClick={() => {
-                  loadList();
-                  loadDetail();
-                }}
-              />
-            </Tooltip>
+            <RefreshButton
+              onClick={() => {
+                loadList();
+                loadDetail();
+              }}
+            />
             <Button
               type="primary"
               icon={<PlusOutlined />}
@@ -164,45 +129,20 @@ export function ProjectsPage() {
         data-testid="projects-reports-note"
         title={t('projects.reportsNote')}
       />
-      {listError ? (
-        <Alert
-          type="error"
-          showIcon
-          title={t('common.loadFailed', { message: listError })}
-          action={<Button onClick={loadList}>{t('common.retry')}</Button>}
-          className="page-notice"
-        />
-      ) : null}
-      <Row gutter={[16, 16]}>
-        <Col xs={24} xl={9}>
-          <Card variant="borderless" className="content-card" title={t('projects.all')}>
-            {projects === null && !listError ? (
-              <Skeleton active />
-            ) : (
-              <Table
-                size="middle"
-                rowKey="id"
-                columns={listColumns}
-                dataSource={projects ?? []}
-                pagination={{ pageSize: 20, hideOnSinglePage: true }}
-                data-testid="project-list"
-                rowClassName={(row) => (row.id === selectedId ? 'row-selected' : '')}
-                onRow={(row) => ({ onClick: () => select(row.id), style: { cursor: 'pointer' } })}
-                locale={{ emptyText: <Empty description={t('projects.none')} /> }}
-              />
-            )}
-          </Card>
-        </Col>
-        <Col xs={24} xl={15}>
-          {detailError ? (
-            <Alert type="error" showIcon title={t('common.loadFailed', { message: detailError })} />
-          ) : null}
-          {!detail && !detailError ? (
-            <Card variant="borderless" className="content-card">
-              <Empty description={t('projects.pickOne')} />
-            </Card>
-          ) : null}
-          {detail && project ? (
+      <ListDetailLayout
+        listTitle={t('projects.all')}
+        items={selection.list?.projects ?? null}
+        columns={listColumns}
+        listTestId="project-list"
+        listEmptyText={t('projects.none')}
+        listError={selection.listError}
+        onRetryList={loadList}
+        selectedId={selectedId}
+        onSelect={select}
+        detailError={selection.detailError}
+        detailPlaceholder={t('projects.pickOne')}
+        detail={
+          detail && project ? (
             <Card
               variant="borderless"
               className="content-card"
@@ -257,9 +197,9 @@ export function ProjectsPage() {
                 ]}
               />
             </Card>
-          ) : null}
-        </Col>
-      </Row>
+          ) : null
+        }
+      />
       <ProjectForm
         open={editing !== null}
         project={editing?.project ?? null}

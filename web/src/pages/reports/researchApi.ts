@@ -35,6 +35,8 @@ export const researchApi = {
   compare: (ids: readonly number[]) =>
     call<{ backtests: CompareEntry[] }>('GET', `/api/backtests/compare?ids=${ids.join(',')}`),
   job: (id: number) => call<{ job: Job }>('GET', `/api/jobs/${id}`),
+  /** Cancels a queued or running job; the answer is the job, now `cancelled` (409 once finished). */
+  cancelJob: (id: number) => call<{ job: Job }>('POST', `/api/jobs/${id}/cancel`),
   /** Jobs of a kind that are still queued or running, newest first. */
   activeJobs: async (kind: string): Promise<Job[]> => {
     const [running, queued] = await Promise.all(

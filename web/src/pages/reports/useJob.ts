@@ -28,7 +28,7 @@ function fromJob(job: Job): JobView {
 }
 
 export function isFinished(status: JobStatus): boolean {
-  return status === 'succeeded' || status === 'failed';
+  return status === 'succeeded' || status === 'failed' || status === 'cancelled';
 }
 
 /**

@@ -4,121 +4,52 @@ import {
   EditOutlined,
   ImportOutlined,
   PlusOutlined,
-  ReloadOutlined,
 } from '@ant-design/icons';
 import {
-  Alert,
   App,
   Button,
   Card,
-  Col,
   Descriptions,
-  Empty,
-  Input,
   Popconfirm,
-  Row,
-  Skeleton,
   Space,
   Table,
+  type TableColumnsType,
   Tag,
-  Tooltip,
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router-dom';
 import { api, type Theme, type ThemeMember, type ThemeSummary, themeExportUrl } from '../../api';
-import { PageHeader, SectorBreakdown } from '../../components';
+import {
+  errorText,
+  ListDetailLayout,
+  ListSearchBox,
+  PageHeader,
+  RefreshButton,
+  SectorBreakdown,
+  useListSelection,
+} from '../../components';
 import { CsvImportModal } from './CsvImportModal';
 import { ThemeEditor } from './ThemeEditor';
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const themeLoaders = {
+  loadList: (query: string) => api.listThemes(query).then((answer) => answer.themes),
+  loadDetail: (id: number) => api.getTheme(id).then((answer) => answer.theme),
+};
 
 export function ThemesPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [searchParams, setSearchParams] = useSearchParams();
-  const query = searchParams.get('q') ?? '';
-  const selectedId = Number(searchParams.get('id')) || null;
+  const selection = useListSelection<ThemeSummary[], Theme>(themeLoaders);
+  const { query, selectedId, select, detail: selected, reloadList: loadList } = selection;
 
-  const [themes, setThemes] = useState<ThemeSummary[] | null>(null);
-  const [listError, setListError] = useState<string | null>(null);
-  const [selected, setSelected] = useState<Theme | null>(null);
-  const [detailError, setDetailError] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ theme: Theme | null } | null>(null);
   const [importing, setImporting] = useState<Theme | null>(null);
-  const [searchText, setSearchText] = useState(query);
-
-  const setParams = useCallback(
-    (changes: { q?: string; id?: number | null }) => {
-      // From the address bar, not a render's snapshot: two quick changes must not undo each other.
-      const next = new URLSearchParams(window.location.search);
-      if (changes.q !== undefined) {
-        if (changes.q) next.set('q', changes.q);
-        else next.delete('q');
-      }
-      if (changes.id !== undefined) {
-        if (changes.id) next.set('id', String(changes.id));
-        else next.delete('id');
-      }
-      setSearchParams(next);
-    },
-    [setSearchParams],
-  );
-
-  const [listVersion, setListVersion] = useState(0);
-  const loadList = useCallback(() => setListVersion((version) => version + 1), []);
-  useEffect(() => {
-    // listVersion is a reload request; only the answer to the latest query may land.
-    void listVersion;
-    let current = true;
-    setListError(null);
-    api
-      .listThemes(query)
-      .then((answer) => current && setThemes(answer.themes))
-      .catch((error: unknown) => current && setListError(errorText(error)));
-    return () => {
-      current = false;
-    };
-  }, [query, listVersion]);
-
-  const detailRequest = useRef(0);
-  const loadDetail = useCallback(() => {
-    // Clicking through themes quickly: only the answer for the last click may land.
-    const request = ++detailRequest.current;
-    setDetailError(null);
-    if (!selectedId) {
-      setSelected(null);
-      return;
-    }
-    api
-      .getTheme(selectedId)
-      .then((answer) => request === detailRequest.current && setSelected(answer.theme))
-      .catch((error: unknown) => {
-        if (request !== detailRequest.current) return;
-        setSelected(null);
-        setDetailError(errorText(error));
-      });
-  }, [selectedId]);
-
-  useEffect(loadDetail, [loadDetail]);
-  // The address bar updates at once but the page re-renders later (router transitions); by then
-  // the user may be typing the next search. Only a query that did not come from this box (back,
-  // forward, a link) may overwrite what is typed.
-  const submittedQuery = useRef(query);
-  useEffect(() => {
-    if (query !== submittedQuery.current) setSearchText(query);
-    submittedQuery.current = query;
-  }, [query]);
-  const submitSearch = (value: string) => {
-    submittedQuery.current = value.trim();
-    setParams({ q: value.trim() });
-  };
 
   const afterChange = (theme: Theme) => {
-    setSelected(theme);
-    setParams({ id: theme.id });
+    selection.showDetail(theme);
+    select(theme.id);
     loadList();
   };
 
@@ -126,15 +57,15 @@ export function ThemesPage() {
     try {
       await api.deleteTheme(theme.id);
       message.success(t('themes.deleted', { name: theme.name }));
-      setSelected(null);
-      setParams({ id: null });
+      selection.showDetail(null);
+      select(null);
       loadList();
     } catch (error) {
       message.error(t('common.requestFailed', { message: errorText(error) }));
     }
   };
 
-  const listColumns = [
+  const listColumns: TableColumnsType<ThemeSummary> = [
     {
       title: t('themes.fields.name'),
       dataIndex: 'name',
@@ -184,18 +115,12 @@ export function ThemesPage() {
         subtitle={t('pages.themes.description')}
         extra={
           <Space>
-            <Input.Search
-              allowClear
-              value={searchText}
-              onChange={(event) => setSearchText(event.target.value)}
-              onSearch={submitSearch}
+            <ListSearchBox
+              search={selection.search}
               placeholder={t('themes.searchPlaceholder')}
-              style={{ width: 320 }}
-              data-testid="theme-search"
+              testId="theme-search"
             />
-            <Tooltip title={t('common.refresh')}>
-              <Button icon={<ReloadOutlined />} onClick={loadList} aria-label={t('common.refresh')} />
-            </Tooltip>
+            <RefreshButton onClick={loadList} />
             <Button
               type="primary"
               icon={<PlusOutlined />}
@@ -207,53 +132,22 @@ export function ThemesPage() {
           </Space>
         }
       />
-      {listError ? (
-        <Alert
-          type="error"
-          showIcon
-          title={t('common.loadFailed', { message: listError })}
-          action={<Button onClick={loadList}>{t('common.retry')}</Button>}
-          style={{ marginBottom: 16 }}
-        />
-      ) : null}
-      <Row gutter={[16, 16]}>
-        <Col xs={24} xl={9}>
-          <Card
-            variant="borderless"
-            className="content-card"
-            title={query ? t('themes.searchResults', { query }) : t('themes.all')}
-            data-testid="theme-list-card"
-            data-query={query}
-          >
-            {themes === null && !listError ? (
-              <Skeleton active />
-            ) : (
-              <Table
-                size="middle"
-                rowKey="id"
-                columns={listColumns}
-                dataSource={themes ?? []}
-                pagination={{ pageSize: 20, hideOnSinglePage: true }}
-                data-testid="theme-list"
-                rowClassName={(row) => (row.id === selectedId ? 'row-selected' : '')}
-                onRow={(row) => ({ onClick: () => setParams({ id: row.id }), style: { cursor: 'pointer' } })}
-                locale={{
-                  emptyText: <Empty description={query ? t('themes.noMatch') : t('themes.noThemes')} />,
-                }}
-              />
-            )}
-          </Card>
-        </Col>
-        <Col xs={24} xl={15}>
-          {detailError ? (
-            <Alert type="error" showIcon title={t('common.loadFailed', { message: detailError })} />
-          ) : null}
-          {!selected && !detailError ? (
-            <Card variant="borderless" className="content-card">
-              <Empty description={t('themes.pickOne')} />
-            </Card>
-          ) : null}
-          {selected ? (
+      <ListDetailLayout
+        listTitle={query ? t('themes.searchResults', { query }) : t('themes.all')}
+        listCardTestId="theme-list-card"
+        query={query}
+        items={selection.list}
+        columns={listColumns}
+        listTestId="theme-list"
+        listEmptyText={query ? t('themes.noMatch') : t('themes.noThemes')}
+        listError={selection.listError}
+        onRetryList={loadList}
+        selectedId={selectedId}
+        onSelect={select}
+        detailError={selection.detailError}
+        detailPlaceholder={t('themes.pickOne')}
+        detail={
+          selected ? (
             <Space vertical size={16} style={{ width: '100%' }}>
               <Card
                 variant="borderless"
@@ -332,9 +226,9 @@ export function ThemesPage() {
                 />
               </Card>
             </Space>
-          ) : null}
-        </Col>
-      </Row>
+          ) : null
+        }
+      />
       <ThemeEditor
         open={editing !== null}
         theme={editing?.theme ?? null}
