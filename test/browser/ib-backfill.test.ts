@@ -103,4 +103,33 @@ describe('web app: IB backfill from the Live Trading page (built-in paper gatewa
     const after = await auditRows(table);
     expect(after.map((r) => r.expected)).toEqual(before.map((r) => r.expected));
   });
+
+  it('cancels a running minute-bar backfill from its progress bar, and the server agrees', async () => {
+    await page.getByTestId('live-bars-size').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '分钟线' }).click();
+    // About ninety days of minute bars: dozens of paced chunks, seconds of work to cancel in.
+    const inputs = page.getByTestId('live-bars-form').locator('.ant-picker-range input');
+    const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    await inputs.nth(0).click();
+    await inputs.nth(0).fill(day(88));
+    await inputs.nth(0).press('Enter');
+    await inputs.nth(1).fill(day(1));
+    await inputs.nth(1).press('Enter');
+    await expect.poll(() => inputs.nth(0).inputValue()).toBe(day(88));
+
+    await page.getByTestId('live-backfill').click();
+    const job = page.getByTestId('live-backfill-job');
+    await expect.poll(() => job.getAttribute('data-status')).toBe('running');
+    await page.getByTestId('live-backfill-job-cancel').click();
+    await page.getByTestId('live-backfill-job-cancel-confirm').click();
+    await expect.poll(() => job.getAttribute('data-status')).toBe('cancelled');
+    expect(await page.getByTestId('live-backfill-job-status').textContent()).toBe('已取消');
+    expect(await job.textContent()).toContain('cancelled by admin');
+
+    // The server agrees (what a cancelled backfill keeps is checked in test/server/job-cancel.test.ts).
+    const jobs = (await (await page.request.get('/api/jobs?kind=ib.backfill')).json()) as {
+      jobs: Array<{ status: string; params: { barSize?: string } }>;
+    };
+    expect(jobs.jobs.find((j) => j.params.barSize === '1m')?.status).toBe('cancelled');
+  });
 });
