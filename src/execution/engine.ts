@@ -233,19 +233,23 @@ export class ExecutionEngine {
     return account;
   }
 
-  /** Resolves a symbol to its contract; an unknown or ambiguous symbol is an input error naming it. */
-  async contract(symbol: string, field = `weights.${symbol}`): Promise<BrokerContract> {
-    const found = await this.contractsFor([symbol], () => field);
-    const contract = found.get(symbol);
+  /**
+   * Contracts for many symbols: from memory, then the contract cache in one query, then the broker
+   * one by one (paced by the adapter). An unknown or ambiguous symbol is an input error naming the
+   * field `<fieldPrefix>.<symbol>`; ambiguous broker answers are refused, never guessed.
+   */
+  contractsFor(symbols: readonly string[], fieldPrefix: string): Promise<Map<string, BrokerContract>> {
+    return this.resolveContracts(symbols, (symbol) => `${fieldPrefix}.${symbol}`);
+  }
+
+  /** One symbol's contract, the same way; an error names `field`. */
+  private async contract(symbol: string, field: string): Promise<BrokerContract> {
+    const contract = (await this.resolveContracts([symbol], () => field)).get(symbol);
     if (!contract) throw new InputError(field, 'unknown symbol (IB has no contract for it)');
     return contract;
   }
 
-  /**
-   * Contracts for many symbols: from memory, then the contract cache in one query, then the broker
-   * one by one (paced by the adapter). Ambiguous broker answers are refused, never guessed.
-   */
-  async contractsFor(
+  private async resolveContracts(
     symbols: readonly string[],
     fieldOf: (symbol: string) => string,
   ): Promise<Map<string, BrokerContract>> {

@@ -96,7 +96,7 @@ export class ExecutionService {
    */
   async prepare(symbols: readonly string[]): Promise<PrepareResult> {
     const started = performance.now();
-    const contracts = await this.engine.contractsFor(symbols, (symbol) => `weights.${symbol}`);
+    const contracts = await this.engine.contractsFor(symbols, 'weights');
     const { ready, fetched } = await this.prices.prepare([...contracts.values()]);
     return {
       symbols: contracts.size,
@@ -119,7 +119,7 @@ export class ExecutionService {
     const account = this.engine.account();
 
     // Unknown symbols are refused before a run exists or anything is sent.
-    const contracts = await this.engine.contractsFor(Object.keys(weights), (symbol) => `weights.${symbol}`);
+    const contracts = await this.engine.contractsFor(Object.keys(weights), 'weights');
 
     const { run: created, created: isNew } = await repo.createOrJoinRun({
       project: input.project,
@@ -137,12 +137,7 @@ export class ExecutionService {
           run = await repo.getRun(run.id);
         }
         const targets = run.targets ?? {};
-        const targetSymbols = Object.keys(targets).filter((symbol) => !contracts.has(symbol));
-        for (const [symbol, contract] of await this.engine.contractsFor(
-          targetSymbols,
-          (symbol) => `targets.${symbol}`,
-        ))
-          contracts.set(symbol, contract);
+        await this.addMissingContracts(contracts, Object.keys(targets), 'targets');
         const sizingPrices = (run.plan?.prices ?? {}) as Record<string, SizingPrice>;
         const before = (run.plan?.positionsBefore ?? {}) as Record<string, number>;
         const intents = await repo.recordIntents(
@@ -204,6 +199,18 @@ export class ExecutionService {
     }
   }
 
+  /** Adds the contracts of `symbols` that `contracts` does not hold yet. */
+  private async addMissingContracts(
+    contracts: Map<string, BrokerContract>,
+    symbols: readonly string[],
+    fieldPrefix: string,
+  ): Promise<void> {
+    const missing = symbols.filter((symbol) => !contracts.has(symbol));
+    for (const [symbol, contract] of await this.engine.contractsFor(missing, fieldPrefix)) {
+      contracts.set(symbol, contract);
+    }
+  }
+
   private async positions(account: string): Promise<Record<string, number>> {
     const held: Record<string, number> = {};
     for (const position of await this.engine.broker.account.positions()) {
@@ -221,9 +228,7 @@ export class ExecutionService {
     input: z.output<typeof executeOptionsSchema>,
   ): Promise<void> {
     const positions = await this.positions(account);
-    const held = Object.keys(positions).filter((symbol) => !contracts.has(symbol));
-    for (const [symbol, contract] of await this.engine.contractsFor(held, (symbol) => `positions.${symbol}`))
-      contracts.set(symbol, contract);
+    await this.addMissingContracts(contracts, Object.keys(positions), 'positions');
     const summary = await this.engine.broker.account.summary();
     const quotes = await this.prices.prices([...contracts.values()]);
     const prices: Record<string, number> = {};

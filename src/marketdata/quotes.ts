@@ -158,7 +158,7 @@ export class QuoteService {
           error: s.error,
           lastUpdateMs: s.lastUpdateMs,
           stalenessMs: staleness,
-          stale: !trusted || staleness === null || staleness > this.staleAfterMs,
+          stale: this.isStale(staleness, trusted),
           ticksPerMinute: (recent.length * 60_000) / RATE_WINDOW_MS,
         };
       })
@@ -169,14 +169,16 @@ export class QuoteService {
     return this.states.get(symbol.toUpperCase())?.quote;
   }
 
-  /** The streamed quote when it can be traded on: subscribed, updated recently, feed trusted. */
+  /** The streamed quote when it can be traded on: subscribed and not stale (as `snapshot` says). */
   freshQuote(symbol: string): IbQuote | undefined {
     const state = this.states.get(symbol.toUpperCase());
     if (state?.status !== 'subscribed' || state.lastUpdateMs === null) return undefined;
-    if (this.options.clock.nowMs() - state.lastUpdateMs > this.staleAfterMs || !this.feedTrusted()) {
-      return undefined;
-    }
-    return state.quote;
+    const staleness = this.options.clock.nowMs() - state.lastUpdateMs;
+    return this.isStale(staleness, this.feedTrusted()) ? undefined : state.quote;
+  }
+
+  private isStale(stalenessMs: number | null, feedTrusted: boolean): boolean {
+    return !feedTrusted || stalenessMs === null || stalenessMs > this.staleAfterMs;
   }
 
   async close(): Promise<void> {
