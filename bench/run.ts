@@ -11,7 +11,10 @@ const BENCHMARKS: Record<string, string> = {
   ib: 'bench/brokerage/ib.bench.ts',
   rebalance: 'bench/execution/rebalance.bench.ts',
   sp500: 'bench/research/sp500.bench.ts',
+  sweep: 'bench/research/sweep.bench.ts',
   calendar: 'bench/sim-market/calendar-vs-data.ts',
+  bundle: 'bench/web/bundle.bench.ts',
+  pretrade: 'bench/risk/pretrade.bench.ts',
 };
 
 const wanted = process.argv.slice(2);

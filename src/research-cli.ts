@@ -9,17 +9,28 @@ import {
   ModelRegistry,
   modelParamsSchemas,
   rowAtOrBefore,
+  SignalError,
   scoresForDate,
   scoresFromRecord,
+  signalScores,
   trainModel,
+  validateSignal,
 } from './alpha/index.js';
 import {
+  alignIndex,
+  COMMISSION_PRESET_NAMES,
+  COMMISSION_PRESETS,
+  type CommissionPreset,
   exportBacktest,
   FileBacktestStore,
   prepareResearch,
   type ResearchData,
+  researchInput,
   resultHash,
   runBacktest,
+  runSweep,
+  sortSweepRows,
+  sweepGridSchema,
 } from './backtest/index.js';
 import { isTradingDay } from './calendar/index.js';
 import { bootstrapFrom, type CommonFlags, UsageError, withCommonFlags } from './cli/common.js';
@@ -30,11 +41,13 @@ import {
   AlphaBarStore,
   AlphaVantageClient,
   coverageOf,
+  describeImportWarning,
   formatDay,
   importAlphaFiles,
   isWeekday,
   parseDay,
   parseSectorsCsv,
+  sectorsWithoutPrices,
 } from './sources/alpha/index.js';
 
 /**
@@ -42,6 +55,7 @@ import {
  * Progress bars go to stderr so stdout stays parseable.
  */
 export function registerResearchCommands(program: Command): void {
+  registerSweepCommand(program);
   const data = program.command('data').description('research data (Alpha Vantage format)');
 
   withCommonFlags(
@@ -56,27 +70,27 @@ export function registerResearchCommands(program: Command): void {
     if (flags.sectors && !existsSync(flags.sectors))
       throw new UsageError(`--sectors: no such file: ${flags.sectors}`);
     const store = new AlphaBarStore(dataRootOf(flags), systemClock);
+    let sectorSymbols: string[] = [];
     if (flags.sectors) {
       const sectors = parseSectorsCsv(await readFile(flags.sectors, 'utf8'), flags.sectors);
       const changed = await store.putSectors(sectors);
-      process.stdout.write(`sectors: ${Object.keys(sectors).length} symbols read, ${changed} changed\n`);
+      sectorSymbols = Object.keys(sectors);
+      process.stdout.write(`sectors: ${sectorSymbols.length} symbols read, ${changed} changed\n`);
     }
-    const bar = progressBar('import');
-    let started = false;
-    const report = await importAlphaFiles(paths, store, (progress) => {
-      if (!started) {
-        bar.start(progress.total, 0, { item: '' });
-        started = true;
-      }
-      bar.update(progress.done, { item: path.basename(progress.file) });
-    });
-    if (started) bar.stop();
+    const progress = progressReporter('import');
+    const report = await importAlphaFiles(paths, store, (step) =>
+      progress.update(step.done, step.total, path.basename(step.file)),
+    );
+    progress.stop();
+    const warnings = [...report.warnings, ...sectorsWithoutPrices(sectorSymbols, await store.symbols())];
     const count = (result: string) => report.imported.filter((file) => file.result === result).length;
     process.stdout.write(
       `imported ${report.imported.length} files: ${count('created')} new, ${count('updated')} updated, ${count('unchanged')} unchanged; ${report.failed.length} failed\n`,
     );
     for (const failed of report.failed)
       process.stdout.write(`${failed.errors.map((line) => `error: ${line}`).join('\n')}\n`);
+    for (const warning of warnings) process.stdout.write(`warning: ${describeImportWarning(warning)}\n`);
+    if (warnings.length > 0) process.stdout.write(`${warnings.length} warning(s)\n`);
     if (report.failed.length > 0) process.exitCode = 1;
   });
 
@@ -161,16 +175,15 @@ export function registerResearchCommands(program: Command): void {
         { clock: systemClock },
       );
       const store = new AlphaBarStore(dataRootOf(flags), systemClock);
-      const bar = progressBar('fetch');
-      bar.start(flags.symbols.length, 0, { item: '' });
-      const result = await client.fetchMany(flags.symbols, (progress) => {
+      const progress = progressReporter('fetch');
+      const result = await client.fetchMany(flags.symbols, (step) => {
         const note =
-          progress.event === 'rate-wait' || progress.event === 'retry-wait'
-            ? `${progress.symbol} (${progress.event} ${Math.ceil((progress.waitMs ?? 0) / 1000)} s)`
-            : progress.symbol;
-        bar.update(progress.done, { item: note });
+          step.event === 'rate-wait' || step.event === 'retry-wait'
+            ? `${step.symbol} (${step.event} ${Math.ceil((step.waitMs ?? 0) / 1000)} s)`
+            : step.symbol;
+        progress.update(step.done, flags.symbols.length, note);
       });
-      bar.stop();
+      progress.stop();
       for (const bars of result.bars) await store.put(bars, `alphavantage:${bars.symbol}`);
       await store.flush();
       process.stdout.write(`fetched ${result.bars.length} symbols; ${result.failed.length} failed\n`);
@@ -226,6 +239,11 @@ export function registerResearchCommands(program: Command): void {
         .command('backtest')
         .description('weekly-rebalancing backtest on the research store')
         .option('--model-version <version>', 'use a saved model (prefix allowed) instead of training one')
+        .option(
+          '--signal <expression>',
+          'score by an expression instead of a model, e.g. "ret(126) / vol(63)" (ranked like a rule-model feature)',
+          parseSignalOption,
+        )
         .option('--top-n <n>', 'names held', parse.int(1, 10_000), 20)
         .addOption(
           new Option('--weighting <scheme>', 'weighting').choices([...WEIGHTING_SCHEMES]).default('equal'),
@@ -243,35 +261,49 @@ export function registerResearchCommands(program: Command): void {
         .option('--initial-cash <amount>', 'starting cash', parse.number(1, 1e12), 1_000_000)
         .option('--lot-size <n>', 'shares per lot', parse.int(1, 1_000_000), 1)
         .option('--min-order-value <amount>', 'skip smaller orders', parse.number(0, 1e9), 0)
+        .addOption(
+          new Option('--commission <schedule>', 'commission schedule (IBKR Pro fixed or tiered, or none)')
+            .choices([...COMMISSION_PRESET_NAMES])
+            .default('ib-fixed'),
+        )
+        .option(
+          '--start <day>',
+          'first day of the backtest (YYYY-MM-DD); earlier data still feeds the features',
+          parseDayText,
+        )
+        .option('--end <day>', 'last day of the backtest (YYYY-MM-DD)', parseDayText)
+        .option(
+          '--benchmark <symbol>',
+          'a market index of the research store (e.g. SPY) as a second benchmark, besides equal weight',
+          parseSymbol,
+        )
         .option('--project-version <version>', 'project parameter version to record')
         .option('--out <dir>', 'export folder (default: <data-root>/backtests/<hash>)'),
     ),
   ).action(async (flags: CommonFlags & TrainingFlags & BacktestFlags) => {
     const dataRoot = dataRootOf(flags);
     const research = await loadResearch(dataRoot, flags.symbols, flags.weekday);
-    let record: ModelRecord;
-    if (flags.modelVersion) {
-      record = await new ModelRegistry(dataRoot).load(flags.modelVersion);
+    const index = flags.benchmark ? await loadIndex(dataRoot, research, flags.benchmark) : undefined;
+    if (flags.signal && flags.modelVersion)
+      throw new UsageError('--signal: give either a signal or --model-version, not both');
+    let record: ModelRecord | undefined;
+    let scores: Float64Array;
+    if (flags.signal) {
+      scores = signalScores(flags.signal, research.dataset, research.sectors);
     } else {
-      record = await trainAndSave(dataRoot, research, flags);
+      record = flags.modelVersion
+        ? await new ModelRegistry(dataRoot).load(flags.modelVersion)
+        : await trainAndSave(dataRoot, research, flags);
+      scores = scoresFromRecord(record, research.dataset);
     }
-    const scores = scoresFromRecord(record, research.dataset);
-    const bar = progressBar('backtest');
-    let started = false;
+    const progress = progressReporter('backtest');
     const store = new AlphaBarStore(dataRoot, systemClock);
     const result = runBacktest(
       {
-        panel: research.panel,
-        schedule: research.schedule,
-        scores,
-        sectors: research.sectors,
-        volatility: research.volatility,
+        ...researchInput(research, scores),
+        index,
         onProgress: (done, total) => {
-          if (!started) {
-            bar.start(total, 0, { item: '' });
-            started = true;
-          }
-          if (done % 20 === 0 || done === total) bar.update(done, { item: `${done}/${total} rebalances` });
+          if (done % 20 === 0 || done === total) progress.update(done, total, 'rebalances');
         },
       },
       {
@@ -280,6 +312,9 @@ export function registerResearchCommands(program: Command): void {
         slippageBps: flags.slippageBps,
         lotSize: flags.lotSize,
         minOrderValue: flags.minOrderValue,
+        commission: COMMISSION_PRESETS[flags.commission],
+        start: flags.start ?? null,
+        end: flags.end ?? null,
         construction: {
           topN: flags.topN,
           weighting: flags.weighting,
@@ -288,12 +323,13 @@ export function registerResearchCommands(program: Command): void {
           cashBuffer: flags.cashBuffer,
           turnoverLimit: flags.turnoverLimit,
         },
-        modelVersion: record.version,
+        modelVersion: record?.version ?? null,
+        signal: flags.signal ?? null,
         projectVersion: flags.projectVersion ?? null,
         dataDigest: await store.dataDigest(research.panel.symbols),
       },
     );
-    if (started) bar.stop();
+    progress.stop();
     const hash = resultHash(result);
     let out: string;
     if (flags.out) {
@@ -304,18 +340,144 @@ export function registerResearchCommands(program: Command): void {
       out = path.join(backtests.dir, await backtests.save(result));
     }
     const pct = (value: number) => `${(value * 100).toFixed(2)}%`;
+    const money = (value: number) => value.toFixed(2);
+    const indexLine = result.index
+      ? [
+          `  index ${result.index.symbol}: total return ${pct(result.index.stats.totalReturn)}, CAGR ${pct(result.index.stats.cagr)}, max drawdown ${pct(result.index.stats.maxDrawdown)}`,
+        ]
+      : [];
     process.stdout.write(
       [
-        `backtest ${hash.slice(0, 16)} (model ${record.version.slice(0, 12)}, ${record.family})`,
-        `  ${result.start}..${result.end}, ${result.symbols} symbols, ${result.stats.rebalances} rebalances`,
+        `backtest ${hash.slice(0, 16)} (${record ? `model ${record.version.slice(0, 12)}, ${record.family}` : `signal ${flags.signal}`})`,
+        `  ${result.start}..${result.end}, ${result.symbols} symbols, ${result.stats.rebalances} rebalances, commission ${flags.commission}`,
         `  CAGR ${pct(result.stats.cagr)} (equal-weight benchmark ${pct(result.benchmark.cagr)}), volatility ${pct(result.stats.volatility)}`,
         `  Sharpe ${result.stats.sharpe.toFixed(2)}, Sortino ${result.stats.sortino.toFixed(2)}, max drawdown ${pct(result.stats.maxDrawdown)}`,
-        `  turnover ${pct(result.stats.turnoverPerRebalance)} per rebalance, hit rate ${pct(result.stats.hitRate)}, commissions ${result.stats.totalCommission.toFixed(2)}`,
+        `  turnover ${pct(result.stats.turnoverPerRebalance)} per rebalance, hit rate ${pct(result.stats.hitRate)}, commissions ${money(result.stats.totalCommission)}, ${result.stats.exits} exit(s) of names that stopped trading`,
+        ...indexLine,
         `  written to ${out}`,
+        `final value ${money(result.equity.at(-1)!)}, total return ${pct(result.stats.totalReturn)}, CAGR ${pct(result.stats.cagr)}, max drawdown ${pct(result.stats.maxDrawdown)}`,
         '',
       ].join('\n'),
     );
   });
+}
+
+const SWEEP_SORT_KEYS = [
+  'sharpe',
+  'cagr',
+  'sortino',
+  'maxDrawdown',
+  'totalReturn',
+  'hitRate',
+  'turnoverPerRebalance',
+] as const;
+
+function registerSweepCommand(program: Command): void {
+  withCommonFlags(
+    program
+      .command('sweep')
+      .description(
+        'backtest a grid of parameter sets in worker threads; prints a table sorted by a statistic',
+      )
+      .option('--signal <expression...>', 'signals to try (default: ret(130, 5), the rule model on mom_26w)')
+      .option('--top-n <list>', 'names held, comma-separated', parseList(parse.int(1, 10_000)))
+      .option('--weighting <list>', `weightings (${WEIGHTING_SCHEMES.join(', ')})`, parseList(String))
+      .option('--max-weight <list>', 'largest weights of one name', parseList(parse.number(0.0001, 1)))
+      .option('--sector-cap <list>', 'largest weights of one sector', parseList(parse.number(0.0001, 1)))
+      .option('--weekday <list>', 'rebalance weekdays, 1 = Monday ... 5 = Friday', parseList(parse.int(1, 5)))
+      .addOption(
+        new Option('--commission <schedule>', 'commission schedule')
+          .choices([...COMMISSION_PRESET_NAMES])
+          .default('ib-fixed'),
+      )
+      .option('--start <day>', 'first day of each backtest (YYYY-MM-DD)', parseDayText)
+      .option('--end <day>', 'last day of each backtest (YYYY-MM-DD)', parseDayText)
+      .option('--workers <n>', 'worker threads (default: one per core)', parse.int(0, 64))
+      .addOption(new Option('--sort <stat>', 'sort by').choices([...SWEEP_SORT_KEYS]).default('sharpe'))
+      .option('--symbols <list>', 'restrict the universe (comma-separated)', parseSymbolList)
+      .option('--json', 'print the rows as JSON'),
+  ).action(
+    async (
+      flags: CommonFlags & {
+        signal?: string[];
+        topN?: number[];
+        weighting?: string[];
+        maxWeight?: number[];
+        sectorCap?: number[];
+        weekday?: number[];
+        commission: CommissionPreset;
+        start?: string;
+        end?: string;
+        workers?: number;
+        sort: (typeof SWEEP_SORT_KEYS)[number];
+        symbols?: string[];
+        json?: boolean;
+      },
+    ) => {
+      const parsed = sweepGridSchema.safeParse({
+        signal: flags.signal,
+        topN: flags.topN,
+        weighting: flags.weighting,
+        maxWeight: flags.maxWeight,
+        sectorCap: flags.sectorCap,
+        weekday: flags.weekday,
+      });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        const flag = String(issue.path[0]).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+        throw new UsageError(`--${flag}: ${issue.message}`);
+      }
+      const dataRoot = dataRootOf(flags);
+      const store = new AlphaBarStore(dataRoot, systemClock);
+      if (!existsSync(path.join(store.root, 'manifest.json')))
+        throw new UsageError(
+          `--data-root: no research data in ${store.root}; run "ibloop data import" first`,
+        );
+      const bars = await store.loadMany(flags.symbols);
+      const progress = progressReporter('sweep');
+      const rows = await runSweep({
+        bars,
+        sectors: await store.readSectors(),
+        grid: parsed.data,
+        base: {
+          commission: COMMISSION_PRESETS[flags.commission],
+          start: flags.start ?? null,
+          end: flags.end ?? null,
+        },
+        dataDigest: await store.dataDigest(bars.map((b) => b.symbol)),
+        workers: flags.workers,
+        onProgress: (done, total) => progress.update(done, total, 'points'),
+      });
+      progress.stop();
+      const sorted = sortSweepRows(rows, flags.sort);
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(sorted, null, 1)}\n`);
+        return;
+      }
+      const pct = (value: number) => `${(value * 100).toFixed(2)}%`.padStart(9);
+      process.stdout.write(
+        `${'point'.padEnd(12)} ${'CAGR'.padStart(9)} ${'Sharpe'.padStart(7)} ${'maxDD'.padStart(9)} ${'turnover'.padStart(9)}  parameters\n`,
+      );
+      for (const row of sorted) {
+        const p = row.point;
+        process.stdout.write(
+          `${row.pointHash.slice(0, 12)} ${pct(row.stats.cagr)} ${row.stats.sharpe.toFixed(2).padStart(7)} ${pct(row.stats.maxDrawdown)} ${pct(row.stats.turnoverPerRebalance)}  signal=${p.signal} top=${p.topN} ${p.weighting} max=${p.maxWeight} sector=${p.sectorCap} weekday=${p.weekday}\n`,
+        );
+      }
+      process.stdout.write(
+        `${rows.length} points. Caveat: the best of many backtests is optimistic (multiple testing); expect it to do worse out of sample.\n`,
+      );
+    },
+  );
+}
+
+function parseList<T>(item: (raw: string) => T): (raw: string) => T[] {
+  return (raw) =>
+    raw
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '')
+      .map(item);
 }
 
 interface TrainingFlags {
@@ -323,7 +485,8 @@ interface TrainingFlags {
   seed: number;
   retrainEvery: number;
   trainWindow: number;
-  minTrain: number;
+  /** Unset: 0 for the rule model (nothing to train), 52 for the others. */
+  minTrain?: number;
   weekday: number;
   param?: Record<string, unknown>;
   symbols?: string[];
@@ -331,6 +494,7 @@ interface TrainingFlags {
 
 interface BacktestFlags {
   modelVersion?: string;
+  signal?: string;
   topN: number;
   weighting: (typeof WEIGHTING_SCHEMES)[number];
   maxWeight: number;
@@ -342,6 +506,10 @@ interface BacktestFlags {
   initialCash: number;
   lotSize: number;
   minOrderValue: number;
+  commission: CommissionPreset;
+  start?: string;
+  end?: string;
+  benchmark?: string;
   projectVersion?: string;
   out?: string;
 }
@@ -359,7 +527,11 @@ function withTrainingFlags(command: Command): Command {
       parse.int(0, 100_000),
       156,
     )
-    .option('--min-train <weeks>', 'weeks of labels before the first model', parse.int(1, 100_000), 52)
+    .option(
+      '--min-train <weeks>',
+      'weeks of labels before the first model (default 0 for rule, which needs no training; 52 otherwise)',
+      parse.int(0, 100_000),
+    )
     .option('--weekday <n>', 'rebalance weekday, 1 = Monday ... 5 = Friday', parse.int(1, 5), 1)
     .option('--param <key=value>', 'model parameter, repeatable (e.g. lambda=10, trees=60)', collectParam)
     .option('--symbols <list>', 'restrict the universe (comma-separated)', parseSymbolList);
@@ -371,6 +543,28 @@ function collectParam(raw: string, previous: Record<string, unknown> | undefined
   const value = match[2]!;
   const number = Number(value);
   return { ...previous, [match[1]!]: value.trim() !== '' && Number.isFinite(number) ? number : value };
+}
+
+const DEFAULT_MIN_TRAIN = 52;
+
+function parseSignalOption(raw: string): string {
+  try {
+    return validateSignal(raw);
+  } catch (error) {
+    if (error instanceof SignalError)
+      throw new InvalidArgumentError(`at position ${error.position}: ${error.reason}`);
+    throw error;
+  }
+}
+
+function parseDayText(raw: string): string {
+  return formatDay(parseDayOption(raw));
+}
+
+function parseSymbol(raw: string): string {
+  const [symbol, ...rest] = parseSymbolList(raw);
+  if (rest.length > 0) throw new InvalidArgumentError('expected one symbol');
+  return symbol!;
 }
 
 function parseDayOption(raw: string): number {
@@ -410,6 +604,14 @@ async function loadResearch(
   return prepareResearch(bars, await store.readSectors(), { weekday });
 }
 
+/** The index's closes on the research panel's days; the index may be outside the traded universe. */
+async function loadIndex(dataRoot: string, research: ResearchData, symbol: string) {
+  const store = new AlphaBarStore(dataRoot, systemClock);
+  if (!(await store.symbols()).includes(symbol))
+    throw new UsageError(`--benchmark: ${symbol} is not in the research store`);
+  return alignIndex(research.panel, await store.load(symbol));
+}
+
 async function trainAndSave(
   dataRoot: string,
   research: ResearchData,
@@ -422,18 +624,13 @@ async function trainAndSave(
     throw new UsageError(`--param ${issue.path.join('.')}: ${issue.message}`);
   }
   const store = new AlphaBarStore(dataRoot, systemClock);
-  const bar = progressBar(`train ${flags.model}`);
-  let started = false;
+  const progress = progressReporter(`train ${flags.model}`);
   const { record } = trainModel({
     dataset: research.dataset,
     dataDigest: await store.dataDigest(research.panel.symbols),
     clock: systemClock,
     onProgress: (done, total) => {
-      if (!started) {
-        bar.start(total, 0, { item: '' });
-        started = true;
-      }
-      if (done % 10 === 0 || done === total) bar.update(done, { item: `${done}/${total} weeks` });
+      if (done % 10 === 0 || done === total) progress.update(done, total, 'weeks');
     },
     config: {
       family: flags.model,
@@ -441,24 +638,58 @@ async function trainAndSave(
       seed: flags.seed,
       retrainEvery: flags.retrainEvery,
       trainWindow: flags.trainWindow,
-      minTrainPeriods: flags.minTrain,
+      minTrainPeriods: flags.minTrain ?? (flags.model === 'rule' ? 0 : DEFAULT_MIN_TRAIN),
     },
   });
-  if (started) bar.stop();
+  progress.stop();
   const file = await new ModelRegistry(dataRoot).save(record);
   process.stderr.write(`saved ${file}\n`);
   return record;
 }
 
-function progressBar(label: string): cliProgress.SingleBar {
-  return new cliProgress.SingleBar(
+interface ProgressReporter {
+  update(done: number, total: number, item: string): void;
+  stop(): void;
+}
+
+/**
+ * Progress on stderr: a bar on a terminal; plain lines (every tenth and the last) otherwise, so logs
+ * and CI output stay readable instead of filling with carriage returns.
+ */
+function progressReporter(label: string): ProgressReporter {
+  if (!process.stderr.isTTY) {
+    let shown = -1;
+    return {
+      update(done, total, item) {
+        const tenth = done >= total ? 10 : Math.floor((done / total) * 10);
+        if (tenth === shown) return;
+        shown = tenth;
+        process.stderr.write(`${label}: ${done}/${total} ${item}\n`);
+      },
+      stop() {},
+    };
+  }
+  const bar = new cliProgress.SingleBar(
     {
       format: `${label} [{bar}] {percentage}% | {value}/{total} | {item}`,
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: false,
-      noTTYOutput: false,
     },
     cliProgress.Presets.shades_classic,
   );
+  let started = false;
+  return {
+    update(done, total, item) {
+      if (!started) {
+        bar.start(total, 0, { item: '' });
+        started = true;
+      }
+      bar.setTotal(total);
+      bar.update(done, { item });
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
 }

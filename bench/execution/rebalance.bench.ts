@@ -5,8 +5,8 @@
  * timed on its own: contracts resolved into the contract cache (once; later weeks read the cache)
  * and a fresh price per symbol from quote snapshots. Then the run: start (executeTargets) -> every
  * order acknowledged by the gateway, against the floor N / 50 s, and the count of error 100.
- * Environment: BENCH_MESSAGES_PER_SECOND (adapter pacing, default 48), BENCH_ORDERS_PER_SECOND
- * (engine pacing, default 48).
+ * Environment: BENCH_MESSAGES_PER_SECOND (adapter pacing), BENCH_ORDERS_PER_SECOND (engine pacing);
+ * both default to what the product uses.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,12 +27,16 @@ import {
 import { migrateToLatest, openStore } from '../../src/store/index.js';
 
 const ORDERS = Number(process.argv[2] ?? 500);
-const MESSAGES_PER_SECOND = Number(process.env.BENCH_MESSAGES_PER_SECOND ?? 48);
-const ORDERS_PER_SECOND = Number(process.env.BENCH_ORDERS_PER_SECOND ?? 48);
+const MESSAGES_PER_SECOND = optionalNumber(process.env.BENCH_MESSAGES_PER_SECOND);
+const ORDERS_PER_SECOND = optionalNumber(process.env.BENCH_ORDERS_PER_SECOND);
 const OPEN_MS = Date.UTC(2026, 10, 24, 15, 0, 0);
 const IB_MESSAGE_LIMIT = 50;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+function optionalNumber(text: string | undefined): number | undefined {
+  return text === undefined || text === '' ? undefined : Number(text);
+}
 
 const simClock = createSimClock({ mode: 'stepped', startMs: OPEN_MS });
 const template = defaultInstruments(simClock)[0];
@@ -62,7 +66,7 @@ const brokerage = createIbBrokerage({
   mode: 'paper',
   clock: simTime,
   requestTimeoutMs: 60_000,
-  maxMessagesPerSecond: MESSAGES_PER_SECOND,
+  ...(MESSAGES_PER_SECOND !== undefined ? { maxMessagesPerSecond: MESSAGES_PER_SECOND } : {}),
 });
 let error100 = 0;
 brokerage.ib.onConnectionMessage((info) => {
@@ -77,8 +81,9 @@ const runtime = await startExecutionRuntime({
   audit: new AuditLog(store.db, systemClock),
   clock: systemClock,
   brokerage,
+  mode: 'paper',
   holder: 'bench',
-  maxOrdersPerSecond: ORDERS_PER_SECOND,
+  ...(ORDERS_PER_SECOND !== undefined ? { maxOrdersPerSecond: ORDERS_PER_SECOND } : {}),
   contractCache,
   quoteClock: simTime,
 });
@@ -106,8 +111,25 @@ brokerage.orders.onOpenOrder((o) => {
   if (!wireAck.has(o.orderId)) wireAck.set(o.orderId, performance.now());
 });
 const weights = Object.fromEntries(symbols.map((symbol) => [symbol, 0.9 / ORDERS]));
+// A run names an existing project by id.
+const createdAt = new Date().toISOString();
+const project = await store.db
+  .insertInto('projects')
+  .values({
+    name: 'bench',
+    description: '',
+    current_version: 1,
+    created_at: createdAt,
+    updated_at: createdAt,
+  })
+  .returning('id')
+  .executeTakeFirstOrThrow();
 const started = performance.now();
-const result = await runtime.service.executeTargets({ project: 'bench', tradingDate: '2026-11-24', weights });
+const result = await runtime.service.executeTargets({
+  projectId: Number(project.id),
+  tradingDate: '2026-11-24',
+  weights,
+});
 const returned = performance.now();
 // Acknowledged in the database = every order is past NEW.
 let acknowledgedAt = 0;
@@ -141,7 +163,7 @@ console.log(
   `orders:                             ${result.intents.length} (sent ${result.sent}, run ${run.status})`,
 );
 console.log(
-  `pacing:                             adapter ${MESSAGES_PER_SECOND} msg/s, engine ${ORDERS_PER_SECOND} orders/s`,
+  `pacing:                             adapter ${MESSAGES_PER_SECOND ?? 'default'} msg/s, engine ${ORDERS_PER_SECOND ?? 'default'} orders/s`,
 );
 console.log(`pre-trade, contracts into the cache: ${seconds(contractsMs)} (once per universe)`);
 console.log(

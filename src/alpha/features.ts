@@ -32,7 +32,7 @@ const YEAR = 260;
 const ANNUALISE = Math.sqrt(252);
 
 /** Annualised standard deviation of the `window` log returns ending at row t, from prefix sums. */
-function windowVolatility(sum1: Float64Array, sum2: Float64Array, t: number, window: number): number {
+export function windowVolatility(sum1: Float64Array, sum2: Float64Array, t: number, window: number): number {
   const sum = sum1[t + 1]! - sum1[t + 1 - window]!;
   const squares = sum2[t + 1]! - sum2[t + 1 - window]!;
   const variance = (squares - (sum * sum) / window) / (window - 1);

@@ -8,6 +8,13 @@
  * `<dataRoot>/models/`. `scoresForDate` scores any date with the model in force then.
  */
 export { type AlphaDataset, buildDataset, centeredRanks } from './dataset.js';
+export {
+  evaluateSignal,
+  parseSignal,
+  SignalError,
+  signalScores,
+  validateSignal,
+} from './expression.js';
 export { computeFeatures, FEATURE_COUNT, FEATURE_NAMES, type FeatureName } from './features.js';
 export { meanOf, type PeriodMetrics, pearson, periodMetrics } from './metrics.js';
 export {

@@ -32,8 +32,16 @@ export interface Panel {
   /** Traded value (unadjusted close x volume), which unlike share volume is unchanged by splits. */
   readonly dollarVolume: Float64Array;
   readonly hasBar: Uint8Array;
+  /**
+   * Adjusted / unadjusted price of the day (carried forward like the prices): the price as traded is
+   * `adjOpen / adjFactor`, and one adjusted unit held is `adjFactor` real shares. Splits move it by
+   * their ratio and dividends slightly, so sizing and commissions can work in the day's real shares.
+   */
+  readonly adjFactor: Float64Array;
   /** Row of each symbol's first bar (days.length if none). */
   readonly firstRow: Int32Array;
+  /** Row of each symbol's last bar (-1 if none): a series ending before the panel does stopped trading. */
+  readonly lastRow: Int32Array;
 }
 
 export function buildPanel(barsList: readonly PanelSeries[]): Panel {
@@ -52,33 +60,40 @@ export function buildPanel(barsList: readonly PanelSeries[]): Panel {
   const adjClose = new Float64Array(size).fill(Number.NaN);
   const dollarVolume = new Float64Array(size);
   const hasBar = new Uint8Array(size);
+  const adjFactor = new Float64Array(size).fill(Number.NaN);
   const firstRow = new Int32Array(nSymbols).fill(nDays);
+  const lastRow = new Int32Array(nSymbols).fill(-1);
 
   sorted.forEach((bars, s) => {
     const base = s * nDays;
     let t = 0;
     let lastOpen = Number.NaN;
     let lastClose = Number.NaN;
+    let ratio = Number.NaN;
     for (let i = 0; i < bars.length; i++) {
       const day = bars.days[i]!;
       while (days[t]! < day) {
         adjOpen[base + t] = lastClose; // a day without a bar opens where the last one closed
         adjClose[base + t] = lastClose;
+        adjFactor[base + t] = ratio;
         t++;
       }
-      const ratio = bars.adjustedClose[i]! / bars.close[i]!;
+      ratio = bars.adjustedClose[i]! / bars.close[i]!;
       lastOpen = bars.open[i]! * ratio;
       lastClose = bars.adjustedClose[i]!;
       adjOpen[base + t] = lastOpen;
       adjClose[base + t] = lastClose;
+      adjFactor[base + t] = ratio;
       dollarVolume[base + t] = bars.close[i]! * bars.volume[i]!;
       hasBar[base + t] = 1;
       if (i === 0) firstRow[s] = t;
+      lastRow[s] = t;
       t++;
     }
     for (; t < nDays; t++) {
       adjOpen[base + t] = lastClose;
       adjClose[base + t] = lastClose;
+      adjFactor[base + t] = ratio;
     }
   });
 
@@ -90,7 +105,9 @@ export function buildPanel(barsList: readonly PanelSeries[]): Panel {
     adjClose,
     dollarVolume,
     hasBar,
+    adjFactor,
     firstRow,
+    lastRow,
   };
 }
 

@@ -193,7 +193,8 @@ export function trainModel(request: TrainRequest): TrainOutcome {
     metrics: { ...summarise(byPeriod), byYear, byPeriod },
     fits: result.fits.map((fit) => ({
       validFrom: decisionDay(fit.fromDecision),
-      trainedThrough: decisionDay(fit.trainedThroughDecision),
+      // Empty when the fit saw no past decision (minTrainPeriods 0, e.g. the rule model, which needs none).
+      trainedThrough: fit.trainedThroughDecision >= 0 ? decisionDay(fit.trainedThroughDecision) : '',
       samples: fit.samples,
       state: fit.state,
     })),

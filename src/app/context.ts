@@ -1,4 +1,4 @@
-import { AuditLog } from '../audit/index.js';
+import { type AuditLog, openAuditLog } from '../audit/index.js';
 import {
   type BootstrapConfig,
   bootstrapSecretEnv,
@@ -55,7 +55,11 @@ export async function openAppContext(
   const store = openStore({ databaseUrl: bootstrap.databaseUrl, dataRoot: bootstrap.dataRoot });
   try {
     if (options.migrate !== false) await migrateToLatest(store);
-    const audit = new AuditLog(store.db, clock);
+    const audit = openAuditLog(store.db, clock, {
+      dataRoot: bootstrap.dataRoot,
+      envKey: bootstrap.env.IBLOOP_AUDIT_KEY,
+      onCheckpointError: (error) => logger.error({ err: error }, 'could not write the audit checkpoint'),
+    });
     const settings = new SettingsService({ db: store.db, box, audit, bootstrap, clock });
     const themes = new ThemeService(store.db, audit, clock);
     const projects = new ProjectService(store.db, themes, audit, clock);
@@ -101,6 +105,7 @@ export async function openAppContext(
       close: async () => {
         // Let running jobs finish their database writes before the connection goes.
         await jobs.idle();
+        await audit.flush();
         await store.close();
       },
     };

@@ -1,7 +1,10 @@
 import { type Kysely, sql } from 'kysely';
 import { type Clock, isoNow } from '../core/clock.js';
 import type { AuditLogTable, Database } from '../store/index.js';
-import { GENESIS_HASH, recordHash } from './hash.js';
+import { CheckpointFile } from './checkpoints.js';
+import { keyedRecordHash } from './hash.js';
+import { AuditKey, loadAuditKey } from './key.js';
+import { type VerifyResult, verifyChain } from './verify.js';
 
 export type AuditJson = Record<string, unknown>;
 
@@ -36,21 +39,46 @@ export interface AuditQuery {
   offset?: number | undefined;
 }
 
-export interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  firstBroken?: { id: number; reason: string };
+export interface AuditLogOptions {
+  /** Omitted: a random per-process key that never claims the chain (tests, throwaway tools). */
+  key?: AuditKey;
+  /** The external anchor; omitted: none (verify then cannot see a cut-off tail that fixed audit_head). */
+  checkpoints?: CheckpointFile;
+  /** A checkpoint that could not be written (full disk, permissions): the append itself has committed. */
+  onCheckpointError?: (error: unknown) => void;
+}
+
+/** Thrown by append when the configured key is not the one the chain is written with. */
+export class AuditKeyMismatchError extends Error {
+  constructor(configured: string, recorded: string) {
+    super(
+      `the audit key (fingerprint ${configured}) is not the key the audit chain is written with (fingerprint ${recorded}): every replica must use the same IBLOOP_AUDIT_KEY`,
+    );
+    this.name = 'AuditKeyMismatchError';
+  }
 }
 
 type Listener = (record: AuditRecord) => void;
 
 export class AuditLog {
   private readonly listeners = new Set<Listener>();
+  private readonly key: AuditKey;
+  private readonly checkpoints: CheckpointFile | undefined;
+  private readonly onCheckpointError: (error: unknown) => void;
+  /** The newest committed record not yet checkpointed; bursts of appends share one checkpoint line. */
+  private pendingCheckpoint: { id: number; hash: string } | null = null;
+  private checkpointedId = 0;
+  private flushing: Promise<void> | null = null;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
-  ) {}
+    options: AuditLogOptions = {},
+  ) {
+    this.key = options.key ?? AuditKey.ephemeral();
+    this.checkpoints = options.checkpoints;
+    this.onCheckpointError = options.onCheckpointError ?? (() => {});
+  }
 
   onAppend(listener: Listener): () => void {
     this.listeners.add(listener);
@@ -71,7 +99,44 @@ export class AuditLog {
 
   /** For callers that appended inside their own transaction: announce after it committed. */
   notify(record: AuditRecord): void {
+    this.scheduleCheckpoint(record);
     for (const listener of this.listeners) listener(record);
+  }
+
+  /** The fingerprint of the key this log writes with (not secret). */
+  get keyId(): string {
+    return this.key.id;
+  }
+
+  /** Resolves once every record announced so far is in the checkpoint file. */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  private scheduleCheckpoint(record: AuditRecord): void {
+    if (!this.checkpoints || record.id <= this.checkpointedId) return;
+    if (!this.pendingCheckpoint || record.id > this.pendingCheckpoint.id) {
+      this.pendingCheckpoint = { id: record.id, hash: record.hash };
+    }
+    if (this.flushing) return;
+    this.flushing = this.writeCheckpoints(this.checkpoints).finally(() => {
+      this.flushing = null;
+    });
+  }
+
+  private async writeCheckpoints(file: CheckpointFile): Promise<void> {
+    // Let the appends of the same tick gather, so that one line and one fsync cover them all.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.pendingCheckpoint) {
+      const { id, hash } = this.pendingCheckpoint;
+      this.pendingCheckpoint = null;
+      try {
+        await file.append(id, hash, isoNow(this.clock));
+        this.checkpointedId = Math.max(this.checkpointedId, id);
+      } catch (error) {
+        this.onCheckpointError(error);
+      }
+    }
   }
 
   private async appendIn(trx: Kysely<Database>, entry: AuditEntry): Promise<AuditRecord> {
@@ -80,8 +145,13 @@ export class AuditLog {
       .updateTable('audit_head')
       .set({ seq: sql`seq + 1` })
       .where('id', '=', 1)
-      .returning(['seq', 'last_hash'])
+      .returning(['seq', 'last_hash', 'key_id'])
       .executeTakeFirstOrThrow();
+    const claimsChain = this.key.origin !== 'ephemeral';
+    if (claimsChain && head.key_id !== null && head.key_id !== this.key.id) {
+      // Refused rather than written: a record under another key would break the chain for good.
+      throw new AuditKeyMismatchError(this.key.id, head.key_id);
+    }
     const fields = {
       id: Number(head.seq),
       time: isoNow(this.clock),
@@ -92,12 +162,16 @@ export class AuditLog {
       after_json: entry.after ? JSON.stringify(entry.after) : null,
       prev_hash: head.last_hash,
     };
-    const hash = recordHash(fields);
+    const hash = keyedRecordHash(this.key.secret, fields);
     await trx
       .insertInto('audit_log')
       .values({ ...fields, hash })
       .execute();
-    await trx.updateTable('audit_head').set({ last_hash: hash }).where('id', '=', 1).execute();
+    await trx
+      .updateTable('audit_head')
+      .set({ last_hash: hash, ...(claimsChain && head.key_id === null ? { key_id: this.key.id } : {}) })
+      .where('id', '=', 1)
+      .execute();
     return toRecord({ ...fields, hash });
   }
 
@@ -118,46 +192,51 @@ export class AuditLog {
     return { items: rows.map(toRecord), total: Number(total.n) };
   }
 
-  /** Walks the whole chain in id order and names the first record that does not fit. */
+  /**
+   * Walks the whole chain in id order and names the first record that does not fit: an edit, a
+   * rewrite without the key, a gap, a cut-off tail (against audit_head and the checkpoint file), or a
+   * key that is not the chain's.
+   */
   async verify(pageSize = 1000): Promise<VerifyResult> {
-    let expectedPrev = GENESIS_HASH;
-    let expectedId = 1;
-    let checked = 0;
-    for (;;) {
-      const rows = await this.db
-        .selectFrom('audit_log')
-        .selectAll()
-        .where('id', '>=', expectedId)
-        .orderBy('id')
-        .limit(pageSize)
-        .execute();
-      for (const row of rows) {
-        const id = Number(row.id);
-        if (id !== expectedId) {
-          return broken(checked, expectedId, `record ${expectedId} is missing (next present is ${id})`);
-        }
-        if (row.prev_hash !== expectedPrev) {
-          return broken(checked, id, 'prev_hash does not match the hash of the previous record');
-        }
-        if (recordHash({ ...row, id }) !== row.hash) {
-          return broken(checked, id, 'content does not match its hash (record was altered)');
-        }
-        expectedPrev = row.hash;
-        expectedId = id + 1;
-        checked += 1;
-      }
-      if (rows.length < pageSize) break;
-    }
-    const head = await this.db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirst();
-    if (head && Number(head.seq) !== checked) {
-      return broken(checked, checked + 1, `the log ends at record ${checked} but ${head.seq} were written`);
-    }
-    return { ok: true, checked };
+    await this.flush();
+    return verifyChain({ db: this.db, key: this.key, checkpoints: this.checkpoints, pageSize });
+  }
+
+  /** The current head: the last record's id and hash, for anchoring elsewhere (alerts, summaries). */
+  async head(): Promise<AuditHead> {
+    return auditHead(this.db);
   }
 }
 
-function broken(checked: number, id: number, reason: string): VerifyResult {
-  return { ok: false, checked, firstBroken: { id, reason } };
+export interface AuditHead {
+  id: number;
+  hash: string;
+}
+
+/** The current head of the chain as the database holds it (id 0 and the genesis hash when empty). */
+export async function auditHead(db: Kysely<Database>): Promise<AuditHead> {
+  const row = await db
+    .selectFrom('audit_head')
+    .select(['seq', 'last_hash'])
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow();
+  return { id: Number(row.seq), hash: row.last_hash };
+}
+
+export interface OpenAuditLogOptions {
+  dataRoot: string;
+  /** IBLOOP_AUDIT_KEY; empty or missing: DATA_ROOT/audit.key, created on first run. */
+  envKey: string | undefined;
+  onCheckpointError?: (error: unknown) => void;
+}
+
+/** The production wiring: the key from the environment or the data root, anchored under the data root. */
+export function openAuditLog(db: Kysely<Database>, clock: Clock, options: OpenAuditLogOptions): AuditLog {
+  return new AuditLog(db, clock, {
+    key: loadAuditKey(options.envKey, options.dataRoot),
+    checkpoints: CheckpointFile.under(options.dataRoot),
+    ...(options.onCheckpointError ? { onCheckpointError: options.onCheckpointError } : {}),
+  });
 }
 
 function toRecord(row: AuditLogTable): AuditRecord {

@@ -2,16 +2,31 @@ import { z } from 'zod';
 import type { Panel, WeeklySchedule } from '../alpha/index.js';
 import { sizeTargets } from '../execution/sizing.js';
 import { constructionParamsSchema, constructWeights } from '../portfolio/index.js';
-import { formatDay } from '../sources/alpha/index.js';
+import { formatDay, parseDay } from '../sources/alpha/index.js';
 import { commissionSchema, ibCommission } from './costs.js';
 import { drawdownSeries, type PerformanceStats, performanceStats } from './stats.js';
 
 /**
  * The weekly backtest. Each rebalance runs the same stages as live trading: scores (alpha) ->
- * constructWeights (portfolio) -> sizeTargets (execution sizing) -> fills. The decision uses data up to
- * the close of the day before the rebalance day; trades fill at that day's open (default) or close,
- * with slippage against the trader and IB-like commissions. Prices are the panel's adjusted prices.
+ * `decideWeights` (portfolio construction, then the risk stage) -> sizeTargets (execution sizing) ->
+ * fills. The decision uses data up to the close of the day before the rebalance day; trades fill at
+ * that day's open (default) or close, with slippage against the trader and IB-like commissions.
+ *
+ * Real shares: sizing, lot rounding and commissions work in the shares and prices as traded that day
+ * (the adjusted price divided by the panel's `adjFactor`), while holdings are valued on adjusted prices,
+ * so returns include dividends and splits. A split multiplies the real shares held; a dividend is
+ * reinvested in the paying name (what adjusted prices imply), and at each rebalance the fraction of a
+ * share this leaves is paid out as cash in lieu, so positions are whole shares whenever orders are sized.
+ *
+ * Names that stop trading: a holding whose bars end before the panel does is sold at the close of its
+ * last bar (with slippage and commission), listed in `exits` and counted in `stats.exits`; before, such
+ * a holding was carried at its last price forever and could never be sold.
  */
+const dayText = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
+  .refine((text) => parseDay(text) !== undefined, 'not a calendar day');
+
 export const backtestConfigSchema = z.object({
   initialCash: z.number().positive().default(1_000_000),
   tradeAt: z.enum(['open', 'close']).default('open'),
@@ -24,6 +39,12 @@ export const backtestConfigSchema = z.object({
   projectVersion: z.string().nullable().default(null),
   modelVersion: z.string().nullable().default(null),
   dataDigest: z.string().nullable().default(null),
+  /** Recorded: the expression signal that scored the run instead of a model (see alpha's parseSignal). */
+  signal: z.string().nullable().default(null),
+  /** First day the backtest may hold anything (the first rebalance decides on or after it). */
+  start: dayText.nullable().default(null),
+  /** Last day valued; later rebalances are not run. */
+  end: dayText.nullable().default(null),
 });
 export type BacktestConfig = z.infer<typeof backtestConfigSchema>;
 export type BacktestConfigInput = z.input<typeof backtestConfigSchema>;
@@ -51,18 +72,34 @@ export interface BacktestInput {
   /** Sector per symbol (panel order). */
   sectors?: readonly (string | undefined)[];
   risk?: RiskStage;
+  /** A market index (e.g. SPY) held from the first day as a second, buy-and-hold benchmark. */
+  index?: IndexSeries;
   onProgress?: (done: number, total: number) => void;
+}
+
+/** An index's adjusted closes on the panel's days (`alignIndex` builds it). */
+export interface IndexSeries {
+  symbol: string;
+  adjClose: Float64Array;
 }
 
 export interface Trade {
   symbol: string;
+  /** Real shares of the day, signed. */
   quantity: number;
+  /** Fill price as traded that day (unadjusted), slippage included. */
   price: number;
   commission: number;
 }
 
+/** A holding sold because its bars end: at the close of its last bar. */
+export interface Exit extends Trade {
+  date: string;
+}
+
 export interface Holding {
   symbol: string;
+  /** Real shares held after the rebalance. */
   shares: number;
   /** Weight after the rebalance, at the fill prices. */
   weight: number;
@@ -95,6 +132,14 @@ export interface BacktestStats extends PerformanceStats {
   hitRate: number;
   totalCommission: number;
   rebalances: number;
+  /** Holdings sold because their symbol stopped trading. */
+  exits: number;
+}
+
+export interface IndexBenchmark {
+  symbol: string;
+  stats: PerformanceStats;
+  equity: number[];
 }
 
 export interface BacktestResult {
@@ -109,12 +154,76 @@ export interface BacktestResult {
   days: string[];
   equity: number[];
   benchmarkEquity: number[];
+  /** The market index benchmark, when one was asked for. */
+  index: IndexBenchmark | null;
   drawdown: number[];
   rebalances: Rebalance[];
+  exits: Exit[];
   /** Month-end to month-end returns (the first month from the start), for the heatmap. */
   monthly: MonthlyReturn[];
   /** Mean weight per sector over rebalances (after trading). */
   sectorExposure: Record<string, number>;
+}
+
+export interface DecisionInput {
+  symbols: readonly string[];
+  /** Scores of this decision, NaN where a symbol may not be held (no score, or not tradable). */
+  scores: Float64Array;
+  volatility?: Float64Array;
+  sectors?: readonly (string | undefined)[];
+  /** Weights held at the decision close. */
+  previousWeights: Float64Array;
+  construction: BacktestConfig['construction'];
+  risk?: RiskStage;
+}
+
+/**
+ * One rebalance's decision: scores -> target weights (portfolio construction, then the risk stage).
+ * Pure and free of backtest state, so live trading can run the very same function.
+ */
+export function decideWeights(input: DecisionInput): Float64Array {
+  const constructed = constructWeights(
+    {
+      symbols: input.symbols,
+      scores: input.scores,
+      volatility: input.volatility,
+      sectors: input.sectors,
+      previousWeights: input.previousWeights,
+    },
+    input.construction,
+  );
+  return input.risk
+    ? input.risk.adjustWeights({ symbols: input.symbols, weights: constructed, sectors: input.sectors })
+    : constructed;
+}
+
+/** First and last panel rows of the backtest window and its first decision. */
+function backtestWindow(
+  input: BacktestInput,
+  config: BacktestConfig,
+): { firstDecision: number; startRow: number; endRow: number } {
+  const { panel, schedule } = input;
+  const nSymbols = panel.symbols.length;
+  const nDays = panel.days.length;
+  const startDay = config.start === null ? Number.NEGATIVE_INFINITY : parseDay(config.start)!;
+  const endDay = config.end === null ? Number.POSITIVE_INFINITY : parseDay(config.end)!;
+  if (startDay > endDay) throw new Error(`start: ${config.start} is after end ${config.end}`);
+  let endRow = nDays - 1;
+  while (endRow >= 0 && panel.days[endRow]! > endDay) endRow--;
+  // Start at the first decision with any score, on or after the start day, trading inside the window.
+  for (let k = 0; k < schedule.decisionRows.length; k++) {
+    const decisionRow = schedule.decisionRows[k]!;
+    if (panel.days[decisionRow]! < startDay || schedule.tradeRows[k]! > endRow) continue;
+    for (let s = 0; s < nSymbols; s++) {
+      if (!Number.isNaN(input.scores[k * nSymbols + s]!))
+        return { firstDecision: k, startRow: decisionRow, endRow };
+    }
+  }
+  if (config.start !== null || config.end !== null)
+    throw new Error(
+      `start/end: no decision with any score between ${config.start ?? 'the first day'} and ${config.end ?? 'the last day'}`,
+    );
+  throw new Error('scores: no decision has any score; nothing to backtest');
 }
 
 export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput = {}): BacktestResult {
@@ -131,35 +240,38 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
       `scores: expected ${nDecisions * nSymbols} values (decisions x symbols), got ${input.scores.length}`,
     );
   }
+  if (input.index && input.index.adjClose.length !== nDays) {
+    throw new Error(
+      `index: expected ${nDays} closes (one per panel day), got ${input.index.adjClose.length}`,
+    );
+  }
   const commission = ibCommission(config.commission);
   const slip = config.slippageBps / 10_000;
   const costs = (shares: number, price: number): number =>
     commission(shares, price * (1 + slip)) + shares * price * slip;
 
-  // Start at the first decision with any score.
-  let firstDecision = -1;
-  for (let k = 0; k < nDecisions && firstDecision < 0; k++) {
-    for (let s = 0; s < nSymbols; s++) {
-      if (!Number.isNaN(input.scores[k * nSymbols + s]!)) {
-        firstDecision = k;
-        break;
-      }
-    }
-  }
-  if (firstDecision < 0) throw new Error('scores: no decision has any score; nothing to backtest');
-
-  const startRow = schedule.decisionRows[firstDecision]!;
+  const { firstDecision, startRow, endRow } = backtestWindow(input, config);
   const tradeRowToDecision = new Map<number, number>();
-  for (let k = firstDecision; k < nDecisions; k++) tradeRowToDecision.set(schedule.tradeRows[k]!, k);
+  for (let k = firstDecision; k < nDecisions && schedule.tradeRows[k]! <= endRow; k++)
+    tradeRowToDecision.set(schedule.tradeRows[k]!, k);
+  const indexStart = input.index?.adjClose[startRow];
+  if (input.index && !(indexStart! > 0)) {
+    throw new Error(
+      `index: ${input.index.symbol} has no price on the first day ${formatDay(panel.days[startRow]!)}`,
+    );
+  }
 
+  // Adjusted units (value = units x adjusted price); real shares = units x adjFactor.
   const positions = new Float64Array(nSymbols);
   const benchUnits = new Float64Array(nSymbols);
   let cash = config.initialCash;
   let benchCash = config.initialCash;
-  const length = nDays - startRow;
+  const length = endRow + 1 - startRow;
   const equity = new Float64Array(length);
   const benchmarkEquity = new Float64Array(length);
+  const indexEquity = input.index ? new Float64Array(length) : undefined;
   const rebalances: Rebalance[] = [];
+  const exits: Exit[] = [];
   const sectorSums = new Map<string, number>();
   const previousWeights = new Float64Array(nSymbols);
   const eligibleScores = new Float64Array(nSymbols);
@@ -168,14 +280,29 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
   const closeAt = (s: number, t: number): number => panel.adjClose[s * nDays + t]!;
   const priceAt = (s: number, t: number): number =>
     config.tradeAt === 'open' ? panel.adjOpen[s * nDays + t]! : panel.adjClose[s * nDays + t]!;
+  const factorAt = (s: number, t: number): number => panel.adjFactor[s * nDays + t]!;
+  const realShares = (s: number, t: number): number => positions[s]! * factorAt(s, t);
   let totalCommission = 0;
   let turnoverSum = 0;
   const held = new Int32Array(nSymbols);
   const benchHeld = new Int32Array(nSymbols);
   let heldCount = 0;
   let benchCount = 0;
+  let positionsChanged = false;
+  // Holdings change only at rebalances and exits; daily valuation then walks the short lists
+  // (ascending s, so the sums add in the same order as a full scan would).
+  const rebuildLists = (): void => {
+    heldCount = 0;
+    benchCount = 0;
+    for (let s = 0; s < nSymbols; s++) {
+      if (positions[s] !== 0) held[heldCount++] = s;
+      if (benchUnits[s] !== 0) benchHeld[benchCount++] = s;
+    }
+    positionsChanged = false;
+  };
+  const rebalanceCount = tradeRowToDecision.size;
 
-  for (let t = startRow; t < nDays; t++) {
+  for (let t = startRow; t <= endRow; t++) {
     const k = tradeRowToDecision.get(t);
     if (k !== undefined) {
       const decisionRow = schedule.decisionRows[k]!;
@@ -191,19 +318,15 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
       const tradable = (s: number): boolean => panel.hasBar[s * nDays + t] === 1;
       // A plain loop: Float64Array.from with a mapping callback is several times slower here.
       for (let s = 0; s < nSymbols; s++) eligibleScores[s] = tradable(s) ? scores[s]! : Number.NaN;
-      const constructed = constructWeights(
-        {
-          symbols: panel.symbols,
-          scores: eligibleScores,
-          volatility: input.volatility?.subarray(k * nSymbols, (k + 1) * nSymbols),
-          sectors: input.sectors,
-          previousWeights,
-        },
-        config.construction,
-      );
-      const weights = input.risk
-        ? input.risk.adjustWeights({ symbols: panel.symbols, weights: constructed, sectors: input.sectors })
-        : constructed;
+      const weights = decideWeights({
+        symbols: panel.symbols,
+        scores: eligibleScores,
+        volatility: input.volatility?.subarray(k * nSymbols, (k + 1) * nSymbols),
+        sectors: input.sectors,
+        previousWeights,
+        construction: config.construction,
+        risk: input.risk,
+      });
 
       // Net liquidation at this rebalance's prices; untradable holdings keep their position.
       let netLiquidation = cash;
@@ -215,9 +338,17 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
         if (positions[s] !== 0) netLiquidation += positions[s]! * price;
         if (!tradable(s)) continue;
         const symbol = panel.symbols[s]!;
+        const realPrice = price / factorAt(s, t);
         if (weights[s]! > 0) weightRecord[symbol] = weights[s]!;
-        if (positions[s] !== 0) heldShares[symbol] = positions[s]!;
-        if (weights[s]! > 0 || positions[s] !== 0) prices[symbol] = price;
+        if (positions[s] !== 0) {
+          // Whole shares for sizing; the reinvested dividends' fraction of a share becomes cash.
+          const real = realShares(s, t);
+          const whole = Math.floor(real + 1e-6);
+          cash += (real - whole) * realPrice;
+          positions[s] = whole / factorAt(s, t);
+          if (whole !== 0) heldShares[symbol] = whole;
+        }
+        if (weights[s]! > 0 || positions[s] !== 0) prices[symbol] = realPrice;
       }
       const sized = sizeTargets({
         netLiquidation,
@@ -240,7 +371,8 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
         const fill = order.price * (1 + (order.quantity > 0 ? slip : -slip));
         const fee = commission(Math.abs(order.quantity), fill);
         cash -= order.quantity * fill + fee;
-        positions[s] = positions[s]! + order.quantity;
+        const after = (heldShares[order.symbol] ?? 0) + order.quantity;
+        positions[s] = after === 0 ? 0 : after / factorAt(s, t);
         traded += Math.abs(order.quantity) * fill;
         rebalanceCommission += fee;
         trades.push({ symbol: order.symbol, quantity: order.quantity, price: fill, commission: fee });
@@ -256,7 +388,7 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
       for (let s = 0; s < nSymbols; s++) {
         if (positions[s] === 0) continue;
         const weight = (positions[s]! * priceAt(s, t)) / afterEquity;
-        holdings.push({ symbol: panel.symbols[s]!, shares: positions[s]!, weight });
+        holdings.push({ symbol: panel.symbols[s]!, shares: wholeShares(realShares(s, t)), weight });
         const sector = input.sectors?.[s] ?? 'unknown';
         sectorSums.set(sector, (sectorSums.get(sector) ?? 0) + weight);
         rebalanceSectors[sector] = (rebalanceSectors[sector] ?? 0) + weight;
@@ -282,19 +414,33 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
       benchCash = count > 0 ? 0 : benchValue;
       for (let s = 0; s < nSymbols; s++)
         benchUnits[s] = count > 0 && tradable(s) ? benchValue / count / priceAt(s, t) : 0;
-      input.onProgress?.(rebalances.length, nDecisions - firstDecision);
+      positionsChanged = true;
+      input.onProgress?.(rebalances.length, rebalanceCount);
     }
 
-    if (k !== undefined) {
-      // Holdings change only at rebalances; daily valuation then walks the short lists (ascending s,
-      // so the sums add in the same order as a full scan would).
-      heldCount = 0;
-      benchCount = 0;
-      for (let s = 0; s < nSymbols; s++) {
-        if (positions[s] !== 0) held[heldCount++] = s;
-        if (benchUnits[s] !== 0) benchHeld[benchCount++] = s;
-      }
+    if (positionsChanged) rebuildLists();
+    // Holdings whose bars end today (before the panel's do) are sold at today's close.
+    for (let i = 0; i < heldCount; i++) {
+      const s = held[i]!;
+      if (panel.lastRow[s] !== t || t === nDays - 1) continue;
+      const realPrice = closeAt(s, t) / factorAt(s, t);
+      const real = realShares(s, t);
+      const quantity = -Math.floor(real + 1e-6);
+      const fill = realPrice * (1 - slip);
+      const fee = commission(-quantity, fill);
+      cash += (real + quantity) * realPrice - quantity * fill - fee;
+      positions[s] = 0;
+      totalCommission += fee;
+      exits.push({
+        date: formatDay(panel.days[t]!),
+        symbol: panel.symbols[s]!,
+        quantity,
+        price: fill,
+        commission: fee,
+      });
+      positionsChanged = true;
     }
+    if (positionsChanged) rebuildLists();
     let value = cash;
     let benchValue = benchCash;
     for (let i = 0; i < heldCount; i++) {
@@ -307,6 +453,8 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
     }
     equity[t - startRow] = value;
     benchmarkEquity[t - startRow] = benchValue;
+    if (indexEquity)
+      indexEquity[t - startRow] = (config.initialCash * input.index!.adjClose[t]!) / indexStart!;
     if (k !== undefined) periodStart.push(t - startRow);
   }
 
@@ -322,7 +470,7 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
     if (strategyReturn > benchmarkReturn) hits++;
   }
 
-  const days = panel.days.subarray(startRow);
+  const days = panel.days.subarray(startRow, endRow + 1);
   const sectorExposure: Record<string, number> = {};
   for (const sector of [...sectorSums.keys()].sort())
     sectorExposure[sector] = sectorSums.get(sector)! / rebalances.length;
@@ -339,16 +487,32 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
       hitRate: periods > 0 ? hits / periods : 0,
       totalCommission,
       rebalances: rebalances.length,
+      exits: exits.length,
     },
     benchmark: performanceStats(benchmarkEquity, days),
     days: Array.from(days, formatDay),
     equity: Array.from(equity),
     benchmarkEquity: Array.from(benchmarkEquity),
+    index:
+      input.index && indexEquity
+        ? {
+            symbol: input.index.symbol,
+            stats: performanceStats(indexEquity, days),
+            equity: Array.from(indexEquity),
+          }
+        : null,
     drawdown: Array.from(drawdownSeries(equity)),
     rebalances,
+    exits,
     monthly: monthlyReturns(days, equity, benchmarkEquity),
     sectorExposure,
   };
+}
+
+/** Real shares for display: whole when they are whole up to floating-point noise. */
+function wholeShares(real: number): number {
+  const rounded = Math.round(real);
+  return Math.abs(real - rounded) < 1e-6 ? rounded : real;
 }
 
 function monthlyReturns(days: Int32Array, equity: Float64Array, benchmark: Float64Array): MonthlyReturn[] {

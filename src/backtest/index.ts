@@ -5,8 +5,20 @@
  * drawdown, statistics, an equal-weight benchmark, holdings and trades per rebalance, monthly returns
  * and sector exposure; `resultHash` proves bit-for-bit reproducibility, `exportBacktest` writes CSVs
  * and `FileBacktestStore` keeps results under `<dataRoot>/backtests/<id>/`.
+ *
+ * Sizing, lots and commissions use the day's real shares and prices (returns stay on adjusted prices);
+ * holdings whose bars end are sold on their last day (`exits`); `decideWeights` is the per-rebalance
+ * decision; `restrictToMembership` makes a universe point-in-time; `alignIndex` adds a market index
+ * benchmark; `runSweep` backtests a parameter grid in worker threads (docs/research.md).
  */
-export { type CommissionParams, commissionSchema, ibCommission } from './costs.js';
+export {
+  COMMISSION_PRESET_NAMES,
+  COMMISSION_PRESETS,
+  type CommissionParams,
+  type CommissionPreset,
+  commissionSchema,
+  ibCommission,
+} from './costs.js';
 export {
   type BacktestConfig,
   type BacktestConfigInput,
@@ -14,14 +26,26 @@ export {
   type BacktestResult,
   type BacktestStats,
   backtestConfigSchema,
+  type DecisionInput,
+  decideWeights,
+  type Exit,
   type Holding,
+  type IndexBenchmark,
+  type IndexSeries,
   type MonthlyReturn,
   type Rebalance,
   type RiskStage,
   runBacktest,
   type Trade,
 } from './engine.js';
-export { prepareResearch, type ResearchData } from './prepare.js';
+export {
+  alignIndex,
+  type Membership,
+  prepareResearch,
+  type ResearchData,
+  researchInput,
+  restrictToMembership,
+} from './prepare.js';
 export {
   equityCsv,
   exportBacktest,
@@ -34,3 +58,18 @@ export {
 export { backtestResultSchema, parseBacktestResult } from './schema.js';
 export { drawdownSeries, type PerformanceStats, performanceStats } from './stats.js';
 export { type BacktestStore, type BacktestSummary, FileBacktestStore } from './store.js';
+export {
+  expandGrid,
+  MAX_SWEEP_POINTS,
+  pointConfig,
+  pointHash,
+  runSweep,
+  runSweepPoint,
+  type SweepGrid,
+  type SweepGridInput,
+  type SweepPoint,
+  type SweepRequest,
+  type SweepRow,
+  sortSweepRows,
+  sweepGridSchema,
+} from './sweep.js';

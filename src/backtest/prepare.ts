@@ -8,7 +8,8 @@ import {
   type WeeklySchedule,
   weeklySchedule,
 } from '../alpha/index.js';
-import type { AlphaBars } from '../sources/alpha/index.js';
+import { type AlphaBars, formatDay } from '../sources/alpha/index.js';
+import type { BacktestInput, IndexSeries } from './engine.js';
 
 /** Everything training and backtests need, computed once from research bars. */
 export interface ResearchData {
@@ -39,5 +40,66 @@ export function prepareResearch(
     dataset,
     sectors: panel.symbols.map((symbol) => sectors[symbol]?.sector),
     volatility,
+  };
+}
+
+/**
+ * A market index's adjusted closes on the panel's days: carried forward over days without a bar,
+ * NaN before its first bar. The index need not be part of the traded universe.
+ */
+export function alignIndex(panel: Panel, bars: AlphaBars): IndexSeries {
+  const adjClose = new Float64Array(panel.days.length).fill(Number.NaN);
+  let i = 0;
+  let last = Number.NaN;
+  for (let t = 0; t < panel.days.length; t++) {
+    const day = panel.days[t]!;
+    while (i < bars.length && bars.days[i]! <= day) last = bars.adjustedClose[i++]!;
+    adjClose[t] = last;
+  }
+  return { symbol: bars.symbol, adjClose };
+}
+
+/** Days a symbol belongs to the universe, inclusive (YYYY-MM-DD); a missing end is open. */
+export interface Membership {
+  from?: string;
+  to?: string;
+}
+
+/**
+ * A point-in-time universe: a copy of `scores` where a symbol outside its membership on a decision's
+ * day has no score, so it is not bought then and a holding of it is sold at that rebalance. Symbols
+ * without an entry are always members.
+ */
+export function restrictToMembership(
+  scores: Float64Array,
+  panel: Panel,
+  schedule: WeeklySchedule,
+  membership: Readonly<Record<string, Membership>>,
+): Float64Array {
+  const out = Float64Array.from(scores);
+  const nSymbols = panel.symbols.length;
+  const ranges = panel.symbols.map((symbol) => membership[symbol]);
+  for (let k = 0; k < schedule.decisionRows.length; k++) {
+    const day = formatDay(panel.days[schedule.decisionRows[k]!]!);
+    for (let s = 0; s < nSymbols; s++) {
+      const range = ranges[s];
+      if (range && ((range.from && day < range.from) || (range.to && day > range.to)))
+        out[k * nSymbols + s] = Number.NaN;
+    }
+  }
+  return out;
+}
+
+/** The backtest input of prepared research data and one set of scores. */
+export function researchInput(
+  research: ResearchData,
+  scores: Float64Array,
+): Pick<BacktestInput, 'panel' | 'schedule' | 'scores' | 'sectors' | 'volatility'> {
+  return {
+    panel: research.panel,
+    schedule: research.schedule,
+    scores,
+    sectors: research.sectors,
+    volatility: research.volatility,
   };
 }

@@ -26,10 +26,13 @@ export function equityCsv(result: BacktestResult): string {
 
 export function tradesCsv(result: BacktestResult): string {
   return csv([
-    ['date', 'symbol', 'quantity', 'price', 'commission'],
-    ...result.rebalances.flatMap((r) =>
-      r.trades.map((t) => [r.date, t.symbol, t.quantity, t.price, t.commission]),
-    ),
+    ['date', 'symbol', 'quantity', 'price', 'commission', 'reason'],
+    ...[
+      ...result.rebalances.flatMap((r) =>
+        r.trades.map((t) => [r.date, t.symbol, t.quantity, t.price, t.commission, 'rebalance']),
+      ),
+      ...result.exits.map((e) => [e.date, e.symbol, e.quantity, e.price, e.commission, 'stopped-trading']),
+    ].sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0)),
   ]);
 }
 
@@ -56,9 +59,14 @@ export function rebalancesCsv(result: BacktestResult): string {
 }
 
 export function summaryCsv(result: BacktestResult): string {
-  const rows: (string | number)[][] = [['metric', 'strategy', 'benchmark']];
+  const index = result.index;
+  const rows: (string | number)[][] = [
+    ['metric', 'strategy', 'benchmark', ...(index ? [`index:${index.symbol}`] : [])],
+  ];
   for (const [key, value] of Object.entries(result.stats)) {
-    rows.push([key, value, (result.benchmark as unknown as Record<string, number>)[key] ?? '']);
+    const benchmark = (result.benchmark as unknown as Record<string, number>)[key] ?? '';
+    const indexValue = index ? [(index.stats as unknown as Record<string, number>)[key] ?? ''] : [];
+    rows.push([key, value, benchmark, ...indexValue]);
   }
   for (const [sector, weight] of Object.entries(result.sectorExposure))
     rows.push([`sector:${sector}`, weight, '']);

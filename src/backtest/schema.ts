@@ -15,6 +15,14 @@ const performanceSchema = z.object({
   maxDrawdown: z.number(),
 });
 
+const tradeSchema = z.object({
+  symbol: z.string(),
+  quantity: z.number(),
+  price: z.number(),
+  commission: z.number(),
+});
+
+// Fields added later default, so results stored before them still read back.
 export const backtestResultSchema = z.object({
   dataSource: z.literal('alpha'),
   config: backtestConfigSchema,
@@ -26,11 +34,16 @@ export const backtestResultSchema = z.object({
     hitRate: z.number(),
     totalCommission: z.number(),
     rebalances: z.number().int(),
+    exits: z.number().int().default(0),
   }),
   benchmark: performanceSchema,
   days: z.array(z.string()),
   equity: z.array(z.number()),
   benchmarkEquity: z.array(z.number()),
+  index: z
+    .object({ symbol: z.string(), stats: performanceSchema, equity: z.array(z.number()) })
+    .nullable()
+    .default(null),
   drawdown: z.array(z.number()),
   rebalances: z.array(
     z.object({
@@ -39,13 +52,12 @@ export const backtestResultSchema = z.object({
       equity: z.number(),
       turnover: z.number(),
       commission: z.number(),
-      trades: z.array(
-        z.object({ symbol: z.string(), quantity: z.number(), price: z.number(), commission: z.number() }),
-      ),
+      trades: z.array(tradeSchema),
       holdings: z.array(z.object({ symbol: z.string(), shares: z.number(), weight: z.number() })),
       sectors: z.record(z.string(), z.number()),
     }),
   ),
+  exits: z.array(tradeSchema.extend({ date: z.string() })).default([]),
   monthly: z.array(z.object({ month: z.string(), strategy: z.number(), benchmark: z.number() })),
   sectorExposure: z.record(z.string(), z.number()),
 });

@@ -52,6 +52,11 @@ export interface ConnectionPort {
   onStateChange(listener: (state: ConnectionState) => void): () => void;
   /** Fires after any reconnect, 1101 or 1102 (and at the first connect, with 'startup'). */
   onReconcileNeeded(listener: (reason: ReconcileReason) => void): () => void;
+  /**
+   * Fires when the broker dropped one message of this session without saying which (IB: error 100,
+   * message rate exceeded): an order sent before it may be lost. Optional: brokers that never drop.
+   */
+  onMessageDropped?(listener: (info: BrokerErrorInfo) => void): () => void;
 }
 
 export interface ContractQuery {
@@ -241,6 +246,24 @@ export interface AccountSummary {
   availableFunds: number;
   excessLiquidity: number;
   grossPositionValue: number;
+  /** Initial and maintenance margin (InitMarginReq, MaintMarginReq); absent if the broker omits them. */
+  initMarginReq?: number;
+  maintMarginReq?: number;
+}
+
+/** A position as the account updates report it: valued at the broker's own mark. */
+export interface PortfolioPosition extends BrokerPosition {
+  marketPrice: number;
+  marketValue: number;
+  unrealizedPnl: number;
+  realizedPnl: number;
+}
+
+/** The account's PnL (reqPnL); null where the broker sends "unset". */
+export interface AccountPnl {
+  dailyPnl: number | null;
+  unrealizedPnl: number | null;
+  realizedPnl: number | null;
 }
 
 export interface OrderEvents {
@@ -288,6 +311,10 @@ export interface Brokerage {
   readonly account: {
     positions(): Promise<BrokerPosition[]>;
     summary(): Promise<AccountSummary>;
+    /** Positions at market with their PnL (IB: reqAccountUpdates, one download, then unsubscribed). */
+    portfolio?(): Promise<PortfolioPosition[]>;
+    /** Today's, unrealised and realised PnL of the account (IB: reqPnL, first answer, then cancelled). */
+    pnl?(): Promise<AccountPnl>;
   };
 }
 

@@ -4,6 +4,7 @@
  */
 export { dayNumber, daySchema, dayString, weekdayOf } from './days.js';
 export { ibHoursString } from './ib-hours.js';
+export { type ClosedReason, type MarketStatus, marketStatusAt } from './market-status.js';
 export { newYorkDay, newYorkInstantOfDay, newYorkOffsetMs, newYorkTimeOfDayMs } from './new-york-time.js';
 export {
   firstTradingDayOfWeek,

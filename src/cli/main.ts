@@ -6,17 +6,20 @@ import { registerExecutionCommands } from '../execution/cli.js';
 import { registerIbCommands } from '../marketdata/cli.js';
 import { registerResearchCommands } from '../research-cli.js';
 import { registerSimCommands } from '../sim/cli.js';
+import { registerAccountCommand } from './commands/account.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerServiceCommands } from './commands/service.js';
 import { exitCodeOf } from './common.js';
 import { createProgram, exitCodeFor } from './program.js';
 
 const program = createProgram();
 registerServeCommand(program);
 registerDbCommands(program);
+registerServiceCommands(program);
 registerConfigCommands(program);
 registerAuditCommands(program);
 registerAdminCommands(program);
@@ -24,6 +27,7 @@ registerIbCommands(program);
 registerSimCommands(program);
 registerResearchCommands(program);
 registerExecutionCommands(program);
+registerAccountCommand(program);
 registerDemoCommands(program);
 
 try {

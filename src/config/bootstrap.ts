@@ -25,6 +25,12 @@ export interface BootstrapConfig {
   listenHost: string;
   listenPort: number;
   logLevel: string;
+  /** Host names (or host:port) answered besides the loopback listen address (PUBLIC_HOSTNAMES). */
+  publicHostnames: string[];
+  /** Served over HTTPS behind a TLS proxy: Secure cookies and HSTS (SECURE_COOKIES). */
+  secureCookies: boolean;
+  /** Proxies whose X-Forwarded-For is believed (TRUST_PROXY); empty: the socket address is the client. */
+  trustProxy: string[];
   configFile: string | undefined;
   env: NodeJS.ProcessEnv;
   /** Validated values from the environment (and command-line overrides). */
@@ -56,6 +62,9 @@ export function loadBootstrapConfig(options: BootstrapOptions): BootstrapConfig 
     listenHost: String(pick('LISTEN_HOST')),
     listenPort: Number(pick('LISTEN_PORT')),
     logLevel: String(pick('LOG_LEVEL')),
+    publicHostnames: listOf(pick('PUBLIC_HOSTNAMES')).map((h) => h.toLowerCase()),
+    secureCookies: pick('SECURE_COOKIES') === 'true',
+    trustProxy: listOf(pick('TRUST_PROXY')),
     configFile,
     env: options.env,
     fromEnv,
@@ -77,4 +86,12 @@ function validateAll(
     else out[def.key] = result.value;
   }
   return out;
+}
+
+function listOf(value: SettingValue | undefined): string[] {
+  if (value === undefined) return [];
+  return String(value)
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 }

@@ -24,6 +24,29 @@ const port = z.coerce
 const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 
+/** A duration in seconds within [min, max]. */
+const seconds = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .min(min, `must be between ${min} and ${max}`)
+    .max(max, `must be between ${min} and ${max}`);
+
+/** An alert setting: stored from the UI, shown with the Telegram settings. */
+const alertSetting = <K extends string>(
+  key: K,
+  description: string,
+  schema: z.ZodType,
+  value: string | number,
+) => ({
+  key,
+  group: 'telegram' as const,
+  description,
+  secret: false,
+  storable: true,
+  schema,
+  default: value,
+});
+
 export const settingDefinitions = [
   {
     key: 'IB_HOST',
@@ -77,6 +100,20 @@ export const settingDefinitions = [
     default: 'paper',
   },
   {
+    key: 'ACCOUNT_SNAPSHOT_MINUTES',
+    group: 'ib',
+    description:
+      'Minutes between account snapshots (equity curve) while IB is connected; one more at each close',
+    secret: false,
+    storable: true,
+    schema: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be an integer')
+      .min(1, 'must be between 1 and 1440')
+      .max(1440, 'must be between 1 and 1440'),
+    default: 5,
+  },
+  {
     key: 'TELEGRAM_BOT_TOKEN',
     group: 'telegram',
     description: 'Telegram bot token for alerts',
@@ -98,6 +135,61 @@ export const settingDefinitions = [
       .trim()
       .regex(/^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,32})$/, 'must be a numeric chat id or @channel'),
   },
+  {
+    key: 'TELEGRAM_API_BASE',
+    group: 'telegram',
+    description: 'Base URL of the Telegram Bot API (change it only for a local Bot API server or tests)',
+    secret: false,
+    storable: true,
+    schema: z
+      .string()
+      .trim()
+      .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be an http:// or https:// URL')
+      .transform((url) => url.replace(/\/+$/, '')),
+    default: 'https://api.telegram.org',
+  },
+  alertSetting(
+    'TELEGRAM_TIMEOUT_SECONDS',
+    'Time limit of one Bot API request; a request that takes longer is retried later',
+    seconds(0.1, 120),
+    10,
+  ),
+  alertSetting(
+    'ALERT_LANGUAGE',
+    'Language of alert texts: zh-CN (default) or en',
+    z.enum(['zh-CN', 'en'], { error: 'must be "zh-CN" or "en"' }),
+    'zh-CN',
+  ),
+  alertSetting(
+    'ALERT_IB_GRACE_SECONDS',
+    'How long IB may be disconnected before an alert is sent (a gateway restart should not page)',
+    seconds(0, 86400),
+    180,
+  ),
+  alertSetting(
+    'ALERT_IB_STABLE_SECONDS',
+    'How long IB must stay connected before the disconnect alert resolves (a flapping link pages once)',
+    seconds(0, 86400),
+    60,
+  ),
+  alertSetting(
+    'ALERT_IB_LOGIN_SECONDS',
+    'How long IB may be down before the gateway is reported as needing a login',
+    seconds(1, 604800),
+    900,
+  ),
+  alertSetting(
+    'ALERT_DIGEST_SECONDS',
+    'Non-critical alerts wait up to this long and go out together in one digest',
+    seconds(0, 86400),
+    300,
+  ),
+  alertSetting(
+    'ALERT_RETRY_MAX_SECONDS',
+    'Longest pause between delivery retries after Telegram errors or time-outs (back-off cap)',
+    seconds(0.1, 3600),
+    300,
+  ),
   {
     key: 'ALPHA_VANTAGE_API_KEY',
     group: 'alpha',
@@ -152,6 +244,48 @@ export const settingDefinitions = [
     default: 8787,
   },
   {
+    key: 'PUBLIC_HOSTNAMES',
+    group: 'server',
+    description:
+      'Comma-separated host names (optionally host:port) the server answers besides its loopback address, e.g. the name a reverse proxy forwards',
+    secret: false,
+    storable: false,
+    schema: z
+      .string()
+      .trim()
+      .max(2048, 'at most 2048 characters')
+      .regex(
+        /^\s*(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?\s*(,\s*(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?\s*)*$/,
+        'must be a comma-separated list of host names or host:port',
+      ),
+  },
+  {
+    key: 'SECURE_COOKIES',
+    group: 'server',
+    description:
+      'true when the UI is served over HTTPS (behind a TLS reverse proxy): Secure cookie flag and HSTS',
+    secret: false,
+    storable: false,
+    schema: z.enum(['true', 'false'], { error: 'must be "true" or "false"' }),
+    default: 'false',
+  },
+  {
+    key: 'TRUST_PROXY',
+    group: 'server',
+    description:
+      'Comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client (login throttling per address); empty: none',
+    secret: false,
+    storable: false,
+    schema: z
+      .string()
+      .trim()
+      .max(1024, 'at most 1024 characters')
+      .regex(
+        /^\s*(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/[0-9]{1,3})?)\s*(,\s*(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/[0-9]{1,3})?)\s*)*$/,
+        'must be a comma-separated list of IP addresses, CIDRs, or loopback',
+      ),
+  },
+  {
     key: 'LOG_LEVEL',
     group: 'server',
     description: 'Log level: fatal, error, warn, info, debug or trace',
@@ -179,4 +313,4 @@ export function isSettingKey(key: string): key is SettingKey {
 }
 
 /** Environment-only variables that are not settings but still must never be printed. */
-export const bootstrapSecretEnv = ['IBLOOP_SECRET_KEY', 'IBLOOP_ADMIN_PASSWORD'] as const;
+export const bootstrapSecretEnv = ['IBLOOP_SECRET_KEY', 'IBLOOP_AUDIT_KEY', 'IBLOOP_ADMIN_PASSWORD'] as const;

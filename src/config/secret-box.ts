@@ -1,5 +1,14 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 
 const FORMAT = 'v1';
@@ -53,9 +62,21 @@ export function loadSecretBox(envValue: string | undefined, dataRoot: string): K
     if ((mode & 0o077) !== 0) chmodSync(file, 0o600);
     return { box: new SecretBox(decodeKey(readFileSync(file, 'utf8').trim(), file)), origin: 'file' };
   }
-  mkdirSync(dataRoot, { recursive: true });
+  // Owner-only: the data root holds this key and the SQLite database.
+  mkdirSync(dataRoot, { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
-  writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  // Replicas may start together: the key is written whole to a private file, then linked into place,
+  // which fails for all but one; the others read the winner's key (never a half-written file).
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(draft, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(draft, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return { box: new SecretBox(decodeKey(readFileSync(file, 'utf8').trim(), file)), origin: 'file' };
+  } finally {
+    rmSync(draft, { force: true });
+  }
   return { box: new SecretBox(key), origin: 'file-created' };
 }
 

@@ -172,7 +172,7 @@ export class SettingsService {
       before[w.key] = show(w.key, resolved[w.key].source === 'db' ? resolved[w.key].value : null);
       after[w.key] = show(w.key, w.value);
     }
-    const switchesToLive = writes.some((w) => w.key === 'IB_MODE' && w.value === 'live');
+    const liveConfirmed = needsLiveConfirmation(resolved, writes);
     const now = isoNow(this.deps.clock);
     const record = await this.deps.db.transaction().execute(async (trx) => {
       for (const w of writes) {
@@ -192,7 +192,7 @@ export class SettingsService {
       return this.deps.audit.append(
         {
           actor,
-          action: switchesToLive ? 'settings.update.live-mode-confirmed' : 'settings.update',
+          action: liveConfirmed ? 'settings.update.live-mode-confirmed' : 'settings.update',
           target: 'settings',
           before,
           after,
@@ -207,33 +207,43 @@ export class SettingsService {
   }
 
   /**
-   * Live trading moves real money, so switching IB_MODE to live needs the account id typed again
-   * (`confirmLiveAccount`) and refuses a paper account (DU...).
+   * Live trading moves real money, so switching IB_MODE to live, and changing where live orders go
+   * (IB_ACCOUNT, IB_HOST, IB_PORT, IB_CLIENT_ID) while live, needs the account id typed again
+   * (`confirmLiveAccount`: the account after the change) and refuses a paper account (DU...).
    */
   private checkLiveSwitch(
     resolved: ResolvedSettings,
     writes: Array<{ key: SettingKey; value: SettingValue | null }>,
     confirmation: string | undefined,
   ): ConfigIssue | undefined {
-    const modeWrite = writes.find((w) => w.key === 'IB_MODE');
-    if (modeWrite?.value !== 'live' || resolved.IB_MODE.value === 'live') return undefined;
+    if (!needsLiveConfirmation(resolved, writes)) return undefined;
+    const switching = resolved.IB_MODE.value !== 'live';
+    const key: SettingKey = switching
+      ? 'IB_MODE'
+      : (writes.find((w) => LIVE_ROUTING_KEYS.includes(w.key))?.key ?? 'IB_MODE');
     const accountWrite = writes.find((w) => w.key === 'IB_ACCOUNT');
     const account = accountWrite ? accountWrite.value : resolved.IB_ACCOUNT.value;
     if (account === undefined || account === null) {
-      return { key: 'IB_MODE', source: 'db', message: 'set IB_ACCOUNT before switching to live' };
+      return {
+        key,
+        source: 'db',
+        message: switching ? 'set IB_ACCOUNT before switching to live' : 'live mode needs IB_ACCOUNT',
+      };
     }
     if (String(account).startsWith('DU')) {
       return {
-        key: 'IB_MODE',
+        key,
         source: 'db',
         message: 'IB_ACCOUNT is a paper account (DU...); live mode needs a live account',
       };
     }
     if (confirmation?.trim() !== String(account)) {
       return {
-        key: 'IB_MODE',
+        key,
         source: 'db',
-        message: 'switching to live needs confirmation: type the account id exactly',
+        message: switching
+          ? 'switching to live needs confirmation: type the account id exactly'
+          : `changing ${key} while trading live needs confirmation: type the account id exactly`,
       };
     }
     return undefined;
@@ -261,4 +271,20 @@ export class SettingsService {
     }
     return out;
   }
+}
+
+/** Where live orders go: changing any of them while live is confirmed like switching to live. */
+const LIVE_ROUTING_KEYS: readonly SettingKey[] = ['IB_ACCOUNT', 'IB_HOST', 'IB_PORT', 'IB_CLIENT_ID'];
+
+/** Switching to live, or changing where orders go while live. */
+function needsLiveConfirmation(
+  resolved: ResolvedSettings,
+  writes: ReadonlyArray<{ key: SettingKey; value: SettingValue | null }>,
+): boolean {
+  const modeWrite = writes.find((w) => w.key === 'IB_MODE');
+  const liveNow = resolved.IB_MODE.value === 'live';
+  if (!liveNow) return modeWrite?.value === 'live';
+  // Leaving live mode needs no confirmation: it stops real-money orders.
+  if (modeWrite && modeWrite.value !== 'live') return false;
+  return writes.some((w) => LIVE_ROUTING_KEYS.includes(w.key));
 }

@@ -79,7 +79,8 @@ export function demoProjectParams(themeId: number, seed: number): ProjectParamsI
     portfolio: {
       topN: 10,
       weighting: 'equal',
-      maxWeight: 0.12,
+      // Equal to the default risk limit (risk.maxPositionWeight 10%): a cap above it could only be cut.
+      maxWeight: 0.1,
       sectorCap: 0.4,
       cashBuffer: 0.02,
       turnoverLimit: 1,

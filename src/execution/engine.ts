@@ -14,6 +14,7 @@ import { type Clock, isoNow } from '../core/clock.js';
 import { ConflictError, InputError } from '../core/errors.js';
 import type { ExecutionLease } from '../lock/index.js';
 import { chooseContract } from '../marketdata/contract-cache.js';
+import { checkTradingAccount, type TradingMode } from './account-guard.js';
 import { isOurOrderRef, parseClientOrderId } from './order-ref.js';
 import { openRemaining } from './planning.js';
 import type { ExecutionRepository } from './repository.js';
@@ -35,7 +36,9 @@ export interface ExecutionEngineOptions {
   lease: ExecutionLease;
   clock: Clock;
   logger?: EngineLogger;
-  /** Defaults to the broker's first managed account. */
+  /** The server's configured mode: the traded account must be of this kind (paper: DU...). */
+  mode: TradingMode;
+  /** IB_ACCOUNT; without it the broker's first managed account of the mode. */
   account?: string;
   /**
    * A send of this session with no answer after this long (default 60 s) is looked for at the
@@ -43,8 +46,11 @@ export interface ExecutionEngineOptions {
    */
   unackedClaimTimeoutMs?: number;
   /**
-   * Order messages per second (default 48). IB allows about 50 for everything a client sends; keep
-   * this at or below the adapter's own pacing so that orders do not wait in its queue.
+   * Order messages per second (default 50). The adapter paces everything a client sends below IB's
+   * limit of about 50 per second, exactly; this only keeps the engine from running far ahead of it.
+   * It is set a little above the adapter's rate because claiming an order (a database transaction)
+   * sometimes takes longer than one spacing and this limiter never catches up: the adapter's queue
+   * then stays a few orders deep and the wire at the adapter's rate.
    */
   maxOrdersPerSecond?: number;
   /** Contracts resolved before (the contract cache); symbols it lacks are asked of the broker. */
@@ -101,6 +107,23 @@ export interface Readiness {
   reasons: string[];
 }
 
+interface SessionClaim {
+  epoch: number;
+  ibOrderId: number;
+  /** The order as claimed. */
+  order: TradeOrder;
+  /** When the claim was committed. */
+  atMs: number;
+  /** When the order was handed to the broker (performance.now()); null until then. */
+  placedAtMs: number | null;
+}
+
+/**
+ * After IB reports a dropped message, how long a missing order is given to show up before it is
+ * taken as lost: a second look at the broker this much later must miss it too.
+ */
+const DROP_SECOND_LOOK_MS = 250;
+
 /**
  * Follows the broker's order events into the database, reconciles with the broker, and sends the
  * recorded intents. Sending needs: the lease (checked again with the fencing token in the
@@ -112,6 +135,7 @@ export class ExecutionEngine {
   readonly broker: Brokerage;
   readonly lease: ExecutionLease;
   readonly clock: Clock;
+  readonly mode: TradingMode;
   private readonly logger: EngineLogger;
   private readonly accountOption: string | undefined;
   private readonly events = new SerialQueue();
@@ -132,7 +156,11 @@ export class ExecutionEngine {
   private sessionEpoch = 0;
   private lastStatus: string | null = null;
   /** Orders this process claimed, by the session they were handed to. */
-  private readonly claimedInSession = new Map<number, { epoch: number; atMs: number }>();
+  private readonly claimedInSession = new Map<number, SessionClaim>();
+  /** Messages the broker reported dropped (IB error 100) and not yet looked into. */
+  private droppedMessages = 0;
+  private lastDropAtMs = 0;
+  private dropCheck: Promise<void> | null = null;
   private readonly unackedClaimTimeoutMs: number;
   /** Signature of the last status / open-order message applied per order, to skip exact repeats. */
   private readonly lastApplied = new Map<string, string>();
@@ -145,9 +173,10 @@ export class ExecutionEngine {
     this.clock = options.clock;
     this.logger = options.logger ?? quietLogger;
     this.accountOption = options.account;
+    this.mode = options.mode;
     this.lastStatus = this.broker.connection.state().status;
     this.unackedClaimTimeoutMs = options.unackedClaimTimeoutMs ?? 60_000;
-    this.limiter = new RateLimiter(options.maxOrdersPerSecond ?? 48);
+    this.limiter = new RateLimiter(options.maxOrdersPerSecond ?? 50);
     this.contractCache = options.contractCache;
   }
 
@@ -171,6 +200,9 @@ export class ExecutionEngine {
         if (state.status === 'CONNECTED' && this.lastStatus !== 'CONNECTED') this.sessionEpoch += 1;
         this.lastStatus = state.status;
       }),
+      ...(this.broker.connection.onMessageDropped
+        ? [this.broker.connection.onMessageDropped(() => this.onMessageDropped())]
+        : []),
       this.broker.connection.onReconcileNeeded((reason) => {
         // A replica without the lease does not trade; the holder reconciles when it takes over.
         if (!this.lease.isHeld()) return;
@@ -216,6 +248,10 @@ export class ExecutionEngine {
     if (!this.lease.isHeld()) reasons.push('this process does not hold the execution lease');
     const status = this.broker.connection.state().status;
     if (status !== 'CONNECTED') reasons.push(`broker is ${status}`);
+    else {
+      const problem = this.accountProblem();
+      if (problem) reasons.push(problem);
+    }
     if (!this.startupReconciled) reasons.push('startup reconciliation has not succeeded yet');
     else if (!this.reconciledSinceConnect)
       reasons.push('reconciliation after the last (re)connect has not succeeded yet');
@@ -227,10 +263,20 @@ export class ExecutionEngine {
     return this.lastReconcile;
   }
 
+  /** The account orders go to; refused when the gateway does not manage it or its kind is not the mode's. */
   account(): string {
-    const account = this.accountOption ?? this.broker.connection.state().managedAccounts[0];
-    if (!account) throw new ConflictError('account', 'the broker has not named a managed account yet');
-    return account;
+    const check = this.accountCheck();
+    if (check.account === null) throw new ConflictError('account', check.problem ?? 'no account');
+    return check.account;
+  }
+
+  /** Why nothing may be sent to this gateway's accounts, or null. */
+  accountProblem(): string | null {
+    return this.accountCheck().problem;
+  }
+
+  private accountCheck() {
+    return checkTradingAccount(this.mode, this.accountOption, this.broker.connection.state().managedAccounts);
   }
 
   /**
@@ -320,6 +366,8 @@ export class ExecutionEngine {
     if (this.stopped) return 'engine stopped';
     if (!this.lease.isHeld()) return 'execution lease not held';
     if (this.broker.connection.state().status !== 'CONNECTED') return 'broker not connected';
+    const accountProblem = this.accountProblem();
+    if (accountProblem) return accountProblem;
     if (!this.reconciledSinceConnect) return 'not reconciled since the last connect';
     return null;
   }
@@ -334,7 +382,14 @@ export class ExecutionEngine {
       return `claim refused: ${(error as Error).message}`;
     }
     if (!claimed) return 'skipped';
-    this.claimedInSession.set(order.id, { epoch: this.sessionEpoch, atMs: performance.now() });
+    const claim: SessionClaim = {
+      epoch: this.sessionEpoch,
+      ibOrderId,
+      order: claimed,
+      atMs: performance.now(),
+      placedAtMs: null,
+    };
+    this.claimedInSession.set(order.id, claim);
     // The claim is committed; only now may the order leave. Check again: the commit took time.
     const blocked = this.sendBlocker();
     if (blocked) {
@@ -353,6 +408,7 @@ export class ExecutionEngine {
         tif: claimed.tif,
         account: claimed.account,
       });
+      claim.placedAtMs = performance.now();
     } catch (error) {
       if (error instanceof BrokerUnavailableError) {
         // The port guarantees nothing left: the intent may be sent again later.
@@ -404,6 +460,124 @@ export class ExecutionEngine {
       always: true,
       detail: { requestedAt: isoNow(this.clock) },
     });
+  }
+
+  /**
+   * IB dropped a message (error 100) and does not say which. It may have been an order: look at
+   * the broker at once rather than after the unanswered-send timeout.
+   */
+  private onMessageDropped(): void {
+    this.droppedMessages += 1;
+    this.lastDropAtMs = performance.now();
+    if (this.dropCheck) return;
+    this.dropCheck = (async () => {
+      try {
+        while (this.droppedMessages > 0 && !this.stopped) await this.recoverDropped();
+      } catch (error) {
+        this.logger.error({ err: error }, 'looking for orders lost to error 100 failed');
+      } finally {
+        this.dropCheck = null;
+      }
+    })();
+  }
+
+  /**
+   * Finds the orders of this session that were handed to the broker before the drop was reported
+   * and that the broker does not know (open orders, completed orders, executions, asked after the
+   * drop, so after every such order on the same socket). Those are released and sent again under
+   * the same intent and orderRef, with a new order id (IB wants new order ids above the ones used).
+   *
+   * Exactly-once first. A missing order counts as lost only when the broker knows an order this
+   * session sent after it (the broker takes a client's messages in order), or when a second look
+   * DROP_SECOND_LOOK_MS later misses it too. Each error 100 drops exactly one message, so when
+   * more orders are missing than messages were dropped something else is going on: nothing is
+   * released here, and the unanswered-send check and reconciliation decide.
+   */
+  private async recoverDropped(): Promise<void> {
+    const dropped = this.droppedMessages;
+    const droppedBeforeMs = this.lastDropAtMs;
+    this.droppedMessages = 0;
+    if (this.sendBlocker()) return;
+    const suspects = () =>
+      [...this.claimedInSession.entries()].filter(
+        ([, c]) => c.epoch === this.sessionEpoch && c.placedAtMs !== null && c.placedAtMs <= droppedBeforeMs,
+      );
+    if (suspects().length === 0) return;
+    const first = await this.missingAtBroker(suspects());
+    let lost = first.missing.filter(
+      (o) => (this.claimedInSession.get(o.id)?.placedAtMs ?? Infinity) < first.knownUpToMs,
+    );
+    const unsure = first.missing.filter((o) => !lost.includes(o));
+    if (unsure.length > 0) {
+      // Nothing sent after these is known yet: they may still be on their way.
+      await new Promise((resolve) => setTimeout(resolve, DROP_SECOND_LOOK_MS));
+      if (this.sendBlocker()) return;
+      const again = new Set((await this.missingAtBroker(suspects())).missing.map((o) => o.id));
+      lost = [...lost, ...unsure.filter((o) => again.has(o.id))];
+    }
+    if (lost.length === 0) return;
+    if (lost.length > dropped) {
+      this.logger.warn(
+        { dropped, missing: lost.map((o) => o.clientOrderId) },
+        'more orders missing at the broker than messages it dropped: left to the unanswered-send check',
+      );
+      return;
+    }
+    const released: TradeOrder[] = [];
+    for (const order of lost) {
+      const claim = this.claimedInSession.get(order.id);
+      if (!claim || order.ibOrderId !== claim.ibOrderId) continue;
+      const reason = 'dropped by the broker (error 100, message rate exceeded): sent again';
+      if (await this.repo.releaseClaim(order.id, claim.ibOrderId, reason)) {
+        this.claimedInSession.delete(order.id);
+        released.push({ ...order, ibOrderId: null });
+      }
+    }
+    if (released.length === 0) return;
+    this.logger.warn(
+      { orders: released.map((o) => o.clientOrderId) },
+      'orders lost to error 100 (message rate exceeded): sending them again',
+    );
+    // At once, not after the submission that may still be running: the claim in the database lets
+    // only one sender have an intent, so this cannot send an order twice.
+    for (const order of released) {
+      if (this.sendBlocker()) break;
+      await this.limiter.take();
+      await this.sendOne(order);
+    }
+    this.scheduleResume();
+  }
+
+  /**
+   * Which of these claimed orders the broker has no trace of, and when the latest order of this
+   * session that it does know was handed to it (-Infinity: none).
+   */
+  private async missingAtBroker(
+    claims: Array<[number, SessionClaim]>,
+  ): Promise<{ missing: TradeOrder[]; knownUpToMs: number }> {
+    const account = this.account();
+    // Sent back to back: one round trip, and each answer covers every order handed over before.
+    const [open, completed, { executions }] = await Promise.all([
+      this.broker.orders.openOrders(),
+      this.broker.orders.completedOrders(),
+      this.broker.orders.executions({ account }),
+    ]);
+    const known = new Set<string>();
+    for (const o of [...open, ...completed]) known.add(o.orderRef);
+    for (const e of executions) known.add(e.orderRef);
+    // Over every order of this session, sent before the drop was reported or after.
+    let knownUpToMs = Number.NEGATIVE_INFINITY;
+    for (const claim of this.claimedInSession.values()) {
+      if (
+        claim.epoch === this.sessionEpoch &&
+        claim.placedAtMs !== null &&
+        known.has(claim.order.clientOrderId)
+      )
+        knownUpToMs = Math.max(knownUpToMs, claim.placedAtMs);
+    }
+    // The database is not asked: releasing a claim checks that the order is still unanswered.
+    const missing = claims.filter(([, c]) => !known.has(c.order.clientOrderId)).map(([, c]) => c.order);
+    return { missing, knownUpToMs };
   }
 
   /** Reconciles when a send of this session has been unanswered for too long. */

@@ -3,6 +3,12 @@
  * trade date can be reproduced by a backtest), planning, the order state machine and submission.
  */
 export {
+  type AccountCheck,
+  checkTradingAccount,
+  isPaperAccount,
+  type TradingMode,
+} from './account-guard.js';
+export {
   type ContractLookup,
   type EngineLogger,
   ExecutionEngine,
@@ -17,7 +23,13 @@ export {
   type OrderRefParts,
   parseClientOrderId,
 } from './order-ref.js';
-export { openRemaining, type PlanInput, type PlannedOrder, planOrders } from './planning.js';
+export {
+  openRemaining,
+  type PlanInput,
+  type PlannedOrder,
+  planCancels,
+  planOrders,
+} from './planning.js';
 export {
   brokerPriceSource,
   choosePrice,
@@ -51,6 +63,7 @@ export {
   executeOptionsSchema,
   type PrepareResult,
   positionsAfterFills,
+  tradingDateSchema,
 } from './service.js';
 export {
   type CommissionEstimate,
@@ -73,5 +86,12 @@ export {
   type TransitionOutcome,
 } from './state-machine.js';
 export type { OrderIntent, RunStatus, TradeFill, TradeOrder, TradeOrderEvent, TradeRun } from './types.js';
-export { progressOf, type RunDetail, runDetail, type SymbolProgress } from './views.js';
+export {
+  accountsOf,
+  maskAccounts,
+  progressOf,
+  type RunDetail,
+  runDetail,
+  type SymbolProgress,
+} from './views.js';
 export { parseWeightsText, validateWeights, type WeightRules } from './weights.js';

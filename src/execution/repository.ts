@@ -1,8 +1,8 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { AuditEntry, AuditLog, AuditRecord } from '../audit/index.js';
 import type { BrokerCommission, BrokerExecution, BrokerOrder } from '../brokerage/index.js';
 import { type Clock, isoNow } from '../core/clock.js';
-import { NotFoundError } from '../core/errors.js';
+import { InputError, NotFoundError } from '../core/errors.js';
 import type { Database, Engine } from '../store/index.js';
 import type { TradeFillsTable, TradeOrdersTable, TradeRunsTable } from '../store/tables/execution.js';
 import { clientOrderId } from './order-ref.js';
@@ -14,7 +14,8 @@ import type { OrderIntent, RunStatus, TradeFill, TradeOrder, TradeOrderEvent, Tr
 export type Fence = (trx: Kysely<Database>) => Promise<number>;
 
 export interface RunInput {
-  project: string;
+  /** An existing project; the run key is (projectId, tradingDate). */
+  projectId: number;
   tradingDate: string;
   mode: string;
   weights: Record<string, number>;
@@ -54,10 +55,17 @@ export class ExecutionRepository {
   async createOrJoinRun(input: RunInput): Promise<{ run: TradeRun; created: boolean }> {
     const now = isoNow(this.clock);
     return this.tx(async (trx) => {
+      const project = await trx
+        .selectFrom('projects')
+        .select('name')
+        .where('id', '=', input.projectId)
+        .executeTakeFirst();
+      if (!project) throw new InputError('projectId', `no project with id ${input.projectId}`);
       const inserted = await trx
         .insertInto('trade_runs')
         .values({
-          project: input.project,
+          project: project.name,
+          project_id: input.projectId,
           trading_date: input.tradingDate,
           mode: input.mode,
           status: 'PLANNING',
@@ -71,13 +79,13 @@ export class ExecutionRepository {
           started_at: now,
           finished_at: null,
         })
-        .onConflict((oc) => oc.columns(['project', 'trading_date']).doNothing())
+        .onConflict((oc) => oc.columns(['project_id', 'trading_date']).doNothing())
         .returning(['id'])
         .executeTakeFirst();
       const row = await trx
         .selectFrom('trade_runs')
         .selectAll()
-        .where('project', '=', input.project)
+        .where('project_id', '=', input.projectId)
         .where('trading_date', '=', input.tradingDate)
         .executeTakeFirstOrThrow();
       if (inserted) {
@@ -86,7 +94,8 @@ export class ExecutionRepository {
           action: 'execution.run.created',
           target: `run:${row.id}`,
           after: {
-            project: input.project,
+            projectId: input.projectId,
+            project: project.name,
             tradingDate: input.tradingDate,
             mode: input.mode,
             weights: input.weights,
@@ -194,7 +203,7 @@ export class ExecutionRepository {
         .selectFrom('trade_orders')
         .innerJoin('trade_runs', 'trade_runs.id', 'trade_orders.run_id')
         .selectAll('trade_orders')
-        .where('trade_runs.project', '=', run.project)
+        .where(sameProject(run))
         .where('trade_orders.status', 'in', ['NEW', 'SUBMITTED', 'PARTIAL'])
         .execute();
       const ofRun = await trx.selectFrom('trade_orders').selectAll().where('run_id', '=', runId).execute();
@@ -311,6 +320,26 @@ export class ExecutionRepository {
         .executeTakeFirst();
       if (!row) return false;
       await this.eventIn(trx, orderId, 'send-released', 'NEW', 'NEW', null, true, { ibOrderId, reason });
+      return true;
+    });
+  }
+
+  /**
+   * Cancels an intent that was never handed to the broker. The same conditional update as a send's
+   * claim decides between the two, so an intent is either sent or cancelled, never both.
+   */
+  async cancelUnsent(orderId: number, reason: string): Promise<boolean> {
+    return this.tx(async (trx) => {
+      const row = await trx
+        .updateTable('trade_orders')
+        .set({ status: 'CANCELED', last_error: reason, updated_at: isoNow(this.clock) })
+        .where('id', '=', orderId)
+        .where('ib_order_id', 'is', null)
+        .where('status', '=', 'NEW')
+        .returning(['id'])
+        .executeTakeFirst();
+      if (!row) return false;
+      await this.eventIn(trx, orderId, 'cancel-unsent', 'NEW', 'CANCELED', null, true, { reason });
       return true;
     });
   }
@@ -603,7 +632,13 @@ export class ExecutionRepository {
   }
 
   async orders(
-    filter: { runId?: number | undefined; open?: boolean; project?: string | undefined } = {},
+    filter: {
+      runId?: number | undefined;
+      open?: boolean;
+      project?: string | undefined;
+      /** The orders of every run of this run's project (by id; by name for runs from before ids). */
+      projectOf?: TradeRun | undefined;
+    } = {},
   ): Promise<TradeOrder[]> {
     let query = this.db
       .selectFrom('trade_orders')
@@ -611,6 +646,10 @@ export class ExecutionRepository {
       .selectAll('trade_orders');
     if (filter.runId !== undefined) query = query.where('trade_orders.run_id', '=', filter.runId);
     if (filter.project !== undefined) query = query.where('trade_runs.project', '=', filter.project);
+    if (filter.projectOf !== undefined)
+      query = query.where(
+        sameProject({ project: filter.projectOf.project, project_id: filter.projectOf.projectId }),
+      );
     if (filter.open) query = query.where('trade_orders.status', 'in', ['NEW', 'SUBMITTED', 'PARTIAL']);
     const rows = await query.orderBy('trade_orders.id').execute();
     return rows.map(toOrder);
@@ -760,6 +799,7 @@ function toRun(row: Selectable<TradeRunsTable>): TradeRun {
   return {
     id: Number(row.id),
     project: row.project,
+    projectId: row.project_id === null ? null : Number(row.project_id),
     tradingDate: row.trading_date,
     mode: row.mode,
     status: row.status as RunStatus,
@@ -824,4 +864,12 @@ function toFill(row: Selectable<TradeFillsTable>): TradeFill {
     realizedPnl: row.realized_pnl === null ? null : Number(row.realized_pnl),
     recordedAt: row.recorded_at,
   };
+}
+
+/** Runs of the same project as `run`: by id, or by name for runs from before runs named ids. */
+function sameProject(run: Pick<Selectable<TradeRunsTable>, 'project' | 'project_id'>) {
+  return (eb: ExpressionBuilder<Database, 'trade_runs'>) =>
+    run.project_id === null
+      ? eb.and([eb('trade_runs.project_id', 'is', null), eb('trade_runs.project', '=', run.project)])
+      : eb('trade_runs.project_id', '=', run.project_id);
 }

@@ -4,6 +4,7 @@ import type { Brokerage } from '../brokerage/index.js';
 import type { Clock } from '../core/clock.js';
 import { ExecutionLease } from '../lock/index.js';
 import type { Store } from '../store/index.js';
+import type { TradingMode } from './account-guard.js';
 import { type ContractLookup, type EngineLogger, ExecutionEngine, type ReconcileReport } from './engine.js';
 import { ExecutionRepository } from './repository.js';
 import { ExecutionService, type ExecutionServiceOptions } from './service.js';
@@ -13,6 +14,8 @@ export interface ExecutionRuntimeOptions extends ExecutionServiceOptions {
   audit: AuditLog;
   clock: Clock;
   brokerage: Brokerage;
+  /** The server's configured mode (IB_MODE): never taken from a request. */
+  mode: TradingMode;
   holder?: string;
   leaseTtlMs?: number;
   leaseHeartbeatMs?: number;
@@ -61,6 +64,7 @@ export async function startExecutionRuntime(options: ExecutionRuntimeOptions): P
     broker: options.brokerage,
     lease,
     clock: options.clock,
+    mode: options.mode,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.account ? { account: options.account } : {}),
     ...(options.maxOrdersPerSecond !== undefined ? { maxOrdersPerSecond: options.maxOrdersPerSecond } : {}),

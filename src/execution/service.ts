@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { BrokerContract, OrderType, TimeInForce } from '../brokerage/index.js';
+import { daySchema, isTradingDay } from '../calendar/index.js';
 import type { Clock } from '../core/clock.js';
 import { ConflictError, InputError } from '../core/errors.js';
 import type { ExecutionEngine } from './engine.js';
-import { planOrders } from './planning.js';
+import { planCancels, planOrders } from './planning.js';
 import {
   brokerPriceSource,
   limitPrice,
@@ -17,11 +18,27 @@ import { SizingInputError, sizeTargets } from './sizing.js';
 import type { OrderIntent, TradeOrder, TradeRun } from './types.js';
 import { validateWeights } from './weights.js';
 
+/** A real NYSE trading day as YYYY-MM-DD: `2026-13-45`, weekends and holidays are refused. */
+export const tradingDateSchema = z.string().superRefine((value, ctx) => {
+  const day = daySchema.safeParse(value);
+  if (!day.success) {
+    ctx.addIssue({ code: 'custom', message: day.error.issues[0]?.message ?? 'not a day' });
+  } else if (!isTradingDay(value)) {
+    ctx.addIssue({ code: 'custom', message: `${value} is not an NYSE trading day (weekend or holiday)` });
+  }
+});
+
+/**
+ * What starting a run takes. The mode is not here: it is the server's configured mode (the engine's),
+ * never something a request chooses.
+ */
 export const executeOptionsSchema = z.object({
-  project: z.string().trim().min(1, 'must not be empty').max(200),
-  tradingDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'),
+  /** An existing project, by id: the run key is (projectId, tradingDate). */
+  projectId: z.number().int('must be an integer').positive('must be a positive project id'),
+  tradingDate: tradingDateSchema,
   weights: z.record(z.string(), z.unknown()),
-  mode: z.enum(['paper', 'live']).default('paper'),
+  /** Live mode only: the traded account id typed again, so that no run moves real money by accident. */
+  confirmLive: z.string().trim().max(40).optional(),
   orderType: z.enum(['MKT', 'LMT']).default('MKT'),
   /** LMT only: buys at reference + offset, sells at reference - offset. */
   limitOffsetBps: z.number().min(0).max(1000).default(10),
@@ -56,6 +73,8 @@ export interface ExecutionServiceOptions {
   maxQuoteAgeMs?: number;
   /** The clock the broker stamps quotes with (default: the engine's). */
   quoteClock?: Clock;
+  /** How long a run waits for the cancels it asked for before it orders the rest (default 10 s). */
+  cancelWaitMs?: number;
 }
 
 export interface PrepareResult {
@@ -74,6 +93,7 @@ export interface PrepareResult {
 export class ExecutionService {
   private readonly planning = new Mutex();
   private readonly prices: PreparedPrices;
+  private readonly cancelWaitMs: number;
 
   constructor(
     readonly engine: ExecutionEngine,
@@ -81,6 +101,7 @@ export class ExecutionService {
   ) {
     const rules = { maxAgeMs: options.maxQuoteAgeMs ?? 60_000 };
     const quoteClock = options.quoteClock ?? engine.clock;
+    this.cancelWaitMs = options.cancelWaitMs ?? 10_000;
     this.prices = new PreparedPrices({
       fetch: options.prices ?? brokerPriceSource(engine.broker, quoteClock, rules),
       clock: quoteClock,
@@ -117,14 +138,21 @@ export class ExecutionService {
       throw new ConflictError('execution', `not ready to trade: ${readiness.reasons.join('; ')}`);
     const repo = this.engine.repo;
     const account = this.engine.account();
+    const mode = this.engine.mode;
+    if (mode === 'live' && input.confirmLive !== account) {
+      throw new InputError(
+        'confirmLive',
+        'the server trades live: type the account id again to start a run that moves real money',
+      );
+    }
 
     // Unknown symbols are refused before a run exists or anything is sent.
     const contracts = await this.engine.contractsFor(Object.keys(weights), 'weights');
 
     const { run: created, created: isNew } = await repo.createOrJoinRun({
-      project: input.project,
+      projectId: input.projectId,
       tradingDate: input.tradingDate,
-      mode: input.mode,
+      mode,
       weights,
       actor: input.actor,
     });
@@ -140,6 +168,7 @@ export class ExecutionService {
         await this.addMissingContracts(contracts, Object.keys(targets), 'targets');
         const sizingPrices = (run.plan?.prices ?? {}) as Record<string, SizingPrice>;
         const before = (run.plan?.positionsBefore ?? {}) as Record<string, number>;
+        const cancelsPending = await this.cancelInTheWay(run, targets, before, input.allowShort);
         const intents = await repo.recordIntents(
           run.id,
           (trx) => this.engine.lease.fence(trx),
@@ -148,6 +177,7 @@ export class ExecutionService {
               targets,
               positions: positionsAfterFills(before, ofRun),
               openOrders: open,
+              allowShort: input.allowShort,
               minTradeShares: input.minTradeShares,
               minTradeValue: input.minOrderValue,
               prices: Object.fromEntries(Object.entries(sizingPrices).map(([s, p]) => [s, p.price])),
@@ -173,7 +203,9 @@ export class ExecutionService {
         if (run.status === 'PLANNING' || (intents.length > 0 && run.status === 'COMPLETED')) {
           await repo.setRunStatus(run.id, 'SUBMITTING');
         }
-        const { sent, stoppedBecause } = await this.engine.submitPending(run.id);
+        const submitted = await this.engine.submitPending(run.id);
+        const sent = submitted.sent;
+        const stoppedBecause = submitted.stoppedBecause ?? cancelsPending;
         run = await repo.getRun(run.id);
         if (run.status === 'SUBMITTING' && stoppedBecause === null)
           await repo.setRunStatus(run.id, 'WORKING');
@@ -186,6 +218,49 @@ export class ExecutionService {
         throw error;
       }
     });
+  }
+
+  /**
+   * Cancels the project's open orders that work against a target or overshoot it (see
+   * `planCancels`) and waits until they are final, so that the plan that follows starts from what
+   * they really filled. Returns why the plan is incomplete (cancels still pending), or null.
+   */
+  private async cancelInTheWay(
+    run: TradeRun,
+    targets: Record<string, number>,
+    before: Record<string, number>,
+    allowShort: boolean,
+  ): Promise<string | null> {
+    const repo = this.engine.repo;
+    const plan = async () =>
+      planCancels({
+        targets,
+        positions: positionsAfterFills(before, await repo.orders({ runId: run.id })),
+        openOrders: await repo.orders({ projectOf: run, open: true }),
+        allowShort,
+      });
+    const cancels = await plan();
+    if (cancels.length === 0) return null;
+    for (const order of cancels) {
+      // An intent that never left needs no broker: it is cancelled here (unless a send claims it first).
+      if (order.ibOrderId === null && (await repo.cancelUnsent(order.id, `in the way of run ${run.id}`)))
+        continue;
+      await this.engine.cancel(order.id).catch((error: unknown) => {
+        // Already final by now: nothing to cancel.
+        if (!(error instanceof ConflictError && error.field === 'orderId')) throw error;
+      });
+    }
+    const deadline = performance.now() + this.cancelWaitMs;
+    for (;;) {
+      await this.engine.idle();
+      const ids = new Set(cancels.map((o) => o.id));
+      const still = (await repo.orders({ projectOf: run, open: true })).filter((o) => ids.has(o.id));
+      if (still.length === 0) return null;
+      if (performance.now() > deadline) {
+        return `waiting for ${still.length} cancel(s) before ordering ${[...new Set(still.map((o) => o.symbol))].join(', ')}`;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** Waits until the run has no open order (or the time is up) and returns it. */

@@ -6,7 +6,10 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface TradeRun {
   id: number;
+  /** The project's name when the run was created. */
   project: string;
+  /** The run key is (projectId, tradingDate); null only for runs from before runs named ids. */
+  projectId: number | null;
   tradingDate: string;
   mode: string;
   status: RunStatus;

@@ -1,3 +1,4 @@
+import { maskSecret } from '../config/index.js';
 import type { ExecutionRepository } from './repository.js';
 import { isTerminal } from './state-machine.js';
 import type { TradeFill, TradeOrder, TradeOrderEvent, TradeRun } from './types.js';
@@ -24,7 +25,29 @@ export interface RunDetail {
   progress: SymbolProgress[];
 }
 
-/** Everything the Live Trading page shows for one run: orders with events, fills, target vs filled. */
+/**
+ * Account ids are secrets: every view that leaves the server carries them masked (`DU****67`),
+ * wherever they appear (the account fields, but also error texts and event details).
+ */
+export function maskAccounts<T>(view: T, accounts: Iterable<string>): T {
+  let text = JSON.stringify(view);
+  if (text === undefined) return view;
+  // Longest first, so that an account that contains another is masked as a whole.
+  for (const account of [...new Set(accounts)].filter((a) => a !== '').sort((a, b) => b.length - a.length)) {
+    text = text.split(account).join(maskSecret(account));
+  }
+  return JSON.parse(text) as T;
+}
+
+/** The accounts that orders and fills name. */
+export function accountsOf(rows: ReadonlyArray<{ account: string }>): string[] {
+  return rows.map((row) => row.account);
+}
+
+/**
+ * Everything the Live Trading page shows for one run: orders with events, fills, target vs filled,
+ * with the account ids masked.
+ */
 export async function runDetail(repo: ExecutionRepository, runId: number): Promise<RunDetail> {
   const run = await repo.getRun(runId);
   const orders = await repo.orders({ runId });
@@ -36,12 +59,13 @@ export async function runDetail(repo: ExecutionRepository, runId: number): Promi
     list.push(event);
     eventsByOrder.set(event.orderId, list);
   }
-  return {
+  const detail: RunDetail = {
     run,
     orders: orders.map((order) => ({ ...order, events: eventsByOrder.get(order.id) ?? [] })),
     fills,
     progress: progressOf(run, orders, fills),
   };
+  return maskAccounts(detail, [...accountsOf(orders), ...accountsOf(fills)]);
 }
 
 export function progressOf(

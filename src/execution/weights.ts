@@ -12,6 +12,25 @@ export interface WeightRules {
 const SYMBOL = /^[A-Z0-9][A-Z0-9.\- ]{0,19}$/;
 
 /**
+ * A weight as written in a file: plain decimal notation only. Hex, binary, exponents, Infinity and NaN
+ * all parse as numbers somewhere, and a typo in that notation must not turn into an order.
+ */
+const DECIMAL = /^-?\d{1,15}(\.\d{1,15})?$/;
+
+/** The number a weight's text stands for; refuses anything but a plain decimal (and `-0`). */
+function decimalWeight(raw: string, field: string, where: string): number {
+  const text = raw.trim();
+  if (!DECIMAL.test(text)) {
+    throw new InputError(field, `${where}must be a decimal number like 0.25, got ${JSON.stringify(text)}`);
+  }
+  const value = Number(text);
+  if (Object.is(value, -0) || (value === 0 && text.startsWith('-'))) {
+    throw new InputError(field, `${where}must not be negative zero, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+/**
  * Validates target weights: finite, >= 0 unless shorting, sum of |w| <= 1 + tolerance, known symbols.
  * The first problem is thrown as an InputError naming the field (`weights.AAPL`, `weights`).
  */
@@ -29,6 +48,7 @@ export function validateWeights(
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw new InputError(field, `must be a finite number, got ${JSON.stringify(value) ?? String(value)}`);
     }
+    if (Object.is(value, -0)) throw new InputError(field, 'must not be negative zero');
     if (value < 0 && !rules.allowShort)
       throw new InputError(field, `must be >= 0 (shorting is off), got ${value}`);
     if (rules.knownSymbols && !rules.knownSymbols.has(symbol)) throw new InputError(field, 'unknown symbol');
@@ -43,8 +63,9 @@ export function validateWeights(
 }
 
 /**
- * Reads a weights file: JSON `{ "AAPL": 0.1 }` or CSV `symbol,weight` (header optional). Values are
- * not validated here beyond being read; `validateWeights` does that.
+ * Reads a weights file: JSON `{ "AAPL": 0.1 }` or CSV `symbol,weight` (header optional). Every value
+ * must be written as a plain decimal (refused here, naming the symbol and, for CSV, the line); the
+ * rest (symbols, signs, the sum) is checked by `validateWeights`.
  */
 export function parseWeightsText(text: string, fileName = 'weights'): Record<string, unknown> {
   const trimmed = text.replace(/^\uFEFF/, '').trim();
@@ -59,7 +80,7 @@ export function parseWeightsText(text: string, fileName = 'weights'): Record<str
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       throw new InputError('file', `${fileName}: JSON must be an object like {"AAPL": 0.1}`);
     }
-    return parsed as Record<string, unknown>;
+    return jsonWeights(trimmed, parsed as Record<string, unknown>, fileName);
   }
   let rows: string[][];
   try {
@@ -68,20 +89,46 @@ export function parseWeightsText(text: string, fileName = 'weights'): Record<str
     throw new InputError('file', `${fileName} is neither JSON nor CSV: ${(error as Error).message}`);
   }
   const first = rows[0];
-  if (first && first[0]?.toLowerCase() === 'symbol') rows = rows.slice(1);
+  const header = first?.[0]?.toLowerCase() === 'symbol' ? 1 : 0;
+  rows = rows.slice(header);
   if (rows.length === 0) throw new InputError('weights', `${fileName} has a header but no rows (empty)`);
   const result: Record<string, unknown> = {};
   for (const [index, row] of rows.entries()) {
     if (row.length !== 2) {
       throw new InputError(
         'file',
-        `${fileName} is neither JSON nor CSV "symbol,weight": line ${index + 1} has ${row.length} fields`,
+        `${fileName} is neither JSON nor CSV "symbol,weight": line ${index + 1 + header} has ${row.length} fields`,
       );
     }
     const [symbol = '', raw = ''] = row;
-    if (symbol in result) throw new InputError(`weights.${symbol}`, 'listed twice');
-    const value = raw === '' ? Number.NaN : Number(raw);
-    result[symbol] = Number.isFinite(value) ? value : raw === '' ? 'empty' : raw;
+    if (Object.hasOwn(result, symbol)) throw new InputError(`weights.${symbol}`, 'listed twice');
+    result[symbol] = decimalWeight(raw, `weights.${symbol}`, `line ${index + 1 + header}: `);
+  }
+  return result;
+}
+
+/** Matches `"key": value` of a flat JSON object; the value is captured as written. */
+const JSON_MEMBER = /"((?:[^"\\]|\\.)*)"\s*:\s*([^\s,}]*)/g;
+
+/**
+ * JSON.parse has already turned `1e400` into Infinity and `-0` into 0, and it keeps only the last of
+ * two equal keys: the values are checked again as written in the text.
+ */
+function jsonWeights(
+  text: string,
+  parsed: Record<string, unknown>,
+  fileName: string,
+): Record<string, unknown> {
+  const seen = new Set<string>();
+  const result: Record<string, unknown> = { ...parsed };
+  for (const match of text.matchAll(JSON_MEMBER)) {
+    const symbol = JSON.parse(`"${match[1] ?? ''}"`) as string;
+    if (seen.has(symbol)) throw new InputError(`weights.${symbol}`, `listed twice in ${fileName}`);
+    seen.add(symbol);
+    // Strings, nulls and the like are left to validateWeights, which names what they are.
+    if (typeof parsed[symbol] === 'number') {
+      result[symbol] = decimalWeight(match[2] ?? '', `weights.${symbol}`, '');
+    }
   }
   return result;
 }

@@ -251,6 +251,11 @@ export class JobRunner {
     return cancelled;
   }
 
+  /** Ids of the jobs this process is running (queued or running here), e.g. to cancel at shutdown. */
+  localJobIds(): number[] {
+    return [...this.running.keys()];
+  }
+
   /** Waits for every job this process is running (for shutdown and tests). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);

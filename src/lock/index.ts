@@ -1,5 +1,6 @@
 export {
   DEFAULT_LEASE_NAME,
+  describeLease,
   ExecutionLease,
   LeaseLostError,
   type LeaseOptions,

@@ -27,6 +27,15 @@ export interface LeaseView {
   expiresAt: string;
   /** Unexpired at the moment of reading. */
   active: boolean;
+  /**
+   * `active`: unexpired and renewed recently; `unresponsive`: unexpired but its heartbeat is late (the
+   * holder is likely dead, e.g. killed; the lease can be taken at `takeableAt`); `expired`: free now.
+   */
+  state: 'active' | 'unresponsive' | 'expired';
+  /** Milliseconds since the holder's last renewal, at the moment of reading. */
+  heartbeatAgeMs: number;
+  /** When another process can take the lease: now when expired, else its expiry. */
+  takeableAt: string;
 }
 
 /** The lease is not ours (anymore), or our token is not the current one: nothing may be sent. */
@@ -278,6 +287,17 @@ export async function readLease(
 ): Promise<LeaseView | null> {
   const row = await db.selectFrom('execution_lease').selectAll().where('name', '=', name).executeTakeFirst();
   if (!row || row.holder === '') return null;
+  const now = clock.nowMs();
+  const active = row.expires_at > iso(now);
+  const heartbeatMs = Date.parse(row.heartbeat_at);
+  const expiresMs = Date.parse(row.expires_at);
+  const heartbeatAgeMs = Number.isFinite(heartbeatMs)
+    ? Math.max(0, now - heartbeatMs)
+    : Number.POSITIVE_INFINITY;
+  // Each renewal sets expiry = heartbeat + ttl, and a holder renews at least twice per ttl: a
+  // heartbeat older than a third of the ttl means at least one renewal was missed.
+  const ttlMs = Number.isFinite(expiresMs) && Number.isFinite(heartbeatMs) ? expiresMs - heartbeatMs : 0;
+  const late = heartbeatAgeMs > ttlMs / 3;
   return {
     name: row.name,
     holder: row.holder,
@@ -285,10 +305,24 @@ export async function readLease(
     acquiredAt: row.acquired_at,
     heartbeatAt: row.heartbeat_at,
     expiresAt: row.expires_at,
-    active: row.expires_at > iso(clock.nowMs()),
+    active,
+    state: !active ? 'expired' : late ? 'unresponsive' : 'active',
+    heartbeatAgeMs,
+    takeableAt: active ? row.expires_at : iso(now),
   };
 }
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+/** One line for people: who holds the lease, how fresh its heartbeat is, and when it can be taken. */
+export function describeLease(lease: LeaseView, nowMs: number): string {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const who = `${lease.holder} token ${lease.token} since ${lease.acquiredAt}`;
+  if (lease.state === 'expired') return `${who} (expired: can be taken now)`;
+  const heartbeat = `last heartbeat ${seconds(lease.heartbeatAgeMs)} ago`;
+  if (lease.state === 'active') return `${who} (active, ${heartbeat})`;
+  const wait = Math.max(0, Date.parse(lease.takeableAt) - nowMs);
+  return `${who} (expired or unresponsive: ${heartbeat}; can be taken at ${lease.takeableAt}, in ${seconds(wait)})`;
 }

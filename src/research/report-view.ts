@@ -29,6 +29,10 @@ export interface BacktestReport {
   monthly: { strategy: MonthlyRow[]; benchmark: MonthlyRow[] };
   sectorExposure: SectorExposureSeries;
   rebalances: BacktestResult['rebalances'];
+  /** Holdings sold because their symbol stopped trading. */
+  exits: BacktestResult['exits'];
+  /** The market index benchmark (buy and hold), when the run had one. */
+  index: { symbol: string; stats: BacktestResult['benchmark']; equity: number[] } | null;
 }
 
 export function monthlyMatrix(
@@ -84,6 +88,8 @@ export function backtestReport(result: BacktestResult): BacktestReport {
     },
     sectorExposure: sectorExposureSeries(result),
     rebalances: result.rebalances,
+    exits: result.exits,
+    index: result.index,
   };
 }
 

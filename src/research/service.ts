@@ -20,6 +20,8 @@ import {
   prepareResearch,
   type ResearchData,
   rebalancesCsv,
+  researchInput,
+  restrictToMembership,
   resultHash,
   runBacktest,
   summaryCsv,
@@ -39,6 +41,9 @@ import {
   type AlphaVantageDeps,
   coverageOf,
   formatDay,
+  type ImportWarning,
+  sectorsWithoutPrices,
+  shortHistoryWarnings,
 } from '../sources/alpha/index.js';
 import type { Database } from '../store/index.js';
 import type { BacktestsTable, ModelsTable } from '../store/tables/research-runs.js';
@@ -74,6 +79,8 @@ export interface SymbolCoverageView {
 export interface ImportOutcome {
   imported: { name: string; symbol: string; result: 'created' | 'updated' | 'unchanged'; rows: number }[];
   failed: RejectedUpload[];
+  /** Imported but worth knowing: short histories, sector-file names still without prices. */
+  warnings: ImportWarning[];
 }
 
 export interface ModelSummary {
@@ -214,7 +221,11 @@ export class ResearchService {
             job.progress((index + 1) / parsed.length, upload.name);
           }
           await store.flush();
-          const outcome: ImportOutcome = { imported, failed: rejected };
+          const warnings = [
+            ...shortHistoryWarnings(imported),
+            ...sectorsWithoutPrices(Object.keys(await store.readSectors()), await store.symbols()),
+          ];
+          const outcome: ImportOutcome = { imported, failed: rejected, warnings };
           return {
             result: outcome,
             resultRef: `alpha:${imported.length}`,
@@ -443,14 +454,21 @@ export class ResearchService {
         }
         job.throwIfCancelled();
         job.progress(0.45, 'scoring');
-        const scores = scoresFromRecord(record, research.dataset);
+        // Point-in-time universe: a theme member is held only within its membership days.
+        const membership = Object.fromEntries(
+          universe.members
+            .filter((member) => member.from || member.to)
+            .map((member) => [member.symbol, { from: member.from, to: member.to }]),
+        );
+        const scores = restrictToMembership(
+          scoresFromRecord(record, research.dataset),
+          research.panel,
+          research.schedule,
+          membership,
+        );
         const result = runBacktest(
           {
-            panel: research.panel,
-            schedule: research.schedule,
-            scores,
-            sectors: research.sectors,
-            volatility: research.volatility,
+            ...researchInput(research, scores),
             // The project's risk limits, the same stage live trading applies before sizing.
             risk: createWeightLimits(project.params.risk),
             onProgress: (done, total) => {

@@ -1,4 +1,23 @@
 export {
+  type AccountReading,
+  assessIntraday,
+  type IntradayAssessment,
+  type IntradayLimits,
+  intradayLimitsSchema,
+  type RiskLevel,
+} from './intraday.js';
+export * from './pretrade/index.js';
+export {
+  projectScope,
+  RESUME_CONFIRMATION,
+  type ResumeRequest,
+  type RiskEvent,
+  type RiskEventInput,
+  type RiskScope,
+  TradingStates,
+  type TradingStateView,
+} from './trading-state.js';
+export {
   createWeightLimits,
   type RiskModel,
   type WeightLimits,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -12,28 +13,39 @@ import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
 import type { IbRuntime } from '../marketdata/runtime.js';
 import { ThemeCsvError } from '../universe/index.js';
 import type { Api } from './api-types.js';
-import type { Accounts, SessionInfo } from './auth/accounts.js';
+import type { Accounts } from './auth/accounts.js';
+import { HostAllowList } from './auth/hosts.js';
+import { LoginThrottle, type LoginThrottleOptions } from './auth/throttle.js';
+import { looksLikeApi, type RouteEntry, registerAuthWall, registerPublic } from './auth/wall.js';
 import { errorBody, type FieldError, sendError } from './errors.js';
 import type { EventHub } from './event-hub.js';
+import { EventStreams } from './event-streams.js';
+import { RequestLogController } from './request-log.js';
+import { registerAccountRoutes } from './routes/account.js';
+import { registerAlertRoutes } from './routes/alerts.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerEventRoutes } from './routes/events.js';
 import { type ExecutionServerDeps, registerExecutionRoutes } from './routes/execution.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerIbRoutes } from './routes/ib.js';
+import { registerMarketRoutes } from './routes/market.js';
 import { registerProjectRoutes } from './routes/projects.js';
 import { registerResearchRoutes } from './routes/research.js';
+import { registerRiskRoutes } from './routes/risk.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { registerThemeRoutes } from './routes/themes.js';
 import { registerTradingRoutes } from './routes/trading.js';
 import type { ConnectionProbe } from './trading-status.js';
 
-export const SESSION_COOKIE = 'ibloop_session';
+export { type RouteEntry, SESSION_COOKIE } from './auth/wall.js';
 
 declare module 'fastify' {
-  interface FastifyRequest {
-    session: SessionInfo | undefined;
-    sessionToken: string | undefined;
+  interface FastifyInstance {
+    /** Every registered route with whether it is public; filled as routes register. */
+    routeTable: readonly RouteEntry[];
+    /** Open server-sent event streams; ended at logout, session expiry and shutdown. */
+    eventStreams: EventStreams;
   }
 }
 
@@ -45,8 +57,14 @@ export interface ServerDeps {
   webRoot: string;
   loginRateLimit?: { max: number; windowMs: number };
   connectionProbe?: ConnectionProbe;
-  /** Set Secure on the session cookie (behind TLS). */
+  /** Served over HTTPS (behind a TLS proxy): Secure on the session cookie, HSTS. */
   secureCookies?: boolean;
+  /** Host names answered besides the loopback listen address (reverse proxy names). */
+  publicHostnames?: readonly string[];
+  /** Proxies whose X-Forwarded-For is believed for the client address. */
+  trustProxy?: readonly string[];
+  /** Login back-off per address and per account (defaults: DEFAULT_LOGIN_THROTTLE). */
+  loginThrottle?: LoginThrottleOptions;
   /** Present on the replica that trades; the others serve execution data read-only. */
   execution?: ExecutionServerDeps;
   /** The IB runtime (adapter, quotes, contracts, bars); the /api/ib routes answer 503 without it. */
@@ -55,36 +73,34 @@ export interface ServerDeps {
 
 export type App = Api;
 
-const PUBLIC_ROUTES = new Set(['/api/health', '/api/auth/login', '/api/auth/session']);
-const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
 export async function buildServer(deps: ServerDeps): Promise<App> {
   const app = Fastify({
     loggerInstance: deps.ctx.logger as FastifyBaseLogger,
+    // Requests are logged at debug, once each (request-log.ts).
+    logController: new RequestLogController(),
     bodyLimit: 1024 * 1024,
+    ...(deps.trustProxy && deps.trustProxy.length > 0 ? { trustProxy: deps.trustProxy.join(',') } : {}),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.decorateRequest('session', undefined);
-  app.decorateRequest('sessionToken', undefined);
 
+  await app.register(fastifyHelmet, securityHeaders(deps.secureCookies ?? false));
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
-
-  app.addHook('onRequest', async (request, reply) => {
-    const url = request.url.split('?')[0] ?? '';
-    if (!url.startsWith('/api/')) return;
-    request.sessionToken = request.cookies[SESSION_COOKIE];
-    request.session = await deps.accounts.session(request.sessionToken);
-    if (STATE_CHANGING.has(request.method) && !sameOrigin(request)) {
-      return sendError(reply, 403, 'CSRF_FAILED', 'cross-origin request refused');
-    }
-    if (PUBLIC_ROUTES.has(url)) return;
-    if (!request.session) return sendError(reply, 401, 'UNAUTHENTICATED', 'log in first');
-    if (STATE_CHANGING.has(request.method) && !csrfTokenMatches(request, request.session)) {
-      return sendError(reply, 403, 'CSRF_FAILED', 'missing or wrong x-csrf-token header');
-    }
-  });
+  const hosts = new HostAllowList(
+    deps.ctx.bootstrap.listenHost,
+    () => {
+      const address = app.server.address();
+      return typeof address === 'object' && address ? address.port : undefined;
+    },
+    deps.publicHostnames ?? [],
+  );
+  app.decorate('routeTable', registerAuthWall(app, { accounts: deps.accounts, hosts }));
+  const streams = new EventStreams(deps.ctx.clock);
+  app.decorate('eventStreams', streams);
+  // Open event streams never end by themselves: close them or `close()` waits forever.
+  app.addHook('preClose', async () => streams.endAll());
+  const throttle = new LoginThrottle(deps.ctx.clock, deps.loginThrottle);
 
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const failure = describeFailure(error);
@@ -94,51 +110,75 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
 
   const api: Api = app;
   registerHealthRoutes(api, deps);
-  registerAuthRoutes(api, deps);
+  registerAuthRoutes(api, deps, { throttle, streams });
   registerSettingsRoutes(api, deps);
   registerTradingRoutes(api, deps);
   registerAuditRoutes(api, deps);
-  registerEventRoutes(api, deps);
+  registerEventRoutes(api, deps, streams);
   registerThemeRoutes(api, deps);
   registerProjectRoutes(api, deps);
   registerExecutionRoutes(api, deps);
   registerResearchRoutes(api, deps);
   registerIbRoutes(api, deps);
+  registerRiskRoutes(api, deps);
+  registerAlertRoutes(api, deps);
+  registerAccountRoutes(api, deps);
+  registerMarketRoutes(api, deps);
 
   const indexFile = path.join(deps.webRoot, 'index.html');
-  if (existsSync(indexFile)) {
-    await app.register(fastifyStatic, { root: deps.webRoot, wildcard: false, index: ['index.html'] });
-  }
-  app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/api/') || request.method !== 'GET') {
-      return sendError(reply, 404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
+  // The built app's files and the single-page fallback are public: they carry no data. The fallback
+  // lives beside the static plugin, whose sendFile exists only in this context.
+  await registerPublic(app, async (web) => {
+    if (existsSync(indexFile)) {
+      await web.register(fastifyStatic, { root: deps.webRoot, wildcard: false, index: ['index.html'] });
     }
-    if (!existsSync(indexFile)) {
-      return reply
-        .code(503)
-        .type('text/plain')
-        .send('The web app is not built. Run `npm run build` and restart.');
-    }
-    // Client-side routes (e.g. /audit) all load the single-page app.
-    return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
+    web.setNotFoundHandler((request, reply) => {
+      if (looksLikeApi(request.url) || request.method !== 'GET') {
+        return sendError(reply, 404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
+      }
+      if (!existsSync(indexFile)) {
+        return reply
+          .code(503)
+          .type('text/plain')
+          .send('The web app is not built. Run `npm run build` and restart.');
+      }
+      // Client-side routes (e.g. /audit) all load the single-page app.
+      return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
+    });
   });
 
   return app;
 }
 
-function sameOrigin(request: FastifyRequest): boolean {
-  const origin = request.headers.origin;
-  if (!origin) return true;
-  try {
-    return new URL(origin).host === request.headers.host;
-  } catch {
-    return false;
-  }
-}
-
-function csrfTokenMatches(request: FastifyRequest, session: SessionInfo): boolean {
-  const header = request.headers['x-csrf-token'];
-  return typeof header === 'string' && header.length > 0 && header === session.csrfToken;
+/**
+ * Headers for every response. The CSP fits the built web app: its own scripts only, inline styles
+ * (Ant Design injects them at run time), images and fonts from itself or data: URLs, API calls to
+ * itself. Not framed anywhere. HSTS and upgrading sub-requests only when served over HTTPS.
+ */
+function securityHeaders(https: boolean) {
+  return {
+    global: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    frameguard: { action: 'deny' as const },
+    referrerPolicy: { policy: 'no-referrer' as const },
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
+  };
 }
 
 interface Failure {

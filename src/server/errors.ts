@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'RATE_LIMITED'
+  | 'HOST_NOT_ALLOWED'
   | 'INTERNAL';
 
 export interface FieldError {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type AlertService, startAlerts } from '../alerts/index.js';
 import { type AppContext, openAppContext } from '../app/context.js';
 import { type BootstrapOptions, loadBootstrapConfig } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
@@ -37,7 +38,55 @@ export interface RunningApp {
   hub: EventHub;
   server: App;
   trading: TradingSupervisor;
+  /** The alert outbox's delivery worker (every replica runs one; the claim holder sends). */
+  alerts: AlertService;
   close(): Promise<void>;
+}
+
+/** Longest a signal-driven shutdown may take before the process exits regardless. */
+export const SHUTDOWN_DEADLINE_MS = 9_000;
+
+/**
+ * Ends the process cleanly on SIGTERM/SIGINT: jobs cancelled and marked so, requests finished, the
+ * database closed. Work that ignores its cancel signal can't hold the process past the deadline; its
+ * row is already final, and the job runner fails any row left active by a dead process.
+ */
+export function stopOnSignals(
+  app: RunningApp,
+  options: { deadlineMs?: number; onError?: (error: unknown) => void } = {},
+): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    app.ctx.logger.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      app.ctx.logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, options.deadlineMs ?? SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        options.onError?.(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function cancelLocalJobs(ctx: AppContext): Promise<void> {
+  const ids = ctx.jobs.localJobIds();
+  await Promise.allSettled(
+    ids.map((id) =>
+      ctx.jobs.cancel(id, 'system (shutdown)').catch((error: unknown) => {
+        // Already finished meanwhile: nothing to do.
+        ctx.logger.debug({ err: error, job: id }, 'job not cancelled at shutdown');
+      }),
+    ),
+  );
 }
 
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
@@ -105,10 +154,14 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
         return runtime && { engine: runtime.engine, service: runtime.service };
       },
       webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
+      secureCookies: bootstrap.secureCookies,
+      publicHostnames: bootstrap.publicHostnames,
+      trustProxy: bootstrap.trustProxy,
       ...(options.loginRateLimit ? { loginRateLimit: options.loginRateLimit } : {}),
     });
     await server.listen({ host: bootstrap.listenHost, port: bootstrap.listenPort });
     await trading.start();
+    const alerts = startAlerts(ctx);
     const address = server.server.address();
     const port = typeof address === 'object' && address ? address.port : bootstrap.listenPort;
     const host = bootstrap.listenHost.includes(':') ? `[${bootstrap.listenHost}]` : bootstrap.listenHost;
@@ -120,8 +173,14 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       hub,
       server,
       trading,
+      alerts,
       close: async () => {
-        await server.close();
+        // Stop taking requests first (new ones get 503, event streams end), then stop this
+        // process's jobs at their next checkpoint so in-flight requests waiting on them finish too.
+        const serverClosed = server.close();
+        await cancelLocalJobs(ctx);
+        await serverClosed;
+        await alerts.stop();
         await trading.close();
         await ctx.close();
       },

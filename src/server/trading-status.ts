@@ -1,4 +1,8 @@
+import type { Kysely } from 'kysely';
 import { maskSecret, type ResolvedSettings } from '../config/index.js';
+import type { Clock } from '../core/clock.js';
+import { readLease } from '../lock/index.js';
+import type { Database } from '../store/index.js';
 
 export type TradingBadge = 'not_configured' | 'disconnected' | 'tradable';
 
@@ -39,4 +43,69 @@ export function tradingStatusFrom(settings: ResolvedSettings, probe?: Connection
     account: maskSecret(String(account)),
     builtInGateway: false,
   };
+}
+
+/** What a replica shows of IB: its own connection's status, or the lease holder's. */
+export interface ReplicaIbStatus {
+  status: string;
+  reason: string | null;
+  sinceMs: number;
+  accounts: string[];
+  modeCheck: { ok: boolean; reason: string | null };
+  serverVersion: number | null;
+  lastHeartbeatMs: number | null;
+  reconnectCount: number;
+  lastError: { code: number; message: string; atMs: number } | null;
+  host: string;
+  port: number;
+  clientId: number;
+  tradable: boolean;
+}
+
+/**
+ * The IB status of the replica that trades, as it recorded it (`ib_connection_state`), for a
+ * replica that does not hold the execution lease and so has no IB connection of its own. Replicas
+ * behind one address then all show the same badge. Null when nobody holds the lease (the holder
+ * died or stopped: its last row may still say CONNECTED), or when nothing was recorded yet.
+ */
+export async function holderIbStatus(db: Kysely<Database>, clock: Clock): Promise<ReplicaIbStatus | null> {
+  const lease = await readLease(db, clock);
+  if (!lease || lease.state === 'expired') return null;
+  const row = await db.selectFrom('ib_connection_state').selectAll().where('id', '=', 1).executeTakeFirst();
+  if (!row) return null;
+  const ms = (text: string | null) => {
+    const parsed = text === null ? Number.NaN : Date.parse(text);
+    return Number.isFinite(parsed) ? parsed : null;
+  };
+  // The holder records DEGRADED when the account does not fit the mode: CONNECTED means it does.
+  const tradable = row.status === 'CONNECTED' && lease.state === 'active';
+  return {
+    status: row.status,
+    reason: row.reason,
+    sinceMs: ms(row.since) ?? clock.nowMs(),
+    accounts: row.accounts_masked === '' ? [] : row.accounts_masked.split(','),
+    modeCheck: { ok: tradable, reason: tradable ? null : row.reason },
+    serverVersion: row.server_version === null ? null : Number(row.server_version),
+    lastHeartbeatMs: ms(row.last_heartbeat_at),
+    reconnectCount: Number(row.reconnect_count),
+    lastError: parseLastError(row.last_error_json),
+    host: row.host,
+    port: Number(row.port),
+    clientId: Number(row.client_id),
+    tradable,
+  };
+}
+
+function parseLastError(json: string | null): ReplicaIbStatus['lastError'] {
+  if (json === null) return null;
+  try {
+    const value = JSON.parse(json) as { code?: unknown; message?: unknown; atMs?: unknown };
+    return {
+      code: Number(value.code),
+      message: String(value.message ?? ''),
+      atMs: Number(value.atMs),
+    };
+  } catch {
+    return null;
+  }
 }

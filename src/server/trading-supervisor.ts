@@ -1,10 +1,12 @@
 import { createServer } from 'node:net';
+import { type IbConnectionAlerts, watchIbConnection } from '../alerts/index.js';
 import type { AppContext } from '../app/context.js';
 import type { ResolvedSettings, SettingKey } from '../config/index.js';
 import { type ExecutionRuntime, type QuoteSnapshot, startExecutionRuntime } from '../execution/index.js';
 import type { IbQuote } from '../marketdata/index.js';
-import { createIbRuntime, type IbRuntime } from '../marketdata/runtime.js';
+import { createIbRuntime, type IbRuntime, type IbStatus } from '../marketdata/runtime.js';
 import { type SimGatewayHandle, startStandaloneSim } from '../sim/index.js';
+import { holderIbStatus, type ReplicaIbStatus } from './trading-status.js';
 
 /** The built-in paper gateway's account and seed; the demo's research data uses the same seed. */
 export const BUILT_IN_ACCOUNT = 'DU1234567';
@@ -23,6 +25,9 @@ export interface TradingSupervisorOptions {
 
 const IB_KEYS: readonly SettingKey[] = ['IB_HOST', 'IB_PORT', 'IB_CLIENT_ID', 'IB_ACCOUNT', 'IB_MODE'];
 
+/** How often a replica without the lease reads the trading replica's IB status from the database. */
+const HOLDER_STATUS_EVERY_MS = 1_000;
+
 /**
  * Owns the trading side of a server process: the built-in paper gateway (when used), the IB runtime
  * and the execution runtime. Restarts them when the IB settings change, one restart at a time.
@@ -31,6 +36,10 @@ export class TradingSupervisor {
   ib: IbRuntime | undefined;
   execution: ExecutionRuntime | undefined;
   private sim: SimGatewayHandle | undefined;
+  private ibAlerts: IbConnectionAlerts | undefined;
+  /** The lease holder's IB status (from the database) while this replica does not hold the lease. */
+  private holderStatus: ReplicaIbStatus | null = null;
+  private holderTimer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | undefined;
 
@@ -97,9 +106,12 @@ export class TradingSupervisor {
       account = BUILT_IN_ACCOUNT;
       this.ctx.logger.info({ port }, 'built-in paper gateway started');
     }
-    this.ib = createIbRuntime({
+    const own = createIbRuntime({
       ctx: this.ctx,
-      hub: this.hub,
+      // Its periodic and change-driven 'ib.status' events carry what this replica shows.
+      hub: {
+        publish: (name, data) => this.hub.publish(name, name === 'ib.status' ? this.shownStatus(own) : data),
+      },
       settings: {
         host,
         port,
@@ -110,6 +122,8 @@ export class TradingSupervisor {
         connect: false,
       },
     });
+    this.ib = { ...own, status: () => this.shownStatus(own) };
+    this.ibAlerts = await watchIbConnection(this.ctx, this.ib.brokerage.connection, { host, port });
     await this.streamProjectQuotes(this.ib);
     const quotes = this.ib.quotes;
     this.execution = await startExecutionRuntime({
@@ -117,6 +131,7 @@ export class TradingSupervisor {
       audit: this.ctx.audit,
       clock: this.ctx.clock,
       brokerage: this.ib.brokerage,
+      mode,
       contractCache: this.ib.contracts,
       liveQuote: (symbol) => sizingQuote(quotes.freshQuote(symbol)),
       // Only the lease holder connects with the fixed trading client id; the others serve the UI.
@@ -128,6 +143,35 @@ export class TradingSupervisor {
         error: (obj, msg) => this.ctx.logger.error(obj, msg),
       },
     });
+    this.followHolderStatus();
+  }
+
+  /**
+   * Replicas behind one address: only the lease holder is connected to IB. The others show the
+   * holder's IB status and badge, read from the database, so that the badge does not depend on
+   * which replica answers.
+   */
+  private followHolderStatus(): void {
+    const refresh = async () => {
+      const lease = this.execution?.lease;
+      this.holderStatus =
+        lease && !lease.isHeld() ? await holderIbStatus(this.ctx.store.db, this.ctx.clock) : null;
+    };
+    const tick = () => {
+      refresh().catch((error: unknown) =>
+        this.ctx.logger.warn({ err: error }, "could not read the trading replica's IB status"),
+      );
+    };
+    this.holderTimer = setInterval(tick, HOLDER_STATUS_EVERY_MS);
+    this.holderTimer.unref();
+    tick();
+  }
+
+  private shownStatus(own: IbRuntime): IbStatus {
+    const mine = own.status();
+    const holder = this.holderStatus;
+    if (!holder || this.execution?.lease.isHeld() !== false) return mine;
+    return { ...mine, ...holder };
   }
 
   /** Quotes for every project's universe, so prices are live before a rebalance needs them. */
@@ -146,6 +190,12 @@ export class TradingSupervisor {
     this.execution = undefined;
     this.ib = undefined;
     this.sim = undefined;
+    clearInterval(this.holderTimer);
+    this.holderTimer = undefined;
+    this.holderStatus = null;
+    // A deliberate stop is not a disconnect: stop watching first.
+    this.ibAlerts?.close();
+    this.ibAlerts = undefined;
     await execution?.stop();
     await ib?.close();
     await sim?.close();

@@ -146,7 +146,7 @@ export function registerSimCommands(program: Command): void {
       new Option('--mode <code>', 'reset: restored with 1101 (data lost) or 1102').choices(['1101', '1102']),
     )
     .option('--down-seconds <s>', 'reset: how long connectivity is down', parse.number(0, 3600))
-    .option('--count <n>', 'reject-next/pacing: how many', parse.int(0, 1_000_000))
+    .option('--count <n>', 'reject-next/drop-order/pacing: how many', parse.int(0, 1_000_000))
     .option('--ms <ms>', 'ack-delay: delay in ms', parse.int(0, 600_000))
     .option('--symbol <symbol>', 'stop-data: the symbol')
     .option('--resume', 'stop-data: resume the symbol instead')

@@ -39,6 +39,8 @@ export interface GatewayConfig {
 /** Fault switches; the control API and tests flip them. */
 export interface FaultState {
   rejectNext: number;
+  /** The next N orders are answered with error 100 (message rate exceeded) and dropped, as IB does. */
+  dropOrders: number;
   ackDelayMs: number;
   stoppedSymbols: Set<string>;
   forcedPacing: number;

@@ -18,6 +18,7 @@ export const faultSchemas = {
     .strict(),
   silence: z.object({ seconds: z.number().positive().max(3600) }).strict(),
   'reject-next': z.object({ count: z.number().int().min(0).max(1_000_000).default(1) }).strict(),
+  'drop-order': z.object({ count: z.number().int().min(0).max(1_000_000).default(1) }).strict(),
   'ack-delay': z.object({ ms: z.number().int().min(0).max(600_000) }).strict(),
   'stop-data': z.object({ symbol: z.string().min(1), resume: z.boolean().default(false) }).strict(),
   pacing: z.object({ count: z.number().int().min(0).max(1_000_000).default(1) }).strict(),
@@ -63,6 +64,11 @@ export async function applyFault(gateway: Gateway, name: FaultName, body: unknow
       const { count } = faultSchemas['reject-next'].parse(body);
       gateway.faults.rejectNext = count;
       return { rejectNext: count };
+    }
+    case 'drop-order': {
+      const { count } = faultSchemas['drop-order'].parse(body);
+      gateway.faults.dropOrders = count;
+      return { dropOrders: count };
     }
     case 'ack-delay': {
       const { ms } = faultSchemas['ack-delay'].parse(body);

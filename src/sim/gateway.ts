@@ -50,6 +50,7 @@ export class Gateway {
   readonly broker: Broker;
   readonly faults: FaultState = {
     rejectNext: 0,
+    dropOrders: 0,
     ackDelayMs: 0,
     stoppedSymbols: new Set(),
     forcedPacing: 0,
@@ -291,6 +292,12 @@ export class Gateway {
       return;
     }
     if (!this.admitByRate(session)) return;
+    if (id === OUT.PLACE_ORDER && this.faults.dropOrders > 0) {
+      this.faults.dropOrders -= 1;
+      this.log.info({ session: session.label }, 'fault: dropping an order with error 100');
+      session.send(this.rateError(this.config.maxMessagesPerSecond || 50, 51));
+      return;
+    }
     this.requestsReceived.set(id, (this.requestsReceived.get(id) ?? 0) + 1);
     const v = session.version;
     switch (id) {
@@ -486,15 +493,18 @@ export class Gateway {
       return true;
     }
     session.rateDropped += 1;
-    session.send(
-      msg.error(
-        -1,
-        100,
-        `Max rate of messages per second has been exceeded:max=${limit} rec=${session.rateWindow.length} (1)`,
-      ),
-    );
+    session.send(this.rateError(limit, session.rateWindow.length));
     if (session.rateDropped > limit) this.dropSession(session, 'message rate far above the limit');
     return false;
+  }
+
+  /** IB names neither the dropped message nor its id: error 100 comes with id -1. */
+  private rateError(limit: number, received: number): Fields {
+    return msg.error(
+      -1,
+      100,
+      `Max rate of messages per second has been exceeded:max=${limit} rec=${received} (1)`,
+    );
   }
 
   private isOurAccount(account: string): boolean {
@@ -612,6 +622,7 @@ export class Gateway {
 
   clearFaults(): void {
     this.faults.rejectNext = 0;
+    this.faults.dropOrders = 0;
     this.faults.ackDelayMs = 0;
     this.faults.stoppedSymbols.clear();
     this.faults.forcedPacing = 0;

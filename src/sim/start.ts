@@ -87,6 +87,8 @@ export interface SimFaults {
   reset(mode: '1101' | '1102', downSeconds: number): Promise<object>;
   silence(seconds: number): Promise<object>;
   rejectNext(count: number): Promise<object>;
+  /** The next N orders are dropped with error 100, as IB does past its message rate. */
+  dropOrders(count: number): Promise<object>;
   ackDelay(ms: number): Promise<object>;
   stopData(symbol: string, resume?: boolean): Promise<object>;
   pacing(count: number): Promise<object>;
@@ -164,6 +166,7 @@ export async function startSimGateway(options: SimGatewayOptions): Promise<SimGa
       reset: (mode, downSeconds) => apply('reset', { mode, downSeconds }),
       silence: (seconds) => apply('silence', { seconds }),
       rejectNext: (count) => apply('reject-next', { count }),
+      dropOrders: (count) => apply('drop-order', { count }),
       ackDelay: (ms) => apply('ack-delay', { ms }),
       stopData: (symbol, resume = false) => apply('stop-data', { symbol, resume }),
       pacing: (count) => apply('pacing', { count }),

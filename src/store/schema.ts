@@ -1,8 +1,11 @@
 import type { Generated } from 'kysely';
+import type { AlertTables } from './tables/alerts.js';
 import type { ExecutionTables } from './tables/execution.js';
 import type { IbTables } from './tables/ib.js';
+import type { MonitoringTables } from './tables/monitoring.js';
 import type { ResearchTables } from './tables/research.js';
 import type { ResearchRunTables } from './tables/research-runs.js';
+import type { RiskTables } from './tables/risk.js';
 
 /**
  * Table types shared by every engine. Times are ISO-8601 UTC strings (they sort lexically and
@@ -35,6 +38,10 @@ export interface AuditHeadTable {
   id: number;
   seq: number;
   last_hash: string;
+  /** First record id hashed with the audit key (0006_audit_keyed); earlier ones are plain SHA-256. */
+  keyed_from: number | null;
+  /** Fingerprint of the audit key the chain is written with; set by the first keyed append. */
+  key_id: string | null;
 }
 
 export interface AuditLogTable {
@@ -63,4 +70,7 @@ export interface Database
     ResearchTables,
     IbTables,
     ExecutionTables,
-    ResearchRunTables {}
+    ResearchRunTables,
+    AlertTables,
+    MonitoringTables,
+    RiskTables {}

@@ -15,9 +15,12 @@ export class ThemeCsvError extends Error {
   }
 }
 
-const COLUMNS = ['symbol', 'name', 'sector', 'industry'] as const;
+const COLUMNS = ['symbol', 'name', 'sector', 'industry', 'from', 'to'] as const;
 
-/** Parses `symbol,name,sector,industry` (header required; only `symbol` is mandatory). */
+/**
+ * Parses `symbol,name,sector,industry[,from,to]` (header required; only `symbol` is mandatory; `from`
+ * and `to` are membership days, empty = open-ended).
+ */
 export function parseThemeCsv(text: string): ThemeMember[] {
   let rows: string[][];
   try {
@@ -45,7 +48,11 @@ export function parseThemeCsv(text: string): ThemeMember[] {
   const seen = new Map<string, number>();
   rows.slice(1).forEach((cells, index) => {
     const line = index + 2;
-    const record = Object.fromEntries(header.map((h, i) => [h, cells[i] ?? '']));
+    const record = Object.fromEntries(
+      header
+        .map((h, i) => [h, cells[i] ?? ''] as const)
+        .filter(([h, value]) => !((h === 'from' || h === 'to') && value === '')),
+    );
     const result = themeMemberSchema.safeParse(record);
     if (!result.success) {
       for (const issue of result.error.issues)
@@ -65,5 +72,11 @@ export function parseThemeCsv(text: string): ThemeMember[] {
 }
 
 export function themeCsv(members: readonly ThemeMember[]): string {
-  return toCsv([[...COLUMNS], ...members.map((m) => [m.symbol, m.name, m.sector, m.industry])]);
+  // Membership columns only when some member has a range, so plain themes export as before.
+  if (members.some((m) => m.from || m.to))
+    return toCsv([
+      [...COLUMNS],
+      ...members.map((m) => [m.symbol, m.name, m.sector, m.industry, m.from ?? '', m.to ?? '']),
+    ]);
+  return toCsv([[...COLUMNS.slice(0, 4)], ...members.map((m) => [m.symbol, m.name, m.sector, m.industry])]);
 }

@@ -8,14 +8,35 @@ export const symbolSchema = z
   .toUpperCase()
   .regex(SYMBOL_PATTERN, 'must be a ticker: a letter, then up to 9 letters, digits, "." or "-"');
 
+const membershipDay = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD')
+  .refine(isCalendarDay, 'must be a calendar day');
+
+function isCalendarDay(text: string): boolean {
+  const time = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(text);
+}
+
+/**
+ * A theme member; `from` / `to` (inclusive, optional) make the theme a point-in-time universe: a
+ * backtest holds the name only between them.
+ */
 export const themeMemberSchema = z
   .object({
     symbol: symbolSchema,
     name: z.string().trim().max(200).default(''),
     sector: z.string().trim().max(100).default(''),
     industry: z.string().trim().max(200).default(''),
+    from: membershipDay.optional(),
+    to: membershipDay.optional(),
   })
-  .strict();
+  .strict()
+  .refine((member) => !member.from || !member.to || member.from <= member.to, {
+    path: ['to'],
+    message: 'must not be before "from"',
+  });
 
 export type ThemeMember = z.infer<typeof themeMemberSchema>;
 

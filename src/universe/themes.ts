@@ -79,12 +79,13 @@ export class ThemeService {
   async get(id: number): Promise<Theme> {
     const row = await this.db.selectFrom('themes').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError(`theme ${id}`);
-    const members = await this.db
+    const rows = await this.db
       .selectFrom('theme_members')
-      .select(['symbol', 'name', 'sector', 'industry'])
+      .select(['symbol', 'name', 'sector', 'industry', 'member_from', 'member_to'])
       .where('theme_id', '=', id)
       .orderBy('symbol')
       .execute();
+    const members = rows.map(memberOf);
     return {
       id: Number(row.id),
       name: row.name,
@@ -187,7 +188,7 @@ export class ThemeService {
     if (themeIds.length === 0) return [];
     const rows = await this.db
       .selectFrom('theme_members')
-      .select(['theme_id', 'symbol', 'name', 'sector', 'industry'])
+      .select(['theme_id', 'symbol', 'name', 'sector', 'industry', 'member_from', 'member_to'])
       .where('theme_id', 'in', [...themeIds])
       .orderBy('symbol')
       .execute();
@@ -195,8 +196,7 @@ export class ThemeService {
     const order = new Map(themeIds.map((id, i) => [id, i]));
     rows.sort((a, b) => (order.get(Number(a.theme_id)) ?? 0) - (order.get(Number(b.theme_id)) ?? 0));
     for (const r of rows) {
-      if (!bySymbol.has(r.symbol))
-        bySymbol.set(r.symbol, { symbol: r.symbol, name: r.name, sector: r.sector, industry: r.industry });
+      if (!bySymbol.has(r.symbol)) bySymbol.set(r.symbol, memberOf(r));
     }
     return [...bySymbol.values()].sort((a, b) => a.symbol.localeCompare(b.symbol));
   }
@@ -224,7 +224,31 @@ async function replaceMembers(
 ): Promise<void> {
   await trx.deleteFrom('theme_members').where('theme_id', '=', themeId).execute();
   for (let i = 0; i < members.length; i += 500) {
-    const chunk = members.slice(i, i + 500).map((m) => ({ theme_id: themeId, ...m }));
+    const chunk = members.slice(i, i + 500).map(({ from, to, ...m }) => ({
+      theme_id: themeId,
+      ...m,
+      member_from: from ?? null,
+      member_to: to ?? null,
+    }));
     await trx.insertInto('theme_members').values(chunk).execute();
   }
+}
+
+/** A stored member; the membership days appear only when set, so plain themes read back unchanged. */
+function memberOf(row: {
+  symbol: string;
+  name: string;
+  sector: string;
+  industry: string;
+  member_from: string | null;
+  member_to: string | null;
+}): ThemeMember {
+  return {
+    symbol: row.symbol,
+    name: row.name,
+    sector: row.sector,
+    industry: row.industry,
+    ...(row.member_from ? { from: row.member_from } : {}),
+    ...(row.member_to ? { to: row.member_to } : {}),
+  };
 }

@@ -59,7 +59,8 @@ describe('adapter pacing against the gateway enforcing 50 messages/s', () => {
   });
 
   it('answers 160 snapshot requests fired at once with no error 100, the heartbeat waiting its turn', async () => {
-    const brokerage = harness.brokerage({ maxMessagesPerSecond: 48, requestTimeoutMs: 15_000 });
+    // The product's default rate, with its margin below IB's 50.
+    const brokerage = harness.brokerage({ requestTimeoutMs: 15_000 });
     const rateErrors: string[] = [];
     brokerage.ib.onConnectionMessage((info) => {
       if (info.code === 100) rateErrors.push(info.message);
@@ -79,7 +80,7 @@ describe('adapter pacing against the gateway enforcing 50 messages/s', () => {
       expect(quote.bid).toBeGreaterThan(0);
       expect(quote.ask).toBeGreaterThanOrEqual(quote.bid ?? 0);
     }
-    // Paced, not burst: 160 messages at 48/s take at least 3.3 s.
+    // Paced, not burst: 160 messages at 47/s take at least 3.3 s.
     expect(elapsed).toBeGreaterThan(3_000);
   });
 
@@ -89,5 +90,25 @@ describe('adapter pacing against the gateway enforcing 50 messages/s', () => {
     const [contract] = await brokerage.contracts.resolve({ symbol: 'AAPL' });
     const unknown = { ...(contract as BrokerContract), symbol: 'ZZZZ', conId: 999_999_999 };
     await expect(brokerage.quotes.snapshot(unknown)).rejects.toMatchObject({ code: 200 });
+  });
+});
+
+describe('message accounting', () => {
+  it('counts every message that leaves the socket, the handshake included', async () => {
+    // A gateway of its own: its counts are this client's alone.
+    const own = await startHarness({ maxMessagesPerSecond: 50 });
+    const total = () => [...own.sim.gateway.requestCounts().values()].reduce((a, b) => a + b, 0);
+    const brokerage = own.brokerage({ heartbeatMs: 100 });
+    await brokerage.connection.start();
+    const [contract] = await brokerage.contracts.resolve({ symbol: 'AAPL' });
+    await Promise.all(Array.from({ length: 5 }, () => brokerage.quotes.snapshot(contract as BrokerContract)));
+    await brokerage.orders.openOrders();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await brokerage.connection.stop();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The gateway counts requests after startApi; the pacer also saw the version line and startApi.
+    expect(brokerage.ib.messagesSent()).toBe(total() + 2);
+    expect(brokerage.ib.messagesSent()).toBeGreaterThan(10);
+    await own.close();
   });
 });

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isTradingDay, newYorkDay, nextTradingDay } from '../../src/calendar/index.js';
 import { openSignedInPage, type SignedInPage } from './harness.js';
 import { startLiveTestServer } from './live-harness.js';
 
@@ -146,10 +147,19 @@ describe.each([false, true])('web app: the Live Trading page (trading side runni
       .toContain('已解析');
     expect(await contracts.locator('tbody tr').count()).toBe(3);
 
-    const today = new Date().toISOString().slice(0, 10);
+    // Runs name an existing project by id and a real NYSE trading day.
+    const themeId = ((await created.json()) as { theme: { id: number } }).theme.id;
+    const project = await page.request.post('/api/projects', {
+      headers,
+      data: { name: 'live-test', params: { themeIds: [themeId] } },
+    });
+    expect(project.status()).toBe(201);
+    const projectId = ((await project.json()) as { project: { id: number } }).project.id;
+    const today = newYorkDay(Date.now());
+    const tradingDate = isTradingDay(today) ? today : nextTradingDay(today);
     const run = await page.request.post('/api/execution/runs', {
       headers,
-      data: { project: 'live-test', tradingDate: today, weights: { AAPL: 0.2, MSFT: 0.2 } },
+      data: { projectId, tradingDate, weights: { AAPL: 0.2, MSFT: 0.2 } },
     });
     expect(run.status()).toBe(201);
     const runId = ((await run.json()) as { run: { id: number } }).run.id;

@@ -54,14 +54,15 @@ describe('web app: login, menu and language', () => {
     const badge = page.getByTestId('trading-badge').first();
     await expect.poll(() => badge.getAttribute('data-badge')).toBe('not_configured');
     expect(await badge.textContent()).toBe('未配置');
-    // The home page (projects) says plainly that backtests come later, in the chosen language.
+    // The home page (projects) points to the Backtests & Reports page, in the chosen language.
     const note = page.getByTestId('projects-reports-note');
-    expect(await note.textContent()).toContain('「回测&报告」页面提供（后续步骤）');
+    expect(await note.textContent()).toContain('在「回测&报告」页面');
+    expect(await page.getByTestId('projects-reports-link').getAttribute('href')).toBe('/backtests');
 
     await switchLanguage(page, 'English');
     await expect.poll(() => menuLabels(page)).toEqual(EN_MENU);
     expect(await badge.textContent()).toBe('Not configured');
-    expect(await note.textContent()).toContain('Backtests & Reports page (a later step)');
+    expect(await note.textContent()).toContain('are on the Backtests & Reports page');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
 
     // The choice survives a reload, and antd's own texts (here the pagination) follow the language.

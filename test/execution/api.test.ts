@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExecutionRepository } from '../../src/execution/index.js';
 import { ApiClient, startTestApp, TEST_ADMIN_PASSWORD, type TestApp } from '../helpers/app.js';
+import { addProject } from './projects.js';
 
 describe('execution API on a read-only replica', () => {
   let t: TestApp | undefined;
@@ -12,8 +13,9 @@ describe('execution API on a read-only replica', () => {
     t = await startTestApp('sqlite');
     const ctx = t.app.ctx;
     const repo = new ExecutionRepository(ctx.store.db, ctx.store.engine, ctx.audit, ctx.clock);
+    const projectId = await addProject(ctx.store.db, 'demo');
     const { run } = await repo.createOrJoinRun({
-      project: 'demo',
+      projectId,
       tradingDate: '2026-11-24',
       mode: 'paper',
       weights: { AAPL: 0.5 },
@@ -30,7 +32,7 @@ describe('execution API on a read-only replica', () => {
         orderType: 'MKT',
         limitPrice: null,
         tif: 'DAY',
-        account: 'DU1',
+        account: 'DU1234567',
       },
     ]);
     if (!order) throw new Error('no order');
@@ -41,7 +43,7 @@ describe('execution API on a read-only replica', () => {
       permId: 9,
       clientId: 1,
       orderRef: order.clientOrderId,
-      account: 'DU1',
+      account: 'DU1234567',
       symbol: 'AAPL',
       conId: 1,
       side: 'BUY',
@@ -82,18 +84,25 @@ describe('execution API on a read-only replica', () => {
     expect(lease.body).toEqual({ lease: null, thisReplica: null });
 
     const refused = await client.request('POST', '/api/execution/runs', {
-      project: 'demo',
+      projectId,
       tradingDate: '2026-11-24',
       weights: { AAPL: 0.1 },
     });
     expect(refused.status).toBe(409);
     const bad = await client.request<{ fields: Array<{ field: string }> }>('POST', '/api/execution/runs', {
-      project: 'demo',
+      projectId,
       tradingDate: '24.11.2026',
       weights: { AAPL: 0.1 },
     });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toMatch(/tradingDate/);
     expect((await client.request('GET', '/api/execution/runs/999')).status).toBe(404);
+    for (const path of ['orders', 'fills', 'progress']) {
+      expect((await client.request('GET', `/api/execution/runs/${run.id}/${path}`)).status).toBe(200);
+    }
+    // Account ids leave the server masked, wherever they appear.
+    const seen = client.transcript.join('\n');
+    expect(seen).toContain('DU****67');
+    expect(seen).not.toContain('DU1234567');
   });
 });

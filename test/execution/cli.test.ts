@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimGatewayHandle } from '../../src/sim/index.js';
 import { runCli } from '../helpers/cli.js';
+import { addProjectsAt } from './projects.js';
 import { startSim } from './sim-env.js';
 
 describe('ibloop execute: bad weights files are refused with the field named, nothing is sent', () => {
@@ -13,6 +14,7 @@ describe('ibloop execute: bad weights files are refused with the field named, no
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'ibloop-exec-cli-'));
     sim = (await startSim()).sim;
+    await addProjectsAt({ dataRoot: path.join(dir, 'data') }, ['demo']);
   });
   afterAll(async () => {
     await sim.close();
@@ -26,7 +28,7 @@ describe('ibloop execute: bad weights files are refused with the field named, no
       [
         'execute',
         '--project',
-        'demo',
+        '1',
         '--weights',
         file,
         '--port',
@@ -41,7 +43,7 @@ describe('ibloop execute: bad weights files are refused with the field named, no
   };
 
   it.each([
-    ['nan.csv', 'symbol,weight\nAAPL,NaN\n', /weights\.AAPL: must be a finite number/],
+    ['nan.csv', 'symbol,weight\nAAPL,NaN\n', /weights\.AAPL: line 2: must be a decimal number/],
     ['negative.json', '{"AAPL": -0.1}', /weights\.AAPL: must be >= 0/],
     ['sum.json', '{"AAPL": 0.75, "MSFT": 0.75}', /weights: sum of weights is 1\.5/],
     ['empty.csv', '', /weights: .* is empty/],
@@ -66,11 +68,13 @@ describe('ibloop execute: bad weights files are refused with the field named, no
         'src/cli/main.ts',
         'execute',
         '--project',
-        'demo',
+        '1',
         '--weights',
         file,
         '--port',
         String(sim.port),
+        '--date',
+        '2026-11-24',
         '--data-root',
         path.join(dir, 'data'),
       ],
@@ -99,7 +103,7 @@ describe('ibloop execute: bad weights files are refused with the field named, no
           'src/cli/main.ts',
           'execute',
           '--project',
-          'demo',
+          '1',
           '--weights',
           file,
           '--port',
@@ -130,11 +134,38 @@ describe('ibloop execute: bad weights files are refused with the field named, no
     expect(second.code, second.out).toBe(0);
     expect(second.out).toMatch(/joined existing run\): 0 new orders, 0 sent/);
     expect(sim.orderLog()).toHaveLength(2);
+  }, 180_000);
+
+  it.each([
+    [['--order-type', 'STOP'], /--order-type/],
+    [['--project', 'demo'], /--project/],
+    [['--date', '2026-13-45'], /--date.*not a valid calendar day/],
+    [['--date', '2026-11-28'], /--date.*2026-11-28 is not an NYSE trading day/],
+  ])('a bad flag value exits 2 naming the flag: %s', (flags, message) => {
+    const before = sim.orderLog().length;
+    const result = runCli(['execute', '--project', '1', '--weights', 'x.json', ...flags]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(sim.orderLog()).toHaveLength(before);
   });
 
-  it('a bad flag value exits 2 naming the flag', () => {
-    const result = runCli(['execute', '--project', 'demo', '--weights', 'x.json', '--order-type', 'STOP']);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/--order-type/);
+  it('a project id that does not exist exits 2 naming --project, before connecting', () => {
+    const file = path.join(dir, 'good.csv');
+    writeFileSync(file, 'symbol,weight\nAAPL,0.05\nMSFT,0.05\n');
+    const before = sim.orderLog().length;
+    const result = runCli([
+      'execute',
+      '--project',
+      '99',
+      '--weights',
+      file,
+      '--date',
+      '2026-11-24',
+      '--data-root',
+      path.join(dir, 'data'),
+    ]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/--project: no project with id 99/);
+    expect(sim.orderLog()).toHaveLength(before);
   });
 });

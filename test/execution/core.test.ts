@@ -124,7 +124,7 @@ describe('weights', () => {
   });
 
   it.each([
-    ['NaN in CSV', 'symbol,weight\nAAPL,NaN', 'weights.AAPL', /finite/],
+    ['NaN in CSV', 'symbol,weight\nAAPL,NaN', 'weights.AAPL', /line 2: must be a decimal number/],
     ['string in JSON', '{"AAPL": "x"}', 'weights.AAPL', /finite/],
     ['null in JSON', '{"AAPL": null}', 'weights.AAPL', /finite/],
     ['negative', '{"AAPL": -0.1}', 'weights.AAPL', />= 0/],

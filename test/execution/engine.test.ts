@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConflictError, InputError } from '../../src/core/errors.js';
 import { ENGINES } from '../helpers/engines.js';
-import { duplicates, harness, settle } from './harness.js';
+import { duplicates, harness, PROJECTS, settle } from './harness.js';
 
 const SYMBOLS = { AAPL: 200, MSFT: 400, NVDA: 100, KO: 60 };
 const WEIGHTS = { AAPL: 0.2, MSFT: 0.2, NVDA: 0.1 };
@@ -22,7 +22,11 @@ describe.each(ENGINES)('execution engine on %s (in-memory broker)', (engineName)
   it('executes targets: each order sent once, filled, fills with commissions in the DB, run completed', async () => {
     const { broker, replica } = await setup();
     const r = await replica('p1');
-    const result = await r.service.executeTargets({ project: 'demo', tradingDate: DATE, weights: WEIGHTS });
+    const result = await r.service.executeTargets({
+      projectId: PROJECTS.demo,
+      tradingDate: DATE,
+      weights: WEIGHTS,
+    });
     expect(result.joined).toBe(false);
     expect(result.intents).toHaveLength(3);
     const run = await r.service.waitForRun(result.run.id, 5_000);
@@ -48,13 +52,17 @@ describe.each(ENGINES)('execution engine on %s (in-memory broker)', (engineName)
     const { broker, replica } = await setup();
     const r = await replica('p1');
     const [a, b] = await Promise.all([
-      r.service.executeTargets({ project: 'demo', tradingDate: DATE, weights: WEIGHTS }),
-      r.service.executeTargets({ project: 'demo', tradingDate: DATE, weights: WEIGHTS }),
+      r.service.executeTargets({ projectId: PROJECTS.demo, tradingDate: DATE, weights: WEIGHTS }),
+      r.service.executeTargets({ projectId: PROJECTS.demo, tradingDate: DATE, weights: WEIGHTS }),
     ]);
     expect(a.run.id).toBe(b.run.id);
     expect([a.joined, b.joined].sort()).toEqual([false, true]);
     await r.service.waitForRun(a.run.id, 5_000);
-    const third = await r.service.executeTargets({ project: 'demo', tradingDate: DATE, weights: WEIGHTS });
+    const third = await r.service.executeTargets({
+      projectId: PROJECTS.demo,
+      tradingDate: DATE,
+      weights: WEIGHTS,
+    });
     if (third.intents.length > 0)
       console.log(
         JSON.stringify(await r.repo.orders({ runId: a.run.id })),
@@ -70,7 +78,11 @@ describe.each(ENGINES)('execution engine on %s (in-memory broker)', (engineName)
   it('repeated IB messages change nothing', async () => {
     const { broker, replica } = await setup();
     const r = await replica('p1');
-    const { run } = await r.service.executeTargets({ project: 'demo', tradingDate: DATE, weights: WEIGHTS });
+    const { run } = await r.service.executeTargets({
+      projectId: PROJECTS.demo,
+      tradingDate: DATE,
+      weights: WEIGHTS,
+    });
     await r.service.waitForRun(run.id, 5_000);
     const orders = await r.repo.orders({ runId: run.id });
     const before = await r.repo.events(orders.map((o) => o.id));
@@ -88,7 +100,7 @@ describe.each(ENGINES)('execution engine on %s (in-memory broker)', (engineName)
     const r = await replica('p1');
     broker.mode = 'reject';
     const rejected = await r.service.executeTargets({
-      project: 'rej',
+      projectId: PROJECTS.rej,
       tradingDate: DATE,
       weights: { AAPL: 0.1 },
     });
@@ -100,7 +112,7 @@ describe.each(ENGINES)('execution engine on %s (in-memory broker)', (engineName)
 
     broker.mode = 'partial';
     const partial = await r.service.executeTargets({
-      project: 'part',
+      projectId: PROJECTS.part,
       tradingDate: DATE,
       weights: { KO: 0.06 },
     });
@@ -139,13 +151,25 @@ describe.each(ENGINES)('execution engine on %s (in-memory broker)', (engineName)
     const { broker, replica, store } = await setup();
     const r = await replica('p1');
     await expect(
-      r.service.executeTargets({ project: 'demo', tradingDate: DATE, weights: { AAPL: 0.2, ZZZZ: 0.1 } }),
+      r.service.executeTargets({
+        projectId: PROJECTS.demo,
+        tradingDate: DATE,
+        weights: { AAPL: 0.2, ZZZZ: 0.1 },
+      }),
     ).rejects.toMatchObject({ field: 'weights.ZZZZ' });
     await expect(
-      r.service.executeTargets({ project: 'demo', tradingDate: DATE, weights: { AAPL: 0.9, MSFT: 0.6 } }),
+      r.service.executeTargets({
+        projectId: PROJECTS.demo,
+        tradingDate: DATE,
+        weights: { AAPL: 0.9, MSFT: 0.6 },
+      }),
     ).rejects.toMatchObject({ field: 'weights' });
     await expect(
-      r.service.executeTargets({ project: 'demo', tradingDate: DATE, weights: { AAPL: Number.NaN } }),
+      r.service.executeTargets({
+        projectId: PROJECTS.demo,
+        tradingDate: DATE,
+        weights: { AAPL: Number.NaN },
+      }),
     ).rejects.toBeInstanceOf(InputError);
     expect(broker.log).toEqual([]);
     expect(await store.db.selectFrom('trade_runs').selectAll().execute()).toEqual([]);
@@ -157,7 +181,7 @@ describe.each(ENGINES)('execution engine on %s (in-memory broker)', (engineName)
     const follower = await replica('follower');
     expect(follower.lease.isHeld()).toBe(false);
     await expect(
-      follower.service.executeTargets({ project: 'demo', tradingDate: DATE, weights: WEIGHTS }),
+      follower.service.executeTargets({ projectId: PROJECTS.demo, tradingDate: DATE, weights: WEIGHTS }),
     ).rejects.toBeInstanceOf(ConflictError);
     expect(broker.log).toEqual([]);
   });
@@ -172,7 +196,7 @@ describe.each(ENGINES)('execution engine on %s (in-memory broker)', (engineName)
       clock.advance(56_000);
     };
     const result = await first.service.executeTargets({
-      project: 'demo',
+      projectId: PROJECTS.demo,
       tradingDate: DATE,
       weights: WEIGHTS,
     });
@@ -200,12 +224,16 @@ describe.each(ENGINES)('execution engine on %s (in-memory broker)', (engineName)
     expect(r.engine.lastReconciliation()?.status).toBe('failed');
     expect(r.engine.readiness().reasons).toContain('startup reconciliation has not succeeded yet');
     await expect(
-      r.service.executeTargets({ project: 'demo', tradingDate: DATE, weights: WEIGHTS }),
+      r.service.executeTargets({ projectId: PROJECTS.demo, tradingDate: DATE, weights: WEIGHTS }),
     ).rejects.toThrow(/startup reconciliation/);
     expect(broker.log).toEqual([]);
     broker.orders.openOrders = realOpenOrders;
     expect((await r.engine.reconcile('manual')).status).toBe('ok');
-    const ok = await r.service.executeTargets({ project: 'demo', tradingDate: DATE, weights: WEIGHTS });
+    const ok = await r.service.executeTargets({
+      projectId: PROJECTS.demo,
+      tradingDate: DATE,
+      weights: WEIGHTS,
+    });
     expect(ok.sent).toBe(3);
   });
 
@@ -216,12 +244,13 @@ describe.each(ENGINES)('execution engine on %s (in-memory broker)', (engineName)
     let placed = 0;
     broker.orders.place = (request) => {
       placed += 1;
-      // The second order "kills the process" between the committed claim and the socket write.
-      if (placed === 2) throw new Error('process died');
+      // The second order "kills the process" between the committed claim and the socket write; a
+      // dead process writes nothing more, however far its loop got before stop().
+      if (placed >= 2) throw new Error('process died');
       realPlace(request);
     };
     const { run } = await first.service.executeTargets({
-      project: 'demo',
+      projectId: PROJECTS.demo,
       tradingDate: DATE,
       weights: WEIGHTS,
     });
@@ -236,7 +265,8 @@ describe.each(ENGINES)('execution engine on %s (in-memory broker)', (engineName)
     expect(broker.log).toHaveLength(3);
     expect(duplicates(broker.log)).toEqual([]);
     const recon = await second.repo.reconciliations();
-    expect(recon[0]?.summary.released).toBe(1);
+    // Every claim the dead process committed without writing it is released, and only those.
+    expect(recon[0]?.summary.released).toBe(placed - 1);
   });
 
   it('crash after place() before any answer was recorded: reconciliation finds the orders, nothing is re-sent, fills recovered', async () => {
@@ -244,7 +274,7 @@ describe.each(ENGINES)('execution engine on %s (in-memory broker)', (engineName)
     const first = await replica('first');
     broker.deafened = true;
     const { run } = await first.service.executeTargets({
-      project: 'demo',
+      projectId: PROJECTS.demo,
       tradingDate: DATE,
       weights: WEIGHTS,
     });
@@ -260,7 +290,7 @@ describe.each(ENGINES)('execution engine on %s (in-memory broker)', (engineName)
     const fills = await second.repo.fills({ runId: run.id });
     expect(fills).toHaveLength(3);
     const again = await second.service.executeTargets({
-      project: 'demo',
+      projectId: PROJECTS.demo,
       tradingDate: DATE,
       weights: WEIGHTS,
     });
@@ -279,7 +309,11 @@ describe.each(ENGINES)('execution engine on %s (in-memory broker)', (engineName)
       if (placed === 2) broker.setStatus('DISCONNECTED');
       realPlace(request);
     };
-    const first = await r.service.executeTargets({ project: 'demo', tradingDate: DATE, weights: WEIGHTS });
+    const first = await r.service.executeTargets({
+      projectId: PROJECTS.demo,
+      tradingDate: DATE,
+      weights: WEIGHTS,
+    });
     expect(first.stoppedBecause).toMatch(/not connected|unavailable/);
     expect(broker.log).toHaveLength(1);
     // While disconnected the working order fills; its events never arrive.
@@ -301,7 +335,7 @@ describe.each(ENGINES)('execution engine on %s (in-memory broker)', (engineName)
     const { broker, replica } = await setup();
     const r = await replica('p1');
     const { run } = await r.service.executeTargets({
-      project: 'demo',
+      projectId: PROJECTS.demo,
       tradingDate: DATE,
       weights: { KO: 0.01 },
     });
@@ -363,7 +397,7 @@ describe('unanswered sends', () => {
     try {
       const r = await h.replica('p1');
       await dropFirstOrder(h);
-      await r.service.executeTargets({ project: 'demo', tradingDate: DATE, weights: WEIGHTS });
+      await r.service.executeTargets({ projectId: PROJECTS.demo, tradingDate: DATE, weights: WEIGHTS });
       await settle(r);
       expect(h.broker.log).toHaveLength(2);
       const report = await r.engine.reconcile('manual');
@@ -381,7 +415,7 @@ describe('unanswered sends', () => {
       const r = await h.replica('p1', { engine: { unackedClaimTimeoutMs: 1 } });
       await dropFirstOrder(h);
       const { run } = await r.service.executeTargets({
-        project: 'demo',
+        projectId: PROJECTS.demo,
         tradingDate: DATE,
         weights: WEIGHTS,
       });
@@ -416,6 +450,7 @@ describe('execution runtime', () => {
         audit: h.audit,
         clock: h.clock,
         brokerage: h.broker,
+        mode: 'paper',
         holder: 'standby',
         leaseTtlMs: 60_000,
         leaseHeartbeatMs: 5_000,

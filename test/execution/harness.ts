@@ -10,8 +10,12 @@ import { ExecutionLease } from '../../src/lock/index.js';
 import type { Store } from '../../src/store/index.js';
 import { type EngineName, freshStore } from '../helpers/engines.js';
 import { MemoryBroker } from './memory-broker.js';
+import { addProject } from './projects.js';
 
 export const T0 = Date.UTC(2026, 0, 5, 15);
+
+/** The projects every harness database has, by id (created in this order). */
+export const PROJECTS = { demo: 1, rej: 2, part: 3, other: 4 } as const;
 
 export interface Replica {
   lease: ExecutionLease;
@@ -21,11 +25,18 @@ export interface Replica {
 }
 
 /** A store, a clock, an in-memory broker, and a way to start "processes" (replicas) against them. */
-export async function harness(engineName: EngineName, symbols: Record<string, number>) {
+export async function harness(
+  engineName: EngineName,
+  symbols: Record<string, number>,
+  options: { accountId?: string } = {},
+) {
   const { store, target } = await freshStore(engineName);
+  for (const [name, id] of Object.entries(PROJECTS)) {
+    if ((await addProject(store.db, name)) !== id) throw new Error(`project ${name} did not get id ${id}`);
+  }
   const clock = new ManualClock(T0);
   const audit = new AuditLog(store.db, clock);
-  const broker = new MemoryBroker(symbols);
+  const broker = new MemoryBroker(symbols, options);
   const replicas: Replica[] = [];
   async function replica(
     holder: string,
@@ -46,6 +57,7 @@ export async function harness(engineName: EngineName, symbols: Record<string, nu
       broker,
       lease,
       clock,
+      mode: 'paper',
       maxOrdersPerSecond: 0,
       ...options.engine,
     });

@@ -49,6 +49,8 @@ export interface PlacedEntry {
 export class MemoryBroker implements Brokerage {
   readonly name = 'memory';
   readonly log: PlacedEntry[] = [];
+  /** Every cancel request that reached it (IB order ids). */
+  readonly cancels: number[] = [];
   mode: FillMode = 'fill';
   /** While true, events are not delivered (as if the socket was gone) but the broker still acts. */
   deafened = false;
@@ -71,9 +73,10 @@ export class MemoryBroker implements Brokerage {
   private readonly errorEvents = new Emitter<BrokerErrorInfo>();
   cash = 1_000_000;
   readonly clientId = 7;
-  readonly accountId = 'DU111';
+  readonly accountId: string;
 
-  constructor(symbols: Record<string, number>) {
+  constructor(symbols: Record<string, number>, options: { accountId?: string } = {}) {
+    this.accountId = options.accountId ?? 'DU111';
     let conId = 1000;
     for (const [symbol, price] of Object.entries(symbols)) {
       this.prices[symbol] = price;
@@ -322,6 +325,7 @@ export class MemoryBroker implements Brokerage {
 
   private cancelOrder(orderId: number): void {
     if (this.status !== 'CONNECTED') throw new BrokerUnavailableError(this.status, 'orders need CONNECTED');
+    this.cancels.push(orderId);
     const order = this.book.get(orderId);
     if (!order || !isOpen(order.status)) return;
     order.status = 'Cancelled';

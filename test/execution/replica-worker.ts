@@ -15,6 +15,7 @@ import { ManualClock, systemClock } from '../../src/core/clock.js';
 import { startExecutionRuntime } from '../../src/execution/index.js';
 import { ExecutionLease } from '../../src/lock/index.js';
 import { migrateToLatest, openStore } from '../../src/store/index.js';
+import { addProject } from './projects.js';
 
 const env = process.env;
 const store = openStore({ databaseUrl: env.DATABASE_URL || undefined, dataRoot: env.DATA_ROOT ?? '.' });
@@ -59,6 +60,7 @@ async function execute(
     audit,
     clock: systemClock,
     brokerage,
+    mode: 'paper',
     holder,
     leaseTtlMs,
     leaseHeartbeatMs,
@@ -69,7 +71,7 @@ async function execute(
     await runtime.ready(10_000);
     say({ event: 'ready', holder, token: runtime.lease.token() });
     const result = await runtime.service.executeTargets({
-      project,
+      projectId: await addProject(store.db, project),
       tradingDate,
       weights: runWeights,
       actor: holder,

@@ -7,6 +7,7 @@ import { ContractCache } from '../../src/marketdata/index.js';
 import type { SimGatewayHandle } from '../../src/sim/index.js';
 import type { Store } from '../../src/store/index.js';
 import { ENGINES, freshStore } from '../helpers/engines.js';
+import { addProject } from './projects.js';
 import {
   brokerageFor,
   duplicateRefs,
@@ -60,6 +61,7 @@ describe.each(ENGINES)('execution against the paper gateway over TCP, %s', (engi
       audit,
       clock: systemClock,
       brokerage,
+      mode: 'paper',
       holder: 'inprocess',
       leaseTtlMs: 3_000,
       leaseHeartbeatMs: 500,
@@ -101,7 +103,11 @@ describe.each(ENGINES)('execution against the paper gateway over TCP, %s', (engi
   it('executes a 50-order rebalance; triggered twice, the second sends nothing; positions equal targets', async () => {
     const { sim, symbols, runtime, brokerage, store } = await setup();
     const weights = Object.fromEntries(symbols.slice(0, 50).map((s) => [s, 0.018]));
-    const first = await runtime.service.executeTargets({ project: 'p', tradingDate: DATE, weights });
+    const first = await runtime.service.executeTargets({
+      projectId: await addProject(store.db, 'p'),
+      tradingDate: DATE,
+      weights,
+    });
     if (first.intents.length !== 50) {
       const have = new Set(first.intents.map((o) => o.symbol));
       throw new Error(
@@ -112,7 +118,11 @@ describe.each(ENGINES)('execution against the paper gateway over TCP, %s', (engi
     expect(run.status).toBe('COMPLETED');
     const logged = sim.orderLog().length;
     expect(logged).toBe(50);
-    const second = await runtime.service.executeTargets({ project: 'p', tradingDate: DATE, weights });
+    const second = await runtime.service.executeTargets({
+      projectId: await addProject(store.db, 'p'),
+      tradingDate: DATE,
+      weights,
+    });
     expect(second.joined).toBe(true);
     expect(second.sent).toBe(0);
     expect(sim.orderLog().length).toBe(logged);
@@ -124,7 +134,7 @@ describe.each(ENGINES)('execution against the paper gateway over TCP, %s', (engi
   });
 
   it('pre-trade: contracts from the cache and prices prepared, the run sends orders and nothing else', async () => {
-    const { sim, symbols, runtime, contractCache } = await setup({ withContractCache: true });
+    const { sim, symbols, runtime, contractCache, store } = await setup({ withContractCache: true });
     const universe = symbols.slice(0, 30);
     const report = await contractCache.refresh(universe);
     expect(report.resolved).toBe(30);
@@ -136,7 +146,11 @@ describe.each(ENGINES)('execution against the paper gateway over TCP, %s', (engi
     const before = new Map(sim.gateway.requestCounts());
     const sentSince = (id: number) => (sim.gateway.requestCounts().get(id) ?? 0) - (before.get(id) ?? 0);
     const weights = Object.fromEntries(universe.map((s) => [s, 0.03]));
-    const result = await runtime.service.executeTargets({ project: 'pre', tradingDate: DATE, weights });
+    const result = await runtime.service.executeTargets({
+      projectId: await addProject(store.db, 'pre'),
+      tradingDate: DATE,
+      weights,
+    });
     expect(result.intents).toHaveLength(30);
     const run = await runtime.service.waitForRun(result.run.id, 20_000);
     expect(run.status).toBe('COMPLETED');
@@ -159,7 +173,11 @@ describe.each(ENGINES)('execution against the paper gateway over TCP, %s', (engi
   it('connection dropped mid-submission and restored: the run completes, no duplicates, every fill in the DB', async () => {
     const { sim, symbols, runtime, brokerage, store } = await setup({ ordersPerSecond: 100 });
     const weights = Object.fromEntries(symbols.slice(0, 40).map((s) => [s, 0.02]));
-    const pending = runtime.service.executeTargets({ project: 'drop', tradingDate: DATE, weights });
+    const pending = runtime.service.executeTargets({
+      projectId: await addProject(store.db, 'drop'),
+      tradingDate: DATE,
+      weights,
+    });
     await waitUntil('some orders at the gateway', () => sim.orderLog().length >= 10, 20_000);
     await sim.faults.dropAll();
     const first = await pending;
@@ -174,7 +192,11 @@ describe.each(ENGINES)('execution against the paper gateway over TCP, %s', (engi
   it('fills that happen while disconnected are recovered after the reconnect', async () => {
     const { sim, simClock, symbols, runtime, brokerage, store } = await setup({ startMs: PRE_OPEN_MS });
     const weights = Object.fromEntries(symbols.slice(0, 5).map((s) => [s, 0.1]));
-    const first = await runtime.service.executeTargets({ project: 'outage', tradingDate: DATE, weights });
+    const first = await runtime.service.executeTargets({
+      projectId: await addProject(store.db, 'outage'),
+      tradingDate: DATE,
+      weights,
+    });
     expect(first.sent).toBe(5);
     await runtime.engine.idle();
     await sim.faults.refuse(1);
@@ -194,7 +216,7 @@ describe.each(ENGINES)('execution against the paper gateway over TCP, %s', (engi
     });
     await sim.faults.rejectNext(1);
     const rejected = await runtime.service.executeTargets({
-      project: 'rej',
+      projectId: await addProject(store.db, 'rej'),
       tradingDate: DATE,
       weights: { [symbols[0] ?? '']: 0.01 },
     });
@@ -203,7 +225,7 @@ describe.each(ENGINES)('execution against the paper gateway over TCP, %s', (engi
     expect(rejectedRun.status).toBe('COMPLETED');
 
     const partial = await runtime.service.executeTargets({
-      project: 'part',
+      projectId: await addProject(store.db, 'part'),
       tradingDate: DATE,
       weights: { [symbols[1] ?? '']: 0.05 },
     });

@@ -104,6 +104,49 @@ describe.each(ENGINES)('themes and projects on %s', (engine) => {
     expect(exported.text).toContain('NVDA,"Nvidia, Inc.",Information Technology,Semiconductors');
   });
 
+  it('keeps membership days for point-in-time universes (API and CSV), refusing bad ranges', async () => {
+    const created = await api.request<{ theme: { id: number; members: unknown[] } }>('POST', '/api/themes', {
+      name: 'Index history',
+      members: [
+        { symbol: 'ENRN', from: '1999-01-04', to: '2001-11-30' },
+        { symbol: 'AAPL', from: '2015-03-19' },
+        { symbol: 'MSFT' },
+      ],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.theme.members).toEqual([
+      { symbol: 'AAPL', name: '', sector: '', industry: '', from: '2015-03-19' },
+      { symbol: 'ENRN', name: '', sector: '', industry: '', from: '1999-01-04', to: '2001-11-30' },
+      { symbol: 'MSFT', name: '', sector: '', industry: '' },
+    ]);
+    const id = created.body.theme.id;
+    const exported = await api.request('GET', `/api/themes/${id}/export`);
+    expect(exported.text.split('\n')[0]).toBe('symbol,name,sector,industry,from,to');
+    expect(exported.text).toContain('ENRN,,,,1999-01-04,2001-11-30');
+    const backwards = await api.request<ErrorBody>('POST', '/api/themes', {
+      name: 'Backwards',
+      members: [{ symbol: 'AAA', from: '2020-01-02', to: '2019-12-31' }],
+    });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.error.fields?.[0]?.field).toBe('members.0.to');
+    const badCsv = await api.request<ErrorBody>('POST', `/api/themes/${id}/import`, {
+      csv: 'symbol,from,to\nXOM,2020-02-30,\n',
+    });
+    expect(badCsv.status).toBe(400);
+    expect(badCsv.body.error.fields?.map((f) => f.field)).toEqual(['line 2: from']);
+    const imported = await api.request<ThemeBody>('POST', `/api/themes/${id}/import`, {
+      csv: 'symbol,from,to\nXOM,,2019-06-28\n',
+      mode: 'merge',
+    });
+    expect(imported.body.theme.members.find((m) => m.symbol === 'XOM')).toEqual({
+      symbol: 'XOM',
+      name: '',
+      sector: '',
+      industry: '',
+      to: '2019-06-28',
+    });
+  });
+
   it('versions project parameters: every change is a new version; renames are not', async () => {
     const created = await api.request<ProjectBody>('POST', '/api/projects', {
       name: 'Weekly momentum',

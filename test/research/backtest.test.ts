@@ -175,7 +175,7 @@ describe('backtest engine', () => {
     try {
       await exportBacktest(result, dir);
       const trades = (await readFile(path.join(dir, 'trades.csv'), 'utf8')).trim().split('\n');
-      expect(trades[0]).toBe('date,symbol,quantity,price,commission');
+      expect(trades[0]).toBe('date,symbol,quantity,price,commission,reason');
       expect(trades.length - 1).toBe(result.rebalances.reduce((a, r) => a + r.trades.length, 0));
       const summary = await readFile(path.join(dir, 'summary.csv'), 'utf8');
       expect(summary).toContain('model_version,m1');

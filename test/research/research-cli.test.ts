@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,8 +13,8 @@ import { generateMarket, sectorOf, symbolName } from './fixtures/market.js';
 
 let dir: string;
 
-/** Runs `ibloop <args>` in-process; returns stdout and the exit code the real binary would use. */
-async function run(...args: string[]): Promise<{ out: string; code: number }> {
+/** Runs `ibloop <args>` in-process; returns stdout, stderr and the exit code the real binary would use. */
+async function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
   const program = createProgram();
   program.configureOutput({ writeErr: () => {}, writeOut: () => {} });
   registerResearchCommands(program);
@@ -23,7 +23,11 @@ async function run(...args: string[]): Promise<{ out: string; code: number }> {
     out += String(chunk);
     return true;
   });
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  let err = '';
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    err += String(chunk);
+    return true;
+  });
   const previousExitCode = process.exitCode;
   process.exitCode = 0;
   let code = 0;
@@ -39,7 +43,7 @@ async function run(...args: string[]): Promise<{ out: string; code: number }> {
     stderr.mockRestore();
     process.exitCode = previousExitCode;
   }
-  return { out, code };
+  return { out, err, code };
 }
 
 beforeAll(async () => {
@@ -132,6 +136,108 @@ describe('research CLI', () => {
       'summary.csv',
       'trades.csv',
     ]);
+  });
+
+  it('backtests the rule model untrained, with a commission schedule, a window and an index', async () => {
+    const root = path.join(dir, 'data');
+    const args = ['backtest', '--data-root', root, '--model', 'rule', '--top-n', '3'];
+    const window = ['--start', '2016-01-04', '--end', '2016-12-30', '--benchmark', 'S011'];
+    const zero = await run(...args, ...window, '--commission', 'zero', '--out', path.join(dir, 'zero'));
+    expect(zero.code).toBe(0);
+    expect(zero.out).toContain('commission zero');
+    expect(zero.out).toContain('commissions 0.00');
+    expect(zero.out).toMatch(/index S011: total return -?\d+\.\d\d%, CAGR/);
+    expect(zero.out).toMatch(
+      /\nfinal value \d+\.\d\d, total return -?\d+\.\d\d%, CAGR -?\d+\.\d\d%, max drawdown \d+\.\d\d%\n$/,
+    );
+    // Not a terminal: progress comes as plain lines, the last one complete.
+    expect(zero.err).not.toContain('\r');
+    expect(zero.err).toMatch(/backtest: (\d+)\/\1 rebalances\n/);
+    const result = JSON.parse(await readFile(path.join(dir, 'zero', 'result.json'), 'utf8'));
+    expect(result.start >= '2016-01-04' && result.end <= '2016-12-30').toBe(true);
+    expect(result.end > '2016-12-20').toBe(true);
+    expect(result.index.symbol).toBe('S011');
+    const tiered = await run(
+      ...args,
+      ...window,
+      '--commission',
+      'ib-tiered',
+      '--out',
+      path.join(dir, 'tiered'),
+    );
+    const fixed = await run(...args, ...window, '--out', path.join(dir, 'fixed'));
+    const commissions = (out: string) => Number(/commissions (\d+\.\d\d)/.exec(out)![1]);
+    expect(commissions(tiered.out)).toBeGreaterThan(0);
+    expect(commissions(tiered.out)).toBeLessThan(commissions(fixed.out));
+    const signal = await run(
+      ...args,
+      ...window,
+      '--signal',
+      'ret(126) / vol(63)',
+      '--out',
+      path.join(dir, 'sig'),
+    );
+    expect(signal.code).toBe(0);
+    expect(signal.out).toContain('(signal ret(126) / vol(63))');
+    const signalResult = JSON.parse(await readFile(path.join(dir, 'sig', 'result.json'), 'utf8'));
+    expect(signalResult.config).toMatchObject({ signal: 'ret(126) / vol(63)', modelVersion: null });
+    expect((await run(...args, '--signal', 'ret(126) / vlo(63)')).code).toBe(2);
+    expect((await run(...args, '--commission', 'ib-pro')).code).toBe(2);
+    expect((await run(...args, '--start', '2016-13-01')).code).toBe(2);
+    expect((await run(...args, '--benchmark', 'SPY')).code).toBe(2);
+  });
+
+  it('sweeps a grid in worker threads, sorted, with the multiple-testing caveat', async () => {
+    const root = path.join(dir, 'data');
+    const swept = await run(
+      'sweep',
+      '--data-root',
+      root,
+      '--signal',
+      'ret(130, 5)',
+      'ret(60) / vol(60)',
+      '--top-n',
+      '2,4',
+      '--workers',
+      '2',
+      '--sort',
+      'cagr',
+    );
+    expect(swept.code).toBe(0);
+    const lines = swept.out.trim().split('\n');
+    expect(lines).toHaveLength(6);
+    const cagrs = lines.slice(1, 5).map((line) => Number.parseFloat(line.split(/\s+/)[1]!));
+    expect(cagrs).toEqual([...cagrs].sort((a, b) => b - a));
+    expect(lines[5]).toContain('4 points. Caveat: the best of many backtests is optimistic');
+    expect(swept.err).toMatch(/sweep: 4\/4 points\n/);
+    const bad = await run('sweep', '--data-root', root, '--signal', 'ret(5) +');
+    expect(bad.code).toBe(2);
+    expect((await run('sweep', '--data-root', root, '--weighting', 'equal,best')).code).toBe(2);
+  });
+
+  it('warns about short histories and sector-file names without prices', async () => {
+    const input = path.join(dir, 'short-input');
+    await mkdir(input);
+    const [long] = generateMarket({ seed: 5, symbols: 1, days: 300 });
+    const [short] = generateMarket({ seed: 6, symbols: 1, days: 120 });
+    await writeFile(path.join(input, 'LONG.csv'), toAlphaCsv(long!));
+    await writeFile(path.join(input, 'SHORT.csv'), toAlphaCsv(short!));
+    const sectors = path.join(dir, 'short-sectors.csv');
+    await writeFile(sectors, 'Symbol,Name,Sector\nLONG,Long,Tech\nSHORT,Short,Tech\nGHOST,Ghost,Energy\n');
+    const imported = await run(
+      'data',
+      'import',
+      input,
+      '--data-root',
+      path.join(dir, 'short-data'),
+      '--sectors',
+      sectors,
+    );
+    expect(imported.code).toBe(0);
+    expect(imported.out).toContain('warning: SHORT: short history, 120 bars (less than a year, 252)');
+    expect(imported.out).toContain('warning: GHOST: in the sector file but has no prices');
+    expect(imported.out).not.toContain('warning: LONG');
+    expect(imported.out).toContain('2 warning(s)');
   });
 
   it('fetches from an Alpha Vantage endpoint into the store', async () => {

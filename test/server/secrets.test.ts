@@ -15,7 +15,10 @@ describe('no secret leaves the server in clear', () => {
   const outputs: string[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp('sqlite', { env: { TELEGRAM_CHAT_ID: SECRETS.TELEGRAM_CHAT_ID } });
+    // Debug level: request lines (URLs with a secret typed into them) are logged and scanned too.
+    t = await startTestApp('sqlite', {
+      env: { TELEGRAM_CHAT_ID: SECRETS.TELEGRAM_CHAT_ID, LOG_LEVEL: 'debug' },
+    });
     const api = new ApiClient(t.app.url);
     await api.login('admin', 'not-the-password');
     await api.login();
@@ -28,6 +31,7 @@ describe('no secret leaves the server in clear', () => {
     });
     // A secret typed into a URL or a bad value still must not be echoed or logged in clear.
     await api.request('GET', `/api/audit?target=${SECRETS.IB_ACCOUNT}`);
+    await api.request('GET', `/api/projects/${SECRETS.IB_ACCOUNT}`);
     await api.request('PUT', '/api/settings', {
       values: { IB_ACCOUNT: SECRETS.IB_ACCOUNT, IB_MODE: 'real' },
     });

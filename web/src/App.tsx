@@ -1,22 +1,38 @@
 import { App as AntApp, ConfigProvider, type ThemeConfig } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
+import { type ComponentType, lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
 import { AuthProvider, RequireAuth } from './auth';
+import { PageLoading } from './components';
 import { EventsProvider, TradingStatusProvider } from './events';
 import { currentLanguage } from './i18n';
 import { AppLayout, HOME_PATH, SETTINGS_PATH } from './layout';
-import {
-  AuditPage,
-  DataPage,
-  LiveTradingPage,
-  LoginPage,
-  ProjectsPage,
-  ReportsPage,
-  SettingsPage,
-  ThemesPage,
-} from './pages';
+
+/**
+ * Each page is its own chunk, fetched when its route is first visited, so the login page and the
+ * first page after it do not carry every other page's code (and its libraries).
+ */
+function lazyPage<Name extends string>(
+  load: () => Promise<Record<Name, ComponentType>>,
+  name: Name,
+): ComponentType {
+  return lazy(async () => {
+    const page: ComponentType = (await load())[name];
+    return { default: page };
+  });
+}
+
+const LoginPage = lazyPage(() => import('./pages/LoginPage'), 'LoginPage');
+const ProjectsPage = lazyPage(() => import('./pages/projects'), 'ProjectsPage');
+const DataPage = lazyPage(() => import('./pages/market-data'), 'DataPage');
+const ReportsPage = lazyPage(() => import('./pages/reports'), 'ReportsPage');
+const LiveTradingPage = lazyPage(() => import('./pages/live'), 'LiveTradingPage');
+const ThemesPage = lazyPage(() => import('./pages/themes'), 'ThemesPage');
+const AuditPage = lazyPage(() => import('./pages/audit'), 'AuditPage');
+const AlertsPage = lazyPage(() => import('./pages/alerts'), 'AlertsPage');
+const SettingsPage = lazyPage(() => import('./pages/settings'), 'SettingsPage');
 
 const theme: ThemeConfig = {
   token: {
@@ -65,20 +81,23 @@ export function App() {
       <AntApp>
         <BrowserRouter>
           <AuthProvider>
-            <Routes>
-              <Route path="/login" element={<LoginPage />} />
-              <Route element={<SignedIn />}>
-                <Route index element={<Navigate to={HOME_PATH} replace />} />
-                <Route path="projects" element={<ProjectsPage />} />
-                <Route path="data" element={<DataPage />} />
-                <Route path="backtests" element={<ReportsPage />} />
-                <Route path="live" element={<LiveTradingPage />} />
-                <Route path="themes" element={<ThemesPage />} />
-                <Route path="audit" element={<AuditPage />} />
-                <Route path={SETTINGS_PATH.slice(1)} element={<SettingsPage />} />
-                <Route path="*" element={<Navigate to={HOME_PATH} replace />} />
-              </Route>
-            </Routes>
+            <Suspense fallback={<PageLoading />}>
+              <Routes>
+                <Route path="/login" element={<LoginPage />} />
+                <Route element={<SignedIn />}>
+                  <Route index element={<Navigate to={HOME_PATH} replace />} />
+                  <Route path="projects" element={<ProjectsPage />} />
+                  <Route path="data" element={<DataPage />} />
+                  <Route path="backtests" element={<ReportsPage />} />
+                  <Route path="live" element={<LiveTradingPage />} />
+                  <Route path="themes" element={<ThemesPage />} />
+                  <Route path="audit" element={<AuditPage />} />
+                  <Route path="audit/alerts" element={<AlertsPage />} />
+                  <Route path={SETTINGS_PATH.slice(1)} element={<SettingsPage />} />
+                  <Route path="*" element={<Navigate to={HOME_PATH} replace />} />
+                </Route>
+              </Routes>
+            </Suspense>
           </AuthProvider>
         </BrowserRouter>
       </AntApp>

@@ -7,6 +7,7 @@ import { createContractResolver } from './contracts.js';
 import { createHistory } from './history.js';
 import { createMarketData } from './market-data.js';
 import { createOrders } from './orders.js';
+import { DEFAULT_MESSAGES_PER_SECOND } from './pacer.js';
 
 export const ibOptionsSchema = z.object({
   host: z.string().min(1),
@@ -27,10 +28,10 @@ export const ibOptionsSchema = z.object({
     .default({ initialMs: 250, maxMs: 1_000, factor: 2 }),
   marketDataType: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).default(1),
   /**
-   * Every outgoing message is paced to this (IB allows about 50 per second and answers the excess
-   * with error 100). 48 keeps two messages of margin for clock and network jitter.
+   * Every outgoing message is paced to this (IB allows about 50 per second, counted on arrival, and
+   * answers the excess with error 100); the default keeps a margin for bunching on the way.
    */
-  maxMessagesPerSecond: z.number().int().min(1).max(50).default(48),
+  maxMessagesPerSecond: z.number().int().min(1).max(50).default(DEFAULT_MESSAGES_PER_SECOND),
 });
 
 export type IbBrokerageOptions = z.input<typeof ibOptionsSchema> & { clock: Clock; logger?: IbLogger };

@@ -102,6 +102,7 @@ export class IbConnection implements ConnectionPort {
   private readonly lostListeners = listenerSet<Error>();
   private readonly connectionErrorListeners = listenerSet<BrokerErrorInfo>();
   private readonly idErrorListeners = listenerSet<BrokerErrorInfo>();
+  private readonly droppedListeners = listenerSet<BrokerErrorInfo>();
   private readonly log: IbLogger;
 
   constructor(private readonly options: IbConnectionOptions) {
@@ -153,6 +154,15 @@ export class IbConnection implements ConnectionPort {
 
   onReconcileNeeded(listener: (reason: ReconcileReason) => void): Unsubscribe {
     return this.reconcileListeners.add(listener);
+  }
+
+  onMessageDropped(listener: (info: BrokerErrorInfo) => void): Unsubscribe {
+    return this.droppedListeners.add(listener);
+  }
+
+  /** Messages this session has sent so far (paced or not); 0 without the pacer. */
+  messagesSent(): number {
+    return this.pacer?.sentCount() ?? 0;
   }
 
   // ------------------------------------------------------------------ for the adapter's parts
@@ -315,13 +325,15 @@ export class IbConnection implements ConnectionPort {
       }
       const info: BrokerErrorInfo = { id: reqId, code, message: error.message, atMs: o.clock.nowMs() };
       this.current = { ...this.current, lastError: info };
+      // A rate error naming an id is still a dropped message, never an answer about an order.
+      if (code === 100 && this.ready) this.droppedListeners.emit(info);
       const watcher = this.requestWatchers.get(reqId);
       if (watcher) {
         this.requestWatchers.delete(reqId);
         watcher(new BrokerRequestError(code, error.message));
         return;
       }
-      this.idErrorListeners.emit(info);
+      if (code !== 100) this.idErrorListeners.emit(info);
     });
     api.on(EventName.disconnected, () => {
       if (!live()) return;
@@ -377,6 +389,15 @@ export class IbConnection implements ConnectionPort {
       return;
     }
     switch (code) {
+      case 100:
+        // Message rate exceeded: IB dropped one message and does not say which.
+        this.current = { ...this.current, lastError: info };
+        this.log.warn({ message }, 'IB: a message was dropped (error 100, message rate exceeded)');
+        if (!this.ready) return;
+        // The dropped message may have been the heartbeat's probe: a silent socket is not the cause.
+        if (this.heartbeatDeadline) this.probe(this.sessionSeq);
+        this.droppedListeners.emit(info);
+        return;
       case 1100:
         this.ibDisconnected = `1100: ${message}`;
         this.current = { ...this.current, lastError: info };
@@ -426,25 +447,33 @@ export class IbConnection implements ConnectionPort {
     this.heartbeatTimer = setInterval(() => {
       if (seq !== this.sessionSeq || !this.api || !this.ready) return;
       if (this.heartbeatDeadline) return; // one outstanding probe at a time
-      // The probe waits its turn behind what is already paced out (a burst of orders or
-      // snapshots); only the time after that counts as silence.
-      const timeoutMs = o.heartbeatTimeoutMs + Math.ceil(this.pacer?.delayMs() ?? 0);
-      this.heartbeatDeadline = setTimeout(() => {
-        this.heartbeatDeadline = null;
-        if (seq !== this.sessionSeq) return;
-        this.current = {
-          ...this.current,
-          lastError: {
-            id: -1,
-            code: 0,
-            message: `heartbeat timeout: no currentTime within ${timeoutMs} ms`,
-            atMs: o.clock.nowMs(),
-          },
-        };
-        this.forceReconnect('heartbeat timeout');
-      }, timeoutMs);
-      this.api.reqCurrentTime();
+      this.probe(seq);
     }, o.heartbeatMs);
+  }
+
+  /** Sends a reqCurrentTime and forces a reconnect when no currentTime answers it in time. */
+  private probe(seq: number): void {
+    const o = this.options;
+    if (!this.api) return;
+    this.clearTimer('heartbeatDeadline');
+    // The probe waits its turn behind what is already paced out (a burst of orders or
+    // snapshots); only the time after that counts as silence.
+    const timeoutMs = o.heartbeatTimeoutMs + Math.ceil(this.pacer?.delayMs() ?? 0);
+    this.heartbeatDeadline = setTimeout(() => {
+      this.heartbeatDeadline = null;
+      if (seq !== this.sessionSeq) return;
+      this.current = {
+        ...this.current,
+        lastError: {
+          id: -1,
+          code: 0,
+          message: `heartbeat timeout: no currentTime within ${timeoutMs} ms`,
+          atMs: o.clock.nowMs(),
+        },
+      };
+      this.forceReconnect('heartbeat timeout');
+    }, timeoutMs);
+    this.api.reqCurrentTime();
   }
 
   private closeSession(reason: string): void {

@@ -11,11 +11,16 @@ function iso(ms: number | null): string | null {
 /**
  * Writes the connection state to the `ib_connection_state` row (id 1) and appends every transition
  * to `ib_connection_history`. Writes are serialized so the row never goes back in time.
+ *
+ * Replicas share the row: only the one that holds the execution lease connects, the others show
+ * its row. So a connection that was never started (a replica without the lease) writes nothing, not
+ * even its "stopped" when it closes; once started, every state is written.
  */
 export class ConnectionStateRecorder {
   private chain: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
   private lastRecorded: { status: string; reason: string | null } | null = null;
+  private started = false;
   failures = 0;
 
   constructor(
@@ -27,9 +32,14 @@ export class ConnectionStateRecorder {
   attach(connection: ConnectionPort): void {
     this.unsubscribe?.();
     this.unsubscribe = connection.onStateChange((state) => {
-      this.record(state);
+      this.follow(state);
     });
-    this.record(connection.state());
+    this.follow(connection.state());
+  }
+
+  private follow(state: ConnectionState): void {
+    if (state.status !== 'DISCONNECTED') this.started = true;
+    if (this.started) void this.record(state);
   }
 
   record(state: ConnectionState): Promise<void> {

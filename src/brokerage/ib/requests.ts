@@ -70,11 +70,14 @@ export class RequestBook<S, R> {
 }
 
 /**
- * Requests IB answers without an id (open orders, completed orders, positions): one at a time;
- * callers that arrive while one is in flight share its answer.
+ * Requests IB answers without an id (open orders, completed orders, positions): one at a time.
+ * Every caller gets an answer to a request sent after its call, so the answer reflects everything
+ * the caller sent before (an order placed just before asking for open orders is in the answer):
+ * callers that arrive while one is in flight share the one request sent after it.
  */
 export class SharedRequest<S, R> {
   private inflight: { state: S; finish(result: R): void; promise: Promise<R> } | null = null;
+  private following: Promise<R> | null = null;
 
   constructor(
     private readonly connection: IbConnection,
@@ -91,7 +94,20 @@ export class SharedRequest<S, R> {
   }
 
   run(initial: () => S, send: (api: IBApi) => void): Promise<R> {
-    if (this.inflight) return this.inflight.promise;
+    const inflight = this.inflight;
+    if (!inflight) return this.start(initial, send);
+    if (!this.following) {
+      const after = () => {
+        this.following = null;
+        // A request someone started since the last one ended was sent after these callers asked.
+        return this.inflight ? this.inflight.promise : this.start(initial, send);
+      };
+      this.following = inflight.promise.then(after, after);
+    }
+    return this.following;
+  }
+
+  private start(initial: () => S, send: (api: IBApi) => void): Promise<R> {
     let api: IBApi;
     try {
       api = this.connection.requireApi(this.what);

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { openAppContext } from '../../app/context.js';
-import { Accounts, ADMIN_USERNAME } from '../../server/index.js';
+import { Accounts, ADMIN_USERNAME, passwordProblem } from '../../server/index.js';
 import { bootstrapFrom, UsageError, withCommonFlags } from '../common.js';
 import type { Command } from '../program.js';
 
@@ -13,6 +13,9 @@ export function registerAdminCommands(program: Command): void {
   ).action(async (flags: { dataRoot?: string; config?: string }) => {
     const password = process.env.IBLOOP_ADMIN_PASSWORD || (await ask('new admin password: '));
     if (!password) throw new UsageError('password: must not be empty');
+    // Checked before anything opens, so a refused password changes nothing.
+    const problem = passwordProblem(password);
+    if (problem) throw new UsageError(`password: ${problem}`);
     const ctx = await openAppContext(bootstrapFrom(flags), { logSink: () => {} });
     try {
       const accounts = new Accounts(ctx.store.db, ctx.audit, ctx.clock);
@@ -20,7 +23,10 @@ export function registerAdminCommands(program: Command): void {
       await accounts.setPassword(ADMIN_USERNAME, password, 'cli');
       process.stdout.write('admin password changed; existing sessions were logged out\n');
     } catch (error) {
-      if (error instanceof Error && error.message.startsWith('password:'))
+      if (
+        error instanceof Error &&
+        (error.message.startsWith('password:') || error.message.startsWith('IBLOOP_ADMIN_PASSWORD:'))
+      )
         throw new UsageError(error.message);
       throw error;
     } finally {

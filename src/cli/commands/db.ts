@@ -1,6 +1,7 @@
 import { migrateToLatest, openStore } from '../../store/index.js';
 import { bootstrapFrom, withCommonFlags } from '../common.js';
 import type { Command } from '../program.js';
+import { registerDbBackupCommands } from './db-backup.js';
 
 export function registerDbCommands(program: Command): void {
   const db = program.command('db').description('database maintenance');
@@ -17,4 +18,5 @@ export function registerDbCommands(program: Command): void {
       }
     },
   );
+  registerDbBackupCommands(db);
 }

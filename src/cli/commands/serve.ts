@@ -1,5 +1,11 @@
 import { seedDemo } from '../../demo/index.js';
-import { ADMIN_USERNAME, BUILT_IN_SEED, type RunningApp, startApp } from '../../server/index.js';
+import {
+  ADMIN_USERNAME,
+  BUILT_IN_SEED,
+  type RunningApp,
+  startApp,
+  stopOnSignals,
+} from '../../server/index.js';
 import { bootstrapFrom, withCommonFlags } from '../common.js';
 import { type Command, parse } from '../program.js';
 
@@ -44,6 +50,9 @@ export function registerServeCommand(program: Command): void {
         );
         const report = await seedDemo(app.ctx, { seed: BUILT_IN_SEED });
         process.stdout.write(`  demo project ready (${report.changed ? 'created now' : 'already there'})\n`);
+        process.stdout.write(
+          "  note: the demo's prices are SYNTHETIC (generated for real tickers, not market data)\n",
+        );
       }
       const lines = [
         '',
@@ -63,12 +72,12 @@ export function registerServeCommand(program: Command): void {
         );
       }
       process.stdout.write(`${lines.join('\n')}\n\n`);
-      const stop = async () => {
-        await app.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      stopOnSignals(app, {
+        onError: (error) =>
+          process.stderr.write(
+            `error: shutdown: ${error instanceof Error ? error.message : String(error)}\n`,
+          ),
+      });
     },
   );
 }
@@ -78,7 +87,7 @@ function describeTrading(app: RunningApp): string {
   if (!ib) return 'not connected (trading off, or no gateway configured)';
   const { host, port } = ib.settings;
   if (app.trading.usesBuiltInGateway) {
-    return `built-in paper gateway on ${host}:${port} (no IB account needed; configure a real gateway in the UI)`;
+    return `built-in paper gateway on ${host}:${port}, synthetic prices (no IB account needed; configure a real gateway in the UI)`;
   }
   return `IB Gateway / TWS at ${host}:${port}, ${ib.settings.mode} mode`;
 }

@@ -4,16 +4,24 @@ import type { AuditLog } from '../../audit/index.js';
 import { type Clock, isoNow } from '../../core/clock.js';
 import type { Database } from '../../store/index.js';
 import { generatePassword, hashPassword, verifyPassword } from './password.js';
+import { passwordProblem } from './password-policy.js';
 
 export const ADMIN_USERNAME = 'admin';
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
-export const MIN_PASSWORD_LENGTH = 8;
+/** How failed logins for a name that is not an account are audited: the name may be a password. */
+export const UNKNOWN_USER = 'unknown user';
 
 export interface SessionInfo {
   userId: number;
   username: string;
   csrfToken: string;
+  expiresAtMs: number;
 }
+
+export type LoginResult =
+  | { ok: true; token: string; session: SessionInfo }
+  /** `account` is the user name only when it names a real account. */
+  | { ok: false; account: string | undefined };
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -38,11 +46,12 @@ export class Accounts {
       .where('username', '=', ADMIN_USERNAME)
       .executeTakeFirst();
     if (existing) return { created: false };
-    if (passwordFromEnv !== undefined && passwordFromEnv.length < MIN_PASSWORD_LENGTH) {
-      throw new Error(`IBLOOP_ADMIN_PASSWORD: must be at least ${MIN_PASSWORD_LENGTH} characters`);
-    }
+    const problem = passwordFromEnv === undefined ? undefined : passwordProblem(passwordFromEnv);
+    if (problem) throw new Error(`IBLOOP_ADMIN_PASSWORD: ${problem}`);
     const password = passwordFromEnv ?? generatePassword();
-    await this.db
+    // Replicas starting together each get here: only the one whose row goes in made the real
+    // password, and only it may print it.
+    const inserted = await this.db
       .insertInto('users')
       .values({
         username: ADMIN_USERNAME,
@@ -50,7 +59,9 @@ export class Accounts {
         created_at: isoNow(this.clock),
       })
       .onConflict((oc) => oc.column('username').doNothing())
-      .execute();
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) return { created: false };
     await this.audit.append({
       actor: 'system',
       action: 'user.create',
@@ -61,8 +72,8 @@ export class Accounts {
   }
 
   async setPassword(username: string, password: string, actor: string): Promise<void> {
-    if (password.length < MIN_PASSWORD_LENGTH)
-      throw new Error(`password: must be at least ${MIN_PASSWORD_LENGTH} characters`);
+    const problem = passwordProblem(password);
+    if (problem) throw new Error(`password: ${problem}`);
     const hash = await hashPassword(password);
     await this.db.transaction().execute(async (trx) => {
       const user = await trx
@@ -78,11 +89,7 @@ export class Accounts {
   }
 
   /** Checks the password; on success opens a session. Both outcomes are audited. */
-  async login(
-    username: string,
-    password: string,
-    origin: string,
-  ): Promise<{ token: string; session: SessionInfo } | undefined> {
+  async login(username: string, password: string, origin: string): Promise<LoginResult> {
     const user = await this.db
       .selectFrom('users')
       .selectAll()
@@ -91,13 +98,15 @@ export class Accounts {
     // Verify against a dummy hash for unknown users so timing does not reveal which names exist.
     const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
     if (!user || !ok) {
+      // A name that is no account is never written down: people type their password there.
+      const name = user?.username ?? UNKNOWN_USER;
       await this.audit.append({
-        actor: username.slice(0, 64) || '(empty)',
+        actor: name,
         action: 'auth.login.failed',
-        target: `user:${username.slice(0, 64)}`,
+        target: `user:${name}`,
         after: { from: origin },
       });
-      return undefined;
+      return { ok: false, account: user?.username };
     }
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
@@ -118,7 +127,11 @@ export class Accounts {
       target: `user:${user.username}`,
       after: { from: origin },
     });
-    return { token, session: { userId: user.id, username: user.username, csrfToken } };
+    return {
+      ok: true,
+      token,
+      session: { userId: user.id, username: user.username, csrfToken, expiresAtMs: now + SESSION_TTL_MS },
+    };
   }
 
   async session(token: string | undefined): Promise<SessionInfo | undefined> {
@@ -130,7 +143,12 @@ export class Accounts {
       .where('sessions.token_hash', '=', tokenHash(token))
       .executeTakeFirst();
     if (!row || row.expires_at <= isoNow(this.clock)) return undefined;
-    return { userId: row.user_id, username: row.username, csrfToken: row.csrf_token };
+    return {
+      userId: row.user_id,
+      username: row.username,
+      csrfToken: row.csrf_token,
+      expiresAtMs: Date.parse(row.expires_at),
+    };
   }
 
   async logout(token: string, username: string): Promise<void> {

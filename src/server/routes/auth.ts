@@ -1,8 +1,12 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Api } from '../api-types.js';
-import { SESSION_COOKIE, type ServerDeps } from '../app.js';
+import type { ServerDeps } from '../app.js';
 import { SESSION_TTL_MS } from '../auth/accounts.js';
+import type { LoginThrottle } from '../auth/throttle.js';
+import { SESSION_COOKIE } from '../auth/wall.js';
 import { errorBody, sendError } from '../errors.js';
+import type { EventStreams } from '../event-streams.js';
 
 const LoginBody = z
   .object({
@@ -11,10 +15,15 @@ const LoginBody = z
   })
   .strict();
 
-export function registerAuthRoutes(app: Api, deps: ServerDeps): void {
+export interface AuthRouteDeps {
+  throttle: LoginThrottle;
+  streams: EventStreams;
+}
+
+export function registerAuthRoutes(app: Api, deps: ServerDeps, auth: AuthRouteDeps): void {
   const limit = deps.loginRateLimit ?? { max: 10, windowMs: 60_000 };
 
-  app.get('/api/auth/session', async (request) => {
+  app.get('/api/auth/session', { config: { public: true } }, async (request) => {
     const session = request.session;
     if (!session) return { authenticated: false };
     return { authenticated: true, user: { username: session.username }, csrfToken: session.csrfToken };
@@ -25,6 +34,7 @@ export function registerAuthRoutes(app: Api, deps: ServerDeps): void {
     {
       schema: { body: LoginBody },
       config: {
+        public: true,
         rateLimit: {
           max: limit.max,
           timeWindow: limit.windowMs,
@@ -37,8 +47,20 @@ export function registerAuthRoutes(app: Api, deps: ServerDeps): void {
       },
     },
     async (request, reply) => {
-      const result = await deps.accounts.login(request.body.username, request.body.password, request.ip);
-      if (!result) return sendError(reply, 401, 'INVALID_CREDENTIALS', 'wrong username or password');
+      const { username, password } = request.body;
+      const gate = auth.throttle.before(request.ip, username);
+      if (gate.refused) {
+        const seconds = Math.ceil(gate.retryAfterMs / 1000);
+        reply.header('retry-after', String(seconds));
+        return sendError(reply, 429, 'RATE_LIMITED', `too many failed logins; try again in ${seconds} s`);
+      }
+      if (gate.delayMs > 0) await sleep(gate.delayMs);
+      const result = await deps.accounts.login(username, password, request.ip);
+      if (!result.ok) {
+        auth.throttle.failed(request.ip, result.account);
+        return sendError(reply, 401, 'INVALID_CREDENTIALS', 'wrong username or password');
+      }
+      auth.throttle.succeeded(request.ip, result.session.username);
       reply.setCookie(SESSION_COOKIE, result.token, {
         httpOnly: true,
         sameSite: 'strict',
@@ -53,8 +75,9 @@ export function registerAuthRoutes(app: Api, deps: ServerDeps): void {
   app.post('/api/auth/logout', async (request, reply) => {
     if (request.sessionToken && request.session) {
       await deps.accounts.logout(request.sessionToken, request.session.username);
+      auth.streams.endSession(request.sessionToken);
     }
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    reply.clearCookie(SESSION_COOKIE, { path: '/', secure: deps.secureCookies ?? false });
     return reply.code(204).send();
   });
 }

@@ -1,10 +1,15 @@
 import type { Api } from '../api-types.js';
 import type { ServerDeps } from '../app.js';
+import type { EventStreams } from '../event-streams.js';
 
 const HEARTBEAT_MS = 15_000;
 
-export function registerEventRoutes(app: Api, deps: ServerDeps): void {
+export function registerEventRoutes(app: Api, deps: ServerDeps, streams: EventStreams): void {
   app.get('/api/events', (request, reply) => {
+    // The wall let this through only with a session.
+    const session = request.session;
+    const token = request.sessionToken;
+    if (!session || !token) return reply.code(401).send();
     reply.hijack();
     const out = reply.raw;
     out.writeHead(200, {
@@ -18,10 +23,22 @@ export function registerEventRoutes(app: Api, deps: ServerDeps): void {
     };
     send('hello', { serverTime: new Date(deps.ctx.clock.nowMs()).toISOString() });
     const unsubscribe = deps.hub.subscribe((event) => send(event.name, event.data));
-    const heartbeat = setInterval(() => out.write(': ping\n\n'), HEARTBEAT_MS);
-    request.raw.on('close', () => {
+    const forget = streams.add(token, session.expiresAtMs, () => out.end());
+    // The session may also end elsewhere (password reset from the CLI, logout on another replica).
+    const heartbeat = setInterval(() => {
+      deps.accounts
+        .session(token)
+        .then((still) => {
+          if (still) out.write(': ping\n\n');
+          else streams.endSession(token);
+        })
+        .catch(() => streams.endSession(token));
+    }, HEARTBEAT_MS);
+    // The response's close covers both ends: the client went away, or the stream was ended here.
+    out.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
+      forget();
     });
   });
 }

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { ConflictError } from '../../core/errors.js';
 import {
+  accountsOf,
   type ExecutionEngine,
   ExecutionRepository,
   type ExecutionService,
   executeOptionsSchema,
+  maskAccounts,
   runDetail,
 } from '../../execution/index.js';
 import { readLease } from '../../lock/index.js';
@@ -24,7 +26,13 @@ const RunsQuery = z
     limit: z.coerce.number().int('must be an integer').min(1).max(500).default(50),
   })
   .strict();
-const ExecuteBody = executeOptionsSchema.omit({ actor: true }).strict();
+const ExecuteBody = executeOptionsSchema
+  .omit({ actor: true })
+  .extend({
+    // Named so that a client that still sends it learns why it is refused.
+    mode: z.never({ error: 'is the server setting IB_MODE, not a request field; leave it out' }).optional(),
+  })
+  .strict();
 
 export function registerExecutionRoutes(app: Api, deps: ServerDeps): void {
   const repo =
@@ -63,7 +71,8 @@ export function registerExecutionRoutes(app: Api, deps: ServerDeps): void {
 
   app.get('/api/execution/runs/:id/fills', { schema: { params: IdParams } }, async (request) => {
     await repo.getRun(request.params.id);
-    return { fills: await repo.fills({ runId: request.params.id }) };
+    const fills = await repo.fills({ runId: request.params.id });
+    return maskAccounts({ fills }, accountsOf(fills));
   });
 
   app.get('/api/execution/runs/:id/progress', { schema: { params: IdParams } }, async (request) => {
@@ -76,14 +85,20 @@ export function registerExecutionRoutes(app: Api, deps: ServerDeps): void {
   }));
 
   app.post('/api/execution/runs', { schema: { body: ExecuteBody } }, async (request, reply) => {
-    const result = await trader().service.executeTargets({ ...request.body, actor: actor(request.session) });
-    return reply.code(result.joined ? 200 : 201).send({
-      run: result.run,
-      joined: result.joined,
-      intents: result.intents.length,
-      sent: result.sent,
-      stoppedBecause: result.stoppedBecause,
-    });
+    const { mode: _refused, ...body } = request.body;
+    const result = await trader().service.executeTargets({ ...body, actor: actor(request.session) });
+    return reply.code(result.joined ? 200 : 201).send(
+      maskAccounts(
+        {
+          run: result.run,
+          joined: result.joined,
+          intents: result.intents.length,
+          sent: result.sent,
+          stoppedBecause: result.stoppedBecause,
+        },
+        accountsOf(result.intents),
+      ),
+    );
   });
 
   app.post('/api/execution/reconcile', async () => {

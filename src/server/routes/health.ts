@@ -5,7 +5,7 @@ import type { ServerDeps } from '../app.js';
 const startedAt = Date.now();
 
 export function registerHealthRoutes(app: Api, deps: ServerDeps): void {
-  app.get('/api/health', async (_request, reply) => {
+  app.get('/api/health', { config: { public: true } }, async (_request, reply) => {
     const { store } = deps.ctx;
     const began = performance.now();
     let dbOk = true;

@@ -17,6 +17,10 @@ export interface Position {
   /** Per share, commissions included. */
   averageCost: number;
   realizedPnl: number;
+  /** Quantity held at the start of the trading day (valued at the previous close in daily PnL). */
+  dayStartQuantity: number;
+  /** Money paid for today's trades in this symbol (sells negative), commissions included. */
+  dayTradeCost: number;
 }
 
 export interface AccountValues {
@@ -42,7 +46,14 @@ export interface FillEffect {
 export interface AccountSnapshot {
   cash: number;
   realizedPnl: number;
-  positions: Array<{ symbol: string; quantity: number; averageCost: number; realizedPnl: number }>;
+  positions: Array<{
+    symbol: string;
+    quantity: number;
+    averageCost: number;
+    realizedPnl: number;
+    dayStartQuantity?: number;
+    dayTradeCost?: number;
+  }>;
   dayKey: string;
   dayStartNetLiquidation: number;
 }
@@ -87,7 +98,10 @@ export class Account {
       quantity: 0,
       averageCost: 0,
       realizedPnl: 0,
+      dayStartQuantity: 0,
+      dayTradeCost: 0,
     };
+    position.dayTradeCost += signed * price + commission;
     const before = position.quantity;
     let realized: number | undefined;
     if (before === 0 || Math.sign(before) === Math.sign(signed)) {
@@ -114,7 +128,11 @@ export class Account {
     let marketValue = 0;
     let gross = 0;
     let unrealized = 0;
+    const netBeforeRoll = this.netLiquidationAt(nowMs);
+    this.rollDay(nowMs, netBeforeRoll);
+    let daily = 0;
     for (const p of this.positions.values()) {
+      daily += this.dailyPnlOf(p, nowMs);
       if (p.quantity === 0) continue;
       const price = this.markPrice(p.instrument, nowMs, p.averageCost);
       marketValue += p.quantity * price;
@@ -122,7 +140,6 @@ export class Account {
       unrealized += p.quantity * (price - p.averageCost);
     }
     const netLiquidation = this.cash + marketValue;
-    this.rollDay(nowMs, netLiquidation);
     const initMarginReq = gross * INITIAL_MARGIN_RATE;
     const maintMarginReq = gross * MAINTENANCE_MARGIN_RATE;
     const availableFunds = netLiquidation - initMarginReq;
@@ -138,7 +155,7 @@ export class Account {
       buyingPower: Math.max(0, availableFunds / INITIAL_MARGIN_RATE),
       unrealizedPnl: unrealized,
       realizedPnl: this.realizedPnl,
-      dailyPnl: netLiquidation - this.dayStartNetLiquidation,
+      dailyPnl: daily,
     };
   }
 
@@ -164,20 +181,42 @@ export class Account {
     };
   }
 
-  /** Daily PnL resets at the first valuation of each trading day (exchange-local date). */
+  private netLiquidationAt(nowMs: number): number {
+    let value = this.cash;
+    for (const p of this.positions.values()) {
+      if (p.quantity !== 0) value += p.quantity * this.markPrice(p.instrument, nowMs, p.averageCost);
+    }
+    return value;
+  }
+
+  /**
+   * Daily PnL starts over at the first valuation of each trading day (exchange-local date): what is
+   * held then counts from the previous close, what is traded later from its fill price.
+   */
   private rollDay(nowMs: number, netLiquidation: number): void {
     const key = this.dayKeyOf(nowMs);
     if (key !== this.dayKey) {
-      if (this.dayKey !== '') this.dayStartNetLiquidation = netLiquidation;
+      if (this.dayKey !== '') {
+        this.dayStartNetLiquidation = netLiquidation;
+        for (const p of this.positions.values()) {
+          p.dayStartQuantity = p.quantity;
+          p.dayTradeCost = 0;
+        }
+      }
       this.dayKey = key;
     }
   }
 
+  /**
+   * Today's PnL of one position, as IB's reqPnLSingle reports it: the value now, less the value at the
+   * previous close of what was held at the start of the day, less what today's trades cost. The
+   * account's daily PnL (reqPnL) is the sum over positions, so the two always agree.
+   */
   dailyPnlOf(position: Position, nowMs: number): number {
-    const quote = this.market.quoteAt(position.instrument.symbol, nowMs);
-    if (!quote || position.quantity === 0) return 0;
     const price = this.markPrice(position.instrument, nowMs, position.averageCost);
-    return position.quantity * (price - quote.close);
+    const close = this.market.quoteAt(position.instrument.symbol, nowMs)?.close ?? price;
+    const previousClose = close > 0 ? close : price;
+    return position.quantity * price - position.dayStartQuantity * previousClose - position.dayTradeCost;
   }
 
   snapshot(): AccountSnapshot {
@@ -189,6 +228,8 @@ export class Account {
         quantity: p.quantity,
         averageCost: p.averageCost,
         realizedPnl: p.realizedPnl,
+        dayStartQuantity: p.dayStartQuantity,
+        dayTradeCost: p.dayTradeCost,
       })),
       dayKey: this.dayKey,
       dayStartNetLiquidation: this.dayStartNetLiquidation,
@@ -202,7 +243,13 @@ export class Account {
     for (const p of snapshot.positions) {
       const instrument = this.market.instrument(p.symbol);
       if (!instrument) continue;
-      this.positions.set(p.symbol, { instrument, ...p });
+      this.positions.set(p.symbol, {
+        instrument,
+        ...p,
+        // State files written before these fields existed: count the position from the previous close.
+        dayStartQuantity: p.dayStartQuantity ?? p.quantity,
+        dayTradeCost: p.dayTradeCost ?? 0,
+      });
     }
     this.dayKey = snapshot.dayKey;
     this.dayStartNetLiquidation = snapshot.dayStartNetLiquidation;

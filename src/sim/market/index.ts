@@ -4,14 +4,25 @@
  */
 export { createSimClock, type SimClockOptions } from './clock.js';
 export { exportDailyBarsAlphaCsv } from './export.js';
-export { defaultInstruments, derivedConId, loadInstrumentsFile, withCurrentHours } from './instruments.js';
+export {
+  defaultInstruments,
+  derivedConId,
+  loadInstrumentsFile,
+  referencePriceOf,
+  withCurrentHours,
+} from './instruments.js';
 export {
   createReplayMarket,
   parseAlphaVantageCsv,
   type ReplayMarketModel,
   type ReplayMarketOptions,
 } from './replay.js';
-export { createSyntheticMarket, SYNTHETIC_ANCHOR_DAY, type SyntheticMarketOptions } from './synthetic.js';
+export {
+  createSyntheticMarket,
+  PRICE_BAND,
+  SYNTHETIC_ANCHOR_DAY,
+  type SyntheticMarketOptions,
+} from './synthetic.js';
 export type {
   Bar,
   BarQuery,

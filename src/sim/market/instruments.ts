@@ -334,6 +334,65 @@ export function withCurrentHours(instruments: readonly Instrument[], clock: Cloc
   return instruments.map((instrument) => ({ ...instrument, ...hours }));
 }
 
+/**
+ * Each default instrument's price level around the start of 2027 (rounded, near its real level then),
+ * so that synthetic quotes look like the ticker they carry. The synthetic market grows this level
+ * over time and keeps prices within a band around it (docs/sim.md, "Price levels").
+ */
+const REFERENCE_PRICES: Readonly<Record<string, number>> = {
+  AAPL: 230,
+  MSFT: 420,
+  NVDA: 140,
+  AVGO: 200,
+  ORCL: 180,
+  CSCO: 60,
+  ADBE: 450,
+  CRM: 280,
+  INTC: 25,
+  AMD: 150,
+  GOOGL: 170,
+  META: 550,
+  NFLX: 100,
+  DIS: 110,
+  VZ: 42,
+  T: 25,
+  AMZN: 200,
+  TSLA: 300,
+  HD: 380,
+  MCD: 290,
+  NKE: 75,
+  PG: 165,
+  KO: 68,
+  PEP: 150,
+  WMT: 95,
+  COST: 900,
+  UNH: 400,
+  JNJ: 160,
+  LLY: 800,
+  PFE: 27,
+  MRK: 95,
+  ABBV: 190,
+  JPM: 240,
+  BAC: 45,
+  V: 330,
+  MA: 540,
+  GS: 600,
+  XOM: 110,
+  CVX: 150,
+  CAT: 380,
+  BA: 180,
+  HON: 210,
+  UNP: 230,
+  NEE: 75,
+  PLD: 115,
+  LIN: 450,
+};
+
+/** The reference price level of a default instrument; undefined for symbols from a universe file. */
+export function referencePriceOf(symbol: string): number | undefined {
+  return REFERENCE_PRICES[symbol.toUpperCase()];
+}
+
 /** A stable conId for symbols a universe file lists without one (kept above IB's usual range). */
 export function derivedConId(symbol: string): number {
   return 1_000_000_000 + (hashString(symbol.toUpperCase()) % 1_000_000_000);

@@ -1,6 +1,6 @@
 import { nextTradingDay } from '../../calendar/index.js';
 import type { DailyRecord, DailySeries } from './daily.js';
-import { defaultInstruments } from './instruments.js';
+import { defaultInstruments, referencePriceOf } from './instruments.js';
 import { PathMarket } from './path-market.js';
 import { combine, hashString, Random } from './random.js';
 import type { Instrument, MarketModel } from './types.js';
@@ -18,8 +18,32 @@ const IDIO_GARCH = { alpha: 0.06, beta: 0.92 };
 /** Share of a day's move that happens overnight (the gap between prior close and open). */
 const OVERNIGHT_SHARE = 0.3;
 
+/**
+ * Price levels. Each instrument's price moves around a centre: its reference level (about its real
+ * price at the start of 2027) grown at CENTRE_GROWTH a year before and after that day. The distance
+ * from the centre follows the factor model's returns, pulled back at MEAN_REVERSION a year, and is
+ * squashed (tanh) so that a close never leaves [centre / CLOSE_BAND, centre * CLOSE_BAND]; opens,
+ * highs and lows stay within PRICE_BAND. Without this, 17 years of compounding drifts took some
+ * tickers to tens of thousands of dollars and others to single digits.
+ */
+export const PRICE_BAND = 3;
+const CLOSE_BAND = 2.5;
+const CENTRE_GROWTH = 0.05;
+const MEAN_REVERSION = 0.35;
+const REFERENCE_DAY_MS = Date.parse('2027-01-01T00:00:00Z');
+const YEAR_MS = 365.25 * 86_400_000;
+
+/** Where an instrument's price is centred on a day (see PRICE_BAND). */
+export function centrePrice(referencePrice: number, day: string): number {
+  const years = (Date.parse(`${day}T00:00:00Z`) - REFERENCE_DAY_MS) / YEAR_MS;
+  return referencePrice * Math.exp(CENTRE_GROWTH * years);
+}
+
 interface SymbolParameters {
-  initialPrice: number;
+  /** The centre's level at the start of 2027: the instrument's reference price, else a seeded draw. */
+  referencePrice: number;
+  /** The starting distance from the centre (log units, before squashing). */
+  initialOffset: number;
   beta: number;
   sectorLoading: number;
   dailyDrift: number;
@@ -31,11 +55,14 @@ interface SymbolParameters {
 function parametersFor(seed: number, symbol: string): SymbolParameters {
   const random = new Random(combine(seed, hashString(symbol), 0x9a7a));
   const annualIdioVol = random.uniform(0.12, 0.3);
+  const drawnLevel = Math.exp(random.uniform(Math.log(20), Math.log(400)));
   return {
-    initialPrice: Math.exp(random.uniform(Math.log(20), Math.log(400))),
+    referencePrice: referencePriceOf(symbol) ?? drawnLevel,
+    initialOffset: 0.25 * random.normal(),
     beta: random.uniform(0.6, 1.5),
     sectorLoading: random.uniform(0.5, 1.2),
-    dailyDrift: (0.05 + 0.06 * random.normal()) / TRADING_DAYS_PER_YEAR,
+    // Around zero: the market factor's drift already gives stocks their long-run growth.
+    dailyDrift: (0.03 * random.normal()) / TRADING_DAYS_PER_YEAR,
     idioVariance: (annualIdioVol * annualIdioVol) / TRADING_DAYS_PER_YEAR,
     averageVolume: Math.exp(random.uniform(Math.log(2e6), Math.log(4e7))),
     spreadBps: random.uniform(0.8, 3),
@@ -89,6 +116,8 @@ class SyntheticSeries implements DailySeries {
   private readonly random: Random;
   private variance: number;
   private rawClose: number;
+  /** The unsquashed log distance from the centre. */
+  private offset: number;
 
   constructor(
     seed: number,
@@ -100,7 +129,8 @@ class SyntheticSeries implements DailySeries {
   ) {
     this.random = new Random(combine(seed, hashString(instrument.symbol), 0xda11));
     this.variance = parameters.idioVariance;
-    this.rawClose = parameters.initialPrice;
+    this.offset = parameters.initialOffset;
+    this.rawClose = centrePrice(parameters.referencePrice, SYNTHETIC_ANCHOR_DAY) * squash(this.offset);
   }
 
   indexAtOrBefore(day: string): number {
@@ -141,12 +171,15 @@ class SyntheticSeries implements DailySeries {
       const totalVol = Math.sqrt(
         this.variance + (MARKET_ANNUAL_VOL * MARKET_ANNUAL_VOL) / TRADING_DAYS_PER_YEAR,
       );
-      const overnight = OVERNIGHT_SHARE * dayReturn + 0.002 * this.random.normal();
       const previousClose = this.rawClose;
-      // Keep prices well above the tick so a long bear run cannot hit zero.
-      const floor = tick * 100;
-      const open = Math.max(floor, previousClose * Math.exp(overnight));
-      const close = Math.max(floor, previousClose * Math.exp(dayReturn));
+      const centre = centrePrice(p.referencePrice, day);
+      this.offset =
+        this.offset * (1 - MEAN_REVERSION / TRADING_DAYS_PER_YEAR) +
+        dayReturn -
+        CENTRE_GROWTH / TRADING_DAYS_PER_YEAR;
+      const close = centre * squash(this.offset);
+      const overnight = OVERNIGHT_SHARE * Math.log(close / previousClose) + 0.002 * this.random.normal();
+      const open = previousClose * Math.exp(overnight);
       const intradayVol = totalVol * 0.8;
       const high = Math.max(open, close) * Math.exp(Math.abs(this.random.normal()) * intradayVol * 0.6);
       const low = Math.min(open, close) * Math.exp(-Math.abs(this.random.normal()) * intradayVol * 0.6);
@@ -169,6 +202,12 @@ class SyntheticSeries implements DailySeries {
       });
     }
   }
+}
+
+/** The price-to-centre ratio of an offset: about exp(offset) near the centre, never beyond CLOSE_BAND. */
+function squash(offset: number): number {
+  const limit = Math.log(CLOSE_BAND);
+  return Math.exp(limit * Math.tanh(offset / limit));
 }
 
 function indexOfDayAtOrBefore(days: readonly string[], day: string): number {

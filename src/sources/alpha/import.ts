@@ -3,6 +3,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { AlphaCsvError, parseAlphaCsv } from './csv.js';
 import { type AlphaBarStore, type PutResult, SYMBOL_PATTERN, sha256Hex } from './store.js';
+import { type ImportWarning, shortHistoryWarnings } from './warnings.js';
 
 export interface ImportedFile {
   file: string;
@@ -20,6 +21,8 @@ export interface FailedFile {
 export interface ImportReport {
   imported: ImportedFile[];
   failed: FailedFile[];
+  /** Imported, but worth knowing: short histories. */
+  warnings: ImportWarning[];
 }
 
 export interface ImportProgress {
@@ -72,7 +75,7 @@ export async function importAlphaFiles(
   onProgress?: (progress: ImportProgress) => void,
 ): Promise<ImportReport> {
   const files = await listCsvFiles(paths);
-  const report: ImportReport = { imported: [], failed: [] };
+  const report: ImportReport = { imported: [], failed: [], warnings: [] };
   let done = 0;
   for (const file of files) {
     const symbol = symbolFromFileName(file);
@@ -102,5 +105,6 @@ export async function importAlphaFiles(
     onProgress?.({ done, total: files.length, file });
   }
   await store.flush();
+  report.warnings = shortHistoryWarnings(report.imported);
   return report;
 }

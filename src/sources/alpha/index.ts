@@ -10,6 +10,7 @@
  * - `importAlphaFiles`: files and folders (.csv, .csv.gz); a bad file is reported and skipped.
  * - `AlphaVantageClient`: HTTP client with rate limits, retries with backoff and progress.
  * - `coverageOf`: rows, first/last day and gaps against a trading-day predicate.
+ * - Import warnings: short histories (under a year of bars) and sector-file names without prices.
  */
 export { type AlphaBarColumns, type AlphaBars, isAlphaBars, makeAlphaBars } from './bars.js';
 export {
@@ -47,3 +48,10 @@ export {
   sha256Hex,
   writeFileAtomic,
 } from './store.js';
+export {
+  describeImportWarning,
+  type ImportWarning,
+  SHORT_HISTORY_BARS,
+  sectorsWithoutPrices,
+  shortHistoryWarnings,
+} from './warnings.js';

@@ -4,6 +4,12 @@ import * as research from './0002_research.js';
 import * as ib from './0003_ib.js';
 import * as execution from './0004_execution.js';
 import * as researchRuns from './0005_research_runs.js';
+import * as auditKeyed from './0006_audit_keyed.js';
+import * as runProjectId from './0007_run_project_id.js';
+import * as alerts from './0008_alerts.js';
+import * as monitoring from './0009_monitoring.js';
+import * as themeMembership from './0010_theme_membership.js';
+import * as risk from './0013_risk.js';
 
 /**
  * Versioned migrations, applied in key order. Never edit a migration that has shipped; add a new one.
@@ -14,4 +20,10 @@ export const migrations: Record<string, Migration> = {
   '0003_ib': ib,
   '0004_execution': execution,
   '0005_research_runs': researchRuns,
+  '0006_audit_keyed': auditKeyed,
+  '0007_run_project_id': runProjectId,
+  '0008_alerts': alerts,
+  '0009_monitoring': monitoring,
+  '0010_theme_membership': themeMembership,
+  '0013_risk': risk,
 };

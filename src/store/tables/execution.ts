@@ -20,7 +20,10 @@ export interface ExecutionLeaseTable {
 
 export interface TradeRunsTable {
   id: Generated<number>;
+  /** The project's name when the run was created (display only; the key is project_id). */
   project: string;
+  /** Null only for runs created before runs named their project by id (migration 0007). */
+  project_id: number | null;
   /** YYYY-MM-DD, the exchange's trading date. */
   trading_date: string;
   mode: string;

@@ -16,6 +16,9 @@ export interface ThemeMembersTable {
   name: string;
   sector: string;
   industry: string;
+  /** Membership days, inclusive (YYYY-MM-DD); NULL = open-ended. */
+  member_from: string | null;
+  member_to: string | null;
 }
 
 export interface ProjectsTable {

@@ -115,6 +115,8 @@ export interface BacktestStats extends PerformanceStats {
   hitRate: number;
   totalCommission: number;
   rebalances: number;
+  /** Holdings sold because their symbol stopped trading (0 for results stored before exits existed). */
+  exits: number;
 }
 
 export interface BacktestSummary {
@@ -141,10 +143,16 @@ export interface MonthlyRow {
 
 export interface RebalanceTrade {
   symbol: string;
-  /** Positive buys, negative sells. */
+  /** Real shares of the day: positive buys, negative sells. */
   quantity: number;
+  /** As traded that day (unadjusted), slippage included. */
   price: number;
   commission: number;
+}
+
+/** A holding sold at its last close because its symbol stopped trading. */
+export interface ExitTrade extends RebalanceTrade {
+  date: string;
 }
 
 export interface RebalanceHolding {
@@ -180,6 +188,9 @@ export interface BacktestReport {
     average: Record<string, number>;
   };
   rebalances: Rebalance[];
+  exits: ExitTrade[];
+  /** Market index benchmark (buy and hold), when the run had one. */
+  index: { symbol: string; stats: PerformanceStats; equity: number[] } | null;
 }
 
 export interface BacktestDetail {

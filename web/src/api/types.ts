@@ -117,10 +117,15 @@ export interface AuditListResponse {
   total: number;
 }
 
+/** How the audit chain broke; see src/audit/verify.ts. */
+export type AuditBreakKind = 'key' | 'edited' | 'rewritten' | 'missing' | 'truncated';
+
 export interface AuditVerifyResponse {
   ok: boolean;
   checked: number;
-  firstBroken?: { id: number | string; reason: string };
+  firstBroken?: { id: number | string; kind?: AuditBreakKind; reason: string };
+  keyedFrom?: number;
+  anchor?: { checkpoints: number; latestId: number | null; malformed: number } | null;
 }
 
 /** Server-sent events by name, with their `data` payloads. */

@@ -1,17 +1,9 @@
 import { Col, Empty, Row, Table } from 'antd';
-import { PieChart } from 'echarts/charts';
-import { LegendComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
-// The ESM build: the CommonJS one (lib/) reaches the bundle as a module object, not a component.
-import ReactEChartsCore from 'echarts-for-react/esm/core';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ThemeMember } from '../api';
+import { EChart } from './EChart';
 import { sectorCounts } from './sectors';
-
-// Only what the pie needs, so the bundle does not carry every chart type.
-echarts.use([PieChart, LegendComponent, TooltipComponent, CanvasRenderer]);
 
 /** One palette for the pie and the table beside it, so a sector has the same color in both. */
 const SECTOR_COLORS = [
@@ -70,7 +62,7 @@ export function SectorChart({
   if (counts.length === 0) return <Empty description={t('sectors.empty')} />;
   return (
     <div data-testid="sector-chart" data-sectors={summary}>
-      <ReactEChartsCore echarts={echarts} option={option} style={{ height }} notMerge />
+      <EChart option={option} height={height} />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { Badge, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { TradingBadge as Badge_ } from '../api';
 import { useTradingStatus } from '../events';
+import { useMarketStatus } from './MarketStatus';
 
 const PRESENTATION: Record<Badge_, { color: string; status: 'default' | 'warning' | 'success' }> = {
   not_configured: { color: 'default', status: 'default' },
@@ -9,23 +10,31 @@ const PRESENTATION: Record<Badge_, { color: string; status: 'default' | 'warning
   tradable: { color: 'success', status: 'success' },
 };
 
+/** Connected while the exchange is closed: orders would only queue, so it is not shown as 可交易. */
+const CONNECTED_MARKET_CLOSED = { color: 'processing', status: 'default' as const };
+
 function useBadge() {
   const { t } = useTranslation();
   const { status } = useTradingStatus();
+  const market = useMarketStatus();
   const badge = status?.badge;
+  const marketClosed = badge === 'tradable' && market !== null && !market.open;
+  if (marketClosed)
+    return { badge, marketClosed, look: CONNECTED_MARKET_CLOSED, text: t('market.badgeClosed') };
   const look = badge ? PRESENTATION[badge] : { color: 'default', status: 'default' as const };
-  return { badge, look, text: badge ? t(`badge.${badge}`) : t('badge.unknown') };
+  return { badge, marketClosed, look, text: badge ? t(`badge.${badge}`) : t('badge.unknown') };
 }
 
-/** The Live Trading status (未配置 / 未连接 / 可交易), fed by `/api/trading/status` and its SSE event. */
+/** The Live Trading status (未配置 / 未连接 / 可交易 / 已连接·休市), fed by `/api/trading/status` and its SSE event. */
 export function TradingBadge() {
-  const { badge, look, text } = useBadge();
+  const { badge, marketClosed, look, text } = useBadge();
   return (
     <Tag
       className="trading-badge"
       color={look.color}
       data-testid="trading-badge"
       data-badge={badge ?? 'unknown'}
+      data-market-closed={marketClosed}
       variant="outlined"
     >
       <Badge status={look.status} />

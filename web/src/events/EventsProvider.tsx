@@ -29,6 +29,7 @@ const KNOWN_EVENTS: readonly ServerEventName[] = [
   'job.progress',
   'ib.status',
   'ib.quote',
+  'account.update',
 ];
 
 /**

@@ -1,10 +1,17 @@
 import { LogoutOutlined, SettingOutlined, UserOutlined } from '@ant-design/icons';
 import { App, Avatar, Badge, Button, Layout, Menu, Tooltip } from 'antd';
-import { useState } from 'react';
+import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth } from '../auth';
-import { LanguageSwitch, TradingBadge, TradingDot } from '../components';
+import {
+  LanguageSwitch,
+  MarketStatusProvider,
+  MarketStatusTag,
+  PageLoading,
+  TradingBadge,
+  TradingDot,
+} from '../components';
 import { useEvents } from '../events';
 import { Logo } from './Logo';
 import { NAV_ITEMS, SETTINGS_PATH } from './navigation';
@@ -50,75 +57,81 @@ export function AppLayout() {
   };
 
   return (
-    <Layout className="app-shell">
-      <Layout.Header className="app-header">
-        <div className="app-brand">
-          <Logo />
-          <span className="app-name">{t('app.name')}</span>
-          <span className="app-tagline">{t('app.tagline')}</span>
-        </div>
-        <div className="app-header-actions">
-          <Button
-            type="text"
-            className="header-button"
-            icon={<SettingOutlined />}
-            data-testid="open-settings"
-            onClick={() => navigate(SETTINGS_PATH)}
+    <MarketStatusProvider>
+      <Layout className="app-shell">
+        <Layout.Header className="app-header">
+          <div className="app-brand">
+            <Logo />
+            <span className="app-name">{t('app.name')}</span>
+            <span className="app-tagline">{t('app.tagline')}</span>
+          </div>
+          <div className="app-header-actions">
+            <MarketStatusTag />
+            <Button
+              type="text"
+              className="header-button"
+              icon={<SettingOutlined />}
+              data-testid="open-settings"
+              onClick={() => navigate(SETTINGS_PATH)}
+            >
+              {t('header.settings')}
+            </Button>
+            <LanguageSwitch tone="dark" />
+            <Tooltip title={connected ? t('header.liveEventsOn') : t('header.liveEventsOff')}>
+              <Badge
+                status={connected ? 'success' : 'error'}
+                className="events-indicator"
+                data-testid="events-indicator"
+                data-connected={connected}
+              />
+            </Tooltip>
+            <span
+              className="app-user"
+              title={`${t('header.signedInAs')} ${username}`}
+              data-testid="current-user"
+            >
+              <Avatar size="small" icon={<UserOutlined />} className="app-user-avatar" />
+              {username}
+            </span>
+            <Button
+              type="text"
+              className="header-button"
+              icon={<LogoutOutlined />}
+              data-testid="logout"
+              onClick={() => void onLogout()}
+            >
+              {t('header.logout')}
+            </Button>
+          </div>
+        </Layout.Header>
+        <Layout>
+          <Layout.Sider
+            width={284}
+            className="app-sider"
+            theme="light"
+            breakpoint="lg"
+            collapsedWidth={64}
+            collapsed={collapsed}
+            onBreakpoint={setCollapsed}
           >
-            {t('header.settings')}
-          </Button>
-          <LanguageSwitch tone="dark" />
-          <Tooltip title={connected ? t('header.liveEventsOn') : t('header.liveEventsOff')}>
-            <Badge
-              status={connected ? 'success' : 'error'}
-              className="events-indicator"
-              data-testid="events-indicator"
-              data-connected={connected}
+            <Menu
+              className="app-nav"
+              data-testid="main-menu"
+              mode="inline"
+              inlineIndent={16}
+              selectedKeys={selected ? [selected] : []}
+              items={menuItems}
+              onClick={({ key }) => navigate(key)}
             />
-          </Tooltip>
-          <span
-            className="app-user"
-            title={`${t('header.signedInAs')} ${username}`}
-            data-testid="current-user"
-          >
-            <Avatar size="small" icon={<UserOutlined />} className="app-user-avatar" />
-            {username}
-          </span>
-          <Button
-            type="text"
-            className="header-button"
-            icon={<LogoutOutlined />}
-            data-testid="logout"
-            onClick={() => void onLogout()}
-          >
-            {t('header.logout')}
-          </Button>
-        </div>
-      </Layout.Header>
-      <Layout>
-        <Layout.Sider
-          width={284}
-          className="app-sider"
-          theme="light"
-          breakpoint="lg"
-          collapsedWidth={64}
-          collapsed={collapsed}
-          onBreakpoint={setCollapsed}
-        >
-          <Menu
-            className="app-nav"
-            data-testid="main-menu"
-            mode="inline"
-            inlineIndent={16}
-            selectedKeys={selected ? [selected] : []}
-            items={menuItems}
-            onClick={({ key }) => navigate(key)}
-          />
-        </Layout.Sider>
-        <Layout.Content className="app-content">
-          <Outlet />
-        </Layout.Content>
+          </Layout.Sider>
+          <Layout.Content className="app-content">
+            {/* Inside the layout so the header and menu stay while the next page's chunk loads. */}
+            <Suspense fallback={<PageLoading />}>
+              <Outlet />
+            </Suspense>
+          </Layout.Content>
+        </Layout>
       </Layout>
-    </Layout>
+    </MarketStatusProvider>
   );
 }

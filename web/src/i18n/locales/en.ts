@@ -1,4 +1,8 @@
+import { accountEn } from './account.en';
+import { alertsEn } from './alerts.en';
+import { auditChainEn } from './auditChain.en';
 import { liveEn } from './live.en';
+import { marketEn } from './market.en';
 import { reportsEn } from './reports.en';
 import type { Resources } from './zh-CN';
 
@@ -79,8 +83,12 @@ const en: Resources = {
     live: { description: 'Weekly rebalances, order states and risk monitoring.' },
     themes: { description: 'Stock universes of system themes and project themes.' },
   },
+  auditChain: auditChainEn,
   liveTrading: liveEn,
+  market: marketEn,
+  account: accountEn,
   reports: reportsEn,
+  alerts: alertsEn,
   live: {
     connection: 'Trading connection',
     status: 'Status',
@@ -108,14 +116,26 @@ const en: Resources = {
       IB_CLIENT_ID: 'Client ID',
       IB_ACCOUNT: 'Account',
       IB_MODE: 'Trading mode',
+      ACCOUNT_SNAPSHOT_MINUTES: 'Account snapshot interval (minutes)',
       TELEGRAM_BOT_TOKEN: 'Bot token',
       TELEGRAM_CHAT_ID: 'Chat ID',
+      TELEGRAM_API_BASE: 'Bot API base URL',
+      TELEGRAM_TIMEOUT_SECONDS: 'Request time limit (s)',
+      ALERT_LANGUAGE: 'Alert language',
+      ALERT_IB_GRACE_SECONDS: 'Disconnect grace period (s)',
+      ALERT_IB_STABLE_SECONDS: 'Recovery confirmation (s)',
+      ALERT_IB_LOGIN_SECONDS: 'Gateway login-needed after (s)',
+      ALERT_DIGEST_SECONDS: 'Digest interval for non-critical alerts (s)',
+      ALERT_RETRY_MAX_SECONDS: 'Longest retry pause (s)',
       ALPHA_VANTAGE_API_KEY: 'API key',
       DATA_ROOT: 'Data root',
       DATABASE_URL: 'PostgreSQL URL',
       LOG_LEVEL: 'Log level',
       LISTEN_HOST: 'Listen address',
       LISTEN_PORT: 'Listen port',
+      PUBLIC_HOSTNAMES: 'Public host names (reverse proxy)',
+      SECURE_COOKIES: 'Served over HTTPS (secure cookies)',
+      TRUST_PROXY: 'Trusted proxies',
     },
     source: {
       env: 'environment',
@@ -261,7 +281,8 @@ const en: Resources = {
     nameRequired: 'Enter a project name',
     pickThemes: 'Pick one or more themes',
     reportsNote:
-      'Backtests and model training for this project come with the Backtests & Reports page (a later step); no sample data is shown here.',
+      'Backtests, reports and model comparisons for this project are on the Backtests & Reports page.',
+    reportsLink: 'Open Backtests & Reports',
     all: 'All projects',
     none: 'No projects yet; click "New project" to start',
     pickOne: 'Pick a project on the left to see its parameters, versions and universe',
@@ -298,7 +319,7 @@ const en: Resources = {
       maxDailyLoss: 'Max daily loss',
       orderType: 'Order type',
       limitOffsetBps: 'Limit offset (bps)',
-      minTradeValue: 'Min trade value',
+      minTradeValue: 'Min trade value (USD)',
       updatedAt: 'Updated',
     },
     groups: {

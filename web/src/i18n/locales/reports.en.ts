@@ -142,6 +142,7 @@ export const reportsEn: Resources['reports'] = {
   charts: {
     strategy: 'Strategy',
     benchmark: 'Equal-weight benchmark',
+    index: 'Index {{symbol}}',
     growthOf1: 'Growth of 1',
     drawdown: 'Drawdown',
     year: 'Year',
@@ -155,6 +156,9 @@ export const reportsEn: Resources['reports'] = {
     symbols: 'Universe',
     rebalances: 'Rebalances',
     resultHash: 'Result hash',
+    exits: 'Exits (stopped trading)',
+    index: 'Market index',
+    indexFigures: '{{symbol}}: CAGR {{cagr}}, max drawdown {{maxDrawdown}}',
     noRebalances: 'This backtest has no rebalances',
     exports: {
       summary: 'Summary CSV',
@@ -163,6 +167,11 @@ export const reportsEn: Resources['reports'] = {
       holdings: 'Holdings CSV',
       trades: 'Trades CSV',
     },
+  },
+  exits: {
+    title: 'Names that stopped trading ({{count}})',
+    policy:
+      'A holding whose price data ends before the backtest does is sold at the close of its last day, with slippage and commission.',
   },
   rebalance: {
     title: 'Holdings and trades per rebalance',
@@ -174,7 +183,7 @@ export const reportsEn: Resources['reports'] = {
     commission: 'Commission',
     holdings: 'Holdings ({{count}})',
     trades: 'Trades ({{count}})',
-    shares: 'Shares',
+    shares: 'Shares (as traded)',
     weight: 'Weight',
     side: 'Side',
     buy: 'Buy',
@@ -198,6 +207,7 @@ export const reportsEn: Resources['reports'] = {
       hitRate: 'Hit rate',
       totalCommission: 'Total commission',
       rebalances: 'Rebalances',
+      exits: 'Exits (stopped trading)',
     },
   },
 };

@@ -134,6 +134,7 @@ export const reportsZhCN = {
   charts: {
     strategy: '策略',
     benchmark: '等权基准',
+    index: '指数 {{symbol}}',
     growthOf1: '净值（起点 = 1）',
     drawdown: '回撤',
     year: '全年',
@@ -146,6 +147,9 @@ export const reportsZhCN = {
     back: '返回列表',
     symbols: '股票池',
     rebalances: '再平衡次数',
+    exits: '退出（停止交易）',
+    index: '市场指数',
+    indexFigures: '{{symbol}}：年化收益 {{cagr}}，最大回撤 {{maxDrawdown}}',
     resultHash: '结果哈希',
     noRebalances: '该回测没有再平衡记录',
     exports: {
@@ -155,6 +159,10 @@ export const reportsZhCN = {
       holdings: '导出持仓 CSV',
       trades: '导出成交 CSV',
     },
+  },
+  exits: {
+    title: '停止交易的股票（{{count}}）',
+    policy: '价格数据在回测结束前终止的持仓，以其最后一天的收盘价卖出，计入滑点和佣金。',
   },
   rebalance: {
     title: '持仓与交易（按再平衡日）',
@@ -166,7 +174,7 @@ export const reportsZhCN = {
     commission: '佣金',
     holdings: '持仓（{{count}}）',
     trades: '交易（{{count}}）',
-    shares: '股数',
+    shares: '股数（实际）',
     weight: '权重',
     side: '方向',
     buy: '买入',
@@ -190,6 +198,7 @@ export const reportsZhCN = {
       hitRate: '胜率',
       totalCommission: '总佣金',
       rebalances: '再平衡次数',
+      exits: '退出（停止交易）',
     },
   },
 };

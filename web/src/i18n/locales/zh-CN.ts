@@ -1,4 +1,8 @@
+import { accountZhCN } from './account.zh-CN';
+import { alertsZhCN } from './alerts.zh-CN';
+import { auditChainZhCN } from './auditChain.zh-CN';
 import { liveZhCN } from './live.zh-CN';
+import { marketZhCN } from './market.zh-CN';
 import { reportsZhCN } from './reports.zh-CN';
 
 /** Simplified Chinese, the default language; `en.ts` must provide exactly the same keys. */
@@ -79,8 +83,12 @@ const zhCN = {
     live: { description: '周度调仓、订单状态与风险监控。' },
     themes: { description: '系统主题与项目主题的股票池管理。' },
   },
+  auditChain: auditChainZhCN,
   liveTrading: liveZhCN,
+  market: marketZhCN,
+  account: accountZhCN,
   reports: reportsZhCN,
+  alerts: alertsZhCN,
   live: {
     connection: '交易连接',
     status: '状态',
@@ -107,14 +115,26 @@ const zhCN = {
       IB_CLIENT_ID: '客户端 ID',
       IB_ACCOUNT: '账户',
       IB_MODE: '交易模式',
+      ACCOUNT_SNAPSHOT_MINUTES: '账户快照间隔（分钟）',
       TELEGRAM_BOT_TOKEN: 'Bot Token',
       TELEGRAM_CHAT_ID: 'Chat ID',
+      TELEGRAM_API_BASE: 'Bot API 地址',
+      TELEGRAM_TIMEOUT_SECONDS: '请求超时（秒）',
+      ALERT_LANGUAGE: '告警语言',
+      ALERT_IB_GRACE_SECONDS: '断线告警宽限（秒）',
+      ALERT_IB_STABLE_SECONDS: '恢复确认时长（秒）',
+      ALERT_IB_LOGIN_SECONDS: '网关需登录判定（秒）',
+      ALERT_DIGEST_SECONDS: '非严重告警汇总间隔（秒）',
+      ALERT_RETRY_MAX_SECONDS: '重试最长间隔（秒）',
       ALPHA_VANTAGE_API_KEY: 'API Key',
       DATA_ROOT: '数据目录',
       DATABASE_URL: 'PostgreSQL 连接',
       LOG_LEVEL: '日志级别',
       LISTEN_HOST: '监听地址',
       LISTEN_PORT: '监听端口',
+      PUBLIC_HOSTNAMES: '公开主机名（反向代理）',
+      SECURE_COOKIES: '经 HTTPS 访问（安全 cookie）',
+      TRUST_PROXY: '可信代理',
     },
     source: {
       env: '环境变量',
@@ -255,7 +275,8 @@ const zhCN = {
     versionNote: '当前为 v{{version}}。修改参数并保存会生成新版本，旧版本保留可追溯。',
     nameRequired: '请输入项目名称',
     pickThemes: '选择一个或多个主题',
-    reportsNote: '该项目的回测与模型训练将在「回测&报告」页面提供（后续步骤），此处不展示任何示例数据。',
+    reportsNote: '该项目的回测、报告与模型对比在「回测&报告」页面。',
+    reportsLink: '打开回测&报告',
     all: '全部项目',
     none: '还没有项目，点击「新建项目」开始',
     pickOne: '从左侧列表选择一个项目查看参数、版本与股票池',
@@ -292,7 +313,7 @@ const zhCN = {
       maxDailyLoss: '单日亏损上限',
       orderType: '订单类型',
       limitOffsetBps: '限价偏移 (bps)',
-      minTradeValue: '最小交易金额',
+      minTradeValue: '最小交易金额（USD）',
       updatedAt: '更新时间',
     },
     groups: {

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { type AuditQuery, type AuditRecord, type AuditVerifyResponse, api } from '../../api';
 import { PageHeader } from '../../components';
 import { useServerEvent } from '../../events';
+import { AuditTabs } from '../alerts';
 
 interface FilterForm {
   actor?: string;
@@ -47,6 +48,18 @@ function JsonBlock({ value, empty }: { value: unknown; empty: string }) {
   return <pre className="json-block">{JSON.stringify(value, null, 2)}</pre>;
 }
 
+function AnchorNote({ verify }: { verify: AuditVerifyResponse }) {
+  const { t } = useTranslation();
+  if (verify.anchor === undefined) return null;
+  return (
+    <span data-testid="audit-verify-anchor">
+      {verify.anchor
+        ? t('auditChain.anchor', { count: verify.anchor.checkpoints })
+        : t('auditChain.noAnchor')}
+    </span>
+  );
+}
+
 function VerifyBanner({ verify, error }: { verify: AuditVerifyResponse | null; error: string | null }) {
   const { t } = useTranslation();
   if (error) {
@@ -61,22 +74,45 @@ function VerifyBanner({ verify, error }: { verify: AuditVerifyResponse | null; e
         data-testid="audit-verify"
         data-ok="true"
         title={t('audit.verifyOk')}
-        description={t('audit.verifyOkDetail', { checked: verify.checked })}
+        description={
+          <>
+            {t('audit.verifyOkDetail', { checked: verify.checked })} <AnchorNote verify={verify} />
+          </>
+        }
       />
     );
   }
+  const broken = verify.firstBroken;
+  const kind = broken?.kind;
   return (
     <Alert
       type="error"
       showIcon
       data-testid="audit-verify"
       data-ok="false"
-      title={t('audit.verifyBroken')}
-      description={t('audit.verifyBrokenDetail', {
-        id: verify.firstBroken?.id ?? '?',
-        reason: verify.firstBroken?.reason ?? '',
-        checked: verify.checked,
-      })}
+      data-kind={kind ?? ''}
+      title={
+        kind ? t('auditChain.brokenTitle', { kind: t(`auditChain.kinds.${kind}`) }) : t('audit.verifyBroken')
+      }
+      description={
+        kind ? (
+          <Space vertical size={2}>
+            <span>
+              {t(`auditChain.details.${kind}`, { id: broken?.id ?? '?' })}{' '}
+              {t('auditChain.checked', { checked: verify.checked })}
+            </span>
+            <Typography.Text type="secondary">
+              {t('auditChain.technical', { reason: broken?.reason ?? '' })}
+            </Typography.Text>
+          </Space>
+        ) : (
+          t('audit.verifyBrokenDetail', {
+            id: broken?.id ?? '?',
+            reason: broken?.reason ?? '',
+            checked: verify.checked,
+          })
+        )
+      }
     />
   );
 }
@@ -193,6 +229,7 @@ export function AuditPage() {
           </Button>
         }
       />
+      <AuditTabs active="log" />
       <div className="audit-banner">
         <VerifyBanner verify={verify} error={verifyError} />
       </div>

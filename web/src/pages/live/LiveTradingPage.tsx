@@ -5,12 +5,14 @@ import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, type LeaseResponse, type Project } from '../../api';
 import { PageHeader } from '../../components';
 import { useServerEvent } from '../../events';
+import { AccountPanel } from './AccountPanel';
 import { BarAuditPanel } from './BarAuditPanel';
 import { ConnectionCard } from './ConnectionCard';
 import { ContractsPanel } from './ContractsPanel';
 import { LeaseCard } from './LeaseCard';
 import { liveApi } from './live-api';
 import { errorText, failure, type Loadable } from './model';
+import { OrdersMonitorPanel } from './OrdersMonitorPanel';
 import { QuotesPanel } from './QuotesPanel';
 import { ReconcilePanel } from './ReconcilePanel';
 import { RunsPanel } from './RunsPanel';
@@ -105,6 +107,7 @@ export function LiveTradingPage() {
               label: t('liveTrading.tabs.runs'),
               children: <RunsPanel initialProject={project?.name ?? null} canTrade={canTrade} />,
             },
+            { key: 'monitor', label: t('account.monitor.tab'), children: <OrdersMonitorPanel /> },
             {
               key: 'reconcile',
               label: t('liveTrading.tabs.reconcile'),
@@ -123,6 +126,8 @@ export function LiveTradingPage() {
           ]}
         />
       </Card>
+      {/* Below the tabs: its live updates never move the tab bar a user is about to click. */}
+      <AccountPanel />
     </>
   );
 }

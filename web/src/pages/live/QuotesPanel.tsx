@@ -3,6 +3,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IbQuote, QuoteSnapshotEntry } from '../../api';
+import { SyntheticDataNotice, useMarketStatus } from '../../components';
 import { useServerEvent } from '../../events';
 import { liveApi } from './live-api';
 import {
@@ -40,6 +41,8 @@ export function QuotesPanel() {
   const { t } = useTranslation();
   const now = useNow();
   const [state, setState] = useState<Loadable<QuoteSnapshotEntry[]>>({ kind: 'loading' });
+  // A quote goes quiet when the exchange closes: say so rather than calling it stale.
+  const marketClosed = useMarketStatus()?.open === false;
 
   const load = useCallback(() => {
     liveApi
@@ -142,7 +145,12 @@ export function QuotesPanel() {
           <Tag color={QUOTE_STATUS_COLORS[q.status] ?? 'default'}>
             {t(`liveTrading.quotes.statuses.${q.status}`)}
           </Tag>
-          {q.stale && q.status === 'subscribed' ? (
+          {q.stale && q.status === 'subscribed' && marketClosed ? (
+            <Tooltip title={t('market.quoteClosedHint')}>
+              <Tag data-testid="quote-market-closed">{t('market.quoteClosed')}</Tag>
+            </Tooltip>
+          ) : null}
+          {q.stale && q.status === 'subscribed' && !marketClosed ? (
             <Tag color="warning">{t('liveTrading.quotes.stale')}</Tag>
           ) : null}
         </Tooltip>
@@ -151,14 +159,17 @@ export function QuotesPanel() {
   ];
 
   return (
-    <Table<QuoteSnapshotEntry>
-      data-testid="live-quotes"
-      rowKey="symbol"
-      size="small"
-      columns={columns}
-      dataSource={state.data}
-      pagination={{ pageSize: 50, hideOnSinglePage: true }}
-      locale={{ emptyText: <Empty description={t('liveTrading.quotes.empty')} /> }}
-    />
+    <>
+      <SyntheticDataNotice />
+      <Table<QuoteSnapshotEntry>
+        data-testid="live-quotes"
+        rowKey="symbol"
+        size="small"
+        columns={columns}
+        dataSource={state.data}
+        pagination={{ pageSize: 50, hideOnSinglePage: true }}
+        locale={{ emptyText: <Empty description={t('liveTrading.quotes.empty')} /> }}
+      />
+    </>
   );
 }

@@ -1,12 +1,5 @@
-import { BarChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
-// The ESM build: the CommonJS one (lib/) reaches the bundle as a module object, not a component.
-import ReactEChartsCore from 'echarts-for-react/esm/core';
 import { useMemo } from 'react';
-
-echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+import { EChart } from '../../components';
 
 export interface BarSeries {
   name: string;
@@ -54,7 +47,7 @@ export function GroupedBars({
   );
   return (
     <div data-testid={testId}>
-      <ReactEChartsCore echarts={echarts} option={option} style={{ height }} notMerge />
+      <EChart option={option} height={height} />
     </div>
   );
 }

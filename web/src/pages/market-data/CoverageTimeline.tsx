@@ -2,7 +2,7 @@ import type { CustomSeriesRenderItemAPI, CustomSeriesRenderItemParams } from 'ec
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SymbolCoverage } from '../../api';
-import { Chart, echarts } from '../reports/charts';
+import { Chart } from '../reports/charts';
 
 /** Rows shown at once; longer universes scroll with the slider on the right. */
 const VISIBLE_ROWS = 24;
@@ -19,6 +19,16 @@ function dayMs(day: string): number {
   return Date.parse(`${day}T00:00:00Z`);
 }
 
+/** The part of `rect` inside `bounds`, or null when they do not overlap (ECharts draws no empty rects). */
+function clipRect(rect: CoordSys, bounds: CoordSys): CoordSys | null {
+  const x = Math.max(rect.x, bounds.x);
+  const y = Math.max(rect.y, bounds.y);
+  const right = Math.min(rect.x + rect.width, bounds.x + bounds.width);
+  const bottom = Math.min(rect.y + rect.height, bounds.y + bounds.height);
+  if (right <= x || bottom <= y) return null;
+  return { x, y, width: right - x, height: bottom - y };
+}
+
 /** A horizontal bar per [row, from, to] value, clipped to the plot (Gantt-style). */
 function spanRenderer(heightShare: number) {
   return (params: CustomSeriesRenderItemParams, api: CustomSeriesRenderItemAPI) => {
@@ -31,10 +41,7 @@ function spanRenderer(heightShare: number) {
     const [x0 = 0, y0 = 0] = start;
     const [x1 = 0] = end;
     const coordSys = params.coordSys as unknown as CoordSys;
-    const shape = echarts.graphic.clipRectByRect(
-      { x: x0, y: y0 - height / 2, width: Math.max(x1 - x0, 2), height },
-      { x: coordSys.x, y: coordSys.y, width: coordSys.width, height: coordSys.height },
-    );
+    const shape = clipRect({ x: x0, y: y0 - height / 2, width: Math.max(x1 - x0, 2), height }, coordSys);
     return shape ? { type: 'rect' as const, shape, style: api.style() } : null;
   };
 }

@@ -4,7 +4,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, type CoverageGap, type SymbolCoverage } from '../../api';
-import { PageHeader } from '../../components';
+import { PageHeader, SyntheticDataNotice } from '../../components';
 import { useServerEvent } from '../../events';
 import { integer } from '../reports/format';
 import { errorText, researchApi } from '../reports/researchApi';
@@ -156,6 +156,7 @@ export function DataPage() {
           </Button>
         }
       />
+      <SyntheticDataNotice />
       {loadError?.kind === 'unavailable' ? (
         <Alert className="page-notice" type="warning" showIcon title={t('reports.unavailable')} />
       ) : null}

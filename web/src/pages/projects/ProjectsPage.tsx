@@ -13,11 +13,12 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { api, type Project, type ProjectDetail, type ThemeMember, type ThemeSummary } from '../../api';
 import {
+  formatUsd,
   ListDetailLayout,
   PageHeader,
   RefreshButton,
@@ -25,8 +26,10 @@ import {
   useListSelection,
 } from '../../components';
 import { weekdayKey } from './model';
-import { ProjectForm } from './ProjectForm';
 import { VersionHistory } from './VersionHistory';
+
+// The editor (a drawer full of form controls) loads when first opened, not with the page.
+const ProjectForm = lazy(() => import('./ProjectForm').then((module) => ({ default: module.ProjectForm })));
 
 /** Where the project shortcut leads: the live trading page, scoped to this project. */
 export function liveTradingPath(projectId: number): string {
@@ -56,6 +59,9 @@ export function ProjectsPage() {
   const { selectedId, select, detail, reloadList: loadList, reloadDetail: loadDetail } = selection;
   const themes = selection.list?.themes;
   const [editing, setEditing] = useState<{ project: Project | null } | null>(null);
+  // Mounted from the first opening on, so that closing the drawer still animates.
+  const [editorMounted, setEditorMounted] = useState(false);
+  if (editing !== null && !editorMounted) setEditorMounted(true);
 
   const themeName = useMemo(() => {
     const names = new Map((themes ?? []).map((theme) => [theme.id, theme.name]));
@@ -67,7 +73,13 @@ export function ProjectsPage() {
       title: t('projects.fields.name'),
       dataIndex: 'name',
       key: 'name',
-      render: (name: string) => <Typography.Text strong>{name}</Typography.Text>,
+      // Room for whole words: a narrow column broke long names mid-word.
+      minWidth: 160,
+      render: (name: string) => (
+        <Typography.Text strong className="entity-name">
+          {name}
+        </Typography.Text>
+      ),
     },
     {
       title: t('projects.fields.themes'),
@@ -127,7 +139,14 @@ export function ProjectsPage() {
         showIcon
         className="page-notice"
         data-testid="projects-reports-note"
-        title={t('projects.reportsNote')}
+        title={
+          <>
+            {t('projects.reportsNote')}{' '}
+            <Link to="/backtests" data-testid="projects-reports-link">
+              {t('projects.reportsLink')}
+            </Link>
+          </>
+        }
       />
       <ListDetailLayout
         listTitle={t('projects.all')}
@@ -200,23 +219,27 @@ export function ProjectsPage() {
           ) : null
         }
       />
-      <ProjectForm
-        open={editing !== null}
-        project={editing?.project ?? null}
-        onClose={() => setEditing(null)}
-        onSaved={(saved) => {
-          setEditing(null);
-          loadList();
-          if (saved.id === selectedId) loadDetail();
-          else select(saved.id);
-        }}
-      />
+      {editorMounted ? (
+        <Suspense fallback={null}>
+          <ProjectForm
+            open={editing !== null}
+            project={editing?.project ?? null}
+            onClose={() => setEditing(null)}
+            onSaved={(saved) => {
+              setEditing(null);
+              loadList();
+              if (saved.id === selectedId) loadDetail();
+              else select(saved.id);
+            }}
+          />
+        </Suspense>
+      ) : null}
     </>
   );
 }
 
 function ParamsView({ detail, themeName }: { detail: ProjectDetail; themeName: (id: number) => string }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { params } = detail.project;
   const percent = (value: number) => `${(value * 100).toFixed(2).replace(/\.?0+$/, '')}%`;
   return (
@@ -286,7 +309,7 @@ function ParamsView({ detail, themeName }: { detail: ProjectDetail; themeName: (
           {params.execution.orderType === 'LMT' ? `${params.execution.limitOffsetBps} bps` : '—'}
         </Descriptions.Item>
         <Descriptions.Item label={t('projects.fields.minTradeValue')}>
-          {params.execution.minTradeValue.toLocaleString()}
+          {formatUsd(params.execution.minTradeValue, i18n.language)}
         </Descriptions.Item>
       </Descriptions>
     </Space>

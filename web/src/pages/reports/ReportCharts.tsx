@@ -15,8 +15,10 @@ export function EquityChart({ report }: { report: BacktestReport }) {
   const option = useMemo(() => {
     const first = report.curves.equity[0] || 1;
     const firstBenchmark = report.curves.benchmark[0] || 1;
+    const index = report.index;
+    const firstIndex = index?.equity[0] || 1;
     return {
-      color: [seriesColor(0), seriesColor(1)],
+      color: [seriesColor(0), seriesColor(1), seriesColor(2)],
       tooltip: { trigger: 'axis', valueFormatter: (value: number) => value.toFixed(4) },
       legend: { top: 0 },
       grid: { left: 56, right: 20, top: 36, bottom: 56 },
@@ -37,6 +39,17 @@ export function EquityChart({ report }: { report: BacktestReport }) {
           lineStyle: { type: 'dashed' },
           data: report.curves.benchmark.map((value) => value / firstBenchmark),
         },
+        ...(index
+          ? [
+              {
+                name: t('reports.charts.index', { symbol: index.symbol }),
+                type: 'line',
+                showSymbol: false,
+                lineStyle: { type: 'dotted' },
+                data: index.equity.map((value) => value / firstIndex),
+              },
+            ]
+          : []),
       ],
     };
   }, [report, t]);

@@ -17,7 +17,7 @@ import {
 import type { ColumnsType } from 'antd/es/table';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BacktestDetail, RebalanceHolding, RebalanceTrade } from '../../api';
+import type { BacktestDetail, ExitTrade, RebalanceHolding, RebalanceTrade } from '../../api';
 import { integer, money, pct, shortHash } from './format';
 import { DrawdownChart, EquityChart, MonthlyHeatmap, SectorExposureChart } from './ReportCharts';
 import { EXPORT_KINDS, errorText, exportUrl, researchApi } from './researchApi';
@@ -110,6 +110,20 @@ export function ReportView({
           <Descriptions.Item label={t('reports.report.rebalances')}>
             {report.stats.rebalances}
           </Descriptions.Item>
+          <Descriptions.Item label={t('reports.report.exits')}>
+            <span data-testid="report-exits-count">{report.stats.exits}</span>
+          </Descriptions.Item>
+          {report.index ? (
+            <Descriptions.Item label={t('reports.report.index')}>
+              <span data-testid="report-index">
+                {t('reports.report.indexFigures', {
+                  symbol: report.index.symbol,
+                  cagr: pct(report.index.stats.cagr),
+                  maxDrawdown: pct(report.index.stats.maxDrawdown),
+                })}
+              </span>
+            </Descriptions.Item>
+          ) : null}
           <Descriptions.Item label={t('reports.report.resultHash')}>
             <Tooltip title={backtest.resultHash}>
               <span className="mono">{shortHash(backtest.resultHash, 12)}</span>
@@ -151,7 +165,52 @@ export function ReportView({
       </Row>
       <MonthlyCard report={report} />
       <RebalanceCard detail={detail} />
+      {report.exits.length > 0 ? <ExitsCard exits={report.exits} /> : null}
     </div>
+  );
+}
+
+/** Holdings sold at their last close because the symbol stopped trading (delisted, merged, data ends). */
+function ExitsCard({ exits }: { exits: ExitTrade[] }) {
+  const { t } = useTranslation();
+  const columns: ColumnsType<ExitTrade> = [
+    { title: t('reports.rebalance.date'), dataIndex: 'date', sorter: (a, b) => a.date.localeCompare(b.date) },
+    {
+      title: t('reports.data.columns.symbol'),
+      dataIndex: 'symbol',
+      render: (symbol: string) => <span className="mono">{symbol}</span>,
+    },
+    {
+      title: t('reports.rebalance.quantity'),
+      dataIndex: 'quantity',
+      align: 'right',
+      render: (quantity: number) => integer(Math.abs(quantity)),
+    },
+    { title: t('reports.rebalance.price'), dataIndex: 'price', align: 'right', render: money },
+    {
+      title: t('reports.rebalance.value'),
+      key: 'value',
+      align: 'right',
+      render: (_: unknown, exit) => money(Math.abs(exit.quantity * exit.price)),
+    },
+    { title: t('reports.rebalance.commission'), dataIndex: 'commission', align: 'right', render: money },
+  ];
+  return (
+    <Card
+      variant="borderless"
+      className="content-card section-card"
+      title={t('reports.exits.title', { count: exits.length })}
+    >
+      <Alert type="info" showIcon title={t('reports.exits.policy')} className="section-alert" />
+      <Table<ExitTrade>
+        size="small"
+        rowKey={(exit) => `${exit.date}:${exit.symbol}`}
+        data-testid="report-exits"
+        columns={columns}
+        dataSource={exits}
+        pagination={exits.length > 15 ? { pageSize: 15 } : false}
+      />
+    </Card>
   );
 }
 

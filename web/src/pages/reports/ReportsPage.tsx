@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { ApiError, api, type BacktestSummary, type Project } from '../../api';
-import { PageHeader } from '../../components';
+import { PageHeader, SyntheticDataNotice } from '../../components';
 import { useServerEvent } from '../../events';
 import { BacktestList } from './BacktestList';
 import { CompareView } from './CompareView';
@@ -92,6 +92,7 @@ export function ReportsPage() {
   return (
     <>
       <PageHeader title={t('reports.title')} subtitle={t('reports.subtitle')} />
+      <SyntheticDataNotice />
       {loadError ? (
         <Alert
           className="page-notice"

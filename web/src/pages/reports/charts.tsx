@@ -1,33 +1,4 @@
-import { BarChart, CustomChart, HeatmapChart, LineChart } from 'echarts/charts';
-import {
-  DataZoomComponent,
-  GridComponent,
-  LegendComponent,
-  MarkLineComponent,
-  TooltipComponent,
-  VisualMapComponent,
-} from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
-// The ESM build: the CommonJS one (lib/) reaches the bundle as a module object, not a component.
-import ReactEChartsCore from 'echarts-for-react/esm/core';
-
-// Only the chart types the research pages draw, so the bundle does not carry every one.
-echarts.use([
-  BarChart,
-  CustomChart,
-  HeatmapChart,
-  LineChart,
-  DataZoomComponent,
-  GridComponent,
-  LegendComponent,
-  MarkLineComponent,
-  TooltipComponent,
-  VisualMapComponent,
-  CanvasRenderer,
-]);
-
-export { echarts };
+import { EChart } from '../../components';
 
 /** Strategy, benchmark, then further series (compare view, sectors). */
 export const SERIES_COLORS = [
@@ -60,7 +31,7 @@ export function Chart({
 }) {
   return (
     <div data-testid={testId} className="research-chart">
-      <ReactEChartsCore echarts={echarts} option={option} style={{ height }} notMerge lazyUpdate />
+      <EChart option={option} height={height} lazyUpdate />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, api, type SettingSource, type SettingView } from '../../api';
 import { PageHeader } from '../../components';
 import { useServerEvent } from '../../events';
+import { TelegramTestButton } from '../alerts';
 import { ConnectionTestAlert, useConnectionTest } from '../live';
 import { LiveModeModal } from './LiveModeModal';
 import { changedValues, type FormValues, groupSettings, initialFormValues, MODE_KEY, MODES } from './model';
@@ -244,6 +245,7 @@ export function SettingsPage() {
                   className="content-card settings-group"
                   title={t(`settings.groups.${group}`)}
                   data-testid={`settings-group-${group}`}
+                  extra={group === 'telegram' ? <TelegramTestButton form={form} /> : undefined}
                 >
                   {members.map((setting) => (
                     <div key={setting.key}>{field(setting)}</div>

@@ -70,7 +70,13 @@ export function ThemesPage() {
       title: t('themes.fields.name'),
       dataIndex: 'name',
       key: 'name',
-      render: (name: string) => <Typography.Text strong>{name}</Typography.Text>,
+      // Room for whole words: a narrow column broke long names mid-word.
+      minWidth: 160,
+      render: (name: string) => (
+        <Typography.Text strong className="entity-name">
+          {name}
+        </Typography.Text>
+      ),
     },
     {
       title: t('themes.fields.kind'),

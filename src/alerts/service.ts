@@ -1,0 +1,198 @@
+/**
+ * What a server process runs: the delivery worker, order alerts from the execution audit trail, and
+ * the settings test. Wired once by the server; other modules only call `enqueueAlert`.
+ */
+import type { Kysely } from 'kysely';
+import type { AuditLog, AuditRecord } from '../audit/index.js';
+import type { ConnectionPort } from '../brokerage/index.js';
+import { definitionOf, isMasked, type SettingKey } from '../config/index.js';
+import { InputError } from '../core/index.js';
+import { parseClientOrderId } from '../execution/index.js';
+import type { Database } from '../store/index.js';
+import { AlertDelivery, type DeliveryLogger, telegramConfig } from './delivery.js';
+import { IbConnectionAlerts } from './ib-watch.js';
+import { renderAlert } from './kinds.js';
+import { type AlertTarget, enqueueAlert } from './outbox.js';
+import { getMe, sendMessage, type TelegramConfig, TelegramError } from './telegram.js';
+
+export interface AlertContext extends AlertTarget {
+  store: { db: Kysely<Database> };
+  audit: AuditLog;
+  settings: AlertTarget['settings'] & {
+    onChange(listener: (keys: SettingKey[]) => void): () => void;
+  };
+  logger: DeliveryLogger;
+}
+
+export interface AlertService {
+  delivery: AlertDelivery;
+  stop(): Promise<void>;
+}
+
+const TELEGRAM_KEYS: readonly string[] = ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_CHAT_ID', 'TELEGRAM_API_BASE'];
+
+export function startAlerts(
+  ctx: AlertContext,
+  options: { pollMs?: number; minIntervalMs?: number } = {},
+): AlertService {
+  const delivery = new AlertDelivery({
+    db: ctx.store.db,
+    clock: ctx.clock,
+    settings: ctx.settings,
+    logger: ctx.logger,
+    ...options,
+  });
+  delivery.start();
+  const offSettings = ctx.settings.onChange((keys) => {
+    if (keys.some((key) => TELEGRAM_KEYS.includes(key)))
+      delivery
+        .clearPause()
+        .catch((error: unknown) => ctx.logger.error({ err: error }, 'alerts: clear pause failed'));
+  });
+  const offAudit = ctx.audit.onAppend((record) => {
+    orderAlertFrom(ctx, record).catch((error: unknown) =>
+      ctx.logger.error({ err: error, audit: record.id }, 'alerts: could not record an order alert'),
+    );
+  });
+  return {
+    delivery,
+    async stop() {
+      offSettings();
+      offAudit();
+      await delivery.stop();
+    },
+  };
+}
+
+/** A rejected order, as the execution engine recorded it. One alert per run, counting the orders. */
+async function orderAlertFrom(ctx: AlertContext, record: AuditRecord): Promise<void> {
+  if (record.action !== 'execution.order.rejected') return;
+  const clientOrderId = record.target.replace(/^order:/, '');
+  const after = (record.after ?? {}) as { error?: unknown };
+  const order = await ctx.store.db
+    .selectFrom('trade_orders')
+    .select(['symbol', 'side', 'quantity', 'last_error', 'run_id'])
+    .where('client_order_id', '=', clientOrderId)
+    .executeTakeFirst();
+  const parts = parseClientOrderId(clientOrderId);
+  await enqueueAlert(ctx, {
+    kind: 'order.rejected',
+    dedupeKey: `run:${order?.run_id ?? parts?.runId ?? clientOrderId}`,
+    params: {
+      clientOrderId,
+      symbol: order?.symbol ?? parts?.symbol ?? '?',
+      side: order?.side ?? parts?.side ?? '?',
+      quantity: Number(order?.quantity ?? 0),
+      reason: String(after.error ?? order?.last_error ?? 'rejected by the broker'),
+    },
+  });
+}
+
+/** Connection alerts for one IB runtime, with the timings from the settings. */
+export async function watchIbConnection(
+  ctx: AlertContext,
+  connection: Pick<ConnectionPort, 'state' | 'onStateChange'>,
+  where: { host: string; port: number },
+): Promise<IbConnectionAlerts> {
+  const settings = await ctx.settings.resolve();
+  return new IbConnectionAlerts(
+    ctx,
+    connection,
+    where,
+    {
+      graceMs: Number(settings.ALERT_IB_GRACE_SECONDS.value ?? 180) * 1000,
+      stableMs: Number(settings.ALERT_IB_STABLE_SECONDS.value ?? 60) * 1000,
+      loginMs: Number(settings.ALERT_IB_LOGIN_SECONDS.value ?? 900) * 1000,
+    },
+    ctx.logger,
+  );
+}
+
+export interface TestMessageInput {
+  TELEGRAM_BOT_TOKEN?: string | undefined;
+  TELEGRAM_CHAT_ID?: string | undefined;
+  TELEGRAM_API_BASE?: string | undefined;
+}
+
+export interface TestMessageResult {
+  botUsername: string;
+  messageId: number;
+}
+
+/** Thrown when Telegram itself is unavailable (5xx, 429): not a settings problem. */
+export class TelegramUnavailableError extends Error {
+  constructor(readonly telegram: TelegramError) {
+    super(telegram.message);
+    this.name = 'TelegramUnavailableError';
+  }
+}
+
+/**
+ * Sends a test message with the typed values (falling back to the saved ones). Bad values and the
+ * Bot API's refusals come back as InputError naming the setting, with Telegram's own text.
+ */
+export async function sendTestMessage(
+  ctx: Pick<AlertContext, 'settings' | 'audit'>,
+  typed: TestMessageInput,
+  actor: string,
+): Promise<TestMessageResult> {
+  const resolved = await ctx.settings.resolve();
+  const value = (key: keyof TestMessageInput): string => {
+    const raw = typed[key]?.trim();
+    const def = definitionOf(key)!;
+    if (raw && !(def.secret && isMasked(raw))) {
+      const parsed = def.schema.safeParse(raw);
+      if (!parsed.success) throw new InputError(key, parsed.error.issues[0]?.message ?? 'invalid value');
+      return String(parsed.data);
+    }
+    const saved = resolved[key].value;
+    if (saved === undefined) throw new InputError(key, 'not set');
+    return String(saved);
+  };
+  const config: TelegramConfig & { chatId: string } = {
+    ...(telegramConfig(resolved) ?? {
+      timeoutMs: Number(resolved.TELEGRAM_TIMEOUT_SECONDS.value ?? 10) * 1000,
+    }),
+    token: value('TELEGRAM_BOT_TOKEN'),
+    chatId: value('TELEGRAM_CHAT_ID'),
+    apiBase: value('TELEGRAM_API_BASE').replace(/\/+$/, ''),
+  };
+  const language = resolved.ALERT_LANGUAGE.value === 'en' ? 'en' : 'zh-CN';
+  let botUsername: string;
+  try {
+    botUsername = (await getMe(config)).username;
+  } catch (error) {
+    throw settingsProblem(error, 'TELEGRAM_BOT_TOKEN', config.apiBase);
+  }
+  let messageId: number;
+  try {
+    const text = renderAlert('test.message', 'info', { actor }, language);
+    messageId = (await sendMessage(config, config.chatId, text)).messageId;
+  } catch (error) {
+    throw settingsProblem(error, 'TELEGRAM_CHAT_ID', config.apiBase);
+  }
+  await ctx.audit.append({
+    actor,
+    action: 'alerts.test-message',
+    target: 'telegram',
+    before: null,
+    after: { botUsername, messageId },
+  });
+  return { botUsername, messageId };
+}
+
+function settingsProblem(error: unknown, field: string, apiBase: string): Error {
+  if (!(error instanceof TelegramError)) return error instanceof Error ? error : new Error(String(error));
+  if (error.failure === 'network' || error.failure === 'timeout')
+    return new InputError('TELEGRAM_API_BASE', `cannot reach ${apiBase}: ${error.message}`);
+  if (error.failure === 'rejected') {
+    // 401/404 on getMe: the token; on sendMessage, 401 is still the token, the rest is about the chat.
+    const status = error.details.status ?? 0;
+    const about = status === 401 || status === 404 ? 'TELEGRAM_BOT_TOKEN' : field;
+    return new InputError(
+      about,
+      `the Bot API answered ${status}: ${error.details.description ?? error.message}`,
+    );
+  }
+  return new TelegramUnavailableError(error);
+}

@@ -1,0 +1,147 @@
+/**
+ * The Telegram Bot API over fetch. Two methods (getMe, sendMessage) do not need a library, and the
+ * outbox must own retries: a library's in-memory auto-retry would hide `retry_after` from the durable
+ * schedule, keep retrying after a crash-restart boundary it cannot see, and could reorder messages.
+ * The bot token is part of the URL, so no error text here ever includes the URL.
+ */
+
+export const TELEGRAM_TEXT_LIMIT = 4096;
+
+export type TelegramFailure =
+  /** 429: wait `retryAfterSeconds`. */
+  | 'rate-limited'
+  /** 5xx or an answer that is not the Bot API's JSON. */
+  | 'server'
+  | 'timeout'
+  /** Could not connect (DNS, refused, TLS). */
+  | 'network'
+  /** 4xx other than 429: the Bot API refused the request (bad token, unknown chat, bot blocked). */
+  | 'rejected';
+
+export class TelegramError extends Error {
+  constructor(
+    readonly failure: TelegramFailure,
+    message: string,
+    readonly details: {
+      status?: number;
+      /** The Bot API's own `description`. */
+      description?: string;
+      retryAfterSeconds?: number;
+    } = {},
+  ) {
+    super(message);
+    this.name = 'TelegramError';
+  }
+}
+
+export interface TelegramConfig {
+  apiBase: string;
+  token: string;
+  timeoutMs: number;
+}
+
+interface BotApiAnswer {
+  ok?: boolean;
+  result?: unknown;
+  description?: string;
+  error_code?: number;
+  parameters?: { retry_after?: number };
+}
+
+export async function callBotApi(
+  config: TelegramConfig,
+  method: 'getMe' | 'sendMessage',
+  body: Record<string, unknown>,
+): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(`${config.apiBase}/bot${config.token}/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(config.timeoutMs),
+    });
+  } catch (error) {
+    throw fetchFailure(error, config.timeoutMs);
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw fetchFailure(error, config.timeoutMs);
+  }
+  let answer: BotApiAnswer | undefined;
+  try {
+    answer = JSON.parse(text) as BotApiAnswer;
+  } catch {
+    answer = undefined;
+  }
+  if (response.ok && answer?.ok === true) return answer.result;
+  const description = answer?.description ?? `HTTP ${response.status}`;
+  const status = response.status;
+  if (status === 429) {
+    const retryAfterSeconds = Math.max(1, Number(answer?.parameters?.retry_after ?? 1));
+    throw new TelegramError('rate-limited', `Telegram: ${description}`, {
+      status,
+      description,
+      retryAfterSeconds,
+    });
+  }
+  if (status >= 400 && status < 500 && answer)
+    throw new TelegramError('rejected', `Telegram: ${description}`, { status, description });
+  throw new TelegramError('server', `Telegram: ${description}`, { status, description });
+}
+
+function fetchFailure(error: unknown, timeoutMs: number): TelegramError {
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'TimeoutError' || name === 'AbortError')
+    return new TelegramError('timeout', `no answer within ${timeoutMs / 1000} s`);
+  const cause =
+    error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  const reason = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  return new TelegramError('network', `could not connect: ${reason}`);
+}
+
+/** `@name` of the bot: proves the token is valid. */
+export async function getMe(config: TelegramConfig): Promise<{ username: string }> {
+  const result = (await callBotApi(config, 'getMe', {})) as { username?: string } | undefined;
+  return { username: result?.username ?? '' };
+}
+
+export async function sendMessage(
+  config: TelegramConfig,
+  chatId: string,
+  text: string,
+  options: { silent?: boolean } = {},
+): Promise<{ messageId: number }> {
+  const result = (await callBotApi(config, 'sendMessage', {
+    chat_id: chatId,
+    text,
+    // Plain text on purpose (see kinds.ts): no parse_mode, so nothing needs escaping.
+    link_preview_options: { is_disabled: true },
+    ...(options.silent ? { disable_notification: true } : {}),
+  })) as { message_id?: number } | undefined;
+  return { messageId: Number(result?.message_id ?? 0) };
+}
+
+/**
+ * Splits a text into parts Telegram accepts: at most 4,096 UTF-16 units each, cut at a line break
+ * when there is one in the second half, else at a space, never inside a surrogate pair.
+ */
+export function splitText(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > limit) {
+    let cut = rest.lastIndexOf('\n', limit);
+    if (cut < limit / 2) cut = rest.lastIndexOf(' ', limit);
+    if (cut < limit / 2) {
+      cut = limit;
+      const code = rest.charCodeAt(cut - 1);
+      if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+    }
+    parts.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^[\n ]/, '');
+  }
+  if (rest.length > 0 || parts.length === 0) parts.push(rest);
+  return parts;
+}

@@ -1,0 +1,192 @@
+import type { Kysely } from 'kysely';
+import type { AuditLog } from '../audit/index.js';
+import { type Clock, InputError, isoNow } from '../core/index.js';
+import type { Database } from '../store/index.js';
+import { TRADING_STATES, type TradingState } from './pretrade/types.js';
+
+/** 'account' covers every project of the account; 'project:<id>' one project. */
+export type RiskScope = 'account' | `project:${number}`;
+
+export const projectScope = (projectId: number): RiskScope => `project:${projectId}`;
+
+/** The word a person types to lift a halt: a click alone never resumes trading. */
+export const RESUME_CONFIRMATION = 'RESUME';
+
+const RANK: Record<TradingState, number> = { ACTIVE: 0, REDUCING: 1, HALTED: 2 };
+
+export interface TradingStateView {
+  scope: RiskScope;
+  state: TradingState;
+  reason: string;
+  changedAt: string | null;
+  changedBy: string | null;
+}
+
+export interface RiskEventInput {
+  scope: RiskScope;
+  kind: 'pretrade.blocked' | 'intraday.warning' | 'intraday.trigger' | 'state.changed' | 'fallback.used';
+  rule?: string;
+  runId?: number | null;
+  detail: Record<string, unknown>;
+}
+
+export interface RiskEvent extends Required<Omit<RiskEventInput, 'runId'>> {
+  id: number;
+  time: string;
+  runId: number | null;
+}
+
+export interface ResumeRequest {
+  to: 'ACTIVE' | 'REDUCING';
+  reason: string;
+  confirm: string;
+}
+
+function isTradingState(value: string): value is TradingState {
+  return (TRADING_STATES as readonly string[]).includes(value);
+}
+
+/**
+ * The persisted trading states (NautilusTrader's ACTIVE / REDUCING / HALTED). Automatic changes only
+ * ever tighten a state; loosening it needs a person with a typed confirmation and a reason. Stored in
+ * the database, so a restart or a lease takeover keeps a halt.
+ */
+export class TradingStates {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(scope: RiskScope): Promise<TradingStateView> {
+    const row = await this.db
+      .selectFrom('trading_state')
+      .selectAll()
+      .where('scope', '=', scope)
+      .executeTakeFirst();
+    if (!row || !isTradingState(row.state)) {
+      return { scope, state: 'ACTIVE', reason: '', changedAt: null, changedBy: null };
+    }
+    return {
+      scope,
+      state: row.state,
+      reason: row.reason,
+      changedAt: row.changed_at,
+      changedBy: row.changed_by,
+    };
+  }
+
+  /** The state that applies to a project's orders: the stricter of the account's and the project's. */
+  async effective(projectId?: number): Promise<TradingStateView> {
+    const account = await this.get('account');
+    if (projectId === undefined) return account;
+    const project = await this.get(projectScope(projectId));
+    return RANK[project.state] > RANK[account.state] ? project : account;
+  }
+
+  /** Moves a scope to a stricter state; a state already as strict is left as it is. */
+  async tighten(
+    scope: RiskScope,
+    to: 'REDUCING' | 'HALTED',
+    reason: string,
+    actor: string,
+  ): Promise<TradingStateView> {
+    return this.db.transaction().execute(async (trx) => {
+      const current = await this.getIn(trx, scope);
+      if (RANK[current.state] >= RANK[to]) return current;
+      return this.write(trx, scope, current.state, to, reason, actor, 'risk.state.tighten');
+    });
+  }
+
+  /** A person lifts or eases a state: needs the typed confirmation and a reason, and is audited. */
+  async resume(scope: RiskScope, request: ResumeRequest, actor: string): Promise<TradingStateView> {
+    if (request.confirm !== RESUME_CONFIRMATION) {
+      throw new InputError('confirm', `type ${RESUME_CONFIRMATION} to confirm`);
+    }
+    const reason = request.reason.trim();
+    if (reason.length < 3)
+      throw new InputError('reason', 'say why trading may resume (at least 3 characters)');
+    if (reason.length > 500) throw new InputError('reason', 'must be at most 500 characters');
+    return this.db.transaction().execute(async (trx) => {
+      const current = await this.getIn(trx, scope);
+      if (RANK[request.to] >= RANK[current.state]) {
+        throw new InputError('to', `must be less strict than the current state ${current.state}`);
+      }
+      return this.write(trx, scope, current.state, request.to, reason, actor, 'risk.state.resume');
+    });
+  }
+
+  async recordEvent(event: RiskEventInput, trx: Kysely<Database> = this.db): Promise<void> {
+    await trx
+      .insertInto('risk_events')
+      .values({
+        time: isoNow(this.clock),
+        scope: event.scope,
+        kind: event.kind,
+        rule: event.rule ?? '',
+        run_id: event.runId ?? null,
+        detail_json: JSON.stringify(event.detail),
+      })
+      .execute();
+  }
+
+  async listEvents(query: { scope?: RiskScope; limit?: number } = {}): Promise<RiskEvent[]> {
+    let select = this.db.selectFrom('risk_events').selectAll();
+    if (query.scope) select = select.where('scope', '=', query.scope);
+    const rows = await select
+      .orderBy('id', 'desc')
+      .limit(query.limit ?? 100)
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      time: row.time,
+      scope: row.scope as RiskScope,
+      kind: row.kind as RiskEvent['kind'],
+      rule: row.rule,
+      runId: row.run_id,
+      detail: JSON.parse(row.detail_json) as Record<string, unknown>,
+    }));
+  }
+
+  private async getIn(trx: Kysely<Database>, scope: RiskScope): Promise<TradingStateView> {
+    const row = await trx
+      .selectFrom('trading_state')
+      .selectAll()
+      .where('scope', '=', scope)
+      .executeTakeFirst();
+    const state = row && isTradingState(row.state) ? row.state : 'ACTIVE';
+    return {
+      scope,
+      state,
+      reason: row?.reason ?? '',
+      changedAt: row?.changed_at ?? null,
+      changedBy: row?.changed_by ?? null,
+    };
+  }
+
+  private async write(
+    trx: Kysely<Database>,
+    scope: RiskScope,
+    from: TradingState,
+    to: TradingState,
+    reason: string,
+    actor: string,
+    action: string,
+  ): Promise<TradingStateView> {
+    const changedAt = isoNow(this.clock);
+    const values = { scope, state: to, reason, changed_at: changedAt, changed_by: actor };
+    await trx
+      .insertInto('trading_state')
+      .values(values)
+      .onConflict((oc) =>
+        oc.column('scope').doUpdateSet({ state: to, reason, changed_at: changedAt, changed_by: actor }),
+      )
+      .execute();
+    await this.recordEvent({ scope, kind: 'state.changed', detail: { from, to, reason, actor } }, trx);
+    await this.audit.append(
+      { actor, action, target: scope, before: { state: from }, after: { state: to, reason } },
+      trx,
+    );
+    return { scope, state: to, reason, changedAt, changedBy: actor };
+  }
+}

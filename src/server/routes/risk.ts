@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { projectScope, type RiskScope, TradingStates } from '../../risk/index.js';
+import type { Api } from '../api-types.js';
+import type { ServerDeps } from '../app.js';
+
+const projectId = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be an integer')
+  .positive('must be a positive integer');
+const StateQuery = z.object({ project: projectId.optional() }).strict();
+const reason = z.string({ error: 'must be text' }).trim().min(3, 'say why (at least 3 characters)').max(500);
+const HaltBody = z
+  .object({
+    /** Absent: the whole account. */
+    projectId: projectId.optional(),
+    to: z.enum(['REDUCING', 'HALTED'], { error: 'must be REDUCING or HALTED' }).default('HALTED'),
+    reason,
+  })
+  .strict();
+const ResumeBody = z
+  .object({
+    projectId: projectId.optional(),
+    to: z.enum(['ACTIVE', 'REDUCING'], { error: 'must be ACTIVE or REDUCING' }).default('ACTIVE'),
+    reason,
+    confirm: z.string({ error: 'must be text' }).max(50),
+  })
+  .strict();
+const EventsQuery = z
+  .object({
+    project: projectId.optional(),
+    limit: z.coerce.number().int('must be an integer').min(1).max(500).default(100),
+  })
+  .strict();
+
+/** Trading states (ACTIVE / REDUCING / HALTED) and risk events; halting is one click, resuming is typed. */
+export function registerRiskRoutes(app: Api, deps: ServerDeps): void {
+  const states = new TradingStates(deps.ctx.store.db, deps.ctx.audit, deps.ctx.clock);
+  const actor = (session: { username: string } | undefined) => session?.username ?? 'unknown';
+  const scopeOf = async (id: number | undefined): Promise<RiskScope> => {
+    if (id === undefined) return 'account';
+    await deps.ctx.projects.get(id); // unknown project: 404, nothing changed
+    return projectScope(id);
+  };
+  const announce = async (projectIdValue: number | undefined) => {
+    const view = await states.effective(projectIdValue);
+    deps.hub.publish('risk.state', { projectId: projectIdValue ?? null, ...view });
+    return view;
+  };
+
+  app.get('/api/risk/state', { schema: { querystring: StateQuery } }, async (request) => {
+    const id = request.query.project;
+    const scope = await scopeOf(id);
+    return {
+      account: await states.get('account'),
+      project: scope === 'account' ? null : await states.get(scope),
+      effective: await states.effective(id),
+    };
+  });
+
+  app.post('/api/risk/halt', { schema: { body: HaltBody } }, async (request) => {
+    const { projectId: id, to, reason: why } = request.body;
+    await states.tighten(await scopeOf(id), to, why, actor(request.session));
+    return { state: await announce(id) };
+  });
+
+  app.post('/api/risk/resume', { schema: { body: ResumeBody } }, async (request) => {
+    const { projectId: id, ...resume } = request.body;
+    await states.resume(await scopeOf(id), resume, actor(request.session));
+    return { state: await announce(id) };
+  });
+
+  app.get('/api/risk/events', { schema: { querystring: EventsQuery } }, async (request) => {
+    const { project, limit } = request.query;
+    const scope = project === undefined ? undefined : await scopeOf(project);
+    return { events: await states.listEvents({ ...(scope ? { scope } : {}), limit }) };
+  });
+}

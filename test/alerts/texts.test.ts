@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ALERT_KIND_NAMES,
+  ALERT_KINDS,
+  type AlertParamsByKind,
+  renderAlert,
+  splitText,
+} from '../../src/alerts/index.js';
+
+const SAMPLE: AlertParamsByKind = {
+  'ib.disconnected': { host: 'gw', port: 4001, reason: '1100', downSeconds: 200 },
+  'ib.reconnected': { host: 'gw', port: 4001, downSeconds: 400, disconnects: 3 },
+  'order.rejected': {
+    clientOrderId: 'ibl:R1:AAPL:B:0',
+    symbol: 'AAPL',
+    side: 'BUY',
+    quantity: 5,
+    reason: '201',
+  },
+  'order.failed': { clientOrderId: 'ibl:R1:AAPL:B:0', symbol: 'AAPL', side: 'BUY', quantity: 5, reason: 'x' },
+  'risk.warning': { rule: 'sector cap', detail: 'tech 41%', project: 'alpha' },
+  'risk.triggered': { rule: 'sector cap', detail: 'tech 45%' },
+  'trading.halted': { reason: 'drawdown', actor: 'risk' },
+  'trading.resumed': { actor: 'admin' },
+  'run.started': { project: 'alpha', tradingDate: '2026-11-23', runId: 1 },
+  'run.completed': { project: 'alpha', tradingDate: '2026-11-23', runId: 1, orders: 10, filled: 9 },
+  'run.failed': { project: 'alpha', tradingDate: '2026-11-23', runId: 1, error: 'x' },
+  'run.missed': { project: 'alpha', scheduledAt: '2026-11-23T14:40:00Z', reason: 'server down' },
+  'fallback.used': { project: 'alpha', policy: 'last-snapshot', reason: 'x' },
+  'reconcile.differences': { reason: 'startup', differences: 2, detail: 'AAPL' },
+  'gateway.login-needed': { host: 'gw', port: 4001, downSeconds: 1000 },
+  'daily.summary': {
+    date: '2026-11-23',
+    pnl: 1234.5,
+    netLiquidation: 1_000_000,
+    positions: 12,
+    auditHeadHash: 'ab12',
+    auditSeq: 99,
+  },
+  'test.message': { actor: 'admin' },
+};
+
+describe('alert texts', () => {
+  it('every kind has a text in both languages', () => {
+    for (const kind of ALERT_KIND_NAMES) {
+      const severity = ALERT_KINDS[kind].severity;
+      const zh = renderAlert(kind, severity, SAMPLE[kind] as never, 'zh-CN');
+      const en = renderAlert(kind, severity, SAMPLE[kind] as never, 'en');
+      expect(zh).not.toBe(en);
+      expect(zh).not.toContain('undefined');
+      expect(en).not.toContain('undefined');
+    }
+    expect(renderAlert('daily.summary', 'info', SAMPLE['daily.summary'], 'en')).toContain('#99 ab12');
+  });
+
+  it('splits texts over 4,096 UTF-16 units at line breaks, never inside a surrogate pair', () => {
+    const lines = Array.from({ length: 300 }, (_, i) => `line ${i} ${'x'.repeat(20)}`).join('\n');
+    const parts = splitText(lines);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.every((p) => p.length <= 4096)).toBe(true);
+    expect(parts.join('\n')).toBe(lines);
+
+    const emoji = '😀'.repeat(3000);
+    const cut = splitText(emoji);
+    expect(cut.every((p) => p.length <= 4096 && !/[\uD800-\uDBFF]$/.test(p))).toBe(true);
+    expect(cut.join('')).toBe(emoji);
+    expect(splitText('short')).toEqual(['short']);
+  });
+});

@@ -1,0 +1,80 @@
+import type { alertsZhCN } from './alerts.zh-CN';
+
+type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+
+/** The alert history page and the Telegram test button (English); same keys as alerts.zh-CN.ts. */
+export const alertsEn: Widen<typeof alertsZhCN> = {
+  tabs: { log: 'Audit log', alerts: 'Alerts' },
+  title: 'Alerts',
+  subtitle:
+    'Every alert is written to the outbox first, then sent to Telegram: disconnects, rejected orders, risk, runs and the daily summary; de-duplication, suppression and delivery status.',
+  channel: {
+    notConfigured:
+      'Telegram is not configured: alerts are kept in the outbox and sent in order once a bot token and chat id are set.',
+    configureLink: 'Open the trading configuration',
+    paused:
+      'Telegram delivery is paused until {{time}} ({{failures}} failures in a row); it then retries in order.',
+    ok: 'Telegram is configured; alerts are being delivered.',
+  },
+  filters: { kind: 'Kind', status: 'Status', all: 'All' },
+  columns: {
+    id: 'No.',
+    time: 'Time',
+    kind: 'Kind',
+    severity: 'Severity',
+    text: 'Text',
+    count: 'Count',
+    status: 'Delivery',
+    attempts: 'Attempts',
+  },
+  severity: { critical: 'Critical', warning: 'Warning', info: 'Info' },
+  status: { pending: 'Pending', delivered: 'Delivered', suppressed: 'Suppressed' },
+  suppressed: { muted: 'This kind is muted', snoozed: 'This kind is snoozed' },
+  open: 'Open',
+  resolvedAt: 'Resolved at {{time}}',
+  deliveredAt: 'Delivered at {{time}}',
+  nextAttempt: 'Next attempt {{time}}',
+  lastError: 'Last error: {{error}}',
+  empty: 'No alerts yet',
+  rules: {
+    title: 'Alert kinds: mute and snooze',
+    hint: 'Muted or snoozed kinds are still recorded in the outbox, just not sent; every change is in the audit log.',
+    kind: 'Kind',
+    defaultSeverity: 'Default severity',
+    window: 'Suppression window',
+    untilResolved: 'Until resolved',
+    none: 'None',
+    seconds: '{{count}} s',
+    muted: 'Muted',
+    snooze: 'Snooze',
+    snoozedUntil: 'Snoozed until {{time}}',
+    snoozeFor: 'Snooze {{hours}} h',
+    unsnooze: 'Lift snooze',
+    saved: '{{kind}} updated',
+  },
+  kinds: {
+    'ib.disconnected': 'IB disconnected',
+    'ib.reconnected': 'IB reconnected',
+    'order.rejected': 'Order rejected',
+    'order.failed': 'Order failed',
+    'risk.warning': 'Risk warning',
+    'risk.triggered': 'Risk triggered',
+    'trading.halted': 'Trading halted',
+    'trading.resumed': 'Trading resumed',
+    'run.started': 'Run started',
+    'run.completed': 'Run completed',
+    'run.failed': 'Run failed',
+    'run.missed': 'Run missed',
+    'fallback.used': 'Fallback used',
+    'reconcile.differences': 'Reconciliation differences',
+    'gateway.login-needed': 'Gateway needs a login',
+    'daily.summary': 'Daily summary',
+    'test.message': 'Test message',
+  },
+  test: {
+    button: 'Send test message',
+    hint: 'Sends a test message with the values in the form (saved values where a field is empty).',
+    sent: 'Test message sent (bot @{{bot}})',
+    failed: 'Sending failed: {{message}}',
+  },
+};
