@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { maskSecret, type ResolvedSettings } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
 import { readLease } from '../lock/index.js';
+import type { IbStatus } from '../marketdata/index.js';
 import type { Database } from '../store/index.js';
 
 export type TradingBadge = 'not_configured' | 'disconnected' | 'tradable';
@@ -46,21 +47,22 @@ export function tradingStatusFrom(settings: ResolvedSettings, probe?: Connection
 }
 
 /** What a replica shows of IB: its own connection's status, or the lease holder's. */
-export interface ReplicaIbStatus {
-  status: string;
-  reason: string | null;
-  sinceMs: number;
-  accounts: string[];
-  modeCheck: { ok: boolean; reason: string | null };
-  serverVersion: number | null;
-  lastHeartbeatMs: number | null;
-  reconnectCount: number;
-  lastError: { code: number; message: string; atMs: number } | null;
-  host: string;
-  port: number;
-  clientId: number;
-  tradable: boolean;
-}
+export type ReplicaIbStatus = Pick<
+  IbStatus,
+  | 'status'
+  | 'reason'
+  | 'sinceMs'
+  | 'accounts'
+  | 'modeCheck'
+  | 'serverVersion'
+  | 'lastHeartbeatMs'
+  | 'reconnectCount'
+  | 'lastError'
+  | 'host'
+  | 'port'
+  | 'clientId'
+  | 'tradable'
+>;
 
 /**
  * The IB status of the replica that trades, as it recorded it (`ib_connection_state`), for a

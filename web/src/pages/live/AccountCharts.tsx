@@ -1,11 +1,10 @@
 import { Alert, Col, Empty, Row, Segmented, Space, Typography } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountHistory, HistoryRange } from '../../api';
 import { EChart } from '../../components';
-import { useServerEvent } from '../../events';
 import { accountApi, formatPercent } from './account-api';
-import { failure, type Loadable } from './model';
+import { useReread } from './useReread';
 
 const RANGES: readonly HistoryRange[] = ['1W', '1M', '3M', 'YTD', 'ALL'];
 const HEIGHT = 260;
@@ -40,20 +39,8 @@ function Chart({
 export function AccountCharts() {
   const { t } = useTranslation();
   const [range, setRange] = useState<HistoryRange>('1M');
-  const [state, setState] = useState<Loadable<AccountHistory>>({ kind: 'loading' });
-
-  const load = useCallback(() => {
-    accountApi
-      .history(range)
-      .then((answer) => setState({ kind: 'ready', data: answer.history }))
-      .catch((error: unknown) => setState(failure(error)));
-  }, [range]);
-  useEffect(() => {
-    load();
-    const timer = window.setInterval(load, REREAD_EVERY_MS);
-    return () => window.clearInterval(timer);
-  }, [load]);
-  useServerEvent('hello', load);
+  const fetchHistory = useCallback(() => accountApi.history(range).then((answer) => answer.history), [range]);
+  const [state] = useReread<AccountHistory>(fetchHistory, REREAD_EVERY_MS);
 
   const history = state.kind === 'ready' ? state.data : null;
   const noSector = t('account.positions.noSector');

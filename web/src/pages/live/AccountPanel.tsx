@@ -1,12 +1,13 @@
 import { Alert, Card, Col, Empty, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { type ReactNode, useCallback, useEffect, useState } from 'react';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountFigures, AccountPosition, AccountView } from '../../api';
 import { useServerEvent } from '../../events';
 import { AccountCharts } from './AccountCharts';
 import { accountApi, formatMoney, formatPercent, pnlColor } from './account-api';
-import { byNumber, byText, failure, formatInteger, formatPrice, formatTime, type Loadable } from './model';
+import { byNumber, byText, formatInteger, formatPrice, formatTime, type Loadable } from './model';
+import { useReread } from './useReread';
 
 /** Other replicas (and a missed event) are caught up by re-reading this often. */
 const REREAD_EVERY_MS = 30_000;
@@ -30,20 +31,10 @@ function pnlText(value: number): ReactNode {
   return <span style={{ color: pnlColor(value) }}>{formatMoney(value)}</span>;
 }
 
+const fetchAccount = () => accountApi.account().then((answer) => answer.account);
+
 function useAccount(): Loadable<AccountView | null> {
-  const [state, setState] = useState<Loadable<AccountView | null>>({ kind: 'loading' });
-  const load = useCallback(() => {
-    accountApi
-      .account()
-      .then((answer) => setState({ kind: 'ready', data: answer.account }))
-      .catch((error: unknown) => setState(failure(error)));
-  }, []);
-  useEffect(() => {
-    load();
-    const timer = window.setInterval(load, REREAD_EVERY_MS);
-    return () => window.clearInterval(timer);
-  }, [load]);
-  useServerEvent('hello', load);
+  const [state, setState] = useReread<AccountView | null>(fetchAccount, REREAD_EVERY_MS);
   useServerEvent('account.update', (data) => setState({ kind: 'ready', data }));
   return state;
 }

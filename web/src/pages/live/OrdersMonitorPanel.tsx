@@ -1,20 +1,10 @@
 import { Alert, Card, Col, Empty, Row, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MonitorFill, OrdersMonitor, OrderWindowFigures, WeightRow } from '../../api';
-import { useServerEvent } from '../../events';
 import { accountApi, formatMoney, formatPercent } from './account-api';
-import {
-  ATTENTION_STYLE,
-  byNumber,
-  byText,
-  failure,
-  formatInteger,
-  formatPrice,
-  formatTime,
-  type Loadable,
-} from './model';
+import { ATTENTION_STYLE, byNumber, byText, formatInteger, formatPrice, formatTime } from './model';
+import { useReread } from './useReread';
 
 const REREAD_EVERY_MS = 15_000;
 
@@ -66,21 +56,11 @@ function WindowCard({
 }
 
 /** Today's and this week's orders and fills, slippage against arrival, target vs actual weights. */
+const fetchMonitor = () => accountApi.orders().then((answer) => answer.monitor);
+
 export function OrdersMonitorPanel() {
   const { t } = useTranslation();
-  const [state, setState] = useState<Loadable<OrdersMonitor>>({ kind: 'loading' });
-  const load = useCallback(() => {
-    accountApi
-      .orders()
-      .then((answer) => setState({ kind: 'ready', data: answer.monitor }))
-      .catch((error: unknown) => setState(failure(error)));
-  }, []);
-  useEffect(() => {
-    load();
-    const timer = window.setInterval(load, REREAD_EVERY_MS);
-    return () => window.clearInterval(timer);
-  }, [load]);
-  useServerEvent('hello', load);
+  const [state] = useReread<OrdersMonitor>(fetchMonitor, REREAD_EVERY_MS);
 
   if (state.kind === 'failed')
     return <Alert type="error" showIcon title={t('common.loadFailed', { message: state.message })} />;
