@@ -15,6 +15,8 @@ const BENCHMARKS: Record<string, string> = {
   calendar: 'bench/sim-market/calendar-vs-data.ts',
   bundle: 'bench/web/bundle.bench.ts',
   pretrade: 'bench/risk/pretrade.bench.ts',
+  halt: 'bench/risk/halt.bench.ts',
+  decide: 'bench/decision/decide.bench.ts',
 };
 
 const wanted = process.argv.slice(2);

@@ -4,6 +4,8 @@
  * connection has stayed up for a stable period, then one recovery goes out. So a flapping link pages
  * once, with the count. A link down for longer than the login limit also reports that the gateway
  * probably needs a login. A deliberate stop (settings change, lease given up) is not a disconnect.
+ * Inside a restart window (the gateway's daily restart, the weekly re-login) a disconnect is expected
+ * and pages nobody; a gateway still down some minutes after that window is reported as needing a login.
  */
 import type { ConnectionPort, ConnectionState } from '../brokerage/index.js';
 import type { DeliveryLogger } from './delivery.js';
@@ -13,6 +15,14 @@ export interface IbWatchTimings {
   graceMs: number;
   stableMs: number;
   loginMs: number;
+  /** How often an expected outage is checked against the clock (default 1 s). */
+  windowCheckMs?: number;
+}
+
+/** The gateway's restart windows as the watcher needs them (built by src/ops from the settings). */
+export interface ExpectedOutages {
+  windowAt(nowMs: number): { kind: string; startMs: number; endMs: number } | null;
+  loginAfterMs: number;
 }
 
 const DEDUPE_KEY = 'ib.connection';
@@ -31,6 +41,7 @@ export class IbConnectionAlerts {
   private graceTimer: NodeJS.Timeout | undefined;
   private loginTimer: NodeJS.Timeout | undefined;
   private stableTimer: NodeJS.Timeout | undefined;
+  private windowTimer: NodeJS.Timeout | undefined;
   private wasDown = false;
   private readonly unsubscribe: () => void;
   private chain: Promise<unknown> = Promise.resolve();
@@ -42,6 +53,7 @@ export class IbConnectionAlerts {
     private readonly where: { host: string; port: number },
     private readonly timings: IbWatchTimings,
     private readonly logger?: DeliveryLogger,
+    private readonly expected?: ExpectedOutages,
   ) {
     this.unsubscribe = connection.onStateChange((state) => this.onState(state));
     // A disconnect raised before a restart is still open: its recovery is ours to send.
@@ -71,6 +83,12 @@ export class IbConnectionAlerts {
     this.closed = true;
     this.unsubscribe();
     for (const timer of [this.graceTimer, this.loginTimer, this.stableTimer]) if (timer) clearTimeout(timer);
+    clearInterval(this.windowTimer);
+  }
+
+  /** True while the connection is down inside a restart window (a run due now waits for it). */
+  expectedOutage(): boolean {
+    return this.windowTimer !== undefined;
   }
 
   private onState(state: ConnectionState): void {
@@ -94,6 +112,11 @@ export class IbConnectionAlerts {
     if (this.stableTimer) clearTimeout(this.stableTimer);
     this.stableTimer = undefined;
     this.disconnects += 1;
+    const window = this.raised ? null : (this.expected?.windowAt(nowMs) ?? null);
+    if (window) {
+      this.watchWindow(window.endMs);
+      return;
+    }
     if (this.raised) {
       // Counted on the open alert; nothing new is sent.
       this.raise(state.reason);
@@ -114,6 +137,30 @@ export class IbConnectionAlerts {
     this.loginTimer.unref();
   }
 
+  /**
+   * An expected outage: nothing is sent unless the gateway is still down `loginAfterMs` after the
+   * window's end. Checked against the clock on a tick, so a clock moved through the window counts.
+   */
+  private watchWindow(endMs: number): void {
+    const deadlineMs = endMs + (this.expected?.loginAfterMs ?? 0);
+    const check = () => {
+      if (this.target.clock.nowMs() < deadlineMs) return;
+      clearInterval(this.windowTimer);
+      this.windowTimer = undefined;
+      this.raised = true;
+      const downSeconds = (this.target.clock.nowMs() - (this.downSinceMs ?? endMs)) / 1000;
+      this.serial(() =>
+        enqueueAlert(this.target, {
+          kind: 'gateway.login-needed',
+          dedupeKey: DEDUPE_KEY,
+          params: { ...this.where, downSeconds },
+        }),
+      );
+    };
+    this.windowTimer = setInterval(check, this.timings.windowCheckMs ?? 1000);
+    this.windowTimer.unref();
+  }
+
   private raise(reason: string | null): void {
     this.graceTimer = undefined;
     this.raised = true;
@@ -128,6 +175,8 @@ export class IbConnectionAlerts {
   }
 
   private onUp(): void {
+    clearInterval(this.windowTimer);
+    this.windowTimer = undefined;
     if (this.graceTimer) {
       // Back within the grace period: nothing was raised, nothing is sent.
       clearTimeout(this.graceTimer);

@@ -3,7 +3,7 @@
  * suppression, and delivery to Telegram by one replica at a time. See docs/alerts.md.
  */
 export { type ChannelState, channelState, telegramConfig } from './delivery.js';
-export { IbConnectionAlerts, type IbWatchTimings } from './ib-watch.js';
+export { type ExpectedOutages, IbConnectionAlerts, type IbWatchTimings } from './ib-watch.js';
 export {
   ALERT_KIND_NAMES,
   ALERT_KINDS,

@@ -10,7 +10,7 @@ import { InputError } from '../core/index.js';
 import { parseClientOrderId } from '../execution/index.js';
 import type { Database } from '../store/index.js';
 import { AlertDelivery, type DeliveryLogger, telegramConfig } from './delivery.js';
-import { IbConnectionAlerts } from './ib-watch.js';
+import { type ExpectedOutages, IbConnectionAlerts } from './ib-watch.js';
 import { renderAlert } from './kinds.js';
 import { type AlertTarget, enqueueAlert } from './outbox.js';
 import { getMe, sendMessage, type TelegramConfig, TelegramError } from './telegram.js';
@@ -93,6 +93,7 @@ export async function watchIbConnection(
   ctx: AlertContext,
   connection: Pick<ConnectionPort, 'state' | 'onStateChange'>,
   where: { host: string; port: number },
+  expected?: ExpectedOutages,
 ): Promise<IbConnectionAlerts> {
   const settings = await ctx.settings.resolve();
   return new IbConnectionAlerts(
@@ -105,6 +106,7 @@ export async function watchIbConnection(
       loginMs: Number(settings.ALERT_IB_LOGIN_SECONDS.value ?? 900) * 1000,
     },
     ctx.logger,
+    expected,
   );
 }
 

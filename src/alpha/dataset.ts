@@ -1,4 +1,5 @@
-import { computeFeatures, FEATURE_COUNT } from './features.js';
+import { evaluateSignal } from './expression.js';
+import { computeFeatures, FEATURE_COUNT, FEATURE_NAMES } from './features.js';
 import type { Panel } from './panel.js';
 
 /**
@@ -12,12 +13,20 @@ import type { Panel } from './panel.js';
  * Label (target): the forward 1-week return, from decision close k to decision close k+1, as a
  * cross-sectional rank in (-0.5, 0.5). It is known only at decision k+1, which walk-forward training
  * respects.
+ *
+ * Expression features (a project's `model.expressions`, see expression.ts) follow the built-in ones
+ * as further columns, evaluated on the same panel and normalised the same way, so every model family
+ * takes them as inputs and a model record names them (its `features`) for live scoring.
  */
 export interface AlphaDataset {
   readonly panel: Panel;
   readonly decisionRows: Int32Array;
   readonly nSymbols: number;
-  /** `[(k * nSymbols + s) * FEATURE_COUNT + f]`, raw feature values (NaN when missing). */
+  /** Columns per sample: the built-in features, then one per expression. */
+  readonly nFeatures: number;
+  /** The built-in feature names, then the expressions' texts. */
+  readonly featureNames: readonly string[];
+  /** `[(k * nSymbols + s) * nFeatures + f]`, raw feature values (NaN when missing). */
   readonly raw: Float64Array;
   /** Same layout, rank-normalised; 0 for missing or ineligible. */
   readonly normalized: Float64Array;
@@ -30,11 +39,25 @@ export interface AlphaDataset {
 
 const MOM_26W = 2;
 
-export function buildDataset(panel: Panel, decisionRows: Int32Array): AlphaDataset {
+export interface DatasetOptions {
+  /** Expression features (validated texts), appended after the built-in features. */
+  expressions?: readonly string[];
+  /** Sector per panel symbol, for `neutral(x)` in expressions. */
+  sectors?: readonly (string | undefined)[];
+}
+
+export function buildDataset(
+  panel: Panel,
+  decisionRows: Int32Array,
+  options: DatasetOptions = {},
+): AlphaDataset {
   const nSymbols = panel.symbols.length;
   const nDays = panel.days.length;
   const nDecisions = decisionRows.length;
-  const raw = computeFeatures(panel, decisionRows);
+  const expressions = options.expressions ?? [];
+  const builtIn = computeFeatures(panel, decisionRows);
+  const nFeatures = FEATURE_COUNT + expressions.length;
+  const raw = expressions.length === 0 ? builtIn : new Float64Array(nDecisions * nSymbols * nFeatures);
   const normalized = new Float64Array(raw.length);
   const eligible = new Uint8Array(nDecisions * nSymbols);
   const forwardReturn = new Float64Array(nDecisions * nSymbols).fill(Number.NaN);
@@ -47,18 +70,32 @@ export function buildDataset(panel: Panel, decisionRows: Int32Array): AlphaDatas
 
   for (let k = 0; k < nDecisions; k++) {
     const t = decisionRows[k]!;
-    let count = 0;
     for (let s = 0; s < nSymbols; s++) {
       const index = k * nSymbols + s;
-      if (panel.hasBar[s * nDays + t] && !Number.isNaN(raw[index * FEATURE_COUNT + MOM_26W]!)) {
+      if (panel.hasBar[s * nDays + t] && !Number.isNaN(builtIn[index * FEATURE_COUNT + MOM_26W]!))
         eligible[index] = 1;
-        members[count++] = s;
-      }
     }
-    for (let f = 0; f < FEATURE_COUNT; f++) {
+  }
+  if (expressions.length > 0) {
+    // Expressions see the eligibility above (their cross-sectional functions rank the eligible).
+    const columns = expressions.map((text) =>
+      evaluateSignal(text, { panel, decisionRows, nSymbols, eligible }, options.sectors),
+    );
+    for (let index = 0; index < nDecisions * nSymbols; index++) {
+      const o = index * nFeatures;
+      for (let f = 0; f < FEATURE_COUNT; f++) raw[o + f] = builtIn[index * FEATURE_COUNT + f]!;
+      for (let e = 0; e < columns.length; e++) raw[o + FEATURE_COUNT + e] = columns[e]![index]!;
+    }
+  }
+
+  for (let k = 0; k < nDecisions; k++) {
+    const t = decisionRows[k]!;
+    let count = 0;
+    for (let s = 0; s < nSymbols; s++) if (eligible[k * nSymbols + s]) members[count++] = s;
+    for (let f = 0; f < nFeatures; f++) {
       let n = 0;
       for (let i = 0; i < count; i++) {
-        const o = (k * nSymbols + members[i]!) * FEATURE_COUNT + f;
+        const o = (k * nSymbols + members[i]!) * nFeatures + f;
         const value = raw[o]!;
         if (!Number.isNaN(value)) {
           values[n] = value;
@@ -84,7 +121,19 @@ export function buildDataset(panel: Panel, decisionRows: Int32Array): AlphaDatas
       for (let i = 0; i < n; i++) label[owners[i]!] = ranks[i]!;
     }
   }
-  return { panel, decisionRows, nSymbols, raw, normalized, eligible, forwardReturn, label };
+  const featureNames = [...FEATURE_NAMES, ...expressions];
+  return {
+    panel,
+    decisionRows,
+    nSymbols,
+    nFeatures,
+    featureNames,
+    raw,
+    normalized,
+    eligible,
+    forwardReturn,
+    label,
+  };
 }
 
 /**

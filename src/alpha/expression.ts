@@ -207,7 +207,7 @@ export function validateSignal(text: string): string {
 /** Raw values `[k * nSymbols + s]` of an expression at each decision, NaN where it has none. */
 export function evaluateSignal(
   text: string,
-  dataset: AlphaDataset,
+  dataset: Pick<AlphaDataset, 'panel' | 'decisionRows' | 'nSymbols' | 'eligible'>,
   sectors: readonly (string | undefined)[] = [],
 ): Float64Array {
   const root = parseSignal(text);

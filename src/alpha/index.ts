@@ -7,7 +7,7 @@
  * parameters, seed, universe and code version; `ModelRegistry` keeps records under
  * `<dataRoot>/models/`. `scoresForDate` scores any date with the model in force then.
  */
-export { type AlphaDataset, buildDataset, centeredRanks } from './dataset.js';
+export { type AlphaDataset, buildDataset, centeredRanks, type DatasetOptions } from './dataset.js';
 export {
   evaluateSignal,
   parseSignal,
@@ -42,6 +42,7 @@ export {
   ModelRegistry,
   modelRecordSchema,
   modelVersion,
+  recordExpressions,
   scoresForDate,
   scoresFromRecord,
   type TrainOutcome,

@@ -9,21 +9,25 @@ import { FEATURE_COUNT, FEATURE_NAMES } from './features.js';
  * in the registry and scored again later on any date.
  */
 export interface TrainingSet {
-  /** Row-major `n x FEATURE_COUNT`. */
+  /** Row-major `n x width`. */
   readonly x: Float64Array;
   readonly y: Float64Array;
   readonly n: number;
+  /** Columns per row: FEATURE_COUNT, plus one per expression feature of the dataset. */
+  readonly width: number;
 }
 
 export interface FittedModel {
   readonly state: ModelState;
-  /** Scores `n` rows of `x` (row-major `n x FEATURE_COUNT`); higher = more attractive. */
+  /** Scores `n` rows of `x` (row-major `n x width` of the training set); higher = more attractive. */
   score(x: Float64Array, n: number): Float64Array;
 }
 
 export interface ModelFamily<P> {
   readonly name: ModelFamilyName;
   readonly paramsSchema: z.ZodType<P, unknown>;
+  /** False when `fit` ignores the samples (the rule model): training then only counts them. */
+  readonly learns: boolean;
   fit(train: TrainingSet, params: P, seed: number): FittedModel;
 }
 
@@ -36,14 +40,23 @@ export type ModelFamilyName = (typeof MODEL_FAMILIES)[number];
 export const ruleParamsSchema = z.object({ feature: z.enum(FEATURE_NAMES).default('mom_26w') });
 export type RuleParams = z.infer<typeof ruleParamsSchema>;
 
-const ruleStateSchema = z.object({ family: z.literal('rule'), featureIndex: z.number().int().min(0) });
+/** Inputs per row; absent in states written before expression features (the built-in ones only). */
+const widthSchema = z.number().int().min(FEATURE_COUNT).optional();
+const widthOf = (train: TrainingSet) => (train.width === FEATURE_COUNT ? {} : { width: train.width });
+
+const ruleStateSchema = z.object({
+  family: z.literal('rule'),
+  featureIndex: z.number().int().min(0),
+  width: widthSchema,
+});
 
 function ruleModel(state: z.infer<typeof ruleStateSchema>): FittedModel {
+  const width = state.width ?? FEATURE_COUNT;
   return {
     state,
     score(x, n) {
       const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = x[i * FEATURE_COUNT + state.featureIndex]!;
+      for (let i = 0; i < n; i++) out[i] = x[i * width + state.featureIndex]!;
       return out;
     },
   };
@@ -52,7 +65,9 @@ function ruleModel(state: z.infer<typeof ruleStateSchema>): FittedModel {
 export const ruleFamily: ModelFamily<RuleParams> = {
   name: 'rule',
   paramsSchema: ruleParamsSchema,
-  fit: (_train, params) => ruleModel({ family: 'rule', featureIndex: FEATURE_NAMES.indexOf(params.feature) }),
+  learns: false,
+  fit: (train, params) =>
+    ruleModel({ family: 'rule', featureIndex: FEATURE_NAMES.indexOf(params.feature), ...widthOf(train) }),
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -65,17 +80,19 @@ export type RidgeParams = z.infer<typeof ridgeParamsSchema>;
 const ridgeStateSchema = z.object({
   family: z.literal('ridge'),
   intercept: z.number(),
-  coefficients: z.array(z.number()).length(FEATURE_COUNT),
+  /** One per input column: the width is their count. */
+  coefficients: z.array(z.number()).min(FEATURE_COUNT),
 });
 
 function ridgeModel(state: z.infer<typeof ridgeStateSchema>): FittedModel {
+  const width = state.coefficients.length;
   return {
     state,
     score(x, n) {
       const out = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         let sum = state.intercept;
-        for (let f = 0; f < FEATURE_COUNT; f++) sum += state.coefficients[f]! * x[i * FEATURE_COUNT + f]!;
+        for (let f = 0; f < width; f++) sum += state.coefficients[f]! * x[i * width + f]!;
         out[i] = sum;
       }
       return out;
@@ -87,13 +104,14 @@ export function solveRidge(
   train: TrainingSet,
   lambda: number,
 ): { intercept: number; coefficients: number[] } {
-  const p = FEATURE_COUNT + 1; // column 0 is the intercept
+  const width = train.width;
+  const p = width + 1; // column 0 is the intercept
   const a = new Float64Array(p * p);
   const b = new Float64Array(p);
   const row = new Float64Array(p);
   for (let i = 0; i < train.n; i++) {
     row[0] = 1;
-    for (let f = 0; f < FEATURE_COUNT; f++) row[f + 1] = train.x[i * FEATURE_COUNT + f]!;
+    for (let f = 0; f < width; f++) row[f + 1] = train.x[i * width + f]!;
     const y = train.y[i]!;
     for (let r = 0; r < p; r++) {
       b[r] = b[r]! + row[r]! * y;
@@ -134,6 +152,7 @@ export function solveRidge(
 export const ridgeFamily: ModelFamily<RidgeParams> = {
   name: 'ridge',
   paramsSchema: ridgeParamsSchema,
+  learns: true,
   fit: (train, params) => ridgeModel({ family: 'ridge', ...solveRidge(train, params.lambda) }),
 };
 
@@ -168,6 +187,7 @@ const gbtStateSchema = z.object({
   bins: z.number().int(),
   base: z.number(),
   trees: z.array(treeSchema),
+  width: widthSchema,
 });
 type GbtState = z.infer<typeof gbtStateSchema>;
 
@@ -178,13 +198,14 @@ function binOf(value: number, bins: number): number {
 
 function gbtModel(state: GbtState): FittedModel {
   const internal = (1 << state.depth) - 1;
+  const F = state.width ?? FEATURE_COUNT;
   return {
     state,
     score(x, n) {
       const out = new Float64Array(n).fill(state.base);
       // Bin every input once, not once per tree.
-      const binned = new Uint8Array(n * FEATURE_COUNT);
-      for (let i = 0; i < n * FEATURE_COUNT; i++) binned[i] = binOf(x[i]!, state.bins);
+      const binned = new Uint8Array(n * F);
+      for (let i = 0; i < n * F; i++) binned[i] = binOf(x[i]!, state.bins);
       for (const tree of state.trees) {
         const feature = Int32Array.from(tree.feature);
         const threshold = Int32Array.from(tree.threshold);
@@ -192,7 +213,7 @@ function gbtModel(state: GbtState): FittedModel {
           let node = 0;
           while (node < internal) {
             const f = feature[node]!;
-            node = 2 * node + (f >= 0 && binned[i * FEATURE_COUNT + f]! > threshold[node]! ? 2 : 1);
+            node = 2 * node + (f >= 0 && binned[i * F + f]! > threshold[node]! ? 2 : 1);
           }
           out[i] = out[i]! + tree.leaf[node - internal]!;
         }
@@ -205,7 +226,7 @@ function gbtModel(state: GbtState): FittedModel {
 export function fitGbt(train: TrainingSet, params: GbtParams, seed: number): GbtState {
   const { n } = train;
   const { depth, bins, minLeaf, l2, learningRate } = params;
-  const F = FEATURE_COUNT;
+  const F = train.width;
   const binned = new Uint8Array(n * F);
   for (let i = 0; i < n * F; i++) binned[i] = binOf(train.x[i]!, bins);
   let base = 0;
@@ -304,12 +325,13 @@ export function fitGbt(train: TrainingSet, params: GbtParams, seed: number): Gbt
     for (let i = 0; i < n; i++) prediction[i] = prediction[i]! + leaf[nodeOf[i]! - internal]!;
     trees.push({ feature: Array.from(feature), threshold: Array.from(threshold), leaf: Array.from(leaf) });
   }
-  return { family: 'gbt', depth, bins, base, trees };
+  return { family: 'gbt', depth, bins, base, trees, ...widthOf(train) };
 }
 
 export const gbtFamily: ModelFamily<GbtParams> = {
   name: 'gbt',
   paramsSchema: gbtParamsSchema,
+  learns: true,
   fit: (train, params, seed) => gbtModel(fitGbt(train, params, seed)),
 };
 

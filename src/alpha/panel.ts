@@ -50,17 +50,16 @@ export function buildPanel(barsList: readonly PanelSeries[]): Panel {
   if (mixed)
     throw new Error(`panel: ${mixed.symbol} is ${mixed.source} data among ${source} data; never mix sources`);
   const sorted = [...barsList].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
-  const daySet = new Set<number>();
-  for (const bars of sorted) for (let i = 0; i < bars.length; i++) daySet.add(bars.days[i]!);
-  const days = Int32Array.from(daySet).sort();
+  const days = unionOfDays(sorted);
   const nDays = days.length;
   const nSymbols = sorted.length;
   const size = nDays * nSymbols;
-  const adjOpen = new Float64Array(size).fill(Number.NaN);
-  const adjClose = new Float64Array(size).fill(Number.NaN);
+  // No NaN fill: the loop below writes every cell of the price columns (NaN before a first bar).
+  const adjOpen = new Float64Array(size);
+  const adjClose = new Float64Array(size);
   const dollarVolume = new Float64Array(size);
   const hasBar = new Uint8Array(size);
-  const adjFactor = new Float64Array(size).fill(Number.NaN);
+  const adjFactor = new Float64Array(size);
   const firstRow = new Int32Array(nSymbols).fill(nDays);
   const lastRow = new Int32Array(nSymbols).fill(-1);
 
@@ -109,6 +108,34 @@ export function buildPanel(barsList: readonly PanelSeries[]): Panel {
     firstRow,
     lastRow,
   };
+}
+
+/**
+ * The sorted union of all series' days. Days are small integers (days since 1970) spanning a few
+ * thousand values, so a mark per day in that span replaces a hash set of millions of insertions.
+ */
+function unionOfDays(series: readonly PanelSeries[]): Int32Array {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const bars of series) {
+    for (let i = 0; i < bars.length; i++) {
+      const day = bars.days[i]!;
+      if (day < min) min = day;
+      if (day > max) max = day;
+    }
+  }
+  if (!(min <= max)) return new Int32Array(0);
+  const seen = new Uint8Array(max - min + 1);
+  for (const bars of series) {
+    const days = bars.days;
+    for (let i = 0; i < bars.length; i++) seen[days[i]! - min] = 1;
+  }
+  let count = 0;
+  for (let i = 0; i < seen.length; i++) count += seen[i]!;
+  const out = new Int32Array(count);
+  let n = 0;
+  for (let i = 0; i < seen.length; i++) if (seen[i]) out[n++] = min + i;
+  return out;
 }
 
 /** Index of the last panel row on or before `day`, or -1. */

@@ -98,8 +98,11 @@ export function modelVersion(parts: {
   symbols: readonly string[];
   /** The decision days the model was fitted on (they follow the rebalance weekday). */
   decisionDays: readonly string[];
+  /** The inputs: built-in feature names, then expression features (default: the built-in ones). */
+  features?: readonly string[];
 }): string {
-  return sha256Hex(canonicalJson({ ...parts, features: FEATURE_NAMES, codeVersion: ALPHA_CODE_VERSION }));
+  const { features = FEATURE_NAMES, ...rest } = parts;
+  return sha256Hex(canonicalJson({ ...rest, features, codeVersion: ALPHA_CODE_VERSION }));
 }
 
 export function trainModel(request: TrainRequest): TrainOutcome {
@@ -155,7 +158,7 @@ export function trainModel(request: TrainRequest): TrainOutcome {
 
   const lastLabelled = nDecisions - 2;
   const finalFrom = config.trainWindow > 0 ? Math.max(0, nDecisions - 1 - config.trainWindow) : 0;
-  const finalTrain = trainingSet(dataset, finalFrom, lastLabelled);
+  const finalTrain = trainingSet(dataset, finalFrom, lastLabelled, familyOf(config.family).learns);
   const finalModel = familyOf(config.family).fit(
     finalTrain,
     params,
@@ -176,13 +179,14 @@ export function trainModel(request: TrainRequest): TrainOutcome {
     training,
     symbols,
     decisionDays: Array.from({ length: nDecisions }, (_, k) => decisionDay(k)),
+    features: dataset.featureNames,
   });
   const record: ModelRecord = {
     version,
     family: config.family,
     params: params as Record<string, unknown>,
     seed: config.seed,
-    features: [...FEATURE_NAMES],
+    features: [...dataset.featureNames],
     codeVersion: ALPHA_CODE_VERSION,
     dataDigest: request.dataDigest,
     symbols,
@@ -208,7 +212,12 @@ export function trainModel(request: TrainRequest): TrainOutcome {
  * the walk-forward schedule had in force then; after the walk-forward span, with the final model.
  * Returns symbol -> score (ineligible symbols are left out).
  */
-export function scoresForDate(record: ModelRecord, panel: Panel, day: number): Map<string, number> {
+export function scoresForDate(
+  record: ModelRecord,
+  panel: Panel,
+  day: number,
+  sectors?: readonly (string | undefined)[],
+): Map<string, number> {
   const row = rowAtOrBefore(panel, day);
   if (row < 0) throw new Error(`date: ${formatDay(day)} is before the first bar`);
   const dateText = formatDay(panel.days[row]!);
@@ -220,7 +229,11 @@ export function scoresForDate(record: ModelRecord, panel: Panel, day: number): M
     throw new Error(
       `date: ${dateText} is before the model's first scored decision (${record.firstDecision})`,
     );
-  const dataset = buildDataset(panel, Int32Array.of(row));
+  // The record's expression features, so a live decision computes the inputs the model was fitted on.
+  const dataset = buildDataset(panel, Int32Array.of(row), {
+    expressions: recordExpressions(record),
+    ...(sectors ? { sectors } : {}),
+  });
   const scores = scoreDecision(dataset, 0, modelFromState(state));
   const out = new Map<string, number>();
   panel.symbols.forEach((symbol, s) => {
@@ -238,11 +251,15 @@ export function scoresForDate(record: ModelRecord, panel: Panel, day: number): M
  */
 export function scoresFromRecord(record: ModelRecord, dataset: AlphaDataset): Float64Array {
   const { nSymbols } = dataset;
+  if (canonicalJson(dataset.featureNames) !== canonicalJson(record.features))
+    throw new Error(
+      `features: the model was fitted on [${record.features.join(', ')}], the data has [${dataset.featureNames.join(', ')}]`,
+    );
   const nDecisions = dataset.decisionRows.length;
   const scores = new Float64Array(nDecisions * nSymbols).fill(Number.NaN);
   const fits = record.fits.map((fit) => ({ validFrom: fit.validFrom, model: modelFromState(fit.state) }));
   const finalModel = modelFromState(record.final.state);
-  const x = new Float64Array(nSymbols * FEATURE_COUNT);
+  const x = new Float64Array(nSymbols * dataset.nFeatures);
   const members = new Int32Array(nSymbols);
   let current = -1;
   for (let k = 0; k < nDecisions; k++) {
@@ -252,6 +269,11 @@ export function scoresFromRecord(record: ModelRecord, dataset: AlphaDataset): Fl
     if (model) scoreDecision(dataset, k, model, x, members, scores);
   }
   return scores;
+}
+
+/** The expression features of a model (its inputs after the built-in features). */
+export function recordExpressions(record: ModelRecord): string[] {
+  return record.features.slice(FEATURE_COUNT);
 }
 
 /** JSON with object keys sorted, so equal content always hashes equally. */

@@ -1,5 +1,4 @@
 import type { AlphaDataset } from './dataset.js';
-import { FEATURE_COUNT } from './features.js';
 import {
   type FittedModel,
   familyOf,
@@ -7,6 +6,7 @@ import {
   type ModelParamsInput,
   type ModelState,
   modelFromState,
+  type TrainingSet,
 } from './models.js';
 
 export interface WalkForwardConfig<N extends ModelFamilyName = ModelFamilyName> {
@@ -53,13 +53,13 @@ export function walkForward(
   const scores = new Float64Array(nDecisions * nSymbols).fill(Number.NaN);
   const fits: WalkForwardFit[] = [];
   let model: FittedModel | undefined;
-  const x = new Float64Array(nSymbols * FEATURE_COUNT);
+  const x = new Float64Array(nSymbols * dataset.nFeatures);
   const members = new Int32Array(nSymbols);
 
   for (let k = config.minTrainPeriods; k < nDecisions; k++) {
     if (!model || (k - config.minTrainPeriods) % config.retrainEvery === 0) {
       const from = config.trainWindow > 0 ? Math.max(0, k - config.trainWindow) : 0;
-      const train = trainingSet(dataset, from, k - 1);
+      const train = trainingSet(dataset, from, k - 1, family.learns);
       model = family.fit(train, params, (config.seed * 1_000_003 + k) >>> 0);
       fits.push({ fromDecision: k, trainedThroughDecision: k - 1, samples: train.n, state: model.state });
     }
@@ -69,29 +69,32 @@ export function walkForward(
   return { scores, fits };
 }
 
-/** Labelled, eligible samples of decisions from..to (inclusive). */
-export function trainingSet(dataset: AlphaDataset, from: number, to: number) {
-  const { nSymbols } = dataset;
+/**
+ * Labelled, eligible samples of decisions from..to (inclusive). Without `withSamples` only the count
+ * is taken: a family that does not learn from data (the rule model) needs no copy of the features.
+ */
+export function trainingSet(
+  dataset: AlphaDataset,
+  from: number,
+  to: number,
+  withSamples = true,
+): TrainingSet {
+  const { nSymbols, label, normalized, nFeatures: width } = dataset;
   let n = 0;
-  for (let k = from; k <= to; k++) {
-    for (let s = 0; s < nSymbols; s++) if (!Number.isNaN(dataset.label[k * nSymbols + s]!)) n++;
-  }
-  const x = new Float64Array(n * FEATURE_COUNT);
+  for (let index = from * nSymbols; index < (to + 1) * nSymbols; index++)
+    if (!Number.isNaN(label[index]!)) n++;
+  if (!withSamples) return { x: new Float64Array(0), y: new Float64Array(0), n, width };
+  const x = new Float64Array(n * width);
   const y = new Float64Array(n);
   let i = 0;
-  for (let k = from; k <= to; k++) {
-    for (let s = 0; s < nSymbols; s++) {
-      const index = k * nSymbols + s;
-      const label = dataset.label[index]!;
-      if (Number.isNaN(label)) continue;
-      x.set(
-        dataset.normalized.subarray(index * FEATURE_COUNT, (index + 1) * FEATURE_COUNT),
-        i * FEATURE_COUNT,
-      );
-      y[i++] = label;
-    }
+  for (let index = from * nSymbols; index < (to + 1) * nSymbols; index++) {
+    const value = label[index]!;
+    if (Number.isNaN(value)) continue;
+    // Element by element: a subarray per sample would allocate ~100,000 views per fit.
+    for (let f = 0, src = index * width, dst = i * width; f < width; f++) x[dst + f] = normalized[src + f]!;
+    y[i++] = value;
   }
-  return { x, y, n };
+  return { x, y, n, width };
 }
 
 /** Scores the eligible symbols of decision k into `scores[k * nSymbols + s]`. */
@@ -99,19 +102,17 @@ export function scoreDecision(
   dataset: AlphaDataset,
   k: number,
   model: FittedModel,
-  x: Float64Array = new Float64Array(dataset.nSymbols * FEATURE_COUNT),
+  x: Float64Array = new Float64Array(dataset.nSymbols * dataset.nFeatures),
   members: Int32Array = new Int32Array(dataset.nSymbols),
   scores: Float64Array = new Float64Array(dataset.decisionRows.length * dataset.nSymbols).fill(Number.NaN),
 ): Float64Array {
-  const { nSymbols } = dataset;
+  const { nSymbols, normalized, nFeatures: width } = dataset;
   let count = 0;
   for (let s = 0; s < nSymbols; s++) {
     const index = k * nSymbols + s;
     if (!dataset.eligible[index]) continue;
-    x.set(
-      dataset.normalized.subarray(index * FEATURE_COUNT, (index + 1) * FEATURE_COUNT),
-      count * FEATURE_COUNT,
-    );
+    for (let f = 0, src = index * width, dst = count * width; f < width; f++)
+      x[dst + f] = normalized[src + f]!;
     members[count++] = s;
   }
   const values = model.score(x, count);

@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import type { Panel, WeeklySchedule } from '../alpha/index.js';
+import { type DecisionInput, decideWeights, type RiskStage } from '../decision/index.js';
 import { sizeTargets } from '../execution/sizing.js';
-import { constructionParamsSchema, constructWeights } from '../portfolio/index.js';
+import { constructionParamsSchema } from '../portfolio/index.js';
 import { formatDay, parseDay } from '../sources/alpha/index.js';
 import { commissionSchema, ibCommission } from './costs.js';
 import { drawdownSeries, type PerformanceStats, performanceStats } from './stats.js';
 
 /**
  * The weekly backtest. Each rebalance runs the same stages as live trading: scores (alpha) ->
- * `decideWeights` (portfolio construction, then the risk stage) -> sizeTargets (execution sizing) ->
+ * `decideWeights` from src/decision (portfolio construction, then the risk stage; live trading's
+ * `decide` runs the same stages) -> sizeTargets (execution sizing) ->
  * fills. The decision uses data up to the close of the day before the rebalance day; trades fill at
  * that day's open (default) or close, with slippage against the trader and IB-like commissions.
  *
@@ -49,18 +51,8 @@ export const backtestConfigSchema = z.object({
 export type BacktestConfig = z.infer<typeof backtestConfigSchema>;
 export type BacktestConfigInput = z.input<typeof backtestConfigSchema>;
 
-/**
- * The risk stage between portfolio construction and sizing (Lean's IRiskManagementModel): takes the
- * target weights and returns adjusted ones (never larger in total). Live trading's risk module can be
- * plugged in here so a backtest applies the same limits; without one, weights pass unchanged.
- */
-export interface RiskStage {
-  adjustWeights(input: {
-    symbols: readonly string[];
-    weights: Float64Array;
-    sectors?: readonly (string | undefined)[];
-  }): Float64Array;
-}
+/** The decision stages live in src/decision (THE decide); re-exported for the backtest's callers. */
+export { type DecisionInput, decideWeights, type RiskStage };
 
 export interface BacktestInput {
   panel: Panel;
@@ -165,38 +157,6 @@ export interface BacktestResult {
   sectorExposure: Record<string, number>;
 }
 
-export interface DecisionInput {
-  symbols: readonly string[];
-  /** Scores of this decision, NaN where a symbol may not be held (no score, or not tradable). */
-  scores: Float64Array;
-  volatility?: Float64Array;
-  sectors?: readonly (string | undefined)[];
-  /** Weights held at the decision close. */
-  previousWeights: Float64Array;
-  construction: BacktestConfig['construction'];
-  risk?: RiskStage;
-}
-
-/**
- * One rebalance's decision: scores -> target weights (portfolio construction, then the risk stage).
- * Pure and free of backtest state, so live trading can run the very same function.
- */
-export function decideWeights(input: DecisionInput): Float64Array {
-  const constructed = constructWeights(
-    {
-      symbols: input.symbols,
-      scores: input.scores,
-      volatility: input.volatility,
-      sectors: input.sectors,
-      previousWeights: input.previousWeights,
-    },
-    input.construction,
-  );
-  return input.risk
-    ? input.risk.adjustWeights({ symbols: input.symbols, weights: constructed, sectors: input.sectors })
-    : constructed;
-}
-
 /** First and last panel rows of the backtest window and its first decision. */
 function backtestWindow(
   input: BacktestInput,
@@ -277,10 +237,14 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
   const eligibleScores = new Float64Array(nSymbols);
   const periodStart: number[] = [];
   const symbolIndex = new Map(panel.symbols.map((symbol, s) => [symbol, s] as const));
+  const tradePrices = config.tradeAt === 'open' ? panel.adjOpen : panel.adjClose;
   const closeAt = (s: number, t: number): number => panel.adjClose[s * nDays + t]!;
-  const priceAt = (s: number, t: number): number =>
-    config.tradeAt === 'open' ? panel.adjOpen[s * nDays + t]! : panel.adjClose[s * nDays + t]!;
   const factorAt = (s: number, t: number): number => panel.adjFactor[s * nDays + t]!;
+  // The panel is symbol-major, so reading one day across all symbols touches a cache line per
+  // symbol: a rebalance gathers its day's prices and bars once into these rows.
+  const priceRow = new Float64Array(nSymbols);
+  const barRow = new Uint8Array(nSymbols);
+  const priceAt = (s: number): number => priceRow[s]!;
   const realShares = (s: number, t: number): number => positions[s]! * factorAt(s, t);
   let totalCommission = 0;
   let turnoverSum = 0;
@@ -301,6 +265,20 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
     positionsChanged = false;
   };
   const rebalanceCount = tradeRowToDecision.size;
+  // The benchmark's units change only at rebalances: each holding period is valued symbol by symbol
+  // over its days (contiguous in the symbol-major panel) instead of day by day across symbols. For
+  // each day the additions still run from the cash in ascending s, so the sums are the same bits.
+  let benchFrom = startRow;
+  const valueBenchmarkThrough = (last: number): void => {
+    for (let t = benchFrom; t <= last; t++) benchmarkEquity[t - startRow] = benchCash;
+    for (let i = 0; i < benchCount; i++) {
+      const s = benchHeld[i]!;
+      const units = benchUnits[s]!;
+      for (let t = benchFrom, cell = s * nDays + benchFrom; t <= last; t++, cell++)
+        benchmarkEquity[t - startRow] = benchmarkEquity[t - startRow]! + units * panel.adjClose[cell]!;
+    }
+    benchFrom = last + 1;
+  };
 
   for (let t = startRow; t <= endRow; t++) {
     const k = tradeRowToDecision.get(t);
@@ -315,7 +293,11 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
           positions[s] !== 0 ? (positions[s]! * closeAt(s, decisionRow)) / decisionEquity : 0;
       }
       const scores = input.scores.subarray(k * nSymbols, (k + 1) * nSymbols);
-      const tradable = (s: number): boolean => panel.hasBar[s * nDays + t] === 1;
+      for (let s = 0, cell = t; s < nSymbols; s++, cell += nDays) {
+        priceRow[s] = tradePrices[cell]!;
+        barRow[s] = panel.hasBar[cell]!;
+      }
+      const tradable = (s: number): boolean => barRow[s] === 1;
       // A plain loop: Float64Array.from with a mapping callback is several times slower here.
       for (let s = 0; s < nSymbols; s++) eligibleScores[s] = tradable(s) ? scores[s]! : Number.NaN;
       const weights = decideWeights({
@@ -334,7 +316,7 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
       const prices: Record<string, number> = {};
       const heldShares: Record<string, number> = {};
       for (let s = 0; s < nSymbols; s++) {
-        const price = priceAt(s, t);
+        const price = priceAt(s);
         if (positions[s] !== 0) netLiquidation += positions[s]! * price;
         if (!tradable(s)) continue;
         const symbol = panel.symbols[s]!;
@@ -384,10 +366,10 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
       const holdings: Holding[] = [];
       const rebalanceSectors: Record<string, number> = {};
       let afterEquity = cash;
-      for (let s = 0; s < nSymbols; s++) if (positions[s] !== 0) afterEquity += positions[s]! * priceAt(s, t);
+      for (let s = 0; s < nSymbols; s++) if (positions[s] !== 0) afterEquity += positions[s]! * priceAt(s);
       for (let s = 0; s < nSymbols; s++) {
         if (positions[s] === 0) continue;
-        const weight = (positions[s]! * priceAt(s, t)) / afterEquity;
+        const weight = (positions[s]! * priceAt(s)) / afterEquity;
         holdings.push({ symbol: panel.symbols[s]!, shares: wholeShares(realShares(s, t)), weight });
         const sector = input.sectors?.[s] ?? 'unknown';
         sectorSums.set(sector, (sectorSums.get(sector) ?? 0) + weight);
@@ -405,15 +387,16 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
       });
 
       // Equal-weight benchmark of the same universe: every tradable symbol, frictionless.
+      valueBenchmarkThrough(t - 1);
       let benchValue = benchCash;
       let count = 0;
       for (let s = 0; s < nSymbols; s++) {
-        if (benchUnits[s] !== 0) benchValue += benchUnits[s]! * priceAt(s, t);
+        if (benchUnits[s] !== 0) benchValue += benchUnits[s]! * priceAt(s);
         if (tradable(s)) count++;
       }
       benchCash = count > 0 ? 0 : benchValue;
       for (let s = 0; s < nSymbols; s++)
-        benchUnits[s] = count > 0 && tradable(s) ? benchValue / count / priceAt(s, t) : 0;
+        benchUnits[s] = count > 0 && tradable(s) ? benchValue / count / priceAt(s) : 0;
       positionsChanged = true;
       input.onProgress?.(rebalances.length, rebalanceCount);
     }
@@ -442,21 +425,16 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
     }
     if (positionsChanged) rebuildLists();
     let value = cash;
-    let benchValue = benchCash;
     for (let i = 0; i < heldCount; i++) {
       const s = held[i]!;
       value += positions[s]! * panel.adjClose[s * nDays + t]!;
     }
-    for (let i = 0; i < benchCount; i++) {
-      const s = benchHeld[i]!;
-      benchValue += benchUnits[s]! * panel.adjClose[s * nDays + t]!;
-    }
     equity[t - startRow] = value;
-    benchmarkEquity[t - startRow] = benchValue;
     if (indexEquity)
       indexEquity[t - startRow] = (config.initialCash * input.index!.adjClose[t]!) / indexStart!;
     if (k !== undefined) periodStart.push(t - startRow);
   }
+  valueBenchmarkThrough(endRow);
 
   // Hit rate over holding periods: from one rebalance day's close to the next one's.
   let hits = 0;

@@ -2,7 +2,6 @@ import {
   type AlphaDataset,
   buildDataset,
   buildPanel,
-  FEATURE_COUNT,
   FEATURE_NAMES,
   type Panel,
   type WeeklySchedule,
@@ -27,20 +26,20 @@ const VOL_60D = FEATURE_NAMES.indexOf('vol_60d');
 export function prepareResearch(
   bars: readonly AlphaBars[],
   sectors: Readonly<Record<string, { sector: string }>> = {},
-  options: { weekday?: number } = {},
+  /** `expressions`: expression features as model inputs (a project's `model.expressions`). */
+  options: { weekday?: number; expressions?: readonly string[] } = {},
 ): ResearchData {
   const panel = buildPanel(bars);
   const schedule = weeklySchedule(panel, options);
-  const dataset = buildDataset(panel, schedule.decisionRows);
+  const sectorOf = panel.symbols.map((symbol) => sectors[symbol]?.sector);
+  const dataset = buildDataset(panel, schedule.decisionRows, {
+    expressions: options.expressions ?? [],
+    sectors: sectorOf,
+  });
   const volatility = new Float64Array(dataset.eligible.length);
-  for (let i = 0; i < volatility.length; i++) volatility[i] = dataset.raw[i * FEATURE_COUNT + VOL_60D]!;
-  return {
-    panel,
-    schedule,
-    dataset,
-    sectors: panel.symbols.map((symbol) => sectors[symbol]?.sector),
-    volatility,
-  };
+  const width = dataset.nFeatures;
+  for (let i = 0; i < volatility.length; i++) volatility[i] = dataset.raw[i * width + VOL_60D]!;
+  return { panel, schedule, dataset, sectors: sectorOf, volatility };
 }
 
 /**

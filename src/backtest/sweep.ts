@@ -122,6 +122,8 @@ export interface SweepRequest {
   /** Worker threads; 0 runs in this thread. Default: the machine's parallelism, at most the points. */
   workers?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Aborting stops handing out points, stops the workers and rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Runs the grid; rows come back in grid order whatever the workers' finishing order. */
@@ -138,8 +140,10 @@ export async function runSweep(request: SweepRequest): Promise<SweepRow[]> {
   const workers = Math.min(request.workers ?? availableParallelism(), points.length);
   const rows: SweepRow[] = new Array(points.length);
   let done = 0;
+  const { signal } = request;
   if (workers <= 0) {
     points.forEach((point, i) => {
+      signal?.throwIfAborted();
       rows[i] = runSweepPoint(researchByWeekday.get(point.weekday)!, point, base, request.dataDigest);
       request.onProgress?.(++done, points.length);
     });
@@ -154,7 +158,10 @@ export async function runSweep(request: SweepRequest): Promise<SweepRow[]> {
       pool.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
+            // A point in flight cannot be interrupted; the pool is terminated below instead.
+            signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
             const send = () => {
+              if (signal?.aborted) return reject(signal.reason);
               if (next >= points.length) return resolve();
               const index = next++;
               worker.postMessage({ type: 'point', index, point: points[index] });

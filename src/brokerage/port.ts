@@ -289,6 +289,25 @@ export interface OrdersPort extends OrderEvents {
   executions(
     filter?: ExecutionFilter,
   ): Promise<{ executions: BrokerExecution[]; commissions: BrokerCommission[] }>;
+  /**
+   * IB's what-if: the order sent with `whatIf` set, answered with the margin it would need; nothing
+   * is placed. Rejects with `BrokerRequestError` when IB refuses the order. Absent: not supported.
+   */
+  whatIf?(order: OrderRequest): Promise<WhatIfAnswer>;
+}
+
+/** Margin figures of one what-if order (account currency); null where IB left a figure unset. */
+export interface WhatIfAnswer {
+  initMarginBefore: number | null;
+  maintMarginBefore: number | null;
+  equityWithLoanBefore: number | null;
+  initMarginChange: number | null;
+  maintMarginChange: number | null;
+  equityWithLoanChange: number | null;
+  initMarginAfter: number | null;
+  maintMarginAfter: number | null;
+  equityWithLoanAfter: number | null;
+  warningText: string;
 }
 
 export interface Brokerage {

@@ -1,18 +1,22 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { ConfigError, describeIssue } from '../config/index.js';
-import { registerDemoCommands } from '../demo/index.js';
-import { registerExecutionCommands } from '../execution/cli.js';
-import { registerIbCommands } from '../marketdata/cli.js';
-import { registerResearchCommands } from '../research-cli.js';
-import { registerSimCommands } from '../sim/cli.js';
 import { registerAccountCommand } from './commands/account.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDbCommands } from './commands/db.js';
+import { registerDecisionCommands } from './commands/decision.js';
+import { registerDemoCommands } from './commands/demo.js';
+import { registerDoctorCommand } from './commands/doctor.js';
+import { registerExecutionCommands } from './commands/execution.js';
+import { registerIbCommands } from './commands/ib.js';
+import { registerModelsCommand } from './commands/models.js';
+import { registerRebalanceCommand } from './commands/rebalance.js';
+import { registerResearchCommands } from './commands/research.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerServiceCommands } from './commands/service.js';
+import { registerSimCommands } from './commands/sim.js';
 import { exitCodeOf } from './common.js';
 import { createProgram, exitCodeFor } from './program.js';
 
@@ -26,9 +30,13 @@ registerAdminCommands(program);
 registerIbCommands(program);
 registerSimCommands(program);
 registerResearchCommands(program);
+registerModelsCommand(program);
 registerExecutionCommands(program);
+registerRebalanceCommand(program);
+registerDecisionCommands(program);
 registerAccountCommand(program);
 registerDemoCommands(program);
+registerDoctorCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { Command, type CommanderError, InvalidArgumentError, Option } from 'commander';
+import { z } from 'zod';
 
 /** Exit code for usage errors: unknown flags, bad values, missing arguments. */
 export const USAGE_EXIT_CODE = 2;
@@ -46,9 +48,16 @@ export function exitCodeFor(error: CommanderError): number {
   return error.exitCode;
 }
 
+/** The version in package.json (two levels up from src/cli and from dist/cli alike). */
+export function ibloopVersion(): string {
+  const file = new URL('../../package.json', import.meta.url);
+  return z.object({ version: z.string().min(1) }).parse(JSON.parse(readFileSync(file, 'utf8'))).version;
+}
+
 export function createProgram(): Command {
   const program = new Command('ibloop')
     .description('Self-hosted weekly-rebalancing trading system for Interactive Brokers')
+    .version(ibloopVersion(), '-V, --version', 'print the version of ibloop')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   return program;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dailyRestartSchema, timeZoneSchema, weeklyReloginSchema } from '../contract/ops.js';
 
 export type SettingGroup = 'ib' | 'telegram' | 'alpha' | 'server';
 
@@ -112,6 +113,87 @@ export const settingDefinitions = [
       .min(1, 'must be between 1 and 1440')
       .max(1440, 'must be between 1 and 1440'),
     default: 5,
+  },
+  {
+    key: 'RISK_ACCOUNT_MAX_DAILY_LOSS',
+    group: 'ib',
+    description:
+      "Intraday monitor: the account's daily loss (share of net liquidation) that halts all trading; warns at 80%",
+    secret: false,
+    storable: true,
+    schema: z.coerce
+      .number({ error: 'must be a number' })
+      .gt(0, 'must be above 0 and at most 1')
+      .max(1, 'must be above 0 and at most 1'),
+    default: 0.05,
+  },
+  {
+    key: 'RISK_ACCOUNT_MAX_DRAWDOWN',
+    group: 'ib',
+    description:
+      "Intraday monitor: the account's drawdown from its net liquidation high-water mark that halts all trading; warns at 80%",
+    secret: false,
+    storable: true,
+    schema: z.coerce
+      .number({ error: 'must be a number' })
+      .gt(0, 'must be above 0 and at most 1')
+      .max(1, 'must be above 0 and at most 1'),
+    default: 0.2,
+  },
+  {
+    key: 'GATEWAY_TIME_ZONE',
+    group: 'ib',
+    description: "Time zone of the gateway's restart times (IANA name, e.g. America/New_York)",
+    secret: false,
+    storable: true,
+    schema: timeZoneSchema,
+    default: 'America/New_York',
+  },
+  {
+    key: 'GATEWAY_DAILY_RESTART',
+    group: 'ib',
+    description:
+      'Daily restart time of IB Gateway / TWS (HH:MM in GATEWAY_TIME_ZONE) or "off"; a disconnect then is expected',
+    secret: false,
+    storable: true,
+    schema: dailyRestartSchema,
+    default: '23:45',
+  },
+  {
+    key: 'GATEWAY_WEEKLY_RELOGIN',
+    group: 'ib',
+    description:
+      'When IBKR ends the session each week and the gateway needs a two-factor login (e.g. "Sun 01:00") or "off"',
+    secret: false,
+    storable: true,
+    schema: weeklyReloginSchema,
+    default: 'Sun 01:00',
+  },
+  {
+    key: 'GATEWAY_WINDOW_MINUTES',
+    group: 'ib',
+    description: 'Length of each restart window in minutes (no disconnect alert inside it)',
+    secret: false,
+    storable: true,
+    schema: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be an integer')
+      .min(1, 'must be between 1 and 240')
+      .max(240, 'must be between 1 and 240'),
+    default: 15,
+  },
+  {
+    key: 'GATEWAY_LOGIN_ALERT_MINUTES',
+    group: 'ib',
+    description: 'Minutes after a restart window before a gateway still down is reported as needing a login',
+    secret: false,
+    storable: true,
+    schema: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be an integer')
+      .min(0, 'must be between 0 and 1440')
+      .max(1440, 'must be between 0 and 1440'),
+    default: 10,
   },
   {
     key: 'TELEGRAM_BOT_TOKEN',
@@ -284,6 +366,19 @@ export const settingDefinitions = [
         /^\s*(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/[0-9]{1,3})?)\s*(,\s*(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/[0-9]{1,3})?)\s*)*$/,
         'must be a comma-separated list of IP addresses, CIDRs, or loopback',
       ),
+  },
+  {
+    key: 'METRICS_PORT',
+    group: 'server',
+    description:
+      'Port of a loopback-only (127.0.0.1) Prometheus endpoint /metrics without login; unset: metrics only at /api/metrics with a session',
+    secret: false,
+    storable: false,
+    schema: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be an integer')
+      .min(0, 'must be between 0 and 65535')
+      .max(65535, 'must be between 0 and 65535'),
   },
   {
     key: 'LOG_LEVEL',

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AuditLog, AuditRecord } from '../audit/index.js';
+import { msg } from '../contract/messages.js';
 import { type Clock, isoNow } from '../core/clock.js';
 import type { Database } from '../store/index.js';
 import type { BootstrapConfig } from './bootstrap.js';
@@ -228,6 +229,7 @@ export class SettingsService {
         key,
         source: 'db',
         message: switching ? 'set IB_ACCOUNT before switching to live' : 'live mode needs IB_ACCOUNT',
+        text: msg(switching ? 'SET_IB_ACCOUNT_BEFORE_LIVE' : 'LIVE_NEEDS_IB_ACCOUNT', {}),
       };
     }
     if (String(account).startsWith('DU')) {
@@ -235,6 +237,7 @@ export class SettingsService {
         key,
         source: 'db',
         message: 'IB_ACCOUNT is a paper account (DU...); live mode needs a live account',
+        text: msg('LIVE_NEEDS_LIVE_ACCOUNT', {}),
       };
     }
     if (confirmation?.trim() !== String(account)) {
@@ -244,6 +247,9 @@ export class SettingsService {
         message: switching
           ? 'switching to live needs confirmation: type the account id exactly'
           : `changing ${key} while trading live needs confirmation: type the account id exactly`,
+        text: switching
+          ? msg('LIVE_SWITCH_NEEDS_CONFIRMATION', {})
+          : msg('LIVE_CHANGE_NEEDS_CONFIRMATION', { key }),
       };
     }
     return undefined;

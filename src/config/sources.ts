@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import type { Message } from '../contract/messages.js';
 import { definitionOf, type SettingDefinition, type SettingKey, settingDefinitions } from './definitions.js';
 
 export type SettingSource = 'env' | 'file' | 'db' | 'default' | 'unset';
@@ -9,6 +10,8 @@ export interface ConfigIssue {
   key: string;
   source: SettingSource | 'file-format';
   message: string;
+  /** The message as a catalogued code the UI renders in its language. */
+  text?: Message;
 }
 
 export class ConfigError extends Error {

@@ -1,28 +1,43 @@
 /**
  * Errors that services throw for bad input, so that every edge (HTTP, CLI) can answer with the
  * field and the reason: InputError -> 400 / exit 2, NotFoundError -> 404, ConflictError -> 409.
+ * `text` is the same reason as a catalogued message, so that the UI can say it in its language;
+ * `details` lists the several reasons behind one refusal (e.g. each thing not ready to trade).
  */
-export class InputError extends Error {
+import type { Message } from '../contract/messages.js';
+
+export interface ErrorText {
+  text?: Message | undefined;
+  details?: Message[] | undefined;
+}
+
+export class InputError extends Error implements ErrorText {
   constructor(
     readonly field: string,
     readonly reason: string,
+    readonly text?: Message,
   ) {
     super(`${field}: ${reason}`);
     this.name = 'InputError';
   }
 }
 
-export class NotFoundError extends Error {
-  constructor(readonly what: string) {
+export class NotFoundError extends Error implements ErrorText {
+  constructor(
+    readonly what: string,
+    readonly text?: Message,
+  ) {
     super(`${what} does not exist`);
     this.name = 'NotFoundError';
   }
 }
 
-export class ConflictError extends Error {
+export class ConflictError extends Error implements ErrorText {
   constructor(
     readonly field: string,
     readonly reason: string,
+    readonly text?: Message,
+    readonly details?: Message[],
   ) {
     super(`${field}: ${reason}`);
     this.name = 'ConflictError';

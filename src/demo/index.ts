@@ -1,4 +1,3 @@
-export { registerDemoCommands } from './cli.js';
 export {
   DEMO_DEFAULT_SEED,
   DEMO_PROJECT_NAME,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AppContext } from '../app/context.js';
 import { newYorkDay, previousTradingDay } from '../calendar/index.js';
+import { msg } from '../contract/messages.js';
 import { NotFoundError } from '../core/errors.js';
 import type { Job, JobHandle } from '../jobs/index.js';
 import type { Project, ProjectParamsInput } from '../projects/index.js';
@@ -142,7 +143,7 @@ export async function seedDemo(ctx: AppContext, options: DemoOptions = {}): Prom
       return {
         resultRef: `project:${report.projectId}`,
         result: { ...report },
-        message: `demo project ${report.projectId} ready`,
+        message: msg('DEMO_READY', { projectId: report.projectId }),
       };
     },
   });
@@ -167,7 +168,7 @@ async function seedSteps(
   const fromCandidate = `${Number(to.slice(0, 4)) - step.years}${to.slice(4)}`;
   const from = fromCandidate < SYNTHETIC_ANCHOR_DAY ? SYNTHETIC_ANCHOR_DAY : fromCandidate;
 
-  handle.progress(0.05, 'generating research data');
+  handle.progress(0.05, msg('DEMO_GENERATING_DATA', {}));
   await timed('data', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ibloop-demo-'));
     try {
@@ -188,7 +189,7 @@ async function seedSteps(
     }
   });
 
-  handle.progress(0.3, 'theme and project');
+  handle.progress(0.3, msg('DEMO_THEME_AND_PROJECT', {}));
   const themeId = await timed('theme', async () => {
     const existing = await findTheme(ctx, DEMO_THEME_NAME);
     if (existing) return existing;
@@ -222,7 +223,7 @@ async function seedSteps(
     );
   });
 
-  handle.progress(0.4, 'training');
+  handle.progress(0.4, msg('DEMO_TRAINING', {}));
   const modelVersion = await timed('train', async () => {
     const models = await ctx.research.models({ projectId: project.id });
     if (models[0]) return models[0].version;
@@ -230,7 +231,7 @@ async function seedSteps(
     return job.resultRef?.replace(/^model:/, '') ?? null;
   });
 
-  handle.progress(0.7, 'backtest');
+  handle.progress(0.7, msg('DEMO_BACKTEST', {}));
   const backtestId = await timed('backtest', async () => {
     const backtests = await ctx.research.backtests({ projectId: project.id });
     if (backtests[0]) return backtests[0].id;

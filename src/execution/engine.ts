@@ -10,6 +10,7 @@ import {
   type OrderStatusUpdate,
   type ReconcileReason,
 } from '../brokerage/index.js';
+import { englishText, type Message, msg } from '../contract/messages.js';
 import { type Clock, isoNow } from '../core/clock.js';
 import { ConflictError, InputError } from '../core/errors.js';
 import type { ExecutionLease } from '../lock/index.js';
@@ -55,7 +56,15 @@ export interface ExecutionEngineOptions {
   maxOrdersPerSecond?: number;
   /** Contracts resolved before (the contract cache); symbols it lacks are asked of the broker. */
   contractCache?: ContractLookup;
+  /**
+   * Asked before every send: why an order of this side may not leave now (the trading state:
+   * HALTED stops everything, REDUCING every buy), or null. Intents recorded before a halt must
+   * not leave after it, whichever path (a run, a resume after reconnecting) tries to send them.
+   */
+  sendGate?: SendGate;
 }
+
+export type SendGate = (projectId: number | null, side: TradeOrder['side']) => Promise<string | null>;
 
 export interface ContractLookup {
   getMany(symbols: readonly string[]): Promise<Map<string, BrokerContract>>;
@@ -105,6 +114,8 @@ export interface ReconcileReport {
 export interface Readiness {
   ready: boolean;
   reasons: string[];
+  /** The same reasons as catalogued messages, for the UI to say in its language. */
+  texts: Message[];
 }
 
 interface SessionClaim {
@@ -144,6 +155,7 @@ export class ExecutionEngine {
   private readonly limiter: RateLimiter;
   private readonly contracts = new Map<string, BrokerContract>();
   private readonly contractCache: ContractLookup | undefined;
+  private readonly sendGate: SendGate | undefined;
   private readonly unsubscribe: Array<() => void> = [];
   private reconciledSinceConnect = false;
   private startupReconciled = false;
@@ -178,6 +190,7 @@ export class ExecutionEngine {
     this.unackedClaimTimeoutMs = options.unackedClaimTimeoutMs ?? 60_000;
     this.limiter = new RateLimiter(options.maxOrdersPerSecond ?? 50);
     this.contractCache = options.contractCache;
+    this.sendGate = options.sendGate;
   }
 
   /** Subscribes to the broker; reconciles at once when it is already connected. */
@@ -244,19 +257,18 @@ export class ExecutionEngine {
   }
 
   readiness(): Readiness {
-    const reasons: string[] = [];
-    if (!this.lease.isHeld()) reasons.push('this process does not hold the execution lease');
+    const texts: Message[] = [];
+    if (!this.lease.isHeld()) texts.push(msg('NO_EXECUTION_LEASE', {}));
     const status = this.broker.connection.state().status;
-    if (status !== 'CONNECTED') reasons.push(`broker is ${status}`);
+    if (status !== 'CONNECTED') texts.push(msg('BROKER_NOT_CONNECTED', { status }));
     else {
       const problem = this.accountProblem();
-      if (problem) reasons.push(problem);
+      if (problem) texts.push(msg('ACCOUNT_PROBLEM', { detail: problem }));
     }
-    if (!this.startupReconciled) reasons.push('startup reconciliation has not succeeded yet');
-    else if (!this.reconciledSinceConnect)
-      reasons.push('reconciliation after the last (re)connect has not succeeded yet');
-    if (this.reconciling > 0) reasons.push('reconciliation in progress');
-    return { ready: reasons.length === 0, reasons };
+    if (!this.startupReconciled) texts.push(msg('STARTUP_RECONCILIATION_PENDING', {}));
+    else if (!this.reconciledSinceConnect) texts.push(msg('RECONNECT_RECONCILIATION_PENDING', {}));
+    if (this.reconciling > 0) texts.push(msg('RECONCILIATION_IN_PROGRESS', {}));
+    return { ready: texts.length === 0, reasons: texts.map(englishText), texts };
   }
 
   lastReconciliation(): ReconcileReport | null {
@@ -350,8 +362,10 @@ export class ExecutionEngine {
       );
       pending.sort((a, b) => (a.side === b.side ? a.id - b.id : a.side === 'SELL' ? -1 : 1));
       let sent = 0;
+      const projectId =
+        pending.length > 0 && this.sendGate ? (await this.repo.getRun(runId)).projectId : null;
       for (const order of pending) {
-        const blocked = this.sendBlocker();
+        const blocked = this.sendBlocker() ?? (await this.sendGate?.(projectId, order.side)) ?? null;
         if (blocked) return { sent, stoppedBecause: blocked };
         await this.limiter.take();
         const outcome = await this.sendOne(order);
@@ -448,8 +462,18 @@ export class ExecutionEngine {
   async cancel(orderId: number): Promise<void> {
     const [order] = (await this.repo.orders()).filter((o) => o.id === orderId);
     if (!order) throw new InputError('orderId', `order ${orderId} does not exist`);
-    if (isTerminal(order.status)) throw new ConflictError('orderId', `order ${orderId} is ${order.status}`);
-    if (order.ibOrderId === null) throw new ConflictError('orderId', `order ${orderId} has not been sent`);
+    if (isTerminal(order.status))
+      throw new ConflictError(
+        'orderId',
+        `order ${orderId} is ${order.status}`,
+        msg('ORDER_ALREADY_FINAL', { id: orderId, status: order.status }),
+      );
+    if (order.ibOrderId === null)
+      throw new ConflictError(
+        'orderId',
+        `order ${orderId} has not been sent`,
+        msg('ORDER_NOT_SENT', { id: orderId }),
+      );
     const blocked = this.sendBlocker();
     if (blocked) throw new ConflictError('execution', blocked);
     await this.limiter.take();
@@ -804,7 +828,8 @@ export class ExecutionEngine {
           held[position.symbol] = (held[position.symbol] ?? 0) + position.quantity;
       }
       const runs = (await this.repo.listRuns({ limit: 50 })).filter(
-        (r) => r.targets !== null && r.status !== 'FAILED',
+        // A BLOCKED run sent nothing: its targets are not a position anyone should hold.
+        (r) => r.targets !== null && r.status !== 'FAILED' && r.status !== 'BLOCKED',
       );
       const latestPerProject = new Map<string, (typeof runs)[number]>();
       for (const run of runs) if (!latestPerProject.has(run.project)) latestPerProject.set(run.project, run);

@@ -31,6 +31,14 @@ export {
   planOrders,
 } from './planning.js';
 export {
+  type BlockedRunAlert,
+  type PlannedCheckOrder,
+  PreTradeGate,
+  type PreTradeOptions,
+  type PreTradeRequest,
+  type ProjectRisk,
+} from './pretrade.js';
+export {
   brokerPriceSource,
   choosePrice,
   limitPrice,
@@ -49,6 +57,7 @@ export {
   type RunInput,
   type StateFacts,
 } from './repository.js';
+export { type RunOnceOptions, type RunOnceOutput, readWeightsFile, runTargetsOnce } from './run-once.js';
 export {
   defaultHolder,
   type ExecutionRuntime,

@@ -1,6 +1,7 @@
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { AuditEntry, AuditLog, AuditRecord } from '../audit/index.js';
 import type { BrokerCommission, BrokerExecution, BrokerOrder } from '../brokerage/index.js';
+import type { RunPreTradeView } from '../contract/pretrade.js';
 import { type Clock, isoNow } from '../core/clock.js';
 import { InputError, NotFoundError } from '../core/errors.js';
 import type { Database, Engine } from '../store/index.js';
@@ -20,6 +21,8 @@ export interface RunInput {
   mode: string;
   weights: Record<string, number>;
   actor: string;
+  /** The decision snapshot the run trades; ExecutionService always gives one and refuses runs without. */
+  snapshot?: { id: number; hash: string };
 }
 
 export interface StateFacts {
@@ -45,7 +48,8 @@ export class ExecutionRepository {
   constructor(
     readonly db: Kysely<Database>,
     readonly engine: Engine,
-    private readonly audit: AuditLog,
+    /** Readable so that the snapshot store (src/decision) audits in the same log. */
+    readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
 
@@ -78,6 +82,8 @@ export class ExecutionRepository {
           updated_at: now,
           started_at: now,
           finished_at: null,
+          snapshot_id: input.snapshot?.id ?? null,
+          snapshot_hash: input.snapshot?.hash ?? null,
         })
         .onConflict((oc) => oc.columns(['project_id', 'trading_date']).doNothing())
         .returning(['id'])
@@ -99,6 +105,8 @@ export class ExecutionRepository {
             tradingDate: input.tradingDate,
             mode: input.mode,
             weights: input.weights,
+            snapshotId: input.snapshot?.id ?? null,
+            snapshotHash: input.snapshot?.hash ?? null,
           },
         });
       }
@@ -167,7 +175,7 @@ export class ExecutionRepository {
           status,
           error,
           updated_at: now,
-          finished_at: status === 'COMPLETED' || status === 'FAILED' ? now : null,
+          finished_at: status === 'COMPLETED' || status === 'FAILED' || status === 'BLOCKED' ? now : null,
         })
         .where('id', '=', runId)
         .execute();
@@ -177,6 +185,59 @@ export class ExecutionRepository {
         target: `run:${runId}`,
         before: { status: before.status },
         after: { status, ...(error ? { error } : {}) },
+      });
+    });
+  }
+
+  /** Records the verdicts of a run's order list that passed every pre-trade rule. */
+  async setRunPreTrade(runId: number, record: RunPreTradeView): Promise<void> {
+    await this.db
+      .updateTable('trade_runs')
+      .set({ pretrade_json: JSON.stringify(record), updated_at: isoNow(this.clock) })
+      .where('id', '=', runId)
+      .execute();
+  }
+
+  /**
+   * A failed pre-trade rule: in one transaction the run becomes BLOCKED with every verdict, the audit
+   * log gets the failed rules and their evidence, and `also` writes what belongs with it (the risk
+   * event). Nothing of the run has been recorded as an intent, so nothing can be sent.
+   */
+  async blockRun(
+    runId: number,
+    record: RunPreTradeView,
+    reason: string,
+    also: (trx: Kysely<Database>) => Promise<void>,
+  ): Promise<void> {
+    await this.tx(async (trx) => {
+      const before = await trx
+        .selectFrom('trade_runs')
+        .select(['status'])
+        .where('id', '=', runId)
+        .executeTakeFirstOrThrow();
+      const now = isoNow(this.clock);
+      await trx
+        .updateTable('trade_runs')
+        .set({
+          status: 'BLOCKED',
+          error: reason,
+          pretrade_json: JSON.stringify(record),
+          updated_at: now,
+          finished_at: now,
+        })
+        .where('id', '=', runId)
+        .execute();
+      await also(trx);
+      await this.auditIn(trx, {
+        actor: 'risk',
+        action: 'risk.pretrade.blocked',
+        target: `run:${runId}`,
+        before: { status: before.status },
+        after: {
+          status: 'BLOCKED',
+          orders: record.orders,
+          failed: record.verdicts.filter((v) => !v.passed),
+        },
       });
     });
   }
@@ -210,55 +271,73 @@ export class ExecutionRepository {
       const intents = build(open.map(toOrder), ofRun.map(toOrder));
       if (intents.length === 0) return [];
       const now = isoNow(this.clock);
-      const created: TradeOrder[] = [];
-      for (const intent of intents) {
-        const last = await trx
-          .selectFrom('trade_orders')
-          .select((eb) => eb.fn.max('leg').as('leg'))
-          .where('run_id', '=', runId)
-          .where('symbol', '=', intent.symbol)
-          .where('side', '=', intent.side)
-          .executeTakeFirst();
-        const leg = Number(last?.leg ?? 0) + 1;
-        const ref = clientOrderId({ runId, symbol: intent.symbol, side: intent.side, leg });
-        const row = await trx
-          .insertInto('trade_orders')
-          .values({
-            run_id: runId,
-            client_order_id: ref,
-            symbol: intent.symbol,
-            con_id: intent.conId,
-            side: intent.side,
-            leg,
-            quantity: intent.quantity,
-            order_type: intent.orderType,
-            limit_price: intent.limitPrice,
-            tif: intent.tif,
-            account: intent.account,
-            status: 'NEW',
-            ib_status: null,
-            ib_order_id: null,
-            perm_id: null,
-            filled_qty: 0,
-            avg_fill_price: null,
-            lease_token: token,
-            send_attempts: 0,
-            last_error: null,
-            adopted: 0,
-            created_at: now,
-            updated_at: now,
-            submitted_at: null,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        await this.eventIn(trx, row.id, 'intent', null, 'NEW', null, true, {
-          quantity: intent.quantity,
+      // One query for the legs and batched inserts: a 500-order rebalance used to spend most of a
+      // second on three statements per order before its first send.
+      const lastLegs = await trx
+        .selectFrom('trade_orders')
+        .select(['symbol', 'side', (eb) => eb.fn.max('leg').as('leg')])
+        .where('run_id', '=', runId)
+        .groupBy(['symbol', 'side'])
+        .execute();
+      const nextLeg = new Map(lastLegs.map((r) => [`${r.symbol} ${r.side}`, Number(r.leg ?? 0)]));
+      const rows = intents.map((intent) => {
+        const key = `${intent.symbol} ${intent.side}`;
+        const leg = (nextLeg.get(key) ?? 0) + 1;
+        nextLeg.set(key, leg);
+        return {
+          run_id: runId,
+          client_order_id: clientOrderId({ runId, symbol: intent.symbol, side: intent.side, leg }),
+          symbol: intent.symbol,
+          con_id: intent.conId,
           side: intent.side,
-          orderType: intent.orderType,
-          limitPrice: intent.limitPrice,
-          leaseToken: token,
+          leg,
+          quantity: intent.quantity,
+          order_type: intent.orderType,
+          limit_price: intent.limitPrice,
+          tif: intent.tif,
+          account: intent.account,
+          status: 'NEW',
+          ib_status: null,
+          ib_order_id: null,
+          perm_id: null,
+          filled_qty: 0,
+          avg_fill_price: null,
+          lease_token: token,
+          send_attempts: 0,
+          last_error: null,
+          adopted: 0,
+          created_at: now,
+          updated_at: now,
+          submitted_at: null,
+        };
+      });
+      const created: TradeOrder[] = [];
+      for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+        const batch = rows.slice(i, i + INSERT_BATCH);
+        const inserted = await trx.insertInto('trade_orders').values(batch).returningAll().execute();
+        // RETURNING's row order is not promised for a multi-row insert: keep the intents' order.
+        const byRef = new Map(inserted.map((row) => [row.client_order_id, row]));
+        const ordered = batch.map((row) => {
+          const found = byRef.get(row.client_order_id);
+          if (!found) throw new Error(`intent ${row.client_order_id} was not stored`);
+          return found;
         });
-        created.push(toOrder(row));
+        await trx
+          .insertInto('trade_order_events')
+          .values(
+            ordered.map((row, j) => ({
+              order_id: row.id,
+              time: now,
+              kind: 'intent',
+              from_status: null,
+              to_status: 'NEW',
+              ib_status: null,
+              accepted: 1,
+              detail_json: JSON.stringify(intentDetail(intents[i + j], token)),
+            })),
+          )
+          .execute();
+        created.push(...ordered.map(toOrder));
       }
       await this.auditIn(trx, {
         actor: 'execution',
@@ -795,6 +874,15 @@ export class ExecutionRepository {
   }
 }
 
+function intentDetail(intent: OrderIntent | undefined, leaseToken: number): Record<string, unknown> {
+  if (!intent) throw new Error('intent and stored row out of step');
+  const { quantity, side, orderType, limitPrice } = intent;
+  return { quantity, side, orderType, limitPrice, leaseToken };
+}
+
+/** Rows per multi-row insert: 24 columns each stays far below PostgreSQL's 65,535 parameters. */
+const INSERT_BATCH = 500;
+
 function toRun(row: Selectable<TradeRunsTable>): TradeRun {
   return {
     id: Number(row.id),
@@ -812,6 +900,9 @@ function toRun(row: Selectable<TradeRunsTable>): TradeRun {
     updatedAt: row.updated_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    snapshotId: row.snapshot_id === null || row.snapshot_id === undefined ? null : Number(row.snapshot_id),
+    snapshotHash: row.snapshot_hash ?? null,
+    preTrade: row.pretrade_json ? (JSON.parse(row.pretrade_json) as RunPreTradeView) : null,
   };
 }
 

@@ -3,9 +3,11 @@ import type { AuditLog } from '../audit/index.js';
 import type { Brokerage } from '../brokerage/index.js';
 import type { Clock } from '../core/clock.js';
 import { ExecutionLease } from '../lock/index.js';
+import { TradingStates } from '../risk/index.js';
 import type { Store } from '../store/index.js';
 import type { TradingMode } from './account-guard.js';
 import { type ContractLookup, type EngineLogger, ExecutionEngine, type ReconcileReport } from './engine.js';
+import { tradingStateGate } from './pretrade.js';
 import { ExecutionRepository } from './repository.js';
 import { ExecutionService, type ExecutionServiceOptions } from './service.js';
 
@@ -69,6 +71,7 @@ export async function startExecutionRuntime(options: ExecutionRuntimeOptions): P
     ...(options.account ? { account: options.account } : {}),
     ...(options.maxOrdersPerSecond !== undefined ? { maxOrdersPerSecond: options.maxOrdersPerSecond } : {}),
     ...(options.contractCache ? { contractCache: options.contractCache } : {}),
+    sendGate: tradingStateGate(new TradingStates(options.store.db, options.audit, options.clock)),
   });
   const service = new ExecutionService(engine, options);
   await engine.start();

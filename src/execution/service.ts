@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import type { BrokerContract, OrderType, TimeInForce } from '../brokerage/index.js';
 import { daySchema, isTradingDay } from '../calendar/index.js';
+import { msg } from '../contract/messages.js';
 import type { Clock } from '../core/clock.js';
 import { ConflictError, InputError } from '../core/errors.js';
+import { canonicalHash, type Snapshot, SnapshotStore } from '../decision/index.js';
 import type { ExecutionEngine } from './engine.js';
 import { planCancels, planOrders } from './planning.js';
+import { PreTradeGate, type PreTradeOptions } from './pretrade.js';
 import {
   brokerPriceSource,
   limitPrice,
@@ -36,7 +39,15 @@ export const executeOptionsSchema = z.object({
   /** An existing project, by id: the run key is (projectId, tradingDate). */
   projectId: z.number().int('must be an integer').positive('must be a positive project id'),
   tradingDate: tradingDateSchema,
-  weights: z.record(z.string(), z.unknown()),
+  /** The decision snapshot to trade (the weekly pipeline's path). Give this or `weights`. */
+  snapshotId: z.number().int('must be an integer').positive('must be a positive snapshot id').optional(),
+  /** Manual weights: stored first as a `manual` snapshot (with their hash and the actor), then traded. */
+  weights: z.record(z.string(), z.unknown()).optional(),
+  /** sha256 of the weights file (CLI); default: of the weights' canonical JSON. */
+  weightsFileHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest')
+    .optional(),
   /** Live mode only: the traded account id typed again, so that no run moves real money by accident. */
   confirmLive: z.string().trim().max(40).optional(),
   orderType: z.enum(['MKT', 'LMT']).default('MKT'),
@@ -75,6 +86,11 @@ export interface ExecutionServiceOptions {
   quoteClock?: Clock;
   /** How long a run waits for the cancels it asked for before it orders the rest (default 10 s). */
   cancelWaitMs?: number;
+  /**
+   * Pre-trade risk: every run's whole order list goes through every rule before any intent is
+   * recorded; a failed rule BLOCKS the run. The server and the CLI always set it.
+   */
+  preTrade?: PreTradeOptions;
 }
 
 export interface PrepareResult {
@@ -94,6 +110,9 @@ export class ExecutionService {
   private readonly planning = new Mutex();
   private readonly prices: PreparedPrices;
   private readonly cancelWaitMs: number;
+  private readonly gate: PreTradeGate | undefined;
+  /** Execution reads only decision snapshots: runs are created from one and verify it before planning. */
+  readonly snapshots: SnapshotStore;
 
   constructor(
     readonly engine: ExecutionEngine,
@@ -102,6 +121,10 @@ export class ExecutionService {
     const rules = { maxAgeMs: options.maxQuoteAgeMs ?? 60_000 };
     const quoteClock = options.quoteClock ?? engine.clock;
     this.cancelWaitMs = options.cancelWaitMs ?? 10_000;
+    this.gate = options.preTrade
+      ? new PreTradeGate(engine.broker, engine.clock, options.preTrade)
+      : undefined;
+    this.snapshots = new SnapshotStore(engine.repo.db, engine.repo.audit, engine.clock);
     this.prices = new PreparedPrices({
       fetch: options.prices ?? brokerPriceSource(engine.broker, quoteClock, rules),
       clock: quoteClock,
@@ -129,13 +152,24 @@ export class ExecutionService {
 
   async executeTargets(raw: ExecuteTargetsInput): Promise<ExecuteTargetsResult> {
     const input = executeOptionsSchema.parse(raw);
-    const weights = validateWeights(input.weights, {
+    if ((input.snapshotId === undefined) === (input.weights === undefined))
+      throw new InputError(
+        'snapshotId',
+        'give a decision snapshot id or manual weights (exactly one): execution trades only a snapshot',
+      );
+    const given = input.snapshotId !== undefined ? await this.snapshotToTrade(input) : undefined;
+    const weights = validateWeights(given ? given.content.weightsAfter : (input.weights ?? {}), {
       allowShort: input.allowShort,
       tolerance: input.weightTolerance,
     });
     const readiness = this.engine.readiness();
     if (!readiness.ready)
-      throw new ConflictError('execution', `not ready to trade: ${readiness.reasons.join('; ')}`);
+      throw new ConflictError(
+        'execution',
+        `not ready to trade: ${readiness.reasons.join('; ')}`,
+        msg('NOT_READY_TO_TRADE', {}),
+        readiness.texts,
+      );
     const repo = this.engine.repo;
     const account = this.engine.account();
     const mode = this.engine.mode;
@@ -149,7 +183,19 @@ export class ExecutionService {
     // Unknown symbols are refused before a run exists or anything is sent.
     const contracts = await this.engine.contractsFor(Object.keys(weights), 'weights');
 
+    const snapshot =
+      given ??
+      (
+        await this.snapshots.freezeManual({
+          projectId: input.projectId,
+          tradingDate: input.tradingDate,
+          weights,
+          fileHash: input.weightsFileHash ?? canonicalHash(weights),
+          actor: input.actor,
+        })
+      ).snapshot;
     const { run: created, created: isNew } = await repo.createOrJoinRun({
+      snapshot: { id: snapshot.id, hash: snapshot.contentHash },
       projectId: input.projectId,
       tradingDate: input.tradingDate,
       mode,
@@ -158,10 +204,23 @@ export class ExecutionService {
     });
     return this.planning.run(async () => {
       let run = await repo.getRun(created.id);
+      // The run trades its own snapshot (a joined run keeps the one it was created from), and only
+      // while that snapshot still verifies: an edited row stops the run before any order.
+      if (run.snapshotId === null)
+        throw new ConflictError(
+          'snapshot',
+          `run ${run.id} has no decision snapshot; execution trades only snapshots`,
+        );
+      const traded = await this.snapshots.requireVerified(run.snapshotId, run.snapshotHash);
+      const runWeights = validateWeights(traded.content.weightsAfter, {
+        allowShort: input.allowShort,
+        tolerance: input.weightTolerance,
+      });
       try {
         if (run.targets === null) {
           if (run.status === 'FAILED') await repo.setRunStatus(run.id, 'PLANNING');
-          await this.freezeTargets(run.id, weights, contracts, account, input);
+          await this.addMissingContracts(contracts, Object.keys(runWeights), 'weights');
+          await this.freezeTargets(run.id, runWeights, contracts, account, input);
           run = await repo.getRun(run.id);
         }
         const targets = run.targets ?? {};
@@ -169,38 +228,49 @@ export class ExecutionService {
         const sizingPrices = (run.plan?.prices ?? {}) as Record<string, SizingPrice>;
         const before = (run.plan?.positionsBefore ?? {}) as Record<string, number>;
         const cancelsPending = await this.cancelInTheWay(run, targets, before, input.allowShort);
-        const intents = await repo.recordIntents(
-          run.id,
-          (trx) => this.engine.lease.fence(trx),
-          (open, ofRun) =>
-            planOrders({
-              targets,
-              positions: positionsAfterFills(before, ofRun),
-              openOrders: open,
-              allowShort: input.allowShort,
-              minTradeShares: input.minTradeShares,
-              minTradeValue: input.minOrderValue,
-              prices: Object.fromEntries(Object.entries(sizingPrices).map(([s, p]) => [s, p.price])),
-            }).map((planned): OrderIntent => {
-              const contract = contracts.get(planned.symbol);
-              if (!contract) throw new InputError(`targets.${planned.symbol}`, 'no contract');
-              const reference = sizingPrices[planned.symbol]?.price;
-              const isLimit = input.orderType === 'LMT' && reference !== undefined;
-              return {
-                symbol: planned.symbol,
-                conId: contract.conId,
-                side: planned.side,
-                quantity: planned.quantity,
-                orderType: (isLimit ? 'LMT' : 'MKT') satisfies OrderType,
-                limitPrice: isLimit
-                  ? limitPrice(reference, planned.side, input.limitOffsetBps, contract.minTick || 0.01)
-                  : null,
-                tif: input.tif satisfies TimeInForce,
-                account,
-              };
-            }),
-        );
-        if (run.status === 'PLANNING' || (intents.length > 0 && run.status === 'COMPLETED')) {
+        const build = (open: TradeOrder[], ofRun: TradeOrder[]): OrderIntent[] =>
+          planOrders({
+            targets,
+            positions: positionsAfterFills(before, ofRun),
+            openOrders: open,
+            allowShort: input.allowShort,
+            minTradeShares: input.minTradeShares,
+            minTradeValue: input.minOrderValue,
+            prices: Object.fromEntries(Object.entries(sizingPrices).map(([s, p]) => [s, p.price])),
+          }).map((planned): OrderIntent => {
+            const contract = contracts.get(planned.symbol);
+            if (!contract) throw new InputError(`targets.${planned.symbol}`, 'no contract');
+            const reference = sizingPrices[planned.symbol]?.price;
+            const isLimit = input.orderType === 'LMT' && reference !== undefined;
+            return {
+              symbol: planned.symbol,
+              conId: contract.conId,
+              side: planned.side,
+              quantity: planned.quantity,
+              orderType: (isLimit ? 'LMT' : 'MKT') satisfies OrderType,
+              limitPrice: isLimit
+                ? limitPrice(reference, planned.side, input.limitOffsetBps, contract.minTick || 0.01)
+                : null,
+              tif: input.tif satisfies TimeInForce,
+              account,
+            };
+          });
+        const blocked = await this.checkPreTrade(run, input.projectId, account, contracts, build);
+        if (blocked !== null) {
+          return {
+            run: await repo.getRun(run.id),
+            joined: !isNew,
+            intents: [],
+            sent: 0,
+            stoppedBecause: blocked,
+          };
+        }
+        const intents = await repo.recordIntents(run.id, (trx) => this.engine.lease.fence(trx), build);
+        if (
+          run.status === 'PLANNING' ||
+          run.status === 'BLOCKED' ||
+          (intents.length > 0 && run.status === 'COMPLETED')
+        ) {
           await repo.setRunStatus(run.id, 'SUBMITTING');
         }
         const submitted = await this.engine.submitPending(run.id);
@@ -218,6 +288,69 @@ export class ExecutionService {
         throw error;
       }
     });
+  }
+
+  /**
+   * The pre-trade step (DESIGN step 6): the order list the plan would record now goes through every
+   * rule with the project's limits. Passed: the verdicts are recorded and null returned. Failed: the
+   * run is BLOCKED (see PreTradeGate.block) and the reason returned; no intent exists, so nothing
+   * can be sent. Without pre-trade options this is a no-op.
+   */
+  private async checkPreTrade(
+    run: TradeRun,
+    projectId: number,
+    account: string,
+    contracts: ReadonlyMap<string, BrokerContract>,
+    build: (open: TradeOrder[], ofRun: TradeOrder[]) => OrderIntent[],
+  ): Promise<string | null> {
+    if (!this.gate) return null;
+    const repo = this.engine.repo;
+    const ofRun = await repo.orders({ runId: run.id });
+    const planned = build(await repo.orders({ projectOf: run, open: true }), ofRun);
+    if (planned.length === 0) return null;
+    const sizing = (run.plan?.prices ?? {}) as Record<string, SizingPrice>;
+    const prices = Object.fromEntries(Object.entries(sizing).map(([symbol, p]) => [symbol, p.price]));
+    const before = (run.plan?.positionsBefore ?? {}) as Record<string, number>;
+    const risk = await this.gate.projectRisk(projectId);
+    const request = {
+      run,
+      projectId,
+      account,
+      mode: this.engine.mode,
+      orders: planned.map((intent) => {
+        const contract = contracts.get(intent.symbol);
+        if (!contract) throw new InputError(`targets.${intent.symbol}`, 'no contract');
+        const price = prices[intent.symbol] ?? intent.limitPrice ?? 0;
+        return {
+          symbol: intent.symbol,
+          side: intent.side,
+          quantity: intent.quantity,
+          price,
+          intent,
+          contract,
+        };
+      }),
+      positions: positionsAfterFills(before, ofRun),
+      prices,
+      risk,
+    };
+    const record = await this.gate.review(request);
+    if (record.passed) {
+      await repo.setRunPreTrade(run.id, record);
+      return null;
+    }
+    return this.gate.block(repo, request, record);
+  }
+
+  /** The given snapshot, verified, for this project and trading date. */
+  private async snapshotToTrade(input: z.output<typeof executeOptionsSchema>): Promise<Snapshot> {
+    const snapshot = await this.snapshots.requireVerified(input.snapshotId!);
+    if (snapshot.projectId !== input.projectId || snapshot.tradingDate !== input.tradingDate)
+      throw new InputError(
+        'snapshotId',
+        `snapshot ${snapshot.id} is project ${snapshot.projectId}'s decision for ${snapshot.tradingDate}, not project ${input.projectId} on ${input.tradingDate}`,
+      );
+    return snapshot;
   }
 
   /**
@@ -269,7 +402,13 @@ export class ExecutionService {
     for (;;) {
       await this.engine.idle();
       const run = await this.engine.repo.getRun(runId);
-      if (run.status === 'COMPLETED' || run.status === 'FAILED' || performance.now() > deadline) return run;
+      if (
+        run.status === 'COMPLETED' ||
+        run.status === 'FAILED' ||
+        run.status === 'BLOCKED' ||
+        performance.now() > deadline
+      )
+        return run;
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   }

@@ -1,7 +1,9 @@
 import type { OrderSide, OrderType, TimeInForce } from '../brokerage/index.js';
+import type { RunPreTradeView } from '../contract/pretrade.js';
 import type { OrderState } from './state-machine.js';
 
-export const RUN_STATUSES = ['PLANNING', 'SUBMITTING', 'WORKING', 'COMPLETED', 'FAILED'] as const;
+/** BLOCKED: a pre-trade rule failed and nothing of the run was sent (see `preTrade`). */
+export const RUN_STATUSES = ['PLANNING', 'SUBMITTING', 'WORKING', 'COMPLETED', 'FAILED', 'BLOCKED'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface TradeRun {
@@ -22,6 +24,11 @@ export interface TradeRun {
   updatedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** The decision snapshot the run trades and its content hash at creation (null: a run from before snapshots). */
+  snapshotId: number | null;
+  snapshotHash: string | null;
+  /** Every pre-trade rule's verdict of the run's latest order list; null before any was checked. */
+  preTrade: RunPreTradeView | null;
 }
 
 export interface TradeOrder {

@@ -1,10 +1,12 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditLog } from '../audit/index.js';
+import { type Message, msg } from '../contract/messages.js';
 import { type Clock, isoNow } from '../core/clock.js';
 import { ConflictError, NotFoundError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Database } from '../store/index.js';
 import type { JobRunsTable } from '../store/tables/research-runs.js';
+import { bothForms, type JobText, readText, storedText } from './text.js';
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -37,7 +39,10 @@ export interface Job {
   scope: string;
   status: JobStatus;
   progress: number;
+  /** English, for logs, the CLI and API users. */
   message: string;
+  /** The same as a catalogued message the UI renders in its language; null for plain text. */
+  text: Message | null;
   params: unknown;
   resultRef: string | null;
   result: unknown;
@@ -56,6 +61,7 @@ export interface JobProgressEvent {
   status: JobStatus;
   progress: number;
   message: string;
+  text: Message | null;
 }
 
 /** Handed to the work function: report progress (0..1) with a short human message. */
@@ -63,7 +69,7 @@ export interface JobHandle {
   readonly id: number;
   /** Aborted when the job is cancelled or runs past its time limit; pass it to I/O that can stop. */
   readonly signal: AbortSignal;
-  progress(fraction: number, message?: string): void;
+  progress(fraction: number, message?: JobText): void;
   /** Throws (the abort reason) once the job is cancelled or timed out: call it at natural checkpoints. */
   throwIfCancelled(): void;
 }
@@ -71,7 +77,7 @@ export interface JobHandle {
 export interface JobOutcome {
   resultRef?: string;
   result?: unknown;
-  message?: string;
+  message?: JobText;
 }
 
 export interface JobRequest {
@@ -154,7 +160,7 @@ export class JobRunner {
           scope: request.scope,
           status: 'queued',
           progress: 0,
-          message: 'queued',
+          message: storedText(msg('JOB_QUEUED', {})),
           params_json: JSON.stringify(request.params ?? null),
           result_ref: null,
           result_json: null,
@@ -220,15 +226,15 @@ export class JobRunner {
    */
   async cancel(id: number, actor: string): Promise<Job> {
     const job = await this.get(id);
-    if (isJobFinished(job.status)) throw new ConflictError('job', `job ${id} has already ${job.status}`);
-    const message = `cancelled by ${actor}`;
-    if (!(await this.finish(id, { status: 'cancelled', message, error: null }))) {
+    if (isJobFinished(job.status)) throw alreadyEnded(id, job.status);
+    const said = bothForms(msg('JOB_CANCELLED_BY', { actor }));
+    if (!(await this.finish(id, { status: 'cancelled', message: said, error: null }))) {
       const now = await this.get(id);
-      throw new ConflictError('job', `job ${id} has already ${now.status}`);
+      throw alreadyEnded(id, now.status);
     }
-    this.controllers.get(id)?.abort(new JobAbortedError('cancelled', message));
+    this.controllers.get(id)?.abort(new JobAbortedError('cancelled', said.message));
     const cancelled = await this.get(id);
-    this.emit({ id, kind: cancelled.kind, status: 'cancelled', progress: cancelled.progress, message });
+    this.emit({ id, kind: cancelled.kind, status: 'cancelled', progress: cancelled.progress, ...said });
     await this.deps.audit.append({
       actor,
       action: 'job.cancel',
@@ -291,7 +297,7 @@ export class JobRunner {
       .updateTable('job_runs')
       .set({
         status: 'failed',
-        message: 'failed',
+        message: storedText(msg('JOB_FAILED', {})),
         error,
         active_key: null,
         finished_at: now,
@@ -316,7 +322,7 @@ export class JobRunner {
     id: number,
     end: {
       status: JobStatus;
-      message: string;
+      message: { message: string; text: Message | null };
       error: string | null;
       progress?: number;
       resultRef?: string | null;
@@ -329,7 +335,7 @@ export class JobRunner {
       .set({
         status: end.status,
         progress: end.progress,
-        message: end.message,
+        message: storedText(end.message.text ?? end.message.message),
         result_ref: end.resultRef ?? null,
         result_json: end.resultJson ?? null,
         error: end.error,
@@ -367,8 +373,8 @@ export class JobRunner {
     const interval = this.deps.progressWriteIntervalMs ?? 500;
     let lastWrite = Number.NEGATIVE_INFINITY;
     let pendingWrite: Promise<unknown> = Promise.resolve();
-    const emit = (status: JobStatus, progress: number, message: string) =>
-      this.emit({ id, kind: request.kind, status, progress, message });
+    const emit = (status: JobStatus, progress: number, said: JobText) =>
+      this.emit({ id, kind: request.kind, status, progress, ...bothForms(said) });
     const handle: JobHandle = {
       id,
       signal,
@@ -388,7 +394,7 @@ export class JobRunner {
         pendingWrite = pendingWrite.then(() =>
           db
             .updateTable('job_runs')
-            .set({ progress, message, updated_at: isoNow(clock) })
+            .set({ progress, message: storedText(message), updated_at: isoNow(clock) })
             .where('id', '=', id)
             .where('status', '=', 'running')
             .execute()
@@ -402,13 +408,18 @@ export class JobRunner {
     const startedAt = isoNow(clock);
     const started = await db
       .updateTable('job_runs')
-      .set({ status: 'running', message: 'running', started_at: startedAt, updated_at: startedAt })
+      .set({
+        status: 'running',
+        message: storedText(msg('JOB_RUNNING', {})),
+        started_at: startedAt,
+        updated_at: startedAt,
+      })
       .where('id', '=', id)
       .where('status', '=', 'queued')
       .executeTakeFirst();
     // Cancelled while still queued: the row is final already, the work never starts.
     if (Number(started.numUpdatedRows) !== 1) return this.get(id);
-    emit('running', 0, 'running');
+    emit('running', 0, msg('JOB_RUNNING', {}));
     const heartbeat = setInterval(() => {
       this.beat(id, controller).catch((error: unknown) =>
         this.deps.logger?.error({ err: error }, 'job heartbeat failed'),
@@ -440,20 +451,22 @@ export class JobRunner {
     // The time-out's own bookkeeping (row, event, audit) is done before this job counts as over.
     await timingOut;
     const status: JobStatus = failure === undefined ? 'succeeded' : 'failed';
-    const message = failure === undefined ? (outcome?.message ?? 'done') : 'failed';
+    const said = bothForms(
+      failure === undefined ? (outcome?.message ?? msg('JOB_DONE', {})) : msg('JOB_FAILED', {}),
+    );
     // Conditional: a job cancelled (or timed out) meanwhile keeps its final row, even if the work
     // went on to succeed.
     const ended = await this.finish(id, {
       status,
       progress: failure === undefined ? 1 : undefined,
-      message,
+      message: said,
       resultRef: outcome?.resultRef ?? null,
       resultJson: outcome?.result === undefined ? null : JSON.stringify(outcome.result),
       error: failure ?? null,
     });
     const job = await this.get(id);
     if (!ended) return job;
-    emit(status, job.progress, message);
+    emit(status, job.progress, said.text ?? said.message);
     try {
       await this.deps.audit.append({
         actor: request.actor,
@@ -495,13 +508,14 @@ export class JobRunner {
     controller: AbortController,
     timeoutMs: number,
   ): Promise<void> {
-    const message = `timed out after ${Number((timeoutMs / 1000).toFixed(3))} s`;
+    const said = bothForms(msg('JOB_TIMED_OUT', { seconds: Number((timeoutMs / 1000).toFixed(3)) }));
+    const message = said.message;
     try {
-      const ended = await this.finish(id, { status: 'failed', message, error: message });
+      const ended = await this.finish(id, { status: 'failed', message: said, error: message });
       controller.abort(new JobAbortedError('timeout', message));
       if (!ended) return;
       const job = await this.get(id);
-      this.emit({ id, kind: request.kind, status: 'failed', progress: job.progress, message });
+      this.emit({ id, kind: request.kind, status: 'failed', progress: job.progress, ...said });
       await this.deps.audit.append({
         actor: 'system',
         action: 'job.failed',
@@ -521,7 +535,7 @@ function toJob(row: Row): Job {
     scope: row.scope,
     status: row.status as JobStatus,
     progress: Number(row.progress),
-    message: row.message,
+    ...readText(row.message),
     params: JSON.parse(row.params_json) as unknown,
     resultRef: row.result_ref,
     result: row.result_json === null ? null : (JSON.parse(row.result_json) as unknown),
@@ -532,4 +546,12 @@ function toJob(row: Row): Job {
     finishedAt: row.finished_at,
     updatedAt: row.updated_at,
   };
+}
+
+function alreadyEnded(id: number, status: JobStatus): ConflictError {
+  return new ConflictError(
+    'job',
+    `job ${id} has already ${status}`,
+    msg('JOB_ALREADY_ENDED', { id, status }),
+  );
 }

@@ -15,6 +15,7 @@ export {
   ibBarsFromColumns,
   ibBarsFromRows,
 } from './bars.js';
+export { connectForJob, JOB_CLIENT_ID_OFFSET, type JobConnectionOptions } from './connect.js';
 export {
   ContractCache,
   chooseContract,

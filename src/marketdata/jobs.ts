@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { BrokerContract } from '../brokerage/index.js';
+import { msg } from '../contract/messages.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { JobHandle, JobRunner, StartedJob } from '../jobs/index.js';
 import { type BackfillOptions, type BackfillProgress, type BackfillResult, runBackfill } from './backfill.js';
@@ -201,8 +202,13 @@ export class IbJobs {
           result: report,
           resultRef: `ib-bars:${barSize}:${from}..${to}`,
           message:
-            `${report.stored + report.empty} fetched, ${report.skipped} already stored` +
-            `${report.failures.length > 0 ? `, ${report.failures.length} failed` : ''}`,
+            report.failures.length > 0
+              ? msg('BACKFILL_DONE_WITH_FAILURES', {
+                  fetched: report.stored + report.empty,
+                  stored: report.skipped,
+                  failed: report.failures.length,
+                })
+              : msg('BACKFILL_DONE', { fetched: report.stored + report.empty, stored: report.skipped }),
         };
       },
     });
@@ -223,13 +229,22 @@ export class IbJobs {
           onProgress: (done, total, symbol) => {
             if (this.deps.stopped(runtime)) throw new IbJobStopped();
             const fraction = total === 0 ? 1 : done / total;
-            job.progress(fraction, symbol ? `${symbol} (${done}/${total})` : `${done}/${total}`);
+            job.progress(
+              fraction,
+              symbol
+                ? msg('PROGRESS_SYMBOL', { symbol, done, total })
+                : msg('PROGRESS_COUNT', { done, total }),
+            );
           },
         });
         return {
           result: report,
           resultRef: `ib-contracts:${report.total}`,
-          message: `resolved ${report.resolved}/${report.total}, unresolved ${report.unresolved}`,
+          message: msg('CONTRACTS_RESOLVED', {
+            resolved: report.resolved,
+            total: report.total,
+            unresolved: report.unresolved,
+          }),
         };
       },
     });

@@ -18,7 +18,7 @@ import { describeLease, readLease } from '../lock/index.js';
 import { openStore, SQLITE_FILE_NAME } from '../store/index.js';
 
 export const BACKUP_DIR_NAME = 'backups';
-const BACKUP_NAME = /^ibloop-\d{8}T\d{6}(\d{3})?Z\.(sqlite|pgdump)$/;
+export const BACKUP_NAME = /^ibloop-\d{8}T\d{6}(\d{3})?Z\.(sqlite|pgdump)$/;
 /** The first bytes of a SQLite file and of a pg_dump custom-format archive. */
 const SQLITE_MAGIC = 'SQLite format 3\0';
 const PGDMP_MAGIC = 'PGDMP';

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/index.js';
+import { msg } from '../contract/messages.js';
 import { type Clock, isoNow } from '../core/clock.js';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
 import type { Database } from '../store/index.js';
@@ -213,7 +214,12 @@ export class ProjectService {
       .select('id')
       .where('name', '=', name)
       .executeTakeFirst();
-    if (clash) throw new ConflictError('name', `a project named "${name}" already exists`);
+    if (clash)
+      throw new ConflictError(
+        'name',
+        `a project named "${name}" already exists`,
+        msg('PROJECT_NAME_TAKEN', { name }),
+      );
   }
 }
 

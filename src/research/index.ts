@@ -32,3 +32,4 @@ export {
   type ResearchServiceDeps,
   type SymbolCoverageView,
 } from './service.js';
+export { SweepService, type SweepServiceDeps } from './sweeps.js';

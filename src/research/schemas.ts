@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { COMMISSION_PRESET_NAMES } from '../backtest/index.js';
+import { parseDay } from '../sources/alpha/index.js';
 
 /** Upper bounds of one import request: decoded text over all files, and files per request. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
@@ -76,6 +78,11 @@ export const trainRequestSchema = z
   .strict();
 export type TrainRequestBody = z.input<typeof trainRequestSchema>;
 
+const dayTextSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD')
+  .refine((text) => parseDay(text) !== undefined, 'not a calendar day');
+
 export const backtestRequestSchema = z
   .object({
     /** A saved model (full version or prefix); default: the project's latest model for its current version. */
@@ -87,10 +94,29 @@ export const backtestRequestSchema = z
     tradeAt: z.enum(['open', 'close']).default('open'),
     slippageBps: z.number().min(0).max(1000).default(5),
     lotSize: z.number().int().min(1).max(1_000_000).default(1),
+    /** Commission schedule, as `ibloop backtest --commission`. */
+    commission: z
+      .enum(COMMISSION_PRESET_NAMES, { error: `must be one of ${COMMISSION_PRESET_NAMES.join(', ')}` })
+      .default('ib-fixed'),
+    /** First day of the backtest; earlier data still feeds the features (as `--start`). */
+    start: dayTextSchema.optional(),
+    /** Last day of the backtest (as `--end`). */
+    end: dayTextSchema.optional(),
+    /** A symbol of the research store (e.g. SPY) as a second, buy-and-hold benchmark (as `--benchmark`). */
+    benchmark: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z0-9][A-Z0-9.\-^]{0,19}$/, 'must be a ticker symbol')
+      .optional(),
     /** Used when the project has no model yet and one is trained first. */
     training: trainingConfigSchema.default(trainingConfigSchema.parse({})),
   })
-  .strict();
+  .strict()
+  .refine((body) => !(body.start && body.end && body.start > body.end), {
+    message: 'must not be before start',
+    path: ['end'],
+  });
 export type BacktestRequestBody = z.input<typeof backtestRequestSchema>;
 
 export const EXPORT_KINDS = ['equity', 'trades', 'holdings', 'rebalances', 'summary'] as const;

@@ -11,7 +11,9 @@ import {
   trainModel,
 } from '../alpha/index.js';
 import {
+  alignIndex,
   type BacktestResult,
+  COMMISSION_PRESETS,
   equityCsv,
   exportBacktest,
   FileBacktestStore,
@@ -29,6 +31,7 @@ import {
 } from '../backtest/index.js';
 import { isTradingDay } from '../calendar/index.js';
 import type { SettingsService } from '../config/index.js';
+import { msg } from '../contract/messages.js';
 import { type Clock, isoNow } from '../core/clock.js';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -37,6 +40,7 @@ import type { Project, ProjectService } from '../projects/index.js';
 import { createWeightLimits } from '../risk/index.js';
 import {
   AlphaBarStore,
+  type AlphaBars,
   AlphaVantageClient,
   type AlphaVantageDeps,
   coverageOf,
@@ -218,7 +222,7 @@ export class ResearchService {
               result,
               rows: upload.bars.length,
             });
-            job.progress((index + 1) / parsed.length, upload.name);
+            job.progress((index + 1) / parsed.length, msg('IMPORTING_FILE', { file: upload.name }));
           }
           await store.flush();
           const warnings = [
@@ -229,7 +233,7 @@ export class ResearchService {
           return {
             result: outcome,
             resultRef: `alpha:${imported.length}`,
-            message: `${imported.length} imported, ${rejected.length} failed`,
+            message: msg('IMPORT_DONE', { imported: imported.length, failed: rejected.length }),
           };
         }),
     });
@@ -275,8 +279,12 @@ export class ResearchService {
           (progress) => {
             const note =
               progress.event === 'rate-wait' || progress.event === 'retry-wait'
-                ? `${progress.symbol}: ${progress.event} ${Math.ceil((progress.waitMs ?? 0) / 1000)} s`
-                : `${progress.symbol}: ${progress.event}`;
+                ? msg('DOWNLOAD_SYMBOL_WAIT', {
+                    symbol: progress.symbol,
+                    event: progress.event,
+                    seconds: Math.ceil((progress.waitMs ?? 0) / 1000),
+                  })
+                : msg('DOWNLOAD_SYMBOL', { symbol: progress.symbol, event: progress.event });
             job.progress(progress.done / progress.total, note);
           },
           job.signal,
@@ -302,7 +310,7 @@ export class ResearchService {
         return {
           result: { stored, failed: fetched.failed },
           resultRef: `alpha:${stored.length}`,
-          message: `${stored.length} downloaded, ${fetched.failed.length} failed`,
+          message: msg('DOWNLOAD_DONE', { downloaded: stored.length, failed: fetched.failed.length }),
         };
       },
     });
@@ -324,14 +332,14 @@ export class ResearchService {
       actor,
       params: { projectId: project.id, projectVersion: project.currentVersion, training },
       work: async (job) => {
-        job.progress(0.05, 'loading research data');
+        job.progress(0.05, msg('LOADING_RESEARCH_DATA', {}));
         const research = await this.loadResearch(universe, project);
         job.throwIfCancelled();
         const { record, summary } = await this.trainAndRecord(project, research, training, job);
         return {
           resultRef: `model:${record.version}`,
           result: summary,
-          message: `model ${record.version.slice(0, 12)} (${record.family})`,
+          message: msg('MODEL_TRAINED', { version: record.version.slice(0, 12), family: record.family }),
         };
       },
     });
@@ -353,7 +361,7 @@ export class ResearchService {
   ): Promise<{ record: ModelRecord; summary: ModelSummary }> {
     const family = project.params.model.family as ModelFamilyName;
     const params = modelParamsSchemas[family].parse(training.params);
-    job.progress(0.2, `training ${family}`);
+    job.progress(0.2, msg('TRAINING_MODEL', { family }));
     const dataDigest = await this.barStore().dataDigest(research.panel.symbols);
     // Training runs synchronously (folds included), so the last chance to stop is right before it.
     job.throwIfCancelled();
@@ -370,7 +378,7 @@ export class ResearchService {
         minTrainPeriods: training.minTrainPeriods,
       },
     });
-    job.progress(0.8, 'saving the model');
+    job.progress(0.8, msg('SAVING_MODEL', {}));
     job.throwIfCancelled();
     const row = await this.records.run(() => this.recordModel(record, project));
     return { record, summary: toModelSummary(row) };
@@ -425,13 +433,15 @@ export class ResearchService {
     const universe = await this.researchUniverse(project);
     if (input.modelVersion) await this.loadModel(input.modelVersion);
     else checkTrainingParams(project, input.training);
+    if (input.benchmark && !(await this.barStore().symbols()).includes(input.benchmark))
+      throw new InputError('benchmark', `${input.benchmark} is not in the research store; import it first`);
     return this.deps.jobs.start({
       kind: 'backtest',
       scope: `project:${project.id}`,
       actor,
       params: { projectId: project.id, projectVersion: project.currentVersion, ...input },
       work: async (job) => {
-        job.progress(0.02, 'loading research data');
+        job.progress(0.02, msg('LOADING_RESEARCH_DATA', {}));
         const research = await this.loadResearch(universe, project);
         const dataDigest = await this.barStore().dataDigest(research.panel.symbols);
         job.throwIfCancelled();
@@ -453,7 +463,7 @@ export class ResearchService {
             : (await this.trainAndRecord(project, research, input.training, scaled(job, 0.05, 0.4))).record;
         }
         job.throwIfCancelled();
-        job.progress(0.45, 'scoring');
+        job.progress(0.45, msg('SCORING', {}));
         // Point-in-time universe: a theme member is held only within its membership days.
         const membership = Object.fromEntries(
           universe.members
@@ -469,11 +479,15 @@ export class ResearchService {
         const result = runBacktest(
           {
             ...researchInput(research, scores),
+            // A market index need not be in the project's universe: it is read from the store.
+            index: input.benchmark
+              ? alignIndex(research.panel, await this.barStore().load(input.benchmark))
+              : undefined,
             // The project's risk limits, the same stage live trading applies before sizing.
             risk: createWeightLimits(project.params.risk),
             onProgress: (done, total) => {
               if (done % 10 === 0 || done === total)
-                job.progress(0.45 + 0.45 * (done / total), `rebalance ${done}/${total}`);
+                job.progress(0.45 + 0.45 * (done / total), msg('REBALANCE_PROGRESS', { done, total }));
             },
           },
           {
@@ -481,6 +495,9 @@ export class ResearchService {
             tradeAt: input.tradeAt,
             slippageBps: input.slippageBps,
             lotSize: input.lotSize,
+            commission: COMMISSION_PRESETS[input.commission],
+            start: input.start ?? null,
+            end: input.end ?? null,
             minOrderValue: project.params.execution.minTradeValue,
             construction: project.params.portfolio,
             projectVersion: `project:${project.id}@v${project.currentVersion}`,
@@ -489,7 +506,7 @@ export class ResearchService {
           },
         );
         job.throwIfCancelled();
-        job.progress(0.92, 'saving');
+        job.progress(0.92, msg('SAVING_RESULTS', {}));
         const hash = resultHash(result);
         const row = await this.records.run(async () => {
           // The store names folders by the hash's first 16 digits; writing directly saves hashing twice.
@@ -504,7 +521,7 @@ export class ResearchService {
         return {
           resultRef: `backtest:${row.id}`,
           result: { backtestId: Number(row.id), resultHash: hash, modelVersion: record.version },
-          message: `backtest ${row.id}: CAGR ${(result.stats.cagr * 100).toFixed(2)}%`,
+          message: msg('BACKTEST_DONE', { id: Number(row.id), cagr: result.stats.cagr }),
         };
       },
     });
@@ -642,6 +659,28 @@ export class ResearchService {
     return { backtests: entries };
   }
 
+  /**
+   * What a sweep of the project runs on: the universe is checked now (so a bad one is refused before
+   * any job starts), the bars are loaded by `load` inside the job.
+   */
+  async sweepSource(projectId: number): Promise<{
+    project: Project;
+    load: () => Promise<{
+      bars: AlphaBars[];
+      sectors: Record<string, { sector: string }>;
+      dataDigest: string;
+    }>;
+  }> {
+    const project = await this.deps.projects.get(projectId);
+    const universe = await this.researchUniverse(project);
+    const load = async () => {
+      const { bars, sectors } = await this.universeBars(universe);
+      const dataDigest = await this.barStore().dataDigest(bars.map((series) => series.symbol));
+      return { bars, sectors, dataDigest };
+    };
+    return { project, load };
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private async loadModel(version: string): Promise<ModelRecord> {
@@ -673,6 +712,15 @@ export class ResearchService {
 
   /** Research data of the universe on the project's weekly schedule (its rebalance weekday). */
   private async loadResearch(universe: { members: ThemeMember[] }, project: Project): Promise<ResearchData> {
+    const { bars, sectors } = await this.universeBars(universe);
+    return prepareResearch(bars, sectors, {
+      weekday: project.params.schedule.weekday,
+      expressions: project.params.model.expressions,
+    });
+  }
+
+  /** The universe's bars, with each member's sector from its theme, else from the sector file. */
+  private async universeBars(universe: { members: ThemeMember[] }) {
     const store = this.barStore();
     const bars = await store.loadMany(universe.members.map((member) => member.symbol));
     const stored = await store.readSectors();
@@ -681,7 +729,7 @@ export class ResearchService {
       const sector = member.sector || stored[member.symbol]?.sector;
       if (sector) sectors[member.symbol] = { sector };
     }
-    return prepareResearch(bars, sectors, { weekday: project.params.schedule.weekday });
+    return { bars, sectors };
   }
 
   private async allThemeMembers(): Promise<Map<string, ThemeMember>> {
@@ -714,6 +762,7 @@ function busy(field: string, started: StartedJob): ConflictError {
   return new ConflictError(
     field,
     `a ${started.job.kind} job (id ${started.job.id}) is already running; wait for it to finish`,
+    msg('JOB_BUSY', { kind: started.job.kind, id: started.job.id }),
   );
 }
 

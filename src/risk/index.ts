@@ -6,6 +6,19 @@ export {
   intradayLimitsSchema,
   type RiskLevel,
 } from './intraday.js';
+export { type AccountFiguresNow, RiskMarks } from './marks.js';
+export {
+  type IntradayEvidence,
+  type IntradayMetric,
+  MONITOR_ACTOR,
+  type MonitoredScope,
+  RISK_STATE_EVENT,
+  RISK_STATUS_EVENT,
+  type RiskAlert,
+  RiskMonitor,
+  type RiskMonitorOptions,
+  riskStatus,
+} from './monitor.js';
 export * from './pretrade/index.js';
 export {
   projectScope,

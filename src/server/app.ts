@@ -12,6 +12,7 @@ import { ConfigError } from '../config/index.js';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
 import type { IbRuntime } from '../marketdata/runtime.js';
 import { ThemeCsvError } from '../universe/index.js';
+import { registerApiDocs } from './api-docs.js';
 import type { Api } from './api-types.js';
 import type { Accounts } from './auth/accounts.js';
 import { HostAllowList } from './auth/hosts.js';
@@ -25,11 +26,14 @@ import { registerAccountRoutes } from './routes/account.js';
 import { registerAlertRoutes } from './routes/alerts.js';
 import { registerAuditRoutes } from './routes/audit.js';
 import { registerAuthRoutes } from './routes/auth.js';
+import { registerDecisionRoutes } from './routes/decisions.js';
 import { registerEventRoutes } from './routes/events.js';
 import { type ExecutionServerDeps, registerExecutionRoutes } from './routes/execution.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerIbRoutes } from './routes/ib.js';
 import { registerMarketRoutes } from './routes/market.js';
+import { registerOpsRoutes } from './routes/ops.js';
+import { registerPipelineRoutes } from './routes/pipeline.js';
 import { registerProjectRoutes } from './routes/projects.js';
 import { registerResearchRoutes } from './routes/research.js';
 import { registerRiskRoutes } from './routes/risk.js';
@@ -96,6 +100,7 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
     deps.publicHostnames ?? [],
   );
   app.decorate('routeTable', registerAuthWall(app, { accounts: deps.accounts, hosts }));
+  await registerApiDocs(app);
   const streams = new EventStreams(deps.ctx.clock);
   app.decorate('eventStreams', streams);
   // Open event streams never end by themselves: close them or `close()` waits forever.
@@ -121,9 +126,12 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
   registerResearchRoutes(api, deps);
   registerIbRoutes(api, deps);
   registerRiskRoutes(api, deps);
+  registerDecisionRoutes(api, deps);
+  registerPipelineRoutes(api, deps);
   registerAlertRoutes(api, deps);
   registerAccountRoutes(api, deps);
   registerMarketRoutes(api, deps);
+  registerOpsRoutes(api, deps);
 
   const indexFile = path.join(deps.webRoot, 'index.html');
   // The built app's files and the single-page fallback are public: they carry no data. The fallback
@@ -186,21 +194,26 @@ interface Failure {
   body: ReturnType<typeof errorBody>;
 }
 
+/** The one field an input or conflict error names, with its catalogued text when it has one. */
+function fieldOf(error: InputError | ConflictError): FieldError {
+  return { field: error.field, message: error.reason, ...(error.text ? { text: error.text } : {}) };
+}
+
 function describeFailure(error: unknown): Failure {
   if (error instanceof InputError) {
     return {
       status: 400,
-      body: errorBody('VALIDATION_FAILED', error.message, [{ field: error.field, message: error.reason }]),
+      body: errorBody('VALIDATION_FAILED', error.message, [fieldOf(error)], error),
     };
   }
   if (error instanceof ConflictError) {
     return {
       status: 409,
-      body: errorBody('CONFLICT', error.message, [{ field: error.field, message: error.reason }]),
+      body: errorBody('CONFLICT', error.message, [fieldOf(error)], error),
     };
   }
   if (error instanceof NotFoundError) {
-    return { status: 404, body: errorBody('NOT_FOUND', error.message) };
+    return { status: 404, body: errorBody('NOT_FOUND', error.message, undefined, error) };
   }
   if (error instanceof ZodError) {
     const fields = error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message }));
@@ -214,7 +227,11 @@ function describeFailure(error: unknown): Failure {
     return { status: 400, body: errorBody('VALIDATION_FAILED', error.message, fields) };
   }
   if (error instanceof ConfigError) {
-    const fields: FieldError[] = error.issues.map((i) => ({ field: i.key, message: i.message }));
+    const fields: FieldError[] = error.issues.map((i) => ({
+      field: i.key,
+      message: i.message,
+      ...(i.text ? { text: i.text } : {}),
+    }));
     return { status: 400, body: errorBody('VALIDATION_FAILED', error.message, fields) };
   }
   const e = error as {

@@ -1,4 +1,6 @@
 import type { FastifyReply } from 'fastify';
+import type { Message } from '../contract/messages.js';
+import type { ErrorText } from '../core/errors.js';
 
 export type ErrorCode =
   | 'VALIDATION_FAILED'
@@ -15,14 +17,40 @@ export type ErrorCode =
 export interface FieldError {
   field: string;
   message: string;
+  /** The message as a catalogued code the UI renders in its language. */
+  text?: Message;
 }
 
+/**
+ * `message` is English for logs and API users; `text` says the same as a catalogued message (code +
+ * params, src/contract/messages.ts) that the UI renders in its language, and `details` the several
+ * reasons behind it when there are more than one.
+ */
 export interface ApiErrorBody {
-  error: { code: ErrorCode; message: string; fields?: FieldError[] };
+  error: {
+    code: ErrorCode;
+    message: string;
+    fields?: FieldError[];
+    text?: Message;
+    details?: Message[];
+  };
 }
 
-export function errorBody(code: ErrorCode, message: string, fields?: FieldError[]): ApiErrorBody {
-  return { error: { code, message, ...(fields ? { fields } : {}) } };
+export function errorBody(
+  code: ErrorCode,
+  message: string,
+  fields?: FieldError[],
+  said: ErrorText = {},
+): ApiErrorBody {
+  return {
+    error: {
+      code,
+      message,
+      ...(fields ? { fields } : {}),
+      ...(said.text ? { text: said.text } : {}),
+      ...(said.details && said.details.length > 0 ? { details: said.details } : {}),
+    },
+  };
 }
 
 export function sendError(

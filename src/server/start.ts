@@ -4,6 +4,7 @@ import { type AlertService, startAlerts } from '../alerts/index.js';
 import { type AppContext, openAppContext } from '../app/context.js';
 import { type BootstrapOptions, loadBootstrapConfig } from '../config/index.js';
 import type { Clock } from '../core/clock.js';
+import { createMetrics, startMetricsServer, watchReconciliations } from '../ops/index.js';
 import { type App, buildServer, type ServerDeps } from './app.js';
 import { Accounts } from './auth/accounts.js';
 import { EventHub } from './event-hub.js';
@@ -40,6 +41,8 @@ export interface RunningApp {
   trading: TradingSupervisor;
   /** The alert outbox's delivery worker (every replica runs one; the claim holder sends). */
   alerts: AlertService;
+  /** The loopback Prometheus port when METRICS_PORT is set. */
+  metricsPort: number | undefined;
   close(): Promise<void>;
 }
 
@@ -162,6 +165,20 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     await server.listen({ host: bootstrap.listenHost, port: bootstrap.listenPort });
     await trading.start();
     const alerts = startAlerts(ctx);
+    const offReconcileAlerts = watchReconciliations(ctx, ctx.logger);
+    const metricsPort = (await ctx.settings.resolve()).METRICS_PORT.value;
+    const metricsServer =
+      metricsPort === undefined
+        ? undefined
+        : await startMetricsServer(
+            createMetrics({
+              db: ctx.store.db,
+              clock: ctx.clock,
+              connection: () => trading.ib?.brokerage.connection.state() ?? null,
+              leaseHeld: () => trading.execution?.lease.isHeld() ?? null,
+            }),
+            Number(metricsPort),
+          );
     const address = server.server.address();
     const port = typeof address === 'object' && address ? address.port : bootstrap.listenPort;
     const host = bootstrap.listenHost.includes(':') ? `[${bootstrap.listenHost}]` : bootstrap.listenHost;
@@ -174,12 +191,15 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       server,
       trading,
       alerts,
+      metricsPort: metricsServer?.port,
       close: async () => {
         // Stop taking requests first (new ones get 503, event streams end), then stop this
         // process's jobs at their next checkpoint so in-flight requests waiting on them finish too.
         const serverClosed = server.close();
         await cancelLocalJobs(ctx);
         await serverClosed;
+        offReconcileAlerts();
+        await metricsServer?.close();
         await alerts.stop();
         await trading.close();
         await ctx.close();

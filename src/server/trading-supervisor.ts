@@ -1,16 +1,27 @@
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { type IbConnectionAlerts, watchIbConnection } from '../alerts/index.js';
 import type { AppContext } from '../app/context.js';
+import { preTradeOptions } from '../app/pretrade.js';
 import type { ResolvedSettings, SettingKey } from '../config/index.js';
 import { type ExecutionRuntime, type QuoteSnapshot, startExecutionRuntime } from '../execution/index.js';
 import type { IbQuote } from '../marketdata/index.js';
 import { createIbRuntime, type IbRuntime, type IbStatus } from '../marketdata/runtime.js';
+import { restartWindowsFromSettings } from '../ops/index.js';
+import type { RiskMonitor } from '../risk/index.js';
 import { type SimGatewayHandle, startStandaloneSim } from '../sim/index.js';
+import { type PipelineHandle, startPipeline } from './pipeline-wiring.js';
+import { createRiskMonitor } from './risk-monitor.js';
 import { holderIbStatus, type ReplicaIbStatus } from './trading-status.js';
 
 /** The built-in paper gateway's account and seed; the demo's research data uses the same seed. */
 export const BUILT_IN_ACCOUNT = 'DU1234567';
 export const BUILT_IN_SEED = 1;
+
+/** Where the built-in paper gateway keeps its account between runs. */
+export function builtInStatePath(dataRoot: string): string {
+  return join(dataRoot, 'sim', 'paper-account.json');
+}
 
 export interface TradingSupervisorOptions {
   /**
@@ -35,6 +46,10 @@ const HOLDER_STATUS_EVERY_MS = 1_000;
 export class TradingSupervisor {
   ib: IbRuntime | undefined;
   execution: ExecutionRuntime | undefined;
+  /** The intraday risk monitor: acts only while this replica holds the lease. */
+  risk: RiskMonitor | undefined;
+  /** The weekly pipeline and its scheduler: they run steps only while this replica holds the lease. */
+  pipeline: PipelineHandle | undefined;
   private sim: SimGatewayHandle | undefined;
   private ibAlerts: IbConnectionAlerts | undefined;
   /** The lease holder's IB status (from the database) while this replica does not hold the lease. */
@@ -100,6 +115,8 @@ export class TradingSupervisor {
         controlPort: null,
         account: BUILT_IN_ACCOUNT,
         seed: BUILT_IN_SEED,
+        // The paper account outlives the process and settings changes: cash, positions, working orders.
+        statePath: builtInStatePath(this.ctx.bootstrap.dataRoot),
       });
       host = '127.0.0.1';
       port = this.sim.port;
@@ -123,7 +140,12 @@ export class TradingSupervisor {
       },
     });
     this.ib = { ...own, status: () => this.shownStatus(own) };
-    this.ibAlerts = await watchIbConnection(this.ctx, this.ib.brokerage.connection, { host, port });
+    this.ibAlerts = await watchIbConnection(
+      this.ctx,
+      this.ib.brokerage.connection,
+      { host, port },
+      restartWindowsFromSettings(settings),
+    );
     await this.streamProjectQuotes(this.ib);
     const quotes = this.ib.quotes;
     this.execution = await startExecutionRuntime({
@@ -134,6 +156,7 @@ export class TradingSupervisor {
       mode,
       contractCache: this.ib.contracts,
       liveQuote: (symbol) => sizingQuote(quotes.freshQuote(symbol)),
+      preTrade: preTradeOptions(this.ctx),
       // Only the lease holder connects with the fixed trading client id; the others serve the UI.
       manageConnection: true,
       ...(account ? { account } : {}),
@@ -143,6 +166,9 @@ export class TradingSupervisor {
         error: (obj, msg) => this.ctx.logger.error(obj, msg),
       },
     });
+    this.risk = createRiskMonitor({ ctx: this.ctx, hub: this.hub, ib: this.ib, execution: this.execution });
+    this.risk.start();
+    this.pipeline = startPipeline({ ctx: this.ctx, ib: this.ib, execution: this.execution });
     this.followHolderStatus();
   }
 
@@ -187,6 +213,12 @@ export class TradingSupervisor {
     const execution = this.execution;
     const ib = this.ib;
     const sim = this.sim;
+    const risk = this.risk;
+    this.risk = undefined;
+    const pipeline = this.pipeline;
+    this.pipeline = undefined;
+    // The scheduler stops first: no new step starts on a runtime that is going away.
+    await pipeline?.stop();
     this.execution = undefined;
     this.ib = undefined;
     this.sim = undefined;
@@ -196,6 +228,7 @@ export class TradingSupervisor {
     // A deliberate stop is not a disconnect: stop watching first.
     this.ibAlerts?.close();
     this.ibAlerts = undefined;
+    await risk?.stop();
     await execution?.stop();
     await ib?.close();
     await sim?.close();

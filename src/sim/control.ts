@@ -22,6 +22,24 @@ export const faultSchemas = {
   'ack-delay': z.object({ ms: z.number().int().min(0).max(600_000) }).strict(),
   'stop-data': z.object({ symbol: z.string().min(1), resume: z.boolean().default(false) }).strict(),
   pacing: z.object({ count: z.number().int().min(0).max(1_000_000).default(1) }).strict(),
+  /** Moves prices by pct from now on: one symbol or all; `reset` takes every shock back. */
+  shock: z
+    .object({
+      symbol: z.string().trim().min(1).max(20).optional(),
+      all: z.boolean().optional(),
+      pct: z.number().gt(-100, 'must be above -100').max(1000, 'must be at most 1000').optional(),
+      reset: z.boolean().optional(),
+    })
+    .strict()
+    .superRefine((b, ctx) => {
+      if (b.reset) return;
+      if ((b.symbol === undefined) === (b.all !== true)) {
+        ctx.addIssue({ code: 'custom', path: ['symbol'], message: 'give either symbol or all' });
+      }
+      if (b.pct === undefined || b.pct === 0) {
+        ctx.addIssue({ code: 'custom', path: ['pct'], message: 'give a non-zero percentage' });
+      }
+    }),
   clear: z.object({}).strict(),
 } as const;
 
@@ -86,6 +104,20 @@ export async function applyFault(gateway: Gateway, name: FaultName, body: unknow
       const { count } = faultSchemas.pacing.parse(body);
       gateway.faults.forcedPacing = count;
       return { forcedPacing: count };
+    }
+    case 'shock': {
+      const { symbol, pct, reset } = faultSchemas.shock.parse(body);
+      if (reset) gateway.market.reset();
+      else {
+        const upper = symbol?.toUpperCase() ?? null;
+        if (upper !== null && !gateway.market.instrument(upper)) {
+          throw new BadRequest('symbol', `unknown symbol ${upper}`);
+        }
+        gateway.market.shock(upper, pct ?? 0, gateway.clock.nowMs());
+      }
+      // Account values follow the market at once; push PnL now rather than at the next timer.
+      gateway.accounts.onPnlTimer();
+      return { shocks: gateway.market.list() };
     }
     case 'clear':
       faultSchemas.clear.parse(body);

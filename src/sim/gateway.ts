@@ -9,6 +9,7 @@ import {
   type SimLogger,
   UNKNOWN_CONTRACT,
 } from './context.js';
+import { ShockableMarket } from './market/index.js';
 import type { Instrument, MarketModel, SimClock } from './ports.js';
 import { encodeFrame, ProtocolError } from './protocol/codec.js';
 import { type Fields, MAX_SUPPORTED_VERSION, MIN_SUPPORTED_VERSION, msg } from './protocol/messages.js';
@@ -72,14 +73,18 @@ export class Gateway {
   private closing = false;
   /** Called after any change worth persisting. */
   onStateChange: (() => void) | undefined;
+  /** The market model with the `shock` fault's price moves on top. */
+  readonly market: ShockableMarket;
 
   constructor(
     readonly config: GatewayConfig,
-    readonly market: MarketModel,
+    baseMarket: MarketModel,
     readonly clock: SimClock,
     private readonly wallClock: Clock,
     private readonly log: SimLogger,
   ) {
+    const market = new ShockableMarket(baseMarket);
+    this.market = market;
     this.broker = new Broker(market, {
       account: config.account,
       initialCash: config.initialCash,
@@ -664,6 +669,7 @@ export class Gateway {
         ...this.faults,
         stoppedSymbols: [...this.faults.stoppedSymbols],
       },
+      shocks: this.market.list(),
     };
   }
 }

@@ -4,7 +4,6 @@
  */
 export type { OrderLogEntry } from './broker/broker.js';
 export type { SimExecution, SimOrder } from './broker/types.js';
-export { registerSimCommands } from './cli.js';
 export { type FaultName, faultSchemas } from './control.js';
 export type { SimLogger } from './gateway.js';
 export type { Bar, BarQuery, Instrument, MarketModel, Quote, SimClock, WhatToShow } from './ports.js';

@@ -92,6 +92,8 @@ export interface SimFaults {
   ackDelay(ms: number): Promise<object>;
   stopData(symbol: string, resume?: boolean): Promise<object>;
   pacing(count: number): Promise<object>;
+  /** Moves one symbol's prices (or every symbol's, with null) by pct from now on. */
+  shock(symbol: string | null, pct: number): Promise<object>;
   clear(): Promise<object>;
 }
 
@@ -170,6 +172,7 @@ export async function startSimGateway(options: SimGatewayOptions): Promise<SimGa
       ackDelay: (ms) => apply('ack-delay', { ms }),
       stopData: (symbol, resume = false) => apply('stop-data', { symbol, resume }),
       pacing: (count) => apply('pacing', { count }),
+      shock: (symbol, pct) => apply('shock', symbol === null ? { all: true, pct } : { symbol, pct }),
       clear: () => apply('clear'),
     },
     async close() {

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { BrokerSnapshot } from './broker/broker.js';
 
@@ -35,6 +36,7 @@ const stateFileSchema = z.object({
 
 export function saveState(path: string, account: string, snapshot: BrokerSnapshot, nowMs: number): void {
   const body = JSON.stringify({ format: 'ibloop-sim-state/1', account, savedAtMs: nowMs, broker: snapshot });
+  mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
   writeFileSync(temp, body);
   renameSync(temp, path);

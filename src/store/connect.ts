@@ -104,6 +104,12 @@ async function beginImmediate(conn: Kysely<Database>): Promise<void> {
   }
 }
 
+/** Migrations this build knows that the database has not applied (what `ibloop doctor` reports). */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
 async function runMigrations(db: Kysely<Database>): Promise<MigrationReport> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();

@@ -2,6 +2,7 @@ export {
   type MigrationReport,
   migrateToLatest,
   openStore,
+  pendingMigrations,
   SQLITE_FILE_NAME,
   type Store,
   type StoreOptions,

@@ -1,8 +1,10 @@
 import type { Generated } from 'kysely';
 import type { AlertTables } from './tables/alerts.js';
+import type { DecisionTables } from './tables/decisions.js';
 import type { ExecutionTables } from './tables/execution.js';
 import type { IbTables } from './tables/ib.js';
 import type { MonitoringTables } from './tables/monitoring.js';
+import type { PipelineTables } from './tables/pipeline.js';
 import type { ResearchTables } from './tables/research.js';
 import type { ResearchRunTables } from './tables/research-runs.js';
 import type { RiskTables } from './tables/risk.js';
@@ -73,4 +75,6 @@ export interface Database
     ResearchRunTables,
     AlertTables,
     MonitoringTables,
-    RiskTables {}
+    RiskTables,
+    PipelineTables,
+    DecisionTables {}

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AuditLog } from '../audit/index.js';
+import { msg } from '../contract/messages.js';
 import { type Clock, isoNow } from '../core/clock.js';
 import { ConflictError, NotFoundError } from '../core/errors.js';
 import type { Database } from '../store/index.js';
@@ -213,7 +214,12 @@ export class ThemeService {
 
   private async assertNameFree(name: string): Promise<void> {
     const clash = await this.db.selectFrom('themes').select('id').where('name', '=', name).executeTakeFirst();
-    if (clash) throw new ConflictError('name', `a theme named "${name}" already exists`);
+    if (clash)
+      throw new ConflictError(
+        'name',
+        `a theme named "${name}" already exists`,
+        msg('THEME_NAME_TAKEN', { name }),
+      );
   }
 }
 

@@ -20,6 +20,9 @@ describe.each(ENGINES)('IB disconnect alerts from a running server on %s', (engi
         IB_PORT: String(h.sim.port),
         ALERT_IB_GRACE_SECONDS: '1',
         ALERT_IB_STABLE_SECONDS: '1',
+        // Wall-clock test: a run at the gateway's restart time must alert all the same.
+        GATEWAY_DAILY_RESTART: 'off',
+        GATEWAY_WEEKLY_RELOGIN: 'off',
       },
       trading: { enabled: true, builtInGateway: 'off' },
     });

@@ -51,7 +51,8 @@ async function startAccountServer(sim: SimGatewayHandle, simNow: number): Promis
   });
   const project = await api.request<{ project: { id: number } }>('POST', '/api/projects', {
     name: 'account-panel',
-    params: { themeIds: [theme.body.theme.id] },
+    // Concentrated on purpose: the pre-trade caps (10% a name, 40% a sector) are widened for it.
+    params: { themeIds: [theme.body.theme.id], risk: { maxPositionWeight: 0.5, maxSectorWeight: 1 } },
   });
   const run = await api.request<{ run: { id: number } }>('POST', '/api/execution/runs', {
     projectId: project.body.project.id,

@@ -9,14 +9,16 @@ import {
   TEST_CHAT_ID,
   type TelegramServer,
 } from '../helpers/telegram-server.js';
-import { menuLabels, openSignedInPage, type SignedInPage, startTestServer } from './harness.js';
+import {
+  menuLabels,
+  openSignedInPage,
+  type SignedInPage,
+  startTestServer,
+  switchLanguage,
+} from './harness.js';
 
 const ZH_MENU = ['项目', '数据', '回测&报告', '实盘交易', '主题库', '系统审计'];
 const EN_MENU = ['Projects', 'Data', 'Backtests & Reports', 'Live Trading', 'Themes', 'System Audit'];
-
-async function switchLanguage(page: Page, label: string): Promise<void> {
-  await page.getByTestId('language-switch').getByText(label, { exact: true }).click();
-}
 
 async function expectToast(page: Page, text: string): Promise<void> {
   await expect

@@ -180,3 +180,13 @@ export async function openSignedInPage(
     },
   };
 }
+
+/**
+ * Switches the UI language with the header switch and waits until the page speaks it: the texts of
+ * a language load on demand, so `<html lang>` changes a moment after the click.
+ */
+export async function switchLanguage(page: Page, label: 'English' | '简体中文'): Promise<void> {
+  await page.getByTestId('language-switch').getByText(label, { exact: true }).click();
+  const lang = label === 'English' ? 'en' : 'zh-CN';
+  await page.locator(`html[lang="${lang}"]`).waitFor({ state: 'attached' });
+}

@@ -90,7 +90,8 @@ describe('web app: IB backfill from the Live Trading page (built-in paper gatewa
     await job.waitFor();
     await expect.poll(() => job.locator('.ant-progress').count()).toBe(1);
     await expect.poll(() => job.getAttribute('data-status')).toBe('succeeded');
-    expect(await job.textContent()).toMatch(/[1-9]\d* fetched, 0 already stored/);
+    // The server sends a code with its numbers; the zh-CN page says it in Chinese.
+    expect(await job.textContent()).toMatch(/获取 [1-9]\d* 段，0 段已存在/);
     expect(await page.getByTestId('live-backfill-result').textContent()).toContain('回填完成');
 
     // The audit ran again by itself: every expected session of the window is now present.
@@ -124,7 +125,7 @@ describe('web app: IB backfill from the Live Trading page (built-in paper gatewa
     await page.getByTestId('live-backfill-job-cancel-confirm').click();
     await expect.poll(() => job.getAttribute('data-status')).toBe('cancelled');
     expect(await page.getByTestId('live-backfill-job-status').textContent()).toBe('已取消');
-    expect(await job.textContent()).toContain('cancelled by admin');
+    expect(await job.textContent()).toContain('已被 admin 取消');
 
     // The server agrees (what a cancelled backfill keeps is checked in test/server/job-cancel.test.ts).
     const jobs = (await (await page.request.get('/api/jobs?kind=ib.backfill')).json()) as {

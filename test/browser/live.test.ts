@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTradingDay, newYorkDay, nextTradingDay } from '../../src/calendar/index.js';
-import { openSignedInPage, type SignedInPage } from './harness.js';
+import { openSignedInPage, type SignedInPage, switchLanguage } from './harness.js';
 import { startLiveTestServer } from './live-harness.js';
 
 interface IbStatusBody {
@@ -11,10 +11,6 @@ interface IbStatusBody {
   serverVersion: number | null;
   reconnectCount: number;
   builtInGateway: boolean;
-}
-
-async function switchLanguage(page: Page, label: string): Promise<void> {
-  await page.getByTestId('language-switch').getByText(label, { exact: true }).click();
 }
 
 /** The IB status the server reports, or null when the IB runtime is not running (503). */
@@ -151,7 +147,11 @@ describe.each([false, true])('web app: the Live Trading page (trading side runni
     const themeId = ((await created.json()) as { theme: { id: number } }).theme.id;
     const project = await page.request.post('/api/projects', {
       headers,
-      data: { name: 'live-test', params: { themeIds: [themeId] } },
+      // 20% a name: the pre-trade caps (10% a name, 40% a sector) are widened for it.
+      data: {
+        name: 'live-test',
+        params: { themeIds: [themeId], risk: { maxPositionWeight: 0.5, maxSectorWeight: 1 } },
+      },
     });
     expect(project.status()).toBe(201);
     const projectId = ((await project.json()) as { project: { id: number } }).project.id;

@@ -1,6 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, login, menuLabels, newPage, startTestServer, type TestServer } from './harness.js';
+import {
+  launchBrowser,
+  login,
+  menuLabels,
+  newPage,
+  startTestServer,
+  switchLanguage,
+  type TestServer,
+} from './harness.js';
 
 const ZH_MENU = ['项目', '数据', '回测&报告', '实盘交易', '主题库', '系统审计'];
 const EN_MENU = ['Projects', 'Data', 'Backtests & Reports', 'Live Trading', 'Themes', 'System Audit'];
@@ -100,7 +108,3 @@ describe('web app: login, menu and language', () => {
     }
   });
 });
-
-async function switchLanguage(page: Page, label: string): Promise<void> {
-  await page.getByTestId('language-switch').getByText(label, { exact: true }).click();
-}

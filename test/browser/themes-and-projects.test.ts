@@ -199,7 +199,8 @@ describe('web app: themes and projects', () => {
     const sectors = page.locator('[data-testid=sector-counts] .ant-table-row');
     await expect
       .poll(() => sectors.allTextContents())
-      .toEqual(['Information Technology375.0%', 'Health Care125.0%']);
+      // GICS sector names in the UI language (the data keeps the English names).
+      .toEqual(['信息技术375.0%', '医疗保健125.0%']);
     expect(await page.locator('[data-testid=universe-members] .ant-table-row').count()).toBe(4);
   });
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/audit/index.js';
 import { ManualClock, systemClock } from '../../src/core/clock.js';
+import { SnapshotStore } from '../../src/decision/index.js';
 import { ExecutionRepository } from '../../src/execution/index.js';
 import { ExecutionLease } from '../../src/lock/index.js';
 import type { SimGatewayHandle } from '../../src/sim/index.js';
@@ -169,7 +170,7 @@ describe.each(ENGINES)('ibloop execute: the configured account and the lease, on
       const result = await execute(DEMO);
       expect(result.code, result.out).toBe(0);
       expect(result.out).toMatch(/expired or unresponsive.*waiting for it/);
-      expect(result.out).toMatch(/\(new run\): 2 new orders, 2 sent/);
+      expect(result.out).toMatch(/\(new run, snapshot \d+\): 2 new orders, 2 sent/);
       expect(sim.orderLog()).toHaveLength(2);
     },
     2 * CLI_TIMEOUT_MS,
@@ -179,12 +180,23 @@ describe.each(ENGINES)('ibloop execute: the configured account and the lease, on
     'after a restart, prints the orders it really sent (left over by the previous process)',
     async () => {
       const clock = systemClock;
-      const repo = new ExecutionRepository(store.db, store.engine, new AuditLog(store.db, clock), clock);
+      const audit = new AuditLog(store.db, clock);
+      const repo = new ExecutionRepository(store.db, store.engine, audit, clock);
+      const weights = { AAPL: 0.05, MSFT: 0.05 };
+      // The previous process traded from a snapshot, as every run does.
+      const { snapshot } = await new SnapshotStore(store.db, audit, clock).freezeManual({
+        projectId: RESTART,
+        tradingDate: DATE,
+        weights,
+        fileHash: 'a'.repeat(64),
+        actor: 'previous',
+      });
       const { run } = await repo.createOrJoinRun({
+        snapshot: { id: snapshot.id, hash: snapshot.contentHash },
         projectId: RESTART,
         tradingDate: DATE,
         mode: 'paper',
-        weights: { AAPL: 0.05, MSFT: 0.05 },
+        weights,
         actor: 'previous',
       });
       await repo.setRunTargets(run.id, { AAPL: 5, MSFT: 3 }, { positionsBefore: {} });
@@ -205,7 +217,7 @@ describe.each(ENGINES)('ibloop execute: the configured account and the lease, on
 
       const result = await execute(RESTART);
       expect(result.code, result.out).toBe(0);
-      expect(result.out).toMatch(/joined existing run\): 0 new orders, 2 sent/);
+      expect(result.out).toMatch(/joined existing run, snapshot \d+\): 0 new orders, 2 sent/);
       expect(result.out).toMatch(new RegExp(`run ${run.id}: 2 orders sent by this process`));
       expect(sim.orderLog().length - before).toBe(2);
     },

@@ -127,12 +127,12 @@ describe('ibloop execute: bad weights files are refused with the field named, no
     };
     const first = await execute();
     expect(first.code, first.out).toBe(0);
-    expect(first.out).toMatch(/run 1 \(new run\): 2 new orders, 2 sent/);
+    expect(first.out).toMatch(/run 1 \(new run, snapshot \d+\): 2 new orders, 2 sent/);
     expect(first.out).toMatch(/run 1 COMPLETED/);
     expect(sim.orderLog()).toHaveLength(2);
     const second = await execute();
     expect(second.code, second.out).toBe(0);
-    expect(second.out).toMatch(/joined existing run\): 0 new orders, 0 sent/);
+    expect(second.out).toMatch(/joined existing run, snapshot \d+\): 0 new orders, 0 sent/);
     expect(sim.orderLog()).toHaveLength(2);
   }, 180_000);
 

@@ -1,4 +1,5 @@
 import { type RunningApp, type StartOptions, startApp } from '../../src/server/index.js';
+import { checkResponse } from './contract-check.js';
 import { type EngineName, type EngineTarget, freshTarget } from './engines.js';
 
 export const TEST_ADMIN_PASSWORD = 'correct-horse-battery';
@@ -90,6 +91,7 @@ export class ApiClient {
     } catch {
       // not JSON; keep text
     }
+    checkResponse(this.baseUrl, method, path, response.status, response.headers.get('content-type'), parsed);
     return { status: response.status, body: parsed as T, text, headers: response.headers };
   }
 

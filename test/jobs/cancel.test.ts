@@ -83,9 +83,11 @@ describe.each(ENGINES)('job cancellation on %s', (engine) => {
     expect(counter.steps).toBe(stepsAtStop);
 
     const final = await runner.get(job.id);
-    expect(final).toMatchObject({ status: 'cancelled', message: 'cancelled by bob' });
+    // English for logs and the CLI; the catalogued message (stored and sent) for the UI's language.
+    const said = { code: 'JOB_CANCELLED_BY', params: { actor: 'bob' } };
+    expect(final).toMatchObject({ status: 'cancelled', message: 'cancelled by bob', text: said });
     const mine = events.filter((event) => event.id === job.id);
-    expect(mine.at(-1)).toMatchObject({ status: 'cancelled', message: 'cancelled by bob' });
+    expect(mine.at(-1)).toMatchObject({ status: 'cancelled', message: 'cancelled by bob', text: said });
     // No progress event after the cancel flips it back to running.
     const cancelIndex = mine.findIndex((event) => event.status === 'cancelled');
     expect(mine.slice(cancelIndex).every((event) => event.status === 'cancelled')).toBe(true);

@@ -114,7 +114,8 @@ describe.each(ENGINES)('account monitor against the paper gateway over TCP, %s',
     expect(theme.status).toBe(201);
     const project = await api.request<{ project: { id: number } }>('POST', '/api/projects', {
       name: 'monitor-test',
-      params: { themeIds: [theme.body.theme.id] },
+      // Concentrated on purpose: the pre-trade caps (10% a name, 40% a sector) are widened for it.
+      params: { themeIds: [theme.body.theme.id], risk: { maxPositionWeight: 0.5, maxSectorWeight: 1 } },
     });
     expect(project.status).toBe(201);
     const run = await pollUntil(

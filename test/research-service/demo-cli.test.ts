@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { registerDemoCommands } from '../../src/cli/commands/demo.js';
 import { createProgram, exitCodeFor, USAGE_EXIT_CODE } from '../../src/cli/program.js';
-import { registerDemoCommands } from '../../src/demo/index.js';
 
 async function parseError(args: string[]): Promise<CommanderError> {
   const program = createProgram().configureOutput({ writeErr: () => {}, writeOut: () => {} });

@@ -59,7 +59,7 @@ describe.each(ENGINES)('demo seeding on %s', (engine) => {
     expect(new Set(theme.members.map((m) => m.sector)).size).toBeGreaterThan(5);
     const project = await ctx.projects.get(report.projectId);
     expect(project.name).toBe(DEMO_PROJECT_NAME);
-    expect(project.params.model).toEqual({ family: 'rule', seed: 7 });
+    expect(project.params.model).toEqual({ family: 'rule', seed: 7, expressions: [] });
 
     const [models, backtests] = await Promise.all([
       ctx.research.models({ projectId: project.id }),

@@ -164,11 +164,11 @@ describe('models', () => {
       for (let f = 0; f < FEATURE_COUNT; f++) x[i * FEATURE_COUNT + f] = next();
       y[i] = 0.1 + 0.5 * x[i * FEATURE_COUNT]! - 0.25 * x[i * FEATURE_COUNT + 3]!;
     }
-    const fit = solveRidge({ x, y, n }, 0);
+    const fit = solveRidge({ x, y, n, width: FEATURE_COUNT }, 0);
     expect(fit.intercept).toBeCloseTo(0.1, 6);
     expect(fit.coefficients[0]).toBeCloseTo(0.5, 6);
     expect(fit.coefficients[3]).toBeCloseTo(-0.25, 6);
-    const shrunk = solveRidge({ x, y, n }, 1000);
+    const shrunk = solveRidge({ x, y, n, width: FEATURE_COUNT }, 1000);
     expect(Math.abs(shrunk.coefficients[0]!)).toBeLessThan(0.5);
   });
 });

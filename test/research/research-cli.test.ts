@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerResearchCommands } from '../../src/cli/commands/research.js';
 import { createProgram, exitCodeFor } from '../../src/cli/program.js';
-import { registerResearchCommands } from '../../src/research-cli.js';
 import { toAlphaCsv } from '../../src/sources/alpha/index.js';
 import { generateMarket, sectorOf, symbolName } from './fixtures/market.js';
 

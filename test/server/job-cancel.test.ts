@@ -123,12 +123,17 @@ describe('POST /api/jobs/:id/cancel', () => {
     expect(started.status).toBe(202);
     const done = await ended(started.body.job.id);
     expect(done.status).toBe('succeeded');
-    const answer = await api.request<{ error: { code: string; message: string } }>(
+    const answer = await api.request<{ error: { code: string; message: string; text: unknown } }>(
       'POST',
       `/api/jobs/${done.id}/cancel`,
     );
     expect(answer.status).toBe(409);
     expect(answer.body.error.message).toMatch(/already succeeded/);
+    // The same reason as a catalogued message, for the UI to say in its language.
+    expect(answer.body.error.text).toEqual({
+      code: 'JOB_ALREADY_ENDED',
+      params: { id: done.id, status: 'succeeded' },
+    });
     expect((await job(done.id)).status).toBe('succeeded');
     expect((await api.request('POST', '/api/jobs/abc/cancel')).status).toBe(400);
   });

@@ -1,7 +1,8 @@
 import { CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerSimCommands } from '../../src/cli/commands/sim.js';
 import { createProgram, exitCodeFor, USAGE_EXIT_CODE } from '../../src/cli/program.js';
-import { registerSimCommands, type SimGatewayHandle, startSimGateway } from '../../src/sim/index.js';
+import { type SimGatewayHandle, startSimGateway } from '../../src/sim/index.js';
 import { createFakeMarket, createSteppedClock, OPEN_TUESDAY_MS } from './fakes.js';
 
 function program() {

@@ -32,6 +32,7 @@ const LiveTradingPage = lazyPage(() => import('./pages/live'), 'LiveTradingPage'
 const ThemesPage = lazyPage(() => import('./pages/themes'), 'ThemesPage');
 const AuditPage = lazyPage(() => import('./pages/audit'), 'AuditPage');
 const AlertsPage = lazyPage(() => import('./pages/alerts'), 'AlertsPage');
+const RiskPage = lazyPage(() => import('./pages/risk'), 'RiskPage');
 const SettingsPage = lazyPage(() => import('./pages/settings'), 'SettingsPage');
 
 const theme: ThemeConfig = {
@@ -90,6 +91,7 @@ export function App() {
                   <Route path="data" element={<DataPage />} />
                   <Route path="backtests" element={<ReportsPage />} />
                   <Route path="live" element={<LiveTradingPage />} />
+                  <Route path="live/risk" element={<RiskPage />} />
                   <Route path="themes" element={<ThemesPage />} />
                   <Route path="audit" element={<AuditPage />} />
                   <Route path="audit/alerts" element={<AlertsPage />} />

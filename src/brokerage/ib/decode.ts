@@ -16,6 +16,7 @@ import type {
   OrderSide,
   OrderType,
   TimeInForce,
+  WhatIfAnswer,
 } from '../port.js';
 
 /** IB's "unset" markers for ints and doubles. */
@@ -267,4 +268,24 @@ export function checkMode(mode: TradingMode, configured: string | undefined, man
     };
   }
   return { ok: true, account: matching[0] ?? null, reason: null };
+}
+
+/** IB leaves unset figures empty or at Double.MAX_VALUE; both read as unknown. */
+function figure(value: number | undefined): number | null {
+  return value === undefined || !Number.isFinite(value) || Math.abs(value) >= Number.MAX_VALUE ? null : value;
+}
+
+export function toWhatIfAnswer(state: OrderState): WhatIfAnswer {
+  return {
+    initMarginBefore: figure(state.initMarginBefore),
+    maintMarginBefore: figure(state.maintMarginBefore),
+    equityWithLoanBefore: figure(state.equityWithLoanBefore),
+    initMarginChange: figure(state.initMarginChange),
+    maintMarginChange: figure(state.maintMarginChange),
+    equityWithLoanChange: figure(state.equityWithLoanChange),
+    initMarginAfter: figure(state.initMarginAfter),
+    maintMarginAfter: figure(state.maintMarginAfter),
+    equityWithLoanAfter: figure(state.equityWithLoanAfter),
+    warningText: state.warningText ?? '',
+  };
 }

@@ -16,6 +16,7 @@ import type {
   OrderRequest,
   OrderStatusUpdate,
   OrdersPort,
+  WhatIfAnswer,
 } from '../port.js';
 import { BrokerRequestError } from '../port.js';
 import type { IbConnection } from './connection.js';
@@ -27,6 +28,7 @@ import {
   toIbContract,
   toIbOrder,
   toOrderStatus,
+  toWhatIfAnswer,
 } from './decode.js';
 import { RequestBook, SharedRequest } from './requests.js';
 
@@ -46,6 +48,12 @@ function listeners<T>() {
 interface ExecutionsState {
   executions: BrokerExecution[];
   commissions: BrokerCommission[];
+}
+
+interface WhatIfWaiter {
+  resolve: (answer: WhatIfAnswer) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
 }
 
 /** Order ids live below this; request ids above (see connection.ts). */
@@ -69,11 +77,25 @@ export function createOrders(connection: IbConnection, clock: Clock, timeoutMs: 
     timeoutMs,
   );
   const executions = new RequestBook<ExecutionsState, ExecutionsState>(connection, 'executions', timeoutMs);
+  /** What-if orders waiting for their answer, by order id. */
+  const whatIfs = new Map<number, WhatIfWaiter>();
+  const settleWhatIf = (orderId: number): WhatIfWaiter | undefined => {
+    const waiting = whatIfs.get(orderId);
+    if (!waiting) return undefined;
+    whatIfs.delete(orderId);
+    clearTimeout(waiting.timer);
+    return waiting;
+  };
   const collectingExecutions = new Set<ExecutionsState>();
 
   connection.attach((api) => {
     api.on(EventName.openOrder, (orderId: number, contract: Contract, order: Order, state: OrderState) => {
       connection.seeOrderId(orderId);
+      // A what-if answer is no order: it goes to its caller only.
+      if (order.whatIf) {
+        settleWhatIf(orderId)?.resolve(toWhatIfAnswer(state));
+        return;
+      }
       const mapped = toBrokerOrder(orderId, contract, order, state);
       const collecting = open.state;
       if (collecting) {
@@ -156,6 +178,11 @@ export function createOrders(connection: IbConnection, clock: Clock, timeoutMs: 
     });
   });
   connection.onIdError((error) => {
+    const whatIf = settleWhatIf(error.id);
+    if (whatIf) {
+      whatIf.reject(new BrokerRequestError(error.code, error.message));
+      return;
+    }
     if (error.id > 0 && error.id < ORDER_ID_LIMIT) orderError.emit(error);
   });
 
@@ -187,6 +214,24 @@ export function createOrders(connection: IbConnection, clock: Clock, timeoutMs: 
         toIbContract(order.contract),
         toIbOrder({ ...order, account: order.account || (account ?? '') }),
       );
+    },
+    whatIf(order: OrderRequest): Promise<WhatIfAnswer> {
+      const api = connection.requireTradable(`what-if for ${order.contract.symbol}`);
+      const account = connection.modeCheck().account;
+      return new Promise<WhatIfAnswer>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          whatIfs.delete(order.orderId);
+          reject(
+            new BrokerRequestError(0, `no what-if answer for ${order.contract.symbol} in ${timeoutMs} ms`),
+          );
+        }, timeoutMs);
+        whatIfs.set(order.orderId, { resolve, reject, timer });
+        connection.seeOrderId(order.orderId);
+        api.placeOrder(order.orderId, toIbContract(order.contract), {
+          ...toIbOrder({ ...order, account: order.account || (account ?? '') }),
+          whatIf: true,
+        });
+      });
     },
     cancel(orderId: number): void {
       connection.requireApi(`cancel of order ${orderId}`).cancelOrder(orderId, '');

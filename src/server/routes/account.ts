@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AccountHistoryResponse, AccountResponse, OrdersMonitorResponse } from '../../contract/account.js';
 import {
   AccountMonitor,
   HISTORY_RANGES,
@@ -57,23 +58,31 @@ export function registerAccountRoutes(app: Api, deps: ServerDeps): void {
     await monitor.stop();
   });
 
-  app.get('/api/account', async () => {
+  app.get('/api/account', { schema: { response: { 200: AccountResponse } } }, async () => {
     // A reading in flight may wait on IB for a while: answer from the snapshot rather than hang.
     const live = monitor.live() ?? (await Promise.race([monitor.refresh(), delay(READ_WAIT_MS)]));
     return { account: live ?? (await snapshots.latest()) };
   });
 
-  app.get('/api/account/history', { schema: { querystring: HistoryQuery } }, async (request) => ({
-    history: await snapshots.history(request.query.range, ctx.clock.nowMs()),
-  }));
+  app.get(
+    '/api/account/history',
+    { schema: { querystring: HistoryQuery, response: { 200: AccountHistoryResponse } } },
+    async (request) => ({
+      history: await snapshots.history(request.query.range, ctx.clock.nowMs()),
+    }),
+  );
 
-  app.get('/api/account/orders', { schema: { querystring: OrdersQuery } }, async (request) => {
-    const account = await monitor.view();
-    return {
-      monitor: await ordersMonitor(ctx.store.db, ctx.clock.nowMs(), account, {
-        tolerance: request.query.tolerance,
-        ...(request.query.run !== undefined ? { runId: request.query.run } : {}),
-      }),
-    };
-  });
+  app.get(
+    '/api/account/orders',
+    { schema: { querystring: OrdersQuery, response: { 200: OrdersMonitorResponse } } },
+    async (request) => {
+      const account = await monitor.view();
+      return {
+        monitor: await ordersMonitor(ctx.store.db, ctx.clock.nowMs(), account, {
+          tolerance: request.query.tolerance,
+          ...(request.query.run !== undefined ? { runId: request.query.run } : {}),
+        }),
+      };
+    },
+  );
 }

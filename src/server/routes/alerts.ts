@@ -8,6 +8,12 @@ import {
   TelegramUnavailableError,
   updateRule,
 } from '../../alerts/index.js';
+import {
+  AlertListResponse,
+  AlertRuleResponse,
+  TelegramUnavailableBody,
+  TestMessageResponse,
+} from '../../contract/alerts.js';
 import type { Api } from '../api-types.js';
 import type { ServerDeps } from '../app.js';
 
@@ -51,32 +57,48 @@ const TestBody = z
   .strict();
 
 export function registerAlertRoutes(app: Api, deps: ServerDeps): void {
-  app.get('/api/alerts', { schema: { querystring: AlertQuery } }, async (request) => {
-    const db = deps.ctx.store.db;
-    const [page, rules, channel] = await Promise.all([
-      listAlerts(db, request.query),
-      listRules(db),
-      deps.ctx.settings.resolve().then((settings) => channelState(db, settings)),
-    ]);
-    return { ...page, rules, channel };
-  });
+  app.get(
+    '/api/alerts',
+    { schema: { querystring: AlertQuery, response: { 200: AlertListResponse } } },
+    async (request) => {
+      const db = deps.ctx.store.db;
+      const [page, rules, channel] = await Promise.all([
+        listAlerts(db, request.query),
+        listRules(db),
+        deps.ctx.settings.resolve().then((settings) => channelState(db, settings)),
+      ]);
+      // The alerts module types the suppression reason as text; the response schema holds it to the
+      // two reasons the UI knows, at run time.
+      return { ...page, rules, channel } as AlertListResponse;
+    },
+  );
 
   app.put(
     '/api/alerts/rules/:kind',
-    { schema: { params: z.object({ kind: z.string().max(100) }), body: RuleBody } },
+    {
+      schema: {
+        params: z.object({ kind: z.string().max(100) }),
+        body: RuleBody,
+        response: { 200: AlertRuleResponse },
+      },
+    },
     async (request) => {
       const rule = await updateRule(deps.ctx, request.params.kind, request.body, request.session!.username);
       return { rule };
     },
   );
 
-  app.post('/api/alerts/test-message', { schema: { body: TestBody } }, async (request, reply) => {
-    try {
-      return await sendTestMessage(deps.ctx, request.body, request.session!.username);
-    } catch (error) {
-      if (!(error instanceof TelegramUnavailableError)) throw error;
-      // Telegram's own trouble (5xx, rate limit), not the settings': say so with its text.
-      return reply.code(502).send({ error: { code: 'TELEGRAM_UNAVAILABLE', message: error.message } });
-    }
-  });
+  app.post(
+    '/api/alerts/test-message',
+    { schema: { body: TestBody, response: { 200: TestMessageResponse, 502: TelegramUnavailableBody } } },
+    async (request, reply) => {
+      try {
+        return await sendTestMessage(deps.ctx, request.body, request.session!.username);
+      } catch (error) {
+        if (!(error instanceof TelegramUnavailableError)) throw error;
+        // Telegram's own trouble (5xx, rate limit), not the settings': say so with its text.
+        return reply.code(502).send({ error: { code: 'TELEGRAM_UNAVAILABLE', message: error.message } });
+      }
+    },
+  );
 }

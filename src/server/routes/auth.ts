@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import { LoginRequest, LoginResponse, SessionResponse } from '../../contract/core.js';
+import { ApiErrorBody } from '../../contract/errors.js';
 import type { Api } from '../api-types.js';
 import type { ServerDeps } from '../app.js';
 import { SESSION_TTL_MS } from '../auth/accounts.js';
@@ -7,13 +8,6 @@ import type { LoginThrottle } from '../auth/throttle.js';
 import { SESSION_COOKIE } from '../auth/wall.js';
 import { errorBody, sendError } from '../errors.js';
 import type { EventStreams } from '../event-streams.js';
-
-const LoginBody = z
-  .object({
-    username: z.string().min(1, 'required').max(64, 'at most 64 characters'),
-    password: z.string().min(1, 'required').max(256, 'at most 256 characters'),
-  })
-  .strict();
 
 export interface AuthRouteDeps {
   throttle: LoginThrottle;
@@ -23,16 +17,20 @@ export interface AuthRouteDeps {
 export function registerAuthRoutes(app: Api, deps: ServerDeps, auth: AuthRouteDeps): void {
   const limit = deps.loginRateLimit ?? { max: 10, windowMs: 60_000 };
 
-  app.get('/api/auth/session', { config: { public: true } }, async (request) => {
-    const session = request.session;
-    if (!session) return { authenticated: false };
-    return { authenticated: true, user: { username: session.username }, csrfToken: session.csrfToken };
-  });
+  app.get(
+    '/api/auth/session',
+    { config: { public: true }, schema: { response: { 200: SessionResponse } } },
+    async (request) => {
+      const session = request.session;
+      if (!session) return { authenticated: false };
+      return { authenticated: true, user: { username: session.username }, csrfToken: session.csrfToken };
+    },
+  );
 
   app.post(
     '/api/auth/login',
     {
-      schema: { body: LoginBody },
+      schema: { body: LoginRequest, response: { 200: LoginResponse, 401: ApiErrorBody, 429: ApiErrorBody } },
       config: {
         public: true,
         rateLimit: {

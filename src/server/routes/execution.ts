@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { msg } from '../../contract/messages.js';
 import { ConflictError } from '../../core/errors.js';
 import {
   accountsOf,
@@ -41,7 +42,11 @@ export function registerExecutionRoutes(app: Api, deps: ServerDeps): void {
   const actor = (session: { username: string } | undefined) => session?.username ?? 'unknown';
   const trader = (): ExecutionServerDeps => {
     if (!deps.execution)
-      throw new ConflictError('execution', 'this replica does not execute trades (read-only)');
+      throw new ConflictError(
+        'execution',
+        'this replica does not execute trades (read-only)',
+        msg('READ_ONLY_REPLICA', {}),
+      );
     return deps.execution;
   };
 

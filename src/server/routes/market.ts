@@ -1,4 +1,5 @@
 import { marketStatusAt } from '../../calendar/index.js';
+import { MarketStatus } from '../../contract/account.js';
 import type { Api } from '../api-types.js';
 import type { ServerDeps } from '../app.js';
 
@@ -11,17 +12,17 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
  * generated market rather than a real one.
  */
 export function registerMarketRoutes(app: Api, deps: ServerDeps): void {
-  app.get('/api/market/status', async () => {
+  app.get('/api/market/status', { schema: { response: { 200: MarketStatus } } }, async () => {
     const nowMs = deps.ctx.clock.nowMs();
     const status = marketStatusAt(nowMs);
     return {
-      now: iso(nowMs),
+      now: new Date(nowMs).toISOString(),
       day: status.day,
       open: status.open,
       closedReason: status.closedReason,
       earlyClose: status.earlyClose,
       closesAt: iso(status.closesAtMs),
-      nextOpen: iso(status.nextOpenMs),
+      nextOpen: new Date(status.nextOpenMs).toISOString(),
       nextOpenDay: status.nextOpenDay,
       nextOpenEarlyClose: status.nextOpenEarlyClose,
       syntheticPrices: deps.connectionProbe?.()?.builtInGateway ?? false,

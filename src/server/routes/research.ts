@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  SweepRequest,
+  SweepRerunRequest,
+  SweepRerunResponse,
+  SweepResponse,
+} from '../../contract/research-sweeps.js';
 import { JOB_STATUSES } from '../../jobs/index.js';
 import {
   backtestRequestSchema,
@@ -6,6 +12,7 @@ import {
   fetchRequestSchema,
   importRequestSchema,
   MAX_IMPORT_BYTES,
+  SweepService,
   trainRequestSchema,
 } from '../../research/index.js';
 import type { Api } from '../api-types.js';
@@ -42,6 +49,7 @@ const IMPORT_BODY_LIMIT = Math.ceil(MAX_IMPORT_BYTES * 1.4);
 export function registerResearchRoutes(app: Api, deps: ServerDeps): void {
   const research = deps.ctx.research;
   const jobs = deps.ctx.jobs;
+  const sweeps = new SweepService({ jobs, research });
   const actor = (session: { username: string } | undefined) => session?.username ?? 'unknown';
 
   const unsubscribe = jobs.onProgress((event) => deps.hub.publish('job.progress', event));
@@ -123,6 +131,28 @@ export function registerResearchRoutes(app: Api, deps: ServerDeps): void {
         )
         .send(csv);
     },
+  );
+
+  // -- sweeps: a parameter grid backtested as one job; each point can be rerun from its hash
+  app.post(
+    '/api/projects/:id/sweeps',
+    { schema: { params: IdParams, body: SweepRequest.optional() } },
+    async (request, reply) => {
+      const started = await sweeps.start(request.params.id, request.body ?? {}, actor(request.session));
+      return reply.code(202).send(started);
+    },
+  );
+
+  app.get(
+    '/api/sweeps/:id',
+    { schema: { params: IdParams, response: { 200: SweepResponse } } },
+    async (request) => sweeps.get(request.params.id),
+  );
+
+  app.post(
+    '/api/sweeps/:id/rerun',
+    { schema: { params: IdParams, body: SweepRerunRequest, response: { 200: SweepRerunResponse } } },
+    async (request) => sweeps.rerun(request.params.id, request.body.pointHash),
   );
 
   // -- jobs

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { projectScope, type RiskScope, TradingStates } from '../../risk/index.js';
+import { RiskStatusResponse } from '../../contract/risk.js';
+import { projectScope, RiskMarks, type RiskScope, riskStatus, TradingStates } from '../../risk/index.js';
 import type { Api } from '../api-types.js';
 import type { ServerDeps } from '../app.js';
+import { monitoredScopes } from '../risk-monitor.js';
 
 const projectId = z.coerce
   .number({ error: 'must be a number' })
@@ -68,6 +70,12 @@ export function registerRiskRoutes(app: Api, deps: ServerDeps): void {
     await states.resume(await scopeOf(id), resume, actor(request.session));
     return { state: await announce(id) };
   });
+
+  // Where today's loss and the drawdown stand against each scope's limits (any replica: persisted marks).
+  const marks = new RiskMarks(deps.ctx.store.db);
+  app.get('/api/risk/status', { schema: { response: { 200: RiskStatusResponse } } }, async () =>
+    riskStatus(marks, states, await monitoredScopes(deps.ctx)),
+  );
 
   app.get('/api/risk/events', { schema: { querystring: EventsQuery } }, async (request) => {
     const { project, limit } = request.query;

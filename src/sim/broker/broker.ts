@@ -1,8 +1,9 @@
 import { seededRandom } from '../../core/random.js';
 import type { Instrument, MarketModel } from '../ports.js';
-import { Account, type AccountSnapshot } from './account.js';
+import { Account, type AccountSnapshot, INITIAL_MARGIN_RATE, MAINTENANCE_MARGIN_RATE } from './account.js';
 import {
   isWorking,
+  type MarginFigures,
   type OrderAction,
   remainingOf,
   type SimExecution,
@@ -57,6 +58,10 @@ export type PlaceOutcome =
   | { kind: 'accepted'; order: SimOrder }
   | { kind: 'modified'; order: SimOrder }
   | { kind: 'rejected'; code: number; text: string; order?: SimOrder };
+
+export type WhatIfOutcome =
+  | { kind: 'answered'; before: MarginFigures; after: MarginFigures }
+  | { kind: 'rejected'; code: number; text: string };
 
 export interface OrderLogEntry {
   seq: number;
@@ -159,73 +164,16 @@ export class Broker {
     if (existing && !isWorking(existing)) {
       return { kind: 'rejected', code: 103, text: 'Duplicate order id' };
     }
-    const instrument =
-      this.market.instruments.find((i) => input.conId > 0 && i.conId === input.conId) ??
-      this.market.instrument(input.symbol.toUpperCase());
-    if (!instrument || (input.conId > 0 && instrument.conId !== input.conId)) {
-      return { kind: 'rejected', code: 200, text: 'No security definition has been found for the request' };
-    }
-    if (!(input.totalQuantity > 0) || !Number.isFinite(input.totalQuantity)) {
-      return {
-        kind: 'rejected',
-        code: input.totalQuantity === 0 ? 434 : 201,
-        text:
-          input.totalQuantity === 0
-            ? 'The order size cannot be zero.'
-            : 'Order rejected - reason:The order quantity must be positive.',
-      };
-    }
-    if (input.action !== 'BUY' && input.action !== 'SELL') {
-      return {
-        kind: 'rejected',
-        code: 201,
-        text: `Order rejected - reason:Invalid action "${input.action}".`,
-      };
-    }
-    if (input.orderType !== 'MKT' && input.orderType !== 'LMT') {
-      return {
-        kind: 'rejected',
-        code: 201,
-        text: `Order rejected - reason:Order type ${input.orderType} is not supported by the paper gateway.`,
-      };
-    }
-    const tif = input.tif === '' ? 'DAY' : input.tif;
-    if (tif !== 'DAY' && tif !== 'GTC') {
-      return {
-        kind: 'rejected',
-        code: 201,
-        text: `Order rejected - reason:Time in force ${tif} is not supported.`,
-      };
-    }
-    if (input.orderType === 'LMT' && (input.lmtPrice === undefined || !(input.lmtPrice > 0))) {
-      return {
-        kind: 'rejected',
-        code: 201,
-        text: 'Order rejected - reason:A limit order needs a positive limit price.',
-      };
-    }
-    if (input.account !== '' && input.account !== this.options.account) {
-      return {
-        kind: 'rejected',
-        code: 201,
-        text: `Order rejected - reason:Unknown account ${input.account}.`,
-      };
-    }
-    const lot = Math.max(1, instrument.lotSize);
-    if (input.totalQuantity % lot !== 0) {
-      return {
-        kind: 'rejected',
-        code: 201,
-        text: `Order rejected - reason:The order size must be a multiple of the lot size ${lot}.`,
-      };
-    }
+    const valid = this.validate(input);
+    if ('code' in valid) return { kind: 'rejected', ...valid };
+    const { instrument, tif, action, orderType } = valid;
     const margin = this.checkBuyingPower(instrument, input, existing, nowMs);
     if (margin) return { kind: 'rejected', code: 201, text: margin };
 
     if (existing) {
       existing.totalQuantity = Math.max(input.totalQuantity, existing.filled);
-      existing.lmtPrice = input.orderType === 'LMT' ? input.lmtPrice : undefined;
-      existing.orderType = input.orderType;
+      existing.lmtPrice = orderType === 'LMT' ? input.lmtPrice : undefined;
+      existing.orderType = orderType;
       existing.orderRef = input.orderRef;
       this.appendLog(existing, nowMs, 'modify');
       return { kind: 'modified', order: existing };
@@ -236,10 +184,10 @@ export class Broker {
       permId: this.nextPermId++,
       account: this.options.account,
       instrument,
-      action: input.action,
+      action,
       totalQuantity: input.totalQuantity,
-      orderType: input.orderType,
-      lmtPrice: input.orderType === 'LMT' ? input.lmtPrice : undefined,
+      orderType,
+      lmtPrice: orderType === 'LMT' ? input.lmtPrice : undefined,
       tif,
       orderRef: input.orderRef,
       outsideRth: input.outsideRth,
@@ -372,6 +320,107 @@ export class Broker {
     return round2(Math.max(0, total - order.commission));
   }
 
+  /** The checks every placeOrder passes before margin: the instrument and the order's own fields. */
+  private validate(
+    input: PlaceOrderInput,
+  ):
+    | { instrument: Instrument; tif: SimTif; action: OrderAction; orderType: SimOrderType }
+    | { code: number; text: string } {
+    const instrument =
+      this.market.instruments.find((i) => input.conId > 0 && i.conId === input.conId) ??
+      this.market.instrument(input.symbol.toUpperCase());
+    if (!instrument || (input.conId > 0 && instrument.conId !== input.conId)) {
+      return { code: 200, text: 'No security definition has been found for the request' };
+    }
+    if (!(input.totalQuantity > 0) || !Number.isFinite(input.totalQuantity)) {
+      return {
+        code: input.totalQuantity === 0 ? 434 : 201,
+        text:
+          input.totalQuantity === 0
+            ? 'The order size cannot be zero.'
+            : 'Order rejected - reason:The order quantity must be positive.',
+      };
+    }
+    if (input.action !== 'BUY' && input.action !== 'SELL') {
+      return {
+        code: 201,
+        text: `Order rejected - reason:Invalid action "${input.action}".`,
+      };
+    }
+    if (input.orderType !== 'MKT' && input.orderType !== 'LMT') {
+      return {
+        code: 201,
+        text: `Order rejected - reason:Order type ${input.orderType} is not supported by the paper gateway.`,
+      };
+    }
+    const tif = input.tif === '' ? 'DAY' : input.tif;
+    if (tif !== 'DAY' && tif !== 'GTC') {
+      return {
+        code: 201,
+        text: `Order rejected - reason:Time in force ${tif} is not supported.`,
+      };
+    }
+    if (input.orderType === 'LMT' && (input.lmtPrice === undefined || !(input.lmtPrice > 0))) {
+      return {
+        code: 201,
+        text: 'Order rejected - reason:A limit order needs a positive limit price.',
+      };
+    }
+    if (input.account !== '' && input.account !== this.options.account) {
+      return {
+        code: 201,
+        text: `Order rejected - reason:Unknown account ${input.account}.`,
+      };
+    }
+    const lot = Math.max(1, instrument.lotSize);
+    if (input.totalQuantity % lot !== 0) {
+      return {
+        code: 201,
+        text: `Order rejected - reason:The order size must be a multiple of the lot size ${lot}.`,
+      };
+    }
+    return { instrument, tif, action: input.action, orderType: input.orderType };
+  }
+
+  /**
+   * IB's what-if: the margin figures before and after the order, as its orderState carries them;
+   * nothing is placed, logged or reserved. Reg-T style like the account (see account.ts).
+   */
+  whatIf(input: PlaceOrderInput, nowMs: number): WhatIfOutcome {
+    const valid = this.validate(input);
+    if ('code' in valid) return { kind: 'rejected', ...valid };
+    const { instrument } = valid;
+    const values = this.account.values(nowMs);
+    const signed = input.action === 'BUY' ? input.totalQuantity : -input.totalQuantity;
+    const price = this.referencePrice(instrument, input, nowMs);
+    const before: MarginFigures = {
+      initMargin: values.initMarginReq,
+      maintMargin: values.maintMarginReq,
+      equityWithLoan: values.equityWithLoanValue,
+    };
+    if (!(price > 0)) return { kind: 'answered', before, after: before };
+    const { initMargin } = this.account.marginAfter(instrument, signed, price, nowMs);
+    return {
+      kind: 'answered',
+      before,
+      after: {
+        initMargin,
+        maintMargin: initMargin * (MAINTENANCE_MARGIN_RATE / INITIAL_MARGIN_RATE),
+        equityWithLoan: values.equityWithLoanValue,
+      },
+    };
+  }
+
+  /** The price an order is checked at: its limit, else the touch it would trade at, else the last. */
+  private referencePrice(instrument: Instrument, input: PlaceOrderInput, nowMs: number): number {
+    const quote = this.market.quoteAt(instrument.symbol, nowMs);
+    return input.orderType === 'LMT' && input.lmtPrice !== undefined
+      ? input.lmtPrice
+      : input.action === 'BUY'
+        ? (quote?.ask ?? quote?.last ?? 0)
+        : (quote?.bid ?? quote?.last ?? 0);
+  }
+
   private checkBuyingPower(
     instrument: Instrument,
     input: PlaceOrderInput,
@@ -382,13 +431,7 @@ export class Broker {
     const current = this.account.positions.get(instrument.symbol)?.quantity ?? 0;
     // Orders that only reduce a position never need margin.
     if (Math.abs(current + signed) <= Math.abs(current)) return undefined;
-    const quote = this.market.quoteAt(instrument.symbol, nowMs);
-    const reference =
-      input.orderType === 'LMT' && input.lmtPrice !== undefined
-        ? input.lmtPrice
-        : input.action === 'BUY'
-          ? (quote?.ask ?? quote?.last ?? 0)
-          : (quote?.bid ?? quote?.last ?? 0);
+    const reference = this.referencePrice(instrument, input, nowMs);
     if (!(reference > 0)) return undefined;
     let pending = 0;
     for (const o of this.workingOrders()) {

@@ -33,6 +33,13 @@ export interface SimOrder {
   completedStatus: string;
 }
 
+/** Margin figures of IB's what-if orderState (before or after the order). */
+export interface MarginFigures {
+  initMargin: number;
+  maintMargin: number;
+  equityWithLoan: number;
+}
+
 export interface SimExecution {
   execId: string;
   clientId: number;

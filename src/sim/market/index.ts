@@ -17,6 +17,7 @@ export {
   type ReplayMarketModel,
   type ReplayMarketOptions,
 } from './replay.js';
+export { type PriceShock, ShockableMarket } from './shock.js';
 export {
   createSyntheticMarket,
   PRICE_BAND,

@@ -3,7 +3,7 @@
  * them at a negotiated server version. Supported versions: 176 to 193. Every conditional below names
  * the version that introduced the field (IB's MIN_SERVER_VER_* constants).
  */
-import type { SimExecution, SimOrder } from '../broker/types.js';
+import type { MarginFigures, SimExecution, SimOrder } from '../broker/types.js';
 import type { Bar, Instrument } from '../ports.js';
 import { UNSET_DOUBLE, UNSET_INT, type WireValue } from './codec.js';
 
@@ -317,17 +317,9 @@ export const msg = {
       0, // deltaNeutralContract present
       '', // algoStrategy (empty: no params)
       0, // solicited
-      0, // whatIf
+      state.whatIf ? 1 : 0, // whatIf
       state.status,
-      UNSET_DOUBLE, // initMarginBefore
-      UNSET_DOUBLE, // maintMarginBefore
-      UNSET_DOUBLE, // equityWithLoanBefore
-      UNSET_DOUBLE, // initMarginChange
-      UNSET_DOUBLE, // maintMarginChange
-      UNSET_DOUBLE, // equityWithLoanChange
-      UNSET_DOUBLE, // initMarginAfter
-      UNSET_DOUBLE, // maintMarginAfter
-      UNSET_DOUBLE, // equityWithLoanAfter
+      ...marginFields(state.whatIf),
       optionalDouble(state.commission),
       UNSET_DOUBLE, // minCommission
       UNSET_DOUBLE, // maxCommission
@@ -612,6 +604,26 @@ export const msg = {
 export interface OpenOrderState {
   status: string;
   commission: number | undefined;
+  /** A what-if answer: the whatIf flag set and the margin figures before, change and after. */
+  whatIf?: { before: MarginFigures; after: MarginFigures };
+}
+
+/** initMargin, maintMargin, equityWithLoan: before, change, after (unset unless what-if). */
+function marginFields(whatIf: OpenOrderState['whatIf']): WireValue[] {
+  if (!whatIf) return new Array<WireValue>(9).fill(UNSET_DOUBLE);
+  const { before, after } = whatIf;
+  const round = (value: number) => Math.round(value * 100) / 100;
+  return [
+    round(before.initMargin),
+    round(before.maintMargin),
+    round(before.equityWithLoan),
+    round(after.initMargin - before.initMargin),
+    round(after.maintMargin - before.maintMargin),
+    round(after.equityWithLoan - before.equityWithLoan),
+    round(after.initMargin),
+    round(after.maintMargin),
+    round(after.equityWithLoan),
+  ];
 }
 
 export interface BarText {

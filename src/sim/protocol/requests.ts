@@ -144,9 +144,59 @@ export interface PlaceOrderRequest {
   orderRef: string;
   transmit: boolean;
   outsideRth: boolean;
+  /** A what-if order: answered with the margin it would need, never placed. */
+  whatIf: boolean;
 }
 
-export function parsePlaceOrder(fields: string[]): PlaceOrderRequest {
+/** The faProfile field left placeOrder at this server version. */
+const FA_PROFILE_DESUPPORT = 177;
+
+/**
+ * Walks placeOrder from `hidden` to `whatIf` as IB's encoders lay it out for a stock order at server
+ * versions 176 to 193. The count of fields depends on a few of them (delta-neutral, scale, hedge,
+ * algo params), so those decide how far to skip. Combination (BAG) orders are not supported by the
+ * gateway and read as not what-if; a client that sends fewer fields is not asking for a what-if.
+ */
+function readWhatIf(r: FieldReader, secType: string, version: number): boolean {
+  if (secType.toUpperCase() === 'BAG') return false;
+  const skip = (count: number) => {
+    for (let i = 0; i < count; i++) r.optStr();
+  };
+  skip(1); // hidden
+  skip(5); // sharesAllocation, discretionaryAmt, goodAfterTime, goodTillDate, faGroup
+  skip(2); // faMethod, faPercentage
+  if (version < FA_PROFILE_DESUPPORT) skip(1); // faProfile
+  skip(1); // modelCode
+  skip(3); // shortSaleSlot, designatedLocation, exemptCode
+  // ocaType, rule80A, settlingFirm, allOrNone, minQty, percentOffset, eTradeOnly, firmQuoteOnly,
+  // nbboPriceCap, auctionStrategy, startingPrice, stockRefPrice, delta, stockRangeLower, stockRangeUpper
+  skip(15);
+  skip(1); // overridePercentageConstraints
+  skip(2); // volatility, volatilityType
+  const deltaNeutralOrderType = r.optStr();
+  skip(1); // deltaNeutralAuxPrice
+  if (deltaNeutralOrderType !== '') skip(8); // conId, settlingFirm, clearing x2, openClose, shortSale x2, location
+  skip(2); // continuousUpdate, referencePriceType
+  skip(2); // trailStopPrice, trailingPercent
+  skip(2); // scaleInitLevelSize, scaleSubsLevelSize
+  if (r.optStr() !== '') skip(7); // scalePriceIncrement, then its adjustments
+  skip(3); // scaleTable, activeStartTime, activeStopTime
+  if (r.optStr() !== '') skip(1); // hedgeType, hedgeParam
+  skip(1); // optOutSmartRouting
+  skip(2); // clearingAccount, clearingIntent
+  skip(1); // notHeld
+  if (r.optStr() === '1') skip(3); // deltaNeutralContract: conId, delta, price
+  if (r.optStr() !== '') {
+    // algoStrategy, then its parameter count and tag/value pairs
+    const count = Number(r.optStr() || '0');
+    skip(Number.isInteger(count) && count > 0 ? count * 2 : 0);
+  }
+  skip(1); // algoId
+  const flag = r.optStr();
+  return flag === '1' || flag.toLowerCase() === 'true';
+}
+
+export function parsePlaceOrder(fields: string[], version = 0): PlaceOrderRequest {
   const r = new FieldReader(fields, 'placeOrder');
   r.skip(1);
   const orderId = r.int();
@@ -167,6 +217,7 @@ export function parsePlaceOrder(fields: string[]): PlaceOrderRequest {
   r.str(); // parentId
   r.skip(4); // blockOrder, sweepToFill, displaySize, triggerMethod
   const outsideRth = r.bool();
+  const whatIf = readWhatIf(r, contract.secType, version);
   return {
     orderId,
     contract,
@@ -180,6 +231,7 @@ export function parsePlaceOrder(fields: string[]): PlaceOrderRequest {
     // An empty transmit field is what @stoqey/ib sends for `transmit: undefined`; TWS treats it as false.
     transmit: transmitText === '1' || transmitText.toLowerCase() === 'true',
     outsideRth,
+    whatIf,
   };
 }
 

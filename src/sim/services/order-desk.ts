@@ -1,9 +1,10 @@
+import type { PlaceOrderInput } from '../broker/broker.js';
 import type { SimExecution, SimOrder } from '../broker/types.js';
 import { isWorking } from '../broker/types.js';
 import type { GatewayContext } from '../context.js';
 import { parseEndTime } from '../history.js';
 import { msg } from '../protocol/messages.js';
-import { type ExecutionFilter, parsePlaceOrder } from '../protocol/requests.js';
+import { type ExecutionFilter, type PlaceOrderRequest, parsePlaceOrder } from '../protocol/requests.js';
 import type { Session } from '../session.js';
 import { zonedDateTimeText } from '../time-format.js';
 import type { AccountReports } from './account-reports.js';
@@ -26,10 +27,14 @@ export class OrderDesk {
   // ---------------------------------------------------------------- orders
 
   placeOrder(session: Session, fields: string[]): void {
-    const request = parsePlaceOrder(fields);
+    const request = parsePlaceOrder(fields, session.version);
     const clientId = session.clientId ?? 0;
     const run = () => {
       if (session.closed) return;
+      if (request.whatIf) {
+        this.answerWhatIf(session, clientId, request);
+        return;
+      }
       if (this.ctx.faults.rejectNext > 0) {
         this.ctx.faults.rejectNext -= 1;
         this.ctx.log.info({ session: session.label, orderId: request.orderId }, 'fault: rejecting order');
@@ -39,23 +44,7 @@ export class OrderDesk {
         return;
       }
       const now = this.ctx.clock.nowMs();
-      const outcome = this.ctx.broker.place(
-        {
-          clientId,
-          orderId: request.orderId,
-          conId: request.contract.conId,
-          symbol: request.contract.symbol,
-          action: request.action,
-          totalQuantity: request.totalQuantity,
-          orderType: request.orderType,
-          lmtPrice: request.lmtPrice,
-          tif: request.tif,
-          orderRef: request.orderRef,
-          account: request.account,
-          outsideRth: request.outsideRth,
-        },
-        now,
-      );
+      const outcome = this.ctx.broker.place(placeInput(clientId, request), now);
       if (outcome.kind === 'rejected') {
         session.send(msg.error(request.orderId, outcome.code, outcome.text));
         return;
@@ -77,6 +66,52 @@ export class OrderDesk {
     };
     if (this.ctx.faults.ackDelayMs > 0) this.ctx.later(this.ctx.faults.ackDelayMs, run);
     else run();
+  }
+
+  /**
+   * IB answers a what-if order with one openOrder whose orderState carries the margin figures and
+   * no orderStatus: nothing is placed, logged, or shown to other sessions.
+   */
+  private answerWhatIf(session: Session, clientId: number, request: PlaceOrderRequest): void {
+    const now = this.ctx.clock.nowMs();
+    const outcome = this.ctx.broker.whatIf(placeInput(clientId, request), now);
+    if (outcome.kind === 'rejected') {
+      session.send(msg.error(request.orderId, outcome.code, outcome.text));
+      return;
+    }
+    session.nextOrderId = Math.max(session.nextOrderId, request.orderId + 1);
+    const instrument = this.ctx.market.instrument(request.contract.symbol.toUpperCase());
+    if (!instrument) return;
+    const order: SimOrder = {
+      clientId,
+      orderId: request.orderId,
+      permId: 0,
+      account: request.account,
+      instrument,
+      action: request.action === 'SELL' ? 'SELL' : 'BUY',
+      totalQuantity: request.totalQuantity,
+      orderType: request.orderType === 'LMT' ? 'LMT' : 'MKT',
+      lmtPrice: request.lmtPrice,
+      tif: request.tif === 'GTC' ? 'GTC' : 'DAY',
+      orderRef: request.orderRef,
+      outsideRth: request.outsideRth,
+      status: 'PreSubmitted',
+      filled: 0,
+      avgFillPrice: 0,
+      lastFillPrice: 0,
+      commission: 0,
+      placedMs: now,
+      completedMs: undefined,
+      expiresAtMs: undefined,
+      completedStatus: '',
+    };
+    session.send(
+      msg.openOrder(session.version, order, {
+        status: 'PreSubmitted',
+        commission: undefined,
+        whatIf: { before: outcome.before, after: outcome.after },
+      }),
+    );
   }
 
   cancelOrder(session: Session, orderId: number): void {
@@ -220,6 +255,23 @@ export class OrderDesk {
     this.ctx.broker.match(now);
     this.lastMatchMs = now;
   }
+}
+
+function placeInput(clientId: number, request: PlaceOrderRequest): PlaceOrderInput {
+  return {
+    clientId,
+    orderId: request.orderId,
+    conId: request.contract.conId,
+    symbol: request.contract.symbol,
+    action: request.action,
+    totalQuantity: request.totalQuantity,
+    orderType: request.orderType,
+    lmtPrice: request.lmtPrice,
+    tif: request.tif,
+    orderRef: request.orderRef,
+    account: request.account,
+    outsideRth: request.outsideRth,
+  };
 }
 
 function safeEndTime(text: string, zone: string): number | undefined {

@@ -10,6 +10,10 @@ import * as alerts from './0008_alerts.js';
 import * as monitoring from './0009_monitoring.js';
 import * as themeMembership from './0010_theme_membership.js';
 import * as risk from './0013_risk.js';
+import * as decisions from './0014_decisions.js';
+import * as runPretrade from './0015_run_pretrade.js';
+import * as riskMarks from './0016_risk_marks.js';
+import * as pipeline from './0018_pipeline.js';
 
 /**
  * Versioned migrations, applied in key order. Never edit a migration that has shipped; add a new one.
@@ -26,4 +30,8 @@ export const migrations: Record<string, Migration> = {
   '0009_monitoring': monitoring,
   '0010_theme_membership': themeMembership,
   '0013_risk': risk,
+  '0014_decisions': decisions,
+  '0015_run_pretrade': runPretrade,
+  '0016_risk_marks': riskMarks,
+  '0018_pipeline': pipeline,
 };

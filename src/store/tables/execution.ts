@@ -40,6 +40,12 @@ export interface TradeRunsTable {
   updated_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** The decision snapshot the run trades (0014); null only for runs from before snapshots. */
+  snapshot_id: number | null;
+  /** The snapshot's content hash when the run was created; verified before every plan. */
+  snapshot_hash: string | null;
+  /** Every pre-trade rule's verdict with its numbers (0015); null before the checks ran. */
+  pretrade_json: string | null;
 }
 
 export interface TradeOrdersTable {

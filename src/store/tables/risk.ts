@@ -24,7 +24,20 @@ export interface RiskEventsTable {
   detail_json: string;
 }
 
+/** One row per (masked) account: the intraday monitor's high-water mark, day start and latest reading. */
+export interface RiskMarksTable {
+  account: string;
+  trading_day: string;
+  start_of_day_nav: number | null;
+  high_water_mark: number;
+  high_water_at: string;
+  net_liquidation: number;
+  daily_pnl: number | null;
+  read_at: string;
+}
+
 export interface RiskTables {
   trading_state: TradingStateTable;
   risk_events: RiskEventsTable;
+  risk_marks: RiskMarksTable;
 }

@@ -6,6 +6,7 @@ import type {
   FieldError,
   HealthResponse,
   LoginResponse,
+  Message,
   Project,
   ProjectDetail,
   ProjectInput,
@@ -29,6 +30,9 @@ export class ApiError extends Error {
     readonly fields: FieldError[] = [],
     /** Seconds, from a 429's Retry-After header when present. */
     readonly retryAfterS: number | null = null,
+    /** The reason as a catalogued message, and the several reasons behind it, when the server sent them. */
+    readonly text: Message | null = null,
+    readonly details: Message[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -105,8 +109,16 @@ export async function request<T>(method: string, path: string, options: RequestO
   const retryAfter = Number(response.headers.get('retry-after'));
   const retryAfterS = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null;
   if (isErrorBody(payload)) {
-    const { code, message, fields } = payload.error;
-    throw new ApiError(response.status, code, message, fields ?? [], retryAfterS);
+    const { code, message, fields, text, details } = payload.error;
+    throw new ApiError(
+      response.status,
+      code,
+      message,
+      fields ?? [],
+      retryAfterS,
+      text ?? null,
+      details ?? [],
+    );
   }
   throw new ApiError(
     response.status,

@@ -3,4 +3,5 @@ export { ApiError, api, EVENTS_URL, onUnauthenticated, setCsrfToken, themeExport
 export type * from './live-types';
 export { type MarketStatus, marketApi } from './market';
 export type * from './research-types';
+export type * from './risk-types';
 export type * from './types';

@@ -2,6 +2,9 @@
  * Response types of the Live Trading API (`/api/ib/*`, `/api/execution/*`), mirroring the server's
  * `IbStatus`, quote snapshots, contract report, bar audit, execution lease, runs, orders and fills.
  */
+
+import type { Message } from '../../../src/contract/messages';
+import type { RunPreTradeView } from '../../../src/contract/pretrade';
 import type { TradingMode } from './types';
 
 export type IbConnectionStatus = 'DISCONNECTED' | 'CONNECTING' | 'CONNECTED' | 'DEGRADED';
@@ -141,11 +144,12 @@ export interface LeaseResponse {
   thisReplica: {
     holder: string;
     holdsLease: boolean;
-    readiness: { ready: boolean; reasons: string[] };
+    /** `reasons` in English; `texts` the same as catalogued messages the UI renders in its language. */
+    readiness: { ready: boolean; reasons: string[]; texts?: Message[] };
   } | null;
 }
 
-export type RunStatus = 'PLANNING' | 'SUBMITTING' | 'WORKING' | 'COMPLETED' | 'FAILED';
+export type RunStatus = 'PLANNING' | 'SUBMITTING' | 'WORKING' | 'COMPLETED' | 'FAILED' | 'BLOCKED';
 export type OrderStatus = 'NEW' | 'SUBMITTED' | 'PARTIAL' | 'FILLED' | 'CANCELED' | 'REJECTED';
 
 export interface TradeRun {
@@ -163,6 +167,8 @@ export interface TradeRun {
   updatedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** Every pre-trade rule's verdict of the run's order list (absent from servers before the checks). */
+  preTrade?: RunPreTradeView | null;
 }
 
 export interface TradeOrderEvent {

@@ -1,4 +1,5 @@
 /** Research API shapes (docs/api.md, "Research: data, models, backtests, jobs"); types only. */
+import type { Message } from '../../../src/contract/messages';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type JobKind = 'data.import' | 'data.fetch' | 'train' | 'backtest' | 'demo.seed';
@@ -10,7 +11,9 @@ export interface Job {
   status: JobStatus;
   /** 0..1 */
   progress: number;
+  /** English; `text` is the same as a catalogued message (null for language-neutral notes). */
   message: string;
+  text: Message | null;
   params: unknown;
   resultRef: string | null;
   result: unknown;
@@ -29,6 +32,7 @@ export interface JobProgressEvent {
   status: JobStatus;
   progress: number;
   message: string;
+  text: Message | null;
 }
 
 export interface StartedJob {
@@ -206,12 +210,20 @@ export interface CompareEntry {
   curve: { days: string[]; equity: number[] };
 }
 
+export type CommissionPreset = 'ib-fixed' | 'ib-tiered' | 'zero';
+
 export interface BacktestRequest {
   modelVersion?: string;
   initialCash?: number;
   tradeAt?: 'open' | 'close';
   slippageBps?: number;
   lotSize?: number;
+  commission?: CommissionPreset;
+  /** YYYY-MM-DD */
+  start?: string;
+  end?: string;
+  /** A symbol of the research store, bought and held as a second benchmark. */
+  benchmark?: string;
 }
 
 export type ExportKind = 'equity' | 'trades' | 'holdings' | 'rebalances' | 'summary';

@@ -2,6 +2,7 @@ import { Col, Empty, Row, Table } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ThemeMember } from '../api';
+import { renderEnum } from '../i18n/messages';
 import { EChart } from './EChart';
 import { sectorCounts } from './sectors';
 
@@ -52,7 +53,10 @@ export function SectorChart({
           center: ['50%', legend ? '44%' : '50%'],
           avoidLabelOverlap: true,
           label: { show: false },
-          data: counts.map(({ sector, count }) => ({ name: sector || noSector, value: count })),
+          data: counts.map(({ sector, count }) => ({
+            name: sector ? renderEnum('gicsSector', sector) : noSector,
+            value: count,
+          })),
         },
       ],
     }),
@@ -92,7 +96,7 @@ export function SectorBreakdown({ members }: { members: readonly ThemeMember[] }
               render: (sector: string, _row: unknown, index: number) => (
                 <span className="sector-name">
                   <span className="sector-swatch" style={{ background: sectorColor(index) }} />
-                  {sector || t('sectors.none')}
+                  {sector ? renderEnum('gicsSector', sector) : t('sectors.none')}
                 </span>
               ),
             },

@@ -30,6 +30,8 @@ const KNOWN_EVENTS: readonly ServerEventName[] = [
   'ib.status',
   'ib.quote',
   'account.update',
+  'risk.state',
+  'risk.status',
 ];
 
 /**

@@ -2,8 +2,7 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import en from './locales/en';
-import zhCN from './locales/zh-CN';
+import type { Resources } from './locales/zh-CN';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -31,19 +30,37 @@ function applyDocumentLanguage(language: Language): void {
   dayjs.locale(language === 'zh-CN' ? 'zh-cn' : 'en');
 }
 
+/**
+ * Each language's texts are their own chunk: the first page load fetches only the language it shows
+ * (the other one loads when the user switches to it).
+ */
+const LOADERS: Record<Language, () => Promise<{ default: Resources }>> = {
+  'zh-CN': () => import('./locales/zh-CN'),
+  en: () => import('./locales/en'),
+};
+
 export const i18n = i18next.createInstance();
 
-void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
-  lng: storedLanguage(),
-  fallbackLng: DEFAULT_LANGUAGE,
-  supportedLngs: [...LANGUAGES],
-  // React escapes rendered strings already.
-  interpolation: { escapeValue: false },
-  returnNull: false,
-  initAsync: false,
-});
-applyDocumentLanguage(currentLanguage());
+async function ensureLoaded(language: Language): Promise<void> {
+  if (i18n.hasResourceBundle(language, 'translation')) return;
+  i18n.addResourceBundle(language, 'translation', (await LOADERS[language]()).default);
+}
+
+/** Resolves once the stored language's texts are in; the app renders after it (main.tsx). */
+export const i18nReady: Promise<void> = (async () => {
+  const language = storedLanguage();
+  await i18n.use(initReactI18next).init({
+    resources: { [language]: { translation: (await LOADERS[language]()).default } },
+    lng: language,
+    // Every language has every key (the locale types and tests enforce it): nothing to fall back to.
+    fallbackLng: false,
+    supportedLngs: [...LANGUAGES],
+    // React escapes rendered strings already.
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  applyDocumentLanguage(currentLanguage());
+})();
 
 export function currentLanguage(): Language {
   return isLanguage(i18n.language) ? i18n.language : DEFAULT_LANGUAGE;
@@ -55,6 +72,7 @@ export async function changeLanguage(language: Language): Promise<void> {
   } catch {
     // Not persisted, but the switch still applies to this tab.
   }
+  await ensureLoaded(language);
   await i18n.changeLanguage(language);
   applyDocumentLanguage(language);
 }

@@ -13,6 +13,7 @@ import {
   TradingDot,
 } from '../components';
 import { useEvents } from '../events';
+import { RiskStateBadge } from '../pages/risk/RiskStateBadge';
 import { Logo } from './Logo';
 import { NAV_ITEMS, SETTINGS_PATH } from './navigation';
 
@@ -66,6 +67,7 @@ export function AppLayout() {
             <span className="app-tagline">{t('app.tagline')}</span>
           </div>
           <div className="app-header-actions">
+            <RiskStateBadge />
             <MarketStatusTag />
             <Button
               type="text"

@@ -3,7 +3,13 @@ import { alertsEn } from './alerts.en';
 import { auditChainEn } from './auditChain.en';
 import { liveEn } from './live.en';
 import { marketEn } from './market.en';
+import { messagesEn } from './messages.en';
+import { opsEn } from './ops.en';
+import { pipelineEn } from './pipeline.en';
+import { pretradeEn } from './pretrade.en';
 import { reportsEn } from './reports.en';
+import { riskEn } from './risk.en';
+import { sweepsEn } from './sweeps.en';
 import type { Resources } from './zh-CN';
 
 const en: Resources = {
@@ -85,9 +91,15 @@ const en: Resources = {
   },
   auditChain: auditChainEn,
   liveTrading: liveEn,
+  ops: opsEn,
   market: marketEn,
   account: accountEn,
   reports: reportsEn,
+  sweeps: sweepsEn,
+  pretrade: pretradeEn,
+  risk: riskEn,
+  pipeline: pipelineEn,
+  messages: messagesEn,
   alerts: alertsEn,
   live: {
     connection: 'Trading connection',
@@ -117,6 +129,11 @@ const en: Resources = {
       IB_ACCOUNT: 'Account',
       IB_MODE: 'Trading mode',
       ACCOUNT_SNAPSHOT_MINUTES: 'Account snapshot interval (minutes)',
+      GATEWAY_TIME_ZONE: 'Time zone of the gateway restart times',
+      GATEWAY_DAILY_RESTART: 'Gateway daily restart (HH:MM or off)',
+      GATEWAY_WEEKLY_RELOGIN: 'Weekly re-login (e.g. Sun 01:00, or off)',
+      GATEWAY_WINDOW_MINUTES: 'Restart window length (minutes)',
+      GATEWAY_LOGIN_ALERT_MINUTES: 'Login-needed alert after the window (minutes)',
       TELEGRAM_BOT_TOKEN: 'Bot token',
       TELEGRAM_CHAT_ID: 'Chat ID',
       TELEGRAM_API_BASE: 'Bot API base URL',
@@ -130,6 +147,7 @@ const en: Resources = {
       ALPHA_VANTAGE_API_KEY: 'API key',
       DATA_ROOT: 'Data root',
       DATABASE_URL: 'PostgreSQL URL',
+      METRICS_PORT: 'Loopback Prometheus port',
       LOG_LEVEL: 'Log level',
       LISTEN_HOST: 'Listen address',
       LISTEN_PORT: 'Listen port',

@@ -207,6 +207,7 @@ export const liveEn: Widen<typeof liveZhCN> = {
   reconcile: {
     now: 'Reconcile now',
     done: 'Reconciliation done',
+    doneWithDifferences: 'Reconciliation finished with {{count}} difference(s): see the summary',
     failedStatus: 'Reconciliation failed',
     actionFailed: 'Reconciliation did not complete: {{message}}',
     readOnly: 'This replica does not hold the execution lease (read-only) and cannot reconcile',
@@ -215,6 +216,7 @@ export const liveEn: Widen<typeof liveZhCN> = {
     reason: 'Trigger',
     status: 'Result',
     ok: 'OK',
+    differences: 'Differences found',
     failed: 'Failed',
     summary: 'Summary',
     holder: 'Replica / token',

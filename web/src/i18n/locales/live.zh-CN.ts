@@ -188,6 +188,7 @@ export const liveZhCN = {
   reconcile: {
     now: '立即对账',
     done: '对账完成',
+    doneWithDifferences: '对账完成，但发现 {{count}} 处差异，请查看摘要',
     failedStatus: '对账失败',
     actionFailed: '对账未完成：{{message}}',
     readOnly: '本实例不持有执行权，只读，不能发起对账',
@@ -196,6 +197,7 @@ export const liveZhCN = {
     reason: '触发原因',
     status: '结果',
     ok: '成功',
+    differences: '发现差异',
     failed: '失败',
     summary: '摘要',
     holder: '执行实例 / Token',

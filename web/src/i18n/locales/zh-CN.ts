@@ -3,7 +3,13 @@ import { alertsZhCN } from './alerts.zh-CN';
 import { auditChainZhCN } from './auditChain.zh-CN';
 import { liveZhCN } from './live.zh-CN';
 import { marketZhCN } from './market.zh-CN';
+import { messagesZhCN } from './messages.zh-CN';
+import { opsZhCN } from './ops.zh-CN';
+import { pipelineZhCN } from './pipeline.zh-CN';
+import { pretradeZhCN } from './pretrade.zh-CN';
 import { reportsZhCN } from './reports.zh-CN';
+import { riskZhCN } from './risk.zh-CN';
+import { sweepsZhCN } from './sweeps.zh-CN';
 
 /** Simplified Chinese, the default language; `en.ts` must provide exactly the same keys. */
 const zhCN = {
@@ -85,9 +91,15 @@ const zhCN = {
   },
   auditChain: auditChainZhCN,
   liveTrading: liveZhCN,
+  ops: opsZhCN,
   market: marketZhCN,
   account: accountZhCN,
   reports: reportsZhCN,
+  sweeps: sweepsZhCN,
+  pretrade: pretradeZhCN,
+  risk: riskZhCN,
+  pipeline: pipelineZhCN,
+  messages: messagesZhCN,
   alerts: alertsZhCN,
   live: {
     connection: '交易连接',
@@ -116,6 +128,11 @@ const zhCN = {
       IB_ACCOUNT: '账户',
       IB_MODE: '交易模式',
       ACCOUNT_SNAPSHOT_MINUTES: '账户快照间隔（分钟）',
+      GATEWAY_TIME_ZONE: '网关重启时间的时区',
+      GATEWAY_DAILY_RESTART: '网关每日重启时间（HH:MM 或 off）',
+      GATEWAY_WEEKLY_RELOGIN: '每周重新登录（如 Sun 01:00，或 off）',
+      GATEWAY_WINDOW_MINUTES: '重启窗口长度（分钟）',
+      GATEWAY_LOGIN_ALERT_MINUTES: '窗口结束后多久报「需要登录」（分钟）',
       TELEGRAM_BOT_TOKEN: 'Bot Token',
       TELEGRAM_CHAT_ID: 'Chat ID',
       TELEGRAM_API_BASE: 'Bot API 地址',
@@ -129,6 +146,7 @@ const zhCN = {
       ALPHA_VANTAGE_API_KEY: 'API Key',
       DATA_ROOT: '数据目录',
       DATABASE_URL: 'PostgreSQL 连接',
+      METRICS_PORT: '本机 Prometheus 指标端口',
       LOG_LEVEL: '日志级别',
       LISTEN_HOST: '监听地址',
       LISTEN_PORT: '监听端口',

@@ -1,6 +1,7 @@
 import { Alert, Card, Descriptions, List, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { LeaseResponse } from '../../api';
+import { renderMessage } from '../../i18n/messages';
 import { formatTime, LABEL_STYLE, type Loadable } from './model';
 
 /** Who executes: the lease holder, since when, its fencing token; and whether this replica trades. */
@@ -91,7 +92,9 @@ export function LeaseCard({ state }: { state: Loadable<LeaseResponse> }) {
               description={
                 <List
                   size="small"
-                  dataSource={thisReplica.readiness.reasons}
+                  dataSource={
+                    thisReplica.readiness.texts?.map(renderMessage) ?? thisReplica.readiness.reasons
+                  }
                   renderItem={(reason) => <List.Item>{reason}</List.Item>}
                 />
               }

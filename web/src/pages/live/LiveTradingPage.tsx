@@ -5,6 +5,7 @@ import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, type LeaseResponse, type Project } from '../../api';
 import { PageHeader } from '../../components';
 import { useServerEvent } from '../../events';
+import { PipelinePanel } from '../pipeline';
 import { AccountPanel } from './AccountPanel';
 import { BarAuditPanel } from './BarAuditPanel';
 import { ConnectionCard } from './ConnectionCard';
@@ -107,6 +108,15 @@ export function LiveTradingPage() {
               label: t('liveTrading.tabs.runs'),
               children: <RunsPanel initialProject={project?.name ?? null} canTrade={canTrade} />,
             },
+            ...(project
+              ? [
+                  {
+                    key: 'pipeline',
+                    label: t('pipeline.tab'),
+                    children: <PipelinePanel projectId={project.id} />,
+                  },
+                ]
+              : []),
             { key: 'monitor', label: t('account.monitor.tab'), children: <OrdersMonitorPanel /> },
             {
               key: 'reconcile',

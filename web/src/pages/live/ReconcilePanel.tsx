@@ -32,6 +32,11 @@ const SUMMARY_KEYS: ReadonlyArray<keyof ReconciliationSummary> = [
 /** Keys whose non-zero count needs a person to look. */
 const ATTENTION: ReadonlySet<keyof ReconciliationSummary> = new Set(['foreign', 'missing', 'positionDiffs']);
 
+/** Differences a person must look at: a reconciliation with any is a warning, never a green "OK". */
+function differencesOf(summary: Partial<ReconciliationSummary>): number {
+  return [...ATTENTION].reduce((sum, key) => sum + (summary[key] ?? 0), 0);
+}
+
 /** "Reconcile now" and the stored results (startup, after reconnects, manual). */
 export function ReconcilePanel({ canTrade, onDone }: { canTrade: boolean; onDone(): void }) {
   const { t, i18n } = useTranslation();
@@ -55,7 +60,10 @@ export function ReconcilePanel({ canTrade, onDone }: { canTrade: boolean; onDone
       .reconcile()
       .then((answer) => {
         const ok = answer.reconciliation.status === 'ok';
-        if (ok) message.success(t('liveTrading.reconcile.done'));
+        const differences = differencesOf(answer.reconciliation.summary);
+        if (ok && differences > 0)
+          message.warning(t('liveTrading.reconcile.doneWithDifferences', { count: differences }));
+        else if (ok) message.success(t('liveTrading.reconcile.done'));
         else setLastError(answer.reconciliation.error ?? t('liveTrading.reconcile.failedStatus'));
         load();
         onDone();
@@ -86,11 +94,14 @@ export function ReconcilePanel({ canTrade, onDone }: { canTrade: boolean; onDone
     },
     {
       title: t('liveTrading.reconcile.status'),
-      render: (_: unknown, r) => (
-        <Tag color={r.status === 'ok' ? 'success' : 'error'}>
-          {r.status === 'ok' ? t('liveTrading.reconcile.ok') : t('liveTrading.reconcile.failed')}
-        </Tag>
-      ),
+      render: (_: unknown, r) => {
+        if (r.status !== 'ok') return <Tag color="error">{t('liveTrading.reconcile.failed')}</Tag>;
+        return differencesOf(r.summary) > 0 ? (
+          <Tag color="warning">{t('liveTrading.reconcile.differences')}</Tag>
+        ) : (
+          <Tag color="success">{t('liveTrading.reconcile.ok')}</Tag>
+        );
+      },
     },
     {
       title: t('liveTrading.reconcile.summary'),

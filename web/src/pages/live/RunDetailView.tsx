@@ -31,6 +31,7 @@ import {
   RUN_STATUS_COLORS,
   TERMINAL_ORDER_STATES,
 } from './model';
+import { BlockedBanner, PreTradeChecks } from './PreTradeChecks';
 
 function TargetVsFilled({ progress }: { progress: SymbolProgress[] }) {
   const { t } = useTranslation();
@@ -377,8 +378,14 @@ export function RunDetailView({
           {formatTime(run.finishedAt)}
         </Descriptions.Item>
       </Descriptions>
-      {run.error ? <Alert type="error" showIcon className="page-notice" title={run.error} /> : null}
+      {run.status === 'BLOCKED' ? (
+        <BlockedBanner preTrade={run.preTrade} />
+      ) : run.error ? (
+        <Alert type="error" showIcon className="page-notice" title={run.error} />
+      ) : null}
       <Tabs
+        key={run.id}
+        defaultActiveKey={run.status === 'BLOCKED' ? 'pretrade' : 'progress'}
         items={[
           {
             key: 'progress',
@@ -394,6 +401,11 @@ export function RunDetailView({
             key: 'fills',
             label: t('liveTrading.runs.tabs.fills', { count: detail.fills.length }),
             children: <Fills fills={detail.fills} />,
+          },
+          {
+            key: 'pretrade',
+            label: t('pretrade.title'),
+            children: <PreTradeChecks preTrade={run.preTrade} />,
           },
         ]}
       />

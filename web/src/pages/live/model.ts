@@ -1,6 +1,7 @@
 import dayjs from 'dayjs';
 import { type CSSProperties, useEffect, useState } from 'react';
 import { ApiError } from '../../api';
+import { errorText } from '../../components/errorText';
 
 /** 503 from an /api/ib route: the server runs without the IB runtime (not configured or not started). */
 export function isUnavailable(error: unknown): boolean {
@@ -12,9 +13,7 @@ export function isReadOnlyReplica(error: unknown): boolean {
   return error instanceof ApiError && error.status === 409;
 }
 
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+export { errorText };
 
 /** What a panel loading one resource is showing. */
 export type Loadable<T> =
@@ -97,6 +96,7 @@ export const RUN_STATUS_COLORS: Record<string, string> = {
   WORKING: 'processing',
   COMPLETED: 'success',
   FAILED: 'error',
+  BLOCKED: 'warning',
 };
 
 // Layout of this page's own pieces, kept here rather than in the shared stylesheet.

@@ -10,6 +10,7 @@ import {
   type ThemeSummary,
 } from '../../api';
 import { defaultParams, placeFieldErrors, WEEKDAYS } from './model';
+import { PreTradeFields } from './PreTradeFields';
 
 /** Numbers are not clamped here: the server owns the ranges and its 400 lands on the field. */
 function NumberField({
@@ -302,6 +303,7 @@ export function ProjectForm({
             ),
           )}
         </Row>
+        <PreTradeFields />
 
         <Divider titlePlacement="start">{t('projects.groups.execution')}</Divider>
         <Row gutter={16}>

@@ -1,4 +1,5 @@
 import type { FieldError, ProjectParams } from '../../api';
+import { PRE_TRADE_FORM_FIELDS } from './pretrade-fields';
 
 /** What a new project starts with: the server's defaults (src/projects/params.ts), no theme yet. */
 export function defaultParams(): ProjectParams {
@@ -14,7 +15,23 @@ export function defaultParams(): ProjectParams {
       turnoverLimit: 1,
     },
     schedule: { frequency: 'weekly', weekday: 1, minutesAfterOpen: 30 },
-    risk: { maxPositionWeight: 0.1, maxSectorWeight: 0.4, maxGrossExposure: 1, maxDailyLoss: 0.05 },
+    risk: {
+      maxPositionWeight: 0.1,
+      maxSectorWeight: 0.4,
+      maxGrossExposure: 1,
+      maxDailyLoss: 0.05,
+      // Pre-trade limits (src/risk/pretrade/types.ts defaults; null = no limit).
+      cashBuffer: 0.01,
+      maxInitialMarginShare: 0.8,
+      maxOrderValue: 1_000_000,
+      maxPositionValue: null,
+      maxPositionShares: null,
+      maxAdvShare: 0.05,
+      priceBand: 0.1,
+      maxOrdersPerRun: 1000,
+      weightTolerance: 0.005,
+      allowShort: false,
+    },
     execution: { orderType: 'MKT', limitOffsetBps: 10, minTradeValue: 100 },
   };
 }
@@ -38,6 +55,7 @@ export const FORM_FIELDS = [
   'params.risk.maxSectorWeight',
   'params.risk.maxGrossExposure',
   'params.risk.maxDailyLoss',
+  ...PRE_TRADE_FORM_FIELDS,
   'params.execution.orderType',
   'params.execution.limitOffsetBps',
   'params.execution.minTradeValue',

@@ -2,6 +2,7 @@ import { StopOutlined } from '@ant-design/icons';
 import { Alert, App, Button, type ButtonProps, Popconfirm, Progress, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { renderMessage } from '../../i18n/messages';
 import { errorText, researchApi } from './researchApi';
 import { isFinished, type JobView } from './useJob';
 
@@ -20,7 +21,7 @@ export function JobProgress({ job, testId }: { job: JobView; testId: string }) {
         type="error"
         showIcon
         title={t('reports.jobs.failed', { id: job.id })}
-        description={job.error ?? job.message}
+        description={job.error ?? jobText(job)}
       />
     );
   }
@@ -32,7 +33,7 @@ export function JobProgress({ job, testId }: { job: JobView; testId: string }) {
             {t('reports.jobs.status.cancelled')}
           </Tag>
           <Typography.Text type="secondary">
-            {t('reports.jobs.id', { id: job.id })} · {job.message}
+            {t('reports.jobs.id', { id: job.id })} · {jobText(job)}
           </Typography.Text>
         </Space>
         <Progress percent={percent} status="normal" strokeColor="#faad14" />
@@ -44,7 +45,7 @@ export function JobProgress({ job, testId }: { job: JobView; testId: string }) {
       <Space size={8} className="job-line">
         <Typography.Text strong>{t(`reports.jobs.status.${job.status}`)}</Typography.Text>
         <Typography.Text type="secondary">
-          {t('reports.jobs.id', { id: job.id })} · {job.message}
+          {t('reports.jobs.id', { id: job.id })} · {jobText(job)}
         </Typography.Text>
         {isFinished(job.status) ? null : <CancelJobButton jobId={job.id} testId={`${testId}-cancel`} />}
       </Space>
@@ -54,6 +55,11 @@ export function JobProgress({ job, testId }: { job: JobView; testId: string }) {
       />
     </div>
   );
+}
+
+/** The job's latest message in the UI language (plain notes such as "MSFT 2024-01-02..2024-01-05" as they are). */
+export function jobText(job: Pick<JobView, 'message' | 'text'>): string {
+  return job.text ? renderMessage(job.text) : job.message;
 }
 
 /**

@@ -10,6 +10,7 @@ import { CompareView } from './CompareView';
 import { ReportView } from './ReportView';
 import { RunBacktestCard } from './RunBacktestCard';
 import { errorText, researchApi } from './researchApi';
+import { SweepsCard } from './SweepsCard';
 import './research.css';
 
 function parseIds(text: string | null): number[] {
@@ -85,6 +86,7 @@ export function ReportsPage() {
           onOpen={(id) => setParams({ report: String(id) })}
           onCompare={(ids) => setParams({ compare: ids.join(',') })}
         />
+        <SweepsCard projects={projects} />
       </>
     );
   }

@@ -1,8 +1,10 @@
 import { ExperimentOutlined, PlayCircleOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Select, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Card, DatePicker, Input, InputNumber, Select, Space, Tag, Typography } from 'antd';
+import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ModelSummary, Project } from '../../api';
+import type { BacktestRequest, CommissionPreset, ModelSummary, Project } from '../../api';
+import { type InputDifference, inputDifferences, previousRun } from './backtestInputs';
 import { JobProgress } from './JobProgress';
 import { errorText, researchApi } from './researchApi';
 import { isFinished, type JobView, useJob } from './useJob';
@@ -35,14 +37,45 @@ export function RunBacktestCard({
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const [finishedId, setFinishedId] = useState<number | null>(null);
+  const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
+  const [initialCash, setInitialCash] = useState<number | null>(1_000_000);
+  const [commission, setCommission] = useState<CommissionPreset>('ib-fixed');
+  const [slippageBps, setSlippageBps] = useState<number | null>(5);
+  const [benchmark, setBenchmark] = useState('');
+  const [changes, setChanges] = useState<{ previousId: number; differences: InputDifference[] } | null>(null);
   const backtestJob = useJob((job) => {
-    setFinishedId(job.status === 'succeeded' ? backtestIdOf(job) : null);
+    const id = job.status === 'succeeded' ? backtestIdOf(job) : null;
+    setFinishedId(id);
+    setChanges(null);
+    if (id !== null) void loadChanges(id);
     onFinished();
     // The run may have trained a model first.
     if (projectId !== null) void loadModels(projectId);
   });
   const trainJob = useJob(() => {
     if (projectId !== null) void loadModels(projectId);
+  });
+
+  // The backtest records its inputs; a rerun shows what it changed against the project's run before it.
+  const loadChanges = async (id: number) => {
+    try {
+      const { backtests } = await researchApi.backtests();
+      const current = backtests.find((entry) => entry.id === id);
+      const previous = previousRun(backtests, id);
+      if (current && previous)
+        setChanges({ previousId: previous.id, differences: inputDifferences(previous, current) });
+    } catch {
+      // Only the comparison is lost; the run and its report are there.
+    }
+  };
+
+  const request = (): BacktestRequest => ({
+    ...(initialCash !== null ? { initialCash } : {}),
+    ...(slippageBps !== null ? { slippageBps } : {}),
+    commission,
+    ...(range?.[0] ? { start: range[0].format('YYYY-MM-DD') } : {}),
+    ...(range?.[1] ? { end: range[1].format('YYYY-MM-DD') } : {}),
+    ...(benchmark.trim() !== '' ? { benchmark: benchmark.trim().toUpperCase() } : {}),
   });
 
   const loadModels = async (id: number) => {
@@ -100,7 +133,7 @@ export function RunBacktestCard({
     setError(null);
     setFinishedId(null);
     try {
-      const started = await researchApi.runBacktest(projectId);
+      const started = await researchApi.runBacktest(projectId, request());
       backtestJob.track(started.job);
     } catch (failure) {
       setError(errorText(failure));
@@ -152,6 +185,69 @@ export function RunBacktestCard({
               </Tag>
             )}
           </Space>
+          <Space wrap align="start" data-testid="run-inputs">
+            <Space orientation="vertical" size={2}>
+              <Typography.Text type="secondary">{t('reports.run.inputs.range')}</Typography.Text>
+              <DatePicker.RangePicker
+                value={range}
+                onChange={(value) => setRange(value)}
+                allowEmpty={[true, true]}
+                disabled={busy}
+                placeholder={[t('reports.run.inputs.rangeHint'), t('reports.run.inputs.rangeHint')]}
+                data-testid="run-range"
+              />
+            </Space>
+            <Space orientation="vertical" size={2}>
+              <Typography.Text type="secondary">{t('reports.run.inputs.initialCash')}</Typography.Text>
+              <InputNumber
+                min={1}
+                max={1e12}
+                step={100_000}
+                value={initialCash}
+                onChange={setInitialCash}
+                disabled={busy}
+                style={{ width: 160 }}
+                data-testid="run-initial-cash"
+              />
+            </Space>
+            <Space orientation="vertical" size={2}>
+              <Typography.Text type="secondary">{t('reports.run.inputs.commission')}</Typography.Text>
+              <Select
+                value={commission}
+                onChange={setCommission}
+                disabled={busy}
+                style={{ minWidth: 150 }}
+                data-testid="run-commission"
+                options={(['ib-fixed', 'ib-tiered', 'zero'] as const).map((value) => ({
+                  value,
+                  label: t(`reports.run.inputs.commissions.${value}`),
+                }))}
+              />
+            </Space>
+            <Space orientation="vertical" size={2}>
+              <Typography.Text type="secondary">{t('reports.run.inputs.slippageBps')}</Typography.Text>
+              <InputNumber
+                min={0}
+                max={1000}
+                value={slippageBps}
+                onChange={setSlippageBps}
+                disabled={busy}
+                style={{ width: 110 }}
+                data-testid="run-slippage"
+              />
+            </Space>
+            <Space orientation="vertical" size={2}>
+              <Typography.Text type="secondary">{t('reports.run.inputs.benchmark')}</Typography.Text>
+              <Input
+                value={benchmark}
+                onChange={(event) => setBenchmark(event.target.value)}
+                placeholder={t('reports.run.inputs.benchmarkHint')}
+                disabled={busy}
+                style={{ width: 200 }}
+                data-testid="run-benchmark"
+              />
+            </Space>
+          </Space>
           {models !== null && currentModels.length === 0 ? (
             <Typography.Text type="secondary">{t('reports.run.trainFirstHint')}</Typography.Text>
           ) : null}
@@ -186,6 +282,28 @@ export function RunBacktestCard({
               showIcon
               data-testid="run-done"
               title={t('reports.run.done', { id: finishedId })}
+              description={
+                changes === null ? null : changes.differences.length === 0 ? (
+                  <span data-testid="run-changes">
+                    {t('reports.run.sameInputs', { id: changes.previousId })}
+                  </span>
+                ) : (
+                  <div data-testid="run-changes">
+                    {t('reports.run.differs', { id: changes.previousId })}
+                    <ul className="compact-list">
+                      {changes.differences.map((difference) => (
+                        <li key={difference.field}>
+                          {t('reports.run.diffLine', {
+                            field: t(`reports.run.fields.${difference.field}`),
+                            before: difference.before,
+                            after: difference.after,
+                          })}
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                )
+              }
               action={
                 <Button
                   size="small"

@@ -55,6 +55,5 @@ export function exportUrl(backtestId: number, kind: ExportKind): string {
 
 export const EXPORT_KINDS: readonly ExportKind[] = ['summary', 'equity', 'rebalances', 'holdings', 'trades'];
 
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+/** One way to show a failed request everywhere (the server's catalogued reason in the UI language). */
+export { errorText } from '../../components/errorText';

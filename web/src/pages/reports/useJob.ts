@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Job, JobProgressEvent, JobStatus } from '../../api';
+import type { Job, JobProgressEvent, JobStatus, Message } from '../../api';
 import { useServerEvent } from '../../events';
 import { researchApi } from './researchApi';
 
@@ -9,6 +9,7 @@ export interface JobView {
   status: JobStatus;
   progress: number;
   message: string;
+  text: Message | null;
   error: string | null;
   result: unknown;
 }
@@ -22,6 +23,7 @@ function fromJob(job: Job): JobView {
     status: job.status,
     progress: job.progress,
     message: job.message,
+    text: job.text ?? null,
     error: job.error,
     result: job.result,
   };
@@ -72,8 +74,9 @@ export function useJob(onFinished?: (job: JobView) => void): {
     setJob((current) => {
       if (!current || current.id !== event.id || isFinished(current.status)) return current;
       // The event carries no result: a finished job is read once more (below) to get it.
-      if (isFinished(event.status)) return { ...current, progress: event.progress, message: event.message };
-      return { ...current, status: event.status, progress: event.progress, message: event.message };
+      const said = { message: event.message, text: event.text ?? null };
+      if (isFinished(event.status)) return { ...current, progress: event.progress, ...said };
+      return { ...current, status: event.status, progress: event.progress, ...said };
     });
     if (isFinished(event.status) && currentId.current === event.id) {
       researchApi

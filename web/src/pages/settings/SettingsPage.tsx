@@ -7,6 +7,7 @@ import { PageHeader } from '../../components';
 import { useServerEvent } from '../../events';
 import { TelegramTestButton } from '../alerts';
 import { ConnectionTestAlert, useConnectionTest } from '../live';
+import { DoctorPanel } from './DoctorPanel';
 import { LiveModeModal } from './LiveModeModal';
 import { changedValues, type FormValues, groupSettings, initialFormValues, MODE_KEY, MODES } from './model';
 
@@ -258,6 +259,9 @@ export function SettingsPage() {
           <button type="submit" hidden aria-hidden />
         </Form>
       ) : null}
+      <div style={{ marginTop: 16 }}>
+        <DoctorPanel />
+      </div>
       <LiveModeModal
         open={liveConfirm !== null}
         maskedAccount={savedAccount === null || savedAccount === '' ? null : String(savedAccount)}

@@ -1,19 +1,23 @@
 /**
  * `ibloop contracts refresh`, `ibloop ib backfill`, `ibloop ib audit-bars`, `ibloop ib status`.
- * Commands that talk to IB open their own connection with a client id of their own (trading id +
- * an offset), so they never take the trading session's id.
+ * Commands that talk to IB open their own connection (marketdata's connectForJob), so they never take
+ * the trading session's client id.
  */
 import cliProgress from 'cli-progress';
-import { type AppContext, openAppContext } from '../app/context.js';
-import { createIbBrokerage, type IbBrokerage } from '../brokerage/ib/index.js';
-import { bootstrapFrom, type CommonFlags, withCommonFlags } from '../cli/common.js';
-import { type Command, InvalidArgumentError, parse } from '../cli/program.js';
-import { systemClock } from '../core/clock.js';
-import { auditBars } from './audit.js';
-import { IbBarStore } from './bar-store.js';
-import { ContractCache } from './contract-cache.js';
-import { BACKFILL_DEFAULTS, backfillWindow } from './jobs.js';
-import { universeSymbols } from './universe.js';
+import { type AppContext, openAppContext } from '../../app/context.js';
+import { systemClock } from '../../core/clock.js';
+import {
+  auditBars,
+  BACKFILL_DEFAULTS,
+  backfillWindow,
+  ContractCache,
+  connectForJob,
+  IbBarStore,
+  JOB_CLIENT_ID_OFFSET,
+  universeSymbols,
+} from '../../marketdata/index.js';
+import { bootstrapFrom, type CommonFlags, withCommonFlags } from '../common.js';
+import { type Command, InvalidArgumentError, parse } from '../program.js';
 
 interface UniverseFlags {
   project?: string;
@@ -26,8 +30,6 @@ interface IbFlags extends CommonFlags, UniverseFlags {
   port?: number;
   clientId?: number;
 }
-
-const CLI_CLIENT_ID_OFFSET = 200;
 
 function symbolsFlag(raw: string): string[] {
   const list = raw
@@ -65,7 +67,7 @@ function withIb(command: Command): Command {
     .option('--port <port>', 'IB Gateway / TWS port (default: IB_PORT)', parse.int(1, 65_535))
     .option(
       '--client-id <id>',
-      `client id (default: IB_CLIENT_ID + ${CLI_CLIENT_ID_OFFSET})`,
+      `client id (default: IB_CLIENT_ID + ${JOB_CLIENT_ID_OFFSET})`,
       parse.int(0, 2_147_483_647),
     );
 }
@@ -77,33 +79,6 @@ async function withContext<T>(flags: CommonFlags, run: (ctx: AppContext) => Prom
   } finally {
     await ctx.close();
   }
-}
-
-async function connect(ctx: AppContext, flags: IbFlags): Promise<IbBrokerage> {
-  const s = await ctx.settings.resolve();
-  const host = flags.host ?? String(s.IB_HOST.value ?? '127.0.0.1');
-  const port = flags.port ?? Number(s.IB_PORT.value ?? 4002);
-  const clientId = flags.clientId ?? Number(s.IB_CLIENT_ID.value ?? 1) + CLI_CLIENT_ID_OFFSET;
-  const brokerage = createIbBrokerage({
-    host,
-    port,
-    clientId,
-    mode: s.IB_MODE.value === 'live' ? 'live' : 'paper',
-    clock: ctx.clock,
-    requestTimeoutMs: 120_000,
-  });
-  const connected = await Promise.race([
-    brokerage.connection.start().then(() => true),
-    new Promise<false>((resolve) => setTimeout(() => resolve(false), 15_000).unref()),
-  ]);
-  if (!connected) {
-    await brokerage.connection.stop();
-    const last = brokerage.connection.state().lastError;
-    throw new Error(
-      `could not connect to IB at ${host}:${port}${last ? ` (${last.code}: ${last.message})` : ''}`,
-    );
-  }
-  return brokerage;
 }
 
 function progressBar(label: string): cliProgress.SingleBar {
@@ -137,7 +112,7 @@ export function registerIbCommands(program: Command): void {
   ).action(async (flags: IbFlags & { maxAgeDays: number; force?: boolean }) => {
     await withContext(flags, async (ctx) => {
       const symbols = await universeSymbols(ctx, selector(flags));
-      const brokerage = await connect(ctx, flags);
+      const brokerage = await connectForJob(ctx, flags);
       try {
         const cache = new ContractCache(ctx.store.db, ctx.bootstrap.dataRoot, brokerage, ctx.clock);
         const bar = progressBar('contracts');
@@ -215,7 +190,7 @@ export function registerIbCommands(program: Command): void {
       if (flags.from > flags.to) throw new InvalidArgumentError('--from must not be after --to');
       await withContext(flags, async (ctx) => {
         const symbols = await universeSymbols(ctx, selector(flags));
-        const brokerage = await connect(ctx, flags);
+        const brokerage = await connectForJob(ctx, flags);
         try {
           const cache = new ContractCache(ctx.store.db, ctx.bootstrap.dataRoot, brokerage, ctx.clock);
           const bar = progressBar('backfill');

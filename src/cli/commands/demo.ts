@@ -1,7 +1,7 @@
-import { openAppContext } from '../app/context.js';
-import { bootstrapFrom, type CommonFlags, withCommonFlags } from '../cli/common.js';
-import { type Command, parse } from '../cli/program.js';
-import { DEMO_DEFAULT_SEED, DEMO_PROJECT_NAME, seedDemo } from './seed.js';
+import { openAppContext } from '../../app/context.js';
+import { DEMO_DEFAULT_SEED, DEMO_PROJECT_NAME, seedDemo } from '../../demo/index.js';
+import { bootstrapFrom, type CommonFlags, withCommonFlags } from '../common.js';
+import { type Command, parse } from '../program.js';
 
 /** `ibloop demo seed [--seed N]`: the ready-made demo project (idempotent). */
 export function registerDemoCommands(program: Command): void {

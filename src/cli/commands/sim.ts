@@ -1,9 +1,12 @@
 import { Argument } from 'commander';
-import { type Command, InvalidArgumentError, Option, parse, USAGE_EXIT_CODE } from '../cli/program.js';
-import { createLogger, SecretScrubber } from '../core/logger.js';
-import { faultSchemas } from './control.js';
-import { MAX_SUPPORTED_VERSION, MIN_SUPPORTED_VERSION } from './protocol/messages.js';
-import { startStandaloneSim } from './standalone.js';
+import { createLogger, SecretScrubber } from '../../core/logger.js';
+import {
+  faultSchemas,
+  MAX_SUPPORTED_VERSION,
+  MIN_SUPPORTED_VERSION,
+  startStandaloneSim,
+} from '../../sim/index.js';
+import { type Command, InvalidArgumentError, Option, parse, USAGE_EXIT_CODE } from '../program.js';
 
 const DEFAULT_CONTROL_PORT = 4012;
 
@@ -148,8 +151,11 @@ export function registerSimCommands(program: Command): void {
     .option('--down-seconds <s>', 'reset: how long connectivity is down', parse.number(0, 3600))
     .option('--count <n>', 'reject-next/drop-order/pacing: how many', parse.int(0, 1_000_000))
     .option('--ms <ms>', 'ack-delay: delay in ms', parse.int(0, 600_000))
-    .option('--symbol <symbol>', 'stop-data: the symbol')
+    .option('--symbol <symbol>', 'stop-data/shock: the symbol')
     .option('--resume', 'stop-data: resume the symbol instead')
+    .option('--all', 'shock: every symbol')
+    .option('--pct <pct>', 'shock: price move in percent, e.g. -8', parse.number(-99.99, 1000))
+    .option('--reset', 'shock: take every shock back')
     .action(async (name: string, flags: FaultFlags, command: Command) => {
       const body: Record<string, unknown> = {};
       if (flags.seconds !== undefined) body.seconds = flags.seconds;
@@ -159,6 +165,9 @@ export function registerSimCommands(program: Command): void {
       if (flags.ms !== undefined) body.ms = flags.ms;
       if (flags.symbol !== undefined) body.symbol = flags.symbol;
       if (flags.resume) body.resume = true;
+      if (flags.all) body.all = true;
+      if (flags.pct !== undefined) body.pct = flags.pct;
+      if (flags.reset) body.reset = true;
       await callControl(controlTarget(command), 'POST', `/faults/${name}`, body);
     });
 
@@ -204,6 +213,9 @@ interface FaultFlags {
   ms?: number;
   symbol?: string;
   resume?: boolean;
+  all?: boolean;
+  pct?: number;
+  reset?: boolean;
 }
 
 async function callControl(

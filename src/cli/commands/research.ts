@@ -13,9 +13,10 @@ import {
   scoresForDate,
   scoresFromRecord,
   signalScores,
+  type TrainOutcome,
   trainModel,
   validateSignal,
-} from './alpha/index.js';
+} from '../../alpha/index.js';
 import {
   alignIndex,
   COMMISSION_PRESET_NAMES,
@@ -31,12 +32,10 @@ import {
   runSweep,
   sortSweepRows,
   sweepGridSchema,
-} from './backtest/index.js';
-import { isTradingDay } from './calendar/index.js';
-import { bootstrapFrom, type CommonFlags, UsageError, withCommonFlags } from './cli/common.js';
-import { type Command, InvalidArgumentError, Option, parse } from './cli/program.js';
-import { systemClock } from './core/clock.js';
-import { WEIGHTING_SCHEMES } from './portfolio/index.js';
+} from '../../backtest/index.js';
+import { isTradingDay } from '../../calendar/index.js';
+import { systemClock } from '../../core/clock.js';
+import { WEIGHTING_SCHEMES } from '../../portfolio/index.js';
 import {
   AlphaBarStore,
   AlphaVantageClient,
@@ -48,7 +47,9 @@ import {
   parseDay,
   parseSectorsCsv,
   sectorsWithoutPrices,
-} from './sources/alpha/index.js';
+} from '../../sources/alpha/index.js';
+import { bootstrapFrom, type CommonFlags, UsageError, withCommonFlags } from '../common.js';
+import { type Command, InvalidArgumentError, Option, parse } from '../program.js';
 
 /**
  * Research commands: `ibloop data import|coverage|fetch`, `ibloop train`, `ibloop backtest`.
@@ -226,7 +227,7 @@ export function registerResearchCommands(program: Command): void {
   ).action(async (flags: CommonFlags & TrainingFlags) => {
     const dataRoot = dataRootOf(flags);
     const research = await loadResearch(dataRoot, flags.symbols, flags.weekday);
-    const record = await trainAndSave(dataRoot, research, flags);
+    const { record } = await trainAndSave(dataRoot, research, flags);
     const metric = (value: number | null) => (value === null ? '-' : value.toFixed(4));
     process.stdout.write(
       `model ${record.version}\n  family ${record.family}, seed ${record.seed}, ${record.fits.length} walk-forward fits, ${record.firstDecision}..${record.lastDecision}\n  IC ${metric(record.metrics.ic)}, rank IC ${metric(record.metrics.rankIc)}, hit rate ${metric(record.metrics.hitRate)} over ${record.metrics.periods} weeks\n`,
@@ -290,11 +291,12 @@ export function registerResearchCommands(program: Command): void {
     let scores: Float64Array;
     if (flags.signal) {
       scores = signalScores(flags.signal, research.dataset, research.sectors);
-    } else {
-      record = flags.modelVersion
-        ? await new ModelRegistry(dataRoot).load(flags.modelVersion)
-        : await trainAndSave(dataRoot, research, flags);
+    } else if (flags.modelVersion) {
+      record = await new ModelRegistry(dataRoot).load(flags.modelVersion);
       scores = scoresFromRecord(record, research.dataset);
+    } else {
+      // Training's walk-forward scores are what scoring the saved record would give: no second pass.
+      ({ record, scores } = await trainAndSave(dataRoot, research, flags));
     }
     const progress = progressReporter('backtest');
     const store = new AlphaBarStore(dataRoot, systemClock);
@@ -616,7 +618,7 @@ async function trainAndSave(
   dataRoot: string,
   research: ResearchData,
   flags: TrainingFlags,
-): Promise<ModelRecord> {
+): Promise<TrainOutcome> {
   const schema = modelParamsSchemas[flags.model];
   const parsed = schema.safeParse(flags.param ?? {});
   if (!parsed.success) {
@@ -625,7 +627,7 @@ async function trainAndSave(
   }
   const store = new AlphaBarStore(dataRoot, systemClock);
   const progress = progressReporter(`train ${flags.model}`);
-  const { record } = trainModel({
+  const outcome = trainModel({
     dataset: research.dataset,
     dataDigest: await store.dataDigest(research.panel.symbols),
     clock: systemClock,
@@ -642,9 +644,9 @@ async function trainAndSave(
     },
   });
   progress.stop();
-  const file = await new ModelRegistry(dataRoot).save(record);
+  const file = await new ModelRegistry(dataRoot).save(outcome.record);
   process.stderr.write(`saved ${file}\n`);
-  return record;
+  return outcome;
 }
 
 interface ProgressReporter {

@@ -1,0 +1,224 @@
+/**
+ * The catalogue of what the server says to the UI: every message is a stable code with typed
+ * parameters, never a sentence. The web app renders a message in the UI language from its own
+ * locale files (web/src/i18n/locales/messages.*); the English template here is what logs, the CLI
+ * and API users read, and the reference the translations are checked against (placeholders
+ * `{{name}}`, the same syntax as the web's i18next).
+ *
+ * Pure zod/TypeScript: no Node or server imports, so the web app can import it.
+ */
+import { z } from 'zod';
+
+/**
+ * Enumerations the server sends as raw values. The UI translates each value (messages.enums.*); a
+ * message parameter of an enum kind is translated before it is put into the sentence.
+ */
+export const ENUMS = {
+  connectionStatus: ['DISCONNECTED', 'CONNECTING', 'CONNECTED', 'DEGRADED'],
+  jobStatus: ['queued', 'running', 'succeeded', 'failed', 'cancelled'],
+  runStatus: ['PLANNING', 'SUBMITTING', 'WORKING', 'COMPLETED', 'FAILED', 'BLOCKED'],
+  orderStatus: ['NEW', 'SUBMITTED', 'PARTIAL', 'FILLED', 'CANCELED', 'REJECTED', 'BLOCKED'],
+  ibOrderStatus: [
+    'ApiPending',
+    'PendingSubmit',
+    'PendingCancel',
+    'PreSubmitted',
+    'Submitted',
+    'ApiCancelled',
+    'Cancelled',
+    'Filled',
+    'Inactive',
+  ],
+  side: ['BUY', 'SELL'],
+  orderType: ['MKT', 'LMT'],
+  timeInForce: ['DAY', 'GTC'],
+  mode: ['paper', 'live'],
+  tradingState: ['ACTIVE', 'REDUCING', 'HALTED'],
+  orderEventKind: ['applied', 'unchanged', 'refused', 'fill', 'ib-status', 'ib-error', 'cancel-request'],
+  jobKind: [
+    'data.import',
+    'data.fetch',
+    'train',
+    'backtest',
+    'ib.backfill',
+    'ib.contracts',
+    'demo.seed',
+    'sweep',
+  ],
+  fetchEvent: ['request', 'rate-wait', 'retry-wait', 'done', 'failed'],
+  /** Theme members carry GICS sector names as the data source spells them. */
+  gicsSector: [
+    'Communication Services',
+    'Consumer Discretionary',
+    'Consumer Staples',
+    'Energy',
+    'Financials',
+    'Health Care',
+    'Industrials',
+    'Information Technology',
+    'Materials',
+    'Real Estate',
+    'Utilities',
+  ],
+} as const;
+export type EnumName = keyof typeof ENUMS;
+export type EnumValue<E extends EnumName> = (typeof ENUMS)[E][number];
+
+/** What a parameter holds: plain text (names, symbols, ids), a number, a fraction shown as a percentage, or an enum value. */
+export type ParamKind = 'text' | 'number' | 'percent' | EnumName;
+
+interface MessageDef {
+  params: Readonly<Record<string, ParamKind>>;
+  en: string;
+}
+
+const def = <P extends Record<string, ParamKind>>(params: P, en: string) => ({ params, en });
+
+export const MESSAGES = {
+  // Readiness to trade and API refusals.
+  BROKER_NOT_CONNECTED: def({ status: 'connectionStatus' }, 'broker is {{status}}'),
+  NO_EXECUTION_LEASE: def({}, 'this process does not hold the execution lease'),
+  STARTUP_RECONCILIATION_PENDING: def({}, 'startup reconciliation has not succeeded yet'),
+  RECONNECT_RECONCILIATION_PENDING: def(
+    {},
+    'reconciliation after the last (re)connect has not succeeded yet',
+  ),
+  RECONCILIATION_IN_PROGRESS: def({}, 'reconciliation in progress'),
+  ACCOUNT_PROBLEM: def({ detail: 'text' }, '{{detail}}'),
+  NOT_READY_TO_TRADE: def({}, 'not ready to trade'),
+  READ_ONLY_REPLICA: def({}, 'this replica does not execute trades (read-only)'),
+  SET_IB_ACCOUNT_BEFORE_LIVE: def({}, 'set IB_ACCOUNT before switching to live'),
+  LIVE_NEEDS_IB_ACCOUNT: def({}, 'live mode needs IB_ACCOUNT'),
+  LIVE_NEEDS_LIVE_ACCOUNT: def({}, 'IB_ACCOUNT is a paper account (DU...); live mode needs a live account'),
+  LIVE_SWITCH_NEEDS_CONFIRMATION: def(
+    {},
+    'switching to live needs confirmation: type the account id exactly',
+  ),
+  LIVE_CHANGE_NEEDS_CONFIRMATION: def(
+    { key: 'text' },
+    'changing {{key}} while trading live needs confirmation: type the account id exactly',
+  ),
+  PROJECT_NAME_TAKEN: def({ name: 'text' }, 'a project named "{{name}}" already exists'),
+  THEME_NAME_TAKEN: def({ name: 'text' }, 'a theme named "{{name}}" already exists'),
+  JOB_ALREADY_ENDED: def({ id: 'number', status: 'jobStatus' }, 'job {{id}} has already {{status}}'),
+  // The kind is text: new kinds must not make the message unreadable before they are translated.
+  JOB_BUSY: def(
+    { kind: 'text', id: 'number' },
+    'a {{kind}} job (id {{id}}) is already running; wait for it to finish',
+  ),
+  ORDER_ALREADY_FINAL: def({ id: 'number', status: 'orderStatus' }, 'order {{id}} is {{status}}'),
+  ORDER_NOT_SENT: def({ id: 'number' }, 'order {{id}} has not been sent'),
+  // Import errors: which file, which line, what is wrong.
+  IMPORT_LINE_INVALID: def(
+    { file: 'text', line: 'number', field: 'text', reason: 'text' },
+    '{{file}}, line {{line}}, {{field}}: {{reason}}',
+  ),
+  // Jobs: their life cycle, progress notes and results.
+  JOB_QUEUED: def({}, 'queued'),
+  JOB_RUNNING: def({}, 'running'),
+  JOB_DONE: def({}, 'done'),
+  JOB_FAILED: def({}, 'failed'),
+  JOB_CANCELLED_BY: def({ actor: 'text' }, 'cancelled by {{actor}}'),
+  JOB_TIMED_OUT: def({ seconds: 'number' }, 'timed out after {{seconds}} s'),
+  PROGRESS_COUNT: def({ done: 'number', total: 'number' }, '{{done}}/{{total}}'),
+  PROGRESS_SYMBOL: def(
+    { symbol: 'text', done: 'number', total: 'number' },
+    '{{symbol}} ({{done}}/{{total}})',
+  ),
+  BACKFILL_DONE: def(
+    { fetched: 'number', stored: 'number' },
+    '{{fetched}} fetched, {{stored}} already stored',
+  ),
+  BACKFILL_DONE_WITH_FAILURES: def(
+    { fetched: 'number', stored: 'number', failed: 'number' },
+    '{{fetched}} fetched, {{stored}} already stored, {{failed}} failed',
+  ),
+  CONTRACTS_RESOLVED: def(
+    { resolved: 'number', total: 'number', unresolved: 'number' },
+    'resolved {{resolved}}/{{total}}, unresolved {{unresolved}}',
+  ),
+  IMPORTING_FILE: def({ file: 'text' }, '{{file}}'),
+  IMPORT_DONE: def({ imported: 'number', failed: 'number' }, '{{imported}} imported, {{failed}} failed'),
+  DOWNLOAD_SYMBOL: def({ symbol: 'text', event: 'fetchEvent' }, '{{symbol}}: {{event}}'),
+  DOWNLOAD_SYMBOL_WAIT: def(
+    { symbol: 'text', event: 'fetchEvent', seconds: 'number' },
+    '{{symbol}}: {{event}} {{seconds}} s',
+  ),
+  DOWNLOAD_DONE: def(
+    { downloaded: 'number', failed: 'number' },
+    '{{downloaded}} downloaded, {{failed}} failed',
+  ),
+  LOADING_RESEARCH_DATA: def({}, 'loading research data'),
+  TRAINING_MODEL: def({ family: 'text' }, 'training {{family}}'),
+  SAVING_MODEL: def({}, 'saving the model'),
+  MODEL_TRAINED: def({ version: 'text', family: 'text' }, 'model {{version}} ({{family}})'),
+  SCORING: def({}, 'scoring'),
+  REBALANCE_PROGRESS: def({ done: 'number', total: 'number' }, 'rebalance {{done}}/{{total}}'),
+  SAVING_RESULTS: def({}, 'saving'),
+  BACKTEST_DONE: def({ id: 'number', cagr: 'percent' }, 'backtest {{id}}: CAGR {{cagr}}'),
+  SWEEP_PROGRESS: def({ done: 'number', total: 'number' }, 'sweep point {{done}}/{{total}}'),
+  SWEEP_DONE: def({ points: 'number' }, 'sweep of {{points}} points done'),
+  DEMO_GENERATING_DATA: def({}, 'generating research data'),
+  DEMO_THEME_AND_PROJECT: def({}, 'theme and project'),
+  DEMO_TRAINING: def({}, 'training'),
+  DEMO_BACKTEST: def({}, 'backtest'),
+  DEMO_READY: def({ projectId: 'number' }, 'demo project {{projectId}} ready'),
+} as const satisfies Record<string, MessageDef>;
+
+export type MessageCode = keyof typeof MESSAGES;
+export const MESSAGE_CODES = /* @__PURE__ */ Object.keys(MESSAGES) as [MessageCode, ...MessageCode[]];
+
+type ParamValue<K> = K extends 'number' | 'percent' ? number : K extends EnumName ? EnumValue<K> : string;
+export type MessageParams<C extends MessageCode> = {
+  -readonly [P in keyof (typeof MESSAGES)[C]['params']]: ParamValue<(typeof MESSAGES)[C]['params'][P]>;
+};
+
+/** One message: its code and the parameters that code declares. */
+export type Message = { [C in MessageCode]: { code: C; params: MessageParams<C> } }[MessageCode];
+
+/** Builds a message; the compiler checks the parameters against the catalogue. */
+export function msg<C extends MessageCode>(code: C, params: MessageParams<C>): Message {
+  return { code, params } as Message;
+}
+
+// Marked pure so that the web app, which imports only the catalogue, does not bundle zod for it.
+export const messageSchema = /* @__PURE__ */ z
+  .object({
+    code: z.enum(MESSAGE_CODES),
+    params: z.record(z.string(), z.union([z.string(), z.number()])),
+  })
+  .superRefine((value, ctx) => {
+    const declared: Record<string, ParamKind> = MESSAGES[value.code].params;
+    for (const [name, kind] of Object.entries(declared)) {
+      const given = value.params[name];
+      const ok =
+        kind === 'number' || kind === 'percent'
+          ? typeof given === 'number'
+          : kind === 'text'
+            ? typeof given === 'string'
+            : (ENUMS[kind] as readonly string[]).includes(String(given));
+      if (!ok) ctx.addIssue({ code: 'custom', path: ['params', name], message: `must be a ${kind}` });
+    }
+  });
+
+/** Reads a message back from storage or the wire; null when the value is not one. */
+export function parseMessage(value: unknown): Message | null {
+  const parsed = messageSchema.safeParse(value);
+  return parsed.success ? (parsed.data as Message) : null;
+}
+
+/** A parameter as English text: percentages with two decimals, the rest as they are. */
+function englishParam(kind: ParamKind, value: string | number): string {
+  return kind === 'percent' && typeof value === 'number' ? `${(value * 100).toFixed(2)}%` : String(value);
+}
+
+/** The English sentence, for logs, the CLI and the API's `message` fields. */
+export function englishText(message: Message): string {
+  const def: MessageDef = MESSAGES[message.code];
+  const params = message.params as Record<string, string | number>;
+  return def.en.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
+    const kind = def.params[name];
+    const value = params[name];
+    return kind === undefined || value === undefined ? whole : englishParam(kind, value);
+  });
+}

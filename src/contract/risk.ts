@@ -1,0 +1,94 @@
+/**
+ * Risk: trading states, the intraday monitor's status (today's loss and the drawdown against their
+ * limits) and risk events. Pure zod, shared with the web app.
+ */
+import { z } from 'zod';
+
+export const TradingStateName = z.enum(['ACTIVE', 'REDUCING', 'HALTED']);
+export type TradingStateName = z.infer<typeof TradingStateName>;
+
+export const RiskLevelName = z.enum(['ok', 'warning', 'trigger']);
+export type RiskLevelName = z.infer<typeof RiskLevelName>;
+
+export const TradingStateView = z.object({
+  scope: z.string(),
+  state: TradingStateName,
+  reason: z.string(),
+  changedAt: z.string().nullable(),
+  changedBy: z.string().nullable(),
+});
+export type TradingStateView = z.infer<typeof TradingStateView>;
+
+/** The `risk.state` event: the effective state of a project (or of the account when projectId is null). */
+export const RiskStateEvent = TradingStateView.extend({ projectId: z.number().int().nullable() });
+export type RiskStateEvent = z.infer<typeof RiskStateEvent>;
+
+/** The monitor's latest reading of the account, with its persisted marks. */
+export const RiskReading = z.object({
+  /** Masked account id. */
+  account: z.string(),
+  tradingDay: z.string(),
+  readAt: z.string(),
+  netLiquidation: z.number(),
+  /** IB's daily PnL (reqPnL); null when the broker did not say. */
+  dailyPnl: z.number().nullable(),
+  startOfDayNetLiquidation: z.number().nullable(),
+  highWaterMark: z.number(),
+  highWaterAt: z.string(),
+});
+export type RiskReading = z.infer<typeof RiskReading>;
+
+export const IntradayLimitsView = z.object({
+  maxDailyLoss: z.number(),
+  maxDrawdown: z.number(),
+  warningAt: z.number(),
+  drawdownAction: z.enum(['REDUCING', 'HALTED']),
+});
+
+/** One monitored scope: the account, or one project, with its limits and where the readings stand. */
+export const RiskScopeStatus = z.object({
+  scope: z.string(),
+  projectId: z.number().int().nullable(),
+  name: z.string(),
+  state: TradingStateView,
+  limits: IntradayLimitsView,
+  /** Today's loss as a share of the day's starting net liquidation (0 when flat or up). */
+  dailyLoss: z.number(),
+  /** Share below the high-water mark of net liquidation. */
+  drawdown: z.number(),
+  dailyLossLevel: RiskLevelName,
+  drawdownLevel: RiskLevelName,
+});
+export type RiskScopeStatus = z.infer<typeof RiskScopeStatus>;
+
+/** GET /api/risk/status and the `risk.status` event. */
+export const RiskStatusResponse = z.object({
+  reading: RiskReading.nullable(),
+  scopes: z.array(RiskScopeStatus),
+});
+export type RiskStatusResponse = z.infer<typeof RiskStatusResponse>;
+
+export const RiskEventView = z.object({
+  id: z.number().int(),
+  time: z.string(),
+  scope: z.string(),
+  kind: z.string(),
+  rule: z.string(),
+  runId: z.number().int().nullable(),
+  /** Evidence: the figures, limits and reasons behind the event. */
+  detail: z.record(z.string(), z.unknown()),
+});
+export type RiskEventView = z.infer<typeof RiskEventView>;
+
+export const RiskEventsResponse = z.object({ events: z.array(RiskEventView) });
+export type RiskEventsResponse = z.infer<typeof RiskEventsResponse>;
+
+export const RiskStateResponse = z.object({
+  account: TradingStateView,
+  project: TradingStateView.nullable(),
+  effective: TradingStateView,
+});
+export type RiskStateResponse = z.infer<typeof RiskStateResponse>;
+
+export const RiskStateChangeResponse = z.object({ state: TradingStateView });
+export type RiskStateChangeResponse = z.infer<typeof RiskStateChangeResponse>;

@@ -1,0 +1,514 @@
+import type { BrokerContract } from '../brokerage/index.js';
+import { previousTradingDay, sessionAt, tradingDays } from '../calendar/index.js';
+import { type Clock, systemClock } from '../core/clock.js';
+import type { DecisionService } from '../decision/index.js';
+import { brokerPriceSource, type ExecutionRuntime, isPaperAccount, sizeTargets } from '../execution/index.js';
+import { auditBars, IB_HISTORICAL_PACING, type IbBarStore, runBackfill } from '../marketdata/index.js';
+import {
+  checkPreTrade,
+  DEFAULT_PRE_TRADE_RULES,
+  type PreTradeOrder,
+  type TradingState,
+} from '../risk/index.js';
+import { postTradeReport, writeReportFile } from './report.js';
+import { type Evidence, type FallbackPort, type StepContext, StepError, type StepWork } from './types.js';
+
+type Decisions = Pick<DecisionService, 'decideAndFreeze' | 'preview' | 'latestCompleted' | 'freezeFallback'>;
+
+export interface LiveStepDeps {
+  clock: Clock;
+  dataRoot: string;
+  /** The current execution runtime (the trading supervisor restarts it when IB settings change). */
+  runtime: () => ExecutionRuntime | undefined;
+  /** The IB bar store of the current IB runtime, for the bars check and the decision's prices. */
+  bars: () => IbBarStore | undefined;
+  decisions: Decisions;
+  tradingState: (projectId: number) => Promise<{ state: TradingState; reason: string }>;
+  universe: (projectId: number) => Promise<Array<{ symbol: string; sector?: string | undefined }>>;
+  /** How often the monitor step looks at the run (wall time). */
+  monitorPollMs?: number;
+  /** Sessions of daily bars the checklist wants complete before a decision (default 260, a year). */
+  barSessions?: number;
+}
+
+export interface ChecklistItem {
+  id: string;
+  ok: boolean;
+  /** Recorded but not required (a dry run does not need the market open or the lease). */
+  required: boolean;
+  numbers: Record<string, number | string | boolean | null>;
+}
+
+interface PlannedOrderEvidence {
+  symbol: string;
+  side: 'BUY' | 'SELL';
+  quantity: number;
+  price: number;
+}
+
+function mustRuntime(deps: LiveStepDeps): ExecutionRuntime {
+  const runtime = deps.runtime();
+  if (!runtime) throw new StepError('NO_TRADING_RUNTIME', 'the trading runtime is not running');
+  return runtime;
+}
+
+function weightsOf(ctx: StepContext): Record<string, number> {
+  const weights = ctx.evidence.decide?.weights;
+  if (!weights || typeof weights !== 'object')
+    throw new StepError('NO_DECISION', 'the decide step recorded no weights', { final: true });
+  return weights as Record<string, number>;
+}
+
+const dailyAdvSessions = 20;
+
+/**
+ * The steps wired to the real modules: IB through the execution runtime, the decision snapshots,
+ * the trading state, the pre-trade rules and the order state machine. Each step returns its
+ * evidence (what the run's timeline shows) or throws a StepError.
+ */
+export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: FallbackPort } {
+  const monitorPollMs = deps.monitorPollMs ?? 200;
+  const barSessions = deps.barSessions ?? 260;
+
+  async function contractsOf(
+    runtime: ExecutionRuntime,
+    symbols: string[],
+  ): Promise<Map<string, BrokerContract>> {
+    return runtime.engine.contractsFor(symbols, 'universe');
+  }
+
+  async function barsItem(
+    runtime: ExecutionRuntime,
+    symbols: string[],
+    contracts: Map<string, BrokerContract>,
+    tradingDate: string,
+    signal: AbortSignal,
+  ): Promise<ChecklistItem> {
+    const store = deps.bars();
+    const last = previousTradingDay(tradingDate);
+    if (!store)
+      return { id: 'bars.complete', ok: false, required: true, numbers: { reason: 'no IB bar store' } };
+    const days = tradingDays(previousTradingDay(last), last);
+    const from = tradingDays('1990-01-01', last).slice(-barSessions)[0] ?? days[0] ?? last;
+    const nowMs = deps.clock.nowMs();
+    const incomplete = () =>
+      symbols.filter((s) => auditBars(store, s, '1 day', from, last, nowMs).missingDays.length > 0);
+    const before = incomplete();
+    let backfilled = 0;
+    if (before.length > 0) {
+      // The missing tail first, paced like any historical request, then the check again.
+      const result = await runBackfill(
+        {
+          brokerage: runtime.engine.broker,
+          store,
+          contract: async (symbol) => {
+            const found = contracts.get(symbol);
+            if (!found) throw new Error(`no contract for ${symbol}`);
+            return found;
+          },
+          clock: deps.clock,
+          wallClock: systemClock,
+          pacing: IB_HISTORICAL_PACING,
+          pacingBackoffMs: 2_000,
+          maxRetries: 2,
+          signal,
+        },
+        before,
+        '1 day',
+        from,
+        last,
+      );
+      backfilled = result.stored;
+    }
+    const after = incomplete();
+    return {
+      id: 'bars.complete',
+      ok: after.length === 0,
+      required: true,
+      numbers: {
+        symbols: symbols.length,
+        complete: symbols.length - after.length,
+        from,
+        lastSession: last,
+        backfilledChunks: backfilled,
+        incomplete: after.slice(0, 20).join(','),
+      },
+    };
+  }
+
+  const work: StepWork = {
+    async checklist(ctx) {
+      const runtime = mustRuntime(deps);
+      const { engine, lease, service } = runtime;
+      const dry = ctx.run.dryRun;
+      const items: ChecklistItem[] = [];
+      const connection = engine.broker.connection.state();
+      items.push({
+        id: 'ib.connected',
+        ok: connection.status === 'CONNECTED',
+        required: true,
+        numbers: { status: connection.status },
+      });
+      const accountProblem = engine.accountProblem();
+      let paper: boolean | null = null;
+      try {
+        paper = isPaperAccount(engine.account());
+      } catch {
+        paper = null;
+      }
+      items.push({
+        id: 'account.mode',
+        ok: accountProblem === null,
+        required: true,
+        numbers: { mode: engine.mode, paperAccount: paper, problem: accountProblem },
+      });
+      const members = await deps.universe(ctx.run.projectId);
+      const symbols = members.map((m) => m.symbol).sort();
+      let contracts = new Map<string, BrokerContract>();
+      let unresolved = '';
+      try {
+        contracts = await contractsOf(runtime, symbols);
+      } catch (error) {
+        unresolved = error instanceof Error ? error.message : String(error);
+      }
+      items.push({
+        id: 'universe.conIds',
+        ok: unresolved === '' && contracts.size === symbols.length,
+        required: true,
+        numbers: { symbols: symbols.length, resolved: contracts.size, error: unresolved || null },
+      });
+      if (unresolved === '')
+        items.push(await barsItem(runtime, symbols, contracts, ctx.run.tradingDate, ctx.signal));
+      let quotes: Record<string, number | string | boolean | null> = { symbols: symbols.length };
+      let quotesOk = false;
+      try {
+        const prepared = await service.prepare(symbols);
+        quotes = { symbols: prepared.symbols, ready: prepared.pricesReady, fetched: prepared.pricesFetched };
+        quotesOk = prepared.symbols === symbols.length;
+      } catch (error) {
+        quotes.error = error instanceof Error ? error.message : String(error);
+      }
+      items.push({ id: 'quotes.fresh', ok: quotesOk, required: true, numbers: quotes });
+      const state = await deps.tradingState(ctx.run.projectId);
+      items.push({
+        id: 'trading.active',
+        ok: state.state === 'ACTIVE',
+        required: true,
+        numbers: { state: state.state, reason: state.reason },
+      });
+      const reconcile = engine.lastReconciliation();
+      const foreign = reconcile?.summary.foreign ?? null;
+      items.push({
+        id: 'reconciliation.clean',
+        ok: reconcile?.status === 'ok' && foreign === 0,
+        required: true,
+        numbers: {
+          status: reconcile?.status ?? 'pending',
+          unexplainedOpenOrders: foreign,
+          missing: reconcile?.summary.missing ?? null,
+        },
+      });
+      const nowMs = deps.clock.nowMs();
+      const open = sessionAt(nowMs);
+      items.push({
+        id: 'market.open',
+        ok: open !== undefined && nowMs < Date.parse(ctx.run.windowEnd),
+        required: !dry,
+        numbers: {
+          open: open !== undefined,
+          earlyClose: open?.earlyClose ?? null,
+          closesAt: open ? new Date(open.closeMs).toISOString() : null,
+          windowEnd: ctx.run.windowEnd,
+        },
+      });
+      items.push({ id: 'lease.held', ok: lease.isHeld(), required: !dry, numbers: { held: lease.isHeld() } });
+      const failed = items.filter((i) => i.required && !i.ok);
+      const evidence = { items, passed: failed.length === 0 };
+      if (failed.length > 0)
+        throw new StepError('CHECKLIST_FAILED', `checklist failed: ${failed.map((i) => i.id).join(', ')}`, {
+          evidence,
+        });
+      return evidence;
+    },
+
+    async decide(ctx) {
+      const request = { projectId: ctx.run.projectId, tradingDate: ctx.run.tradingDate, actor: 'pipeline' };
+      if (ctx.run.dryRun) {
+        const preview = await deps.decisions.preview(request);
+        return {
+          snapshotId: null,
+          contentHash: preview.contentHash,
+          kind: preview.content.kind,
+          asOf: preview.content.asOf,
+          modelVersion: preview.content.modelVersion,
+          weights: preview.content.weightsAfter,
+          dropped: preview.content.dropped.length,
+        };
+      }
+      const { snapshot, created } = await deps.decisions.decideAndFreeze(request);
+      return {
+        snapshotId: snapshot.id,
+        contentHash: snapshot.contentHash,
+        kind: snapshot.kind,
+        asOf: snapshot.content.asOf,
+        modelVersion: snapshot.modelVersion,
+        weights: snapshot.content.weightsAfter,
+        dropped: snapshot.content.dropped.length,
+        created,
+      };
+    },
+
+    async plan(ctx) {
+      const { engine } = mustRuntime(deps);
+      const weights = weightsOf(ctx);
+      const account = engine.account();
+      const positions: Record<string, number> = {};
+      for (const p of await engine.broker.account.positions()) {
+        if (p.account === account && p.quantity !== 0)
+          positions[p.symbol] = (positions[p.symbol] ?? 0) + p.quantity;
+      }
+      const symbols = [...new Set([...Object.keys(weights), ...Object.keys(positions)])].sort();
+      const contracts = await engine.contractsFor(symbols, 'plan');
+      // Arrival prices: one snapshot per symbol now (the sizing the submit step freezes prices again).
+      const quotes = await brokerPriceSource(engine.broker, engine.clock, { maxAgeMs: 60_000 }).prices([
+        ...contracts.values(),
+      ]);
+      const prices: Record<string, number> = {};
+      const lotSizes: Record<string, number> = {};
+      for (const [symbol, contract] of contracts) {
+        const quote = quotes[symbol];
+        if (quote) prices[symbol] = quote.price;
+        lotSizes[symbol] = contract.lotSize > 0 ? contract.lotSize : 1;
+      }
+      const summary = await engine.broker.account.summary();
+      const sized = sizeTargets({
+        netLiquidation: summary.netLiquidation,
+        cashBuffer: 0,
+        cash: summary.totalCash,
+        weights,
+        prices,
+        positions,
+        lotSizes,
+        minOrderValue: ctx.params.execution.minTradeValue,
+      });
+      const orders: PlannedOrderEvidence[] = sized.orders.map((o) => ({
+        symbol: o.symbol,
+        side: o.quantity > 0 ? 'BUY' : 'SELL',
+        quantity: Math.abs(o.quantity),
+        price: o.price,
+      }));
+      return {
+        account: account.slice(0, 2) + '*'.repeat(Math.max(0, account.length - 2)),
+        netLiquidation: summary.netLiquidation,
+        cash: summary.totalCash,
+        positions,
+        prices,
+        targets: sized.targets,
+        orders,
+        buys: orders.filter((o) => o.side === 'BUY').length,
+        sells: orders.filter((o) => o.side === 'SELL').length,
+      };
+    },
+
+    async risk(ctx) {
+      const runtime = mustRuntime(deps);
+      const plan = ctx.evidence.plan ?? {};
+      const orders = (plan.orders ?? []) as PlanOrders;
+      const prices = new Map(Object.entries((plan.prices ?? {}) as Record<string, number>));
+      const members = await deps.universe(ctx.run.projectId);
+      const store = deps.bars();
+      const previousClose = new Map<string, number>();
+      const adv = new Map<string, number>();
+      for (const symbol of prices.keys()) {
+        const bars = store?.read(symbol, '1 day');
+        if (!bars || bars.length === 0) continue;
+        previousClose.set(symbol, bars.close[bars.length - 1] as number);
+        const from = Math.max(0, bars.length - dailyAdvSessions);
+        let volume = 0;
+        for (let i = from; i < bars.length; i++) volume += bars.volume[i] as number;
+        adv.set(symbol, volume / (bars.length - from));
+      }
+      const state = await deps.tradingState(ctx.run.projectId);
+      // The whole-list margin check needs IB's what-if; the execution gate does it at send time.
+      const rules = DEFAULT_PRE_TRADE_RULES.filter((r) => r.name !== 'margin');
+      const report = checkPreTrade(
+        {
+          orders: orders as PreTradeOrder[],
+          account: {
+            accountId: runtime.engine.account(),
+            mode: runtime.engine.mode,
+            netLiquidation: Number(plan.netLiquidation ?? 0),
+            cash: Number(plan.cash ?? 0),
+          },
+          positions: new Map(Object.entries((plan.positions ?? {}) as Record<string, number>)),
+          prices,
+          previousClose,
+          averageDailyVolume: adv,
+          sectors: new Map(members.map((m) => [m.symbol, m.sector ?? ''])),
+          tradingState: state.state,
+        },
+        {
+          maxPositionWeight: ctx.params.risk.maxPositionWeight,
+          maxSectorWeight: ctx.params.risk.maxSectorWeight,
+          maxGrossExposure: ctx.params.risk.maxGrossExposure,
+        },
+        rules,
+      );
+      const evidence: Evidence = {
+        passed: report.passed,
+        verdicts: report.verdicts,
+        marginChecked: false,
+        orders: orders.length,
+      };
+      if (!report.passed)
+        throw new StepError(
+          'PRETRADE_BLOCKED',
+          `pre-trade risk blocked the run: ${report.verdicts
+            .filter((v) => !v.passed)
+            .map((v) => v.rule)
+            .join(', ')}`,
+          { final: true, evidence },
+        );
+      return evidence;
+    },
+
+    async submit(ctx) {
+      const runtime = mustRuntime(deps);
+      const { engine, service } = runtime;
+      const weights = weightsOf(ctx);
+      const result = await service.executeTargets({
+        projectId: ctx.run.projectId,
+        tradingDate: ctx.run.tradingDate,
+        weights,
+        orderType: ctx.params.execution.orderType,
+        limitOffsetBps: ctx.params.execution.limitOffsetBps,
+        minOrderValue: ctx.params.execution.minTradeValue,
+        // The schedule is the standing confirmation of a project set to trade; a person's Run now in
+        // live mode typed it at the edge before the trigger was recorded.
+        ...(engine.mode === 'live' ? { confirmLive: engine.account() } : {}),
+        actor: 'pipeline',
+      });
+      const orders = await engine.repo.orders({ runId: result.run.id });
+      // Execution's own pre-trade gate (with IB's what-if margin) blocked the list: nothing was sent.
+      if (result.run.status === 'BLOCKED')
+        throw new StepError(
+          'PRETRADE_BLOCKED',
+          `execution blocked the run: ${result.stoppedBecause ?? 'pre-trade risk'}`,
+          {
+            final: true,
+            evidence: { tradeRunId: result.run.id, orders: orders.length },
+          },
+        );
+      return {
+        tradeRunId: result.run.id,
+        joined: result.joined,
+        orders: orders.length,
+        sentNow: result.sent,
+        stoppedBecause: result.stoppedBecause,
+        snapshotId: ctx.evidence.decide?.snapshotId ?? null,
+      };
+    },
+
+    async monitor(ctx) {
+      const runtime = mustRuntime(deps);
+      const { engine, service } = runtime;
+      const tradeRunId = Number(ctx.evidence.submit?.tradeRunId);
+      const windowEndMs = Date.parse(ctx.run.windowEnd);
+      for (;;) {
+        ctx.signal.throwIfAborted();
+        await engine.idle();
+        const run = await engine.repo.getRun(tradeRunId);
+        const open = await engine.repo.orders({ runId: tradeRunId, open: true });
+        if (run.status === 'COMPLETED' || run.status === 'FAILED' || open.length === 0) {
+          return { tradeRunId, status: run.status, openOrders: 0, leftoverPolicy: null };
+        }
+        if (deps.clock.nowMs() >= windowEndMs) {
+          const policy = ctx.params.pipeline.leftover;
+          if (policy !== 'leave') {
+            for (const order of open) {
+              if (order.ibOrderId === null) await engine.repo.cancelUnsent(order.id, 'the run window closed');
+              else await engine.cancel(order.id).catch(() => undefined);
+            }
+            await service.waitForRun(tradeRunId, 10_000);
+          }
+          let repriced = 0;
+          if (policy === 'reprice') {
+            const again = await service.executeTargets({
+              projectId: ctx.run.projectId,
+              tradingDate: ctx.run.tradingDate,
+              weights: weightsOf(ctx),
+              orderType: 'MKT',
+              minOrderValue: ctx.params.execution.minTradeValue,
+              ...(engine.mode === 'live' ? { confirmLive: engine.account() } : {}),
+              actor: 'pipeline',
+            });
+            repriced = again.intents.length;
+          }
+          return {
+            tradeRunId,
+            status: run.status,
+            openOrders: open.length,
+            leftoverPolicy: policy,
+            repriced,
+          };
+        }
+        await new Promise((resolve) => setTimeout(resolve, monitorPollMs));
+      }
+    },
+
+    async report(ctx) {
+      const runtime = mustRuntime(deps);
+      const repo = runtime.engine.repo;
+      const tradeRunId = Number(ctx.evidence.submit?.tradeRunId);
+      const run = await repo.getRun(tradeRunId);
+      const asOf = String(ctx.evidence.decide?.asOf ?? previousTradingDay(ctx.run.tradingDate));
+      const decisionPrices: Record<string, number> = {};
+      const store = deps.bars();
+      for (const symbol of Object.keys(run.targets ?? {})) {
+        const bars = store?.read(symbol, '1 day');
+        if (!bars) continue;
+        for (let i = bars.length - 1; i >= 0; i--) {
+          if (new Date(bars.timeMs[i] as number).toISOString().slice(0, 10) <= asOf) {
+            decisionPrices[symbol] = bars.close[i] as number;
+            break;
+          }
+        }
+      }
+      const report = postTradeReport({
+        runId: ctx.run.id,
+        run,
+        orders: await repo.orders({ runId: tradeRunId }),
+        fills: await repo.fills({ runId: tradeRunId }),
+        weights: weightsOf(ctx),
+        decisionPrices,
+      });
+      const file = writeReportFile(deps.dataRoot, ctx.run.projectId, report);
+      return { ...report, file };
+    },
+  };
+
+  const fallback: FallbackPort = {
+    async lastGood(ctx, reason) {
+      const source = await deps.decisions.latestCompleted(ctx.run.projectId, ctx.run.tradingDate);
+      if (!source) return null;
+      const snapshot = await deps.decisions.freezeFallback({
+        projectId: ctx.run.projectId,
+        tradingDate: ctx.run.tradingDate,
+        sourceSnapshotId: source.id,
+        reason,
+        actor: 'pipeline',
+      });
+      return {
+        snapshotId: snapshot.id,
+        contentHash: snapshot.contentHash,
+        kind: snapshot.kind,
+        asOf: snapshot.content.asOf,
+        sourceSnapshotId: source.id,
+        weights: snapshot.content.weightsAfter,
+      };
+    },
+  };
+  return { work, fallback };
+}
+
+type PlanOrders = PlannedOrderEvidence[];

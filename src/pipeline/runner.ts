@@ -1,0 +1,423 @@
+import type { Kysely } from 'kysely';
+import { type AlertKind, type AlertParamsByKind, type AlertTarget, enqueueAlert } from '../alerts/index.js';
+import type { AuditLog } from '../audit/index.js';
+import type { Clock } from '../core/clock.js';
+import { InputError } from '../core/errors.js';
+import type { Project } from '../projects/index.js';
+import type { Database } from '../store/index.js';
+import { type NewRun, PipelineRepository } from './repository.js';
+import {
+  type Evidence,
+  type FallbackPort,
+  FINAL_RUN_STATUSES,
+  type PipelineRun,
+  type PipelineStep,
+  type StepContext,
+  StepError,
+  type StepName,
+  type StepWork,
+  type Trigger,
+} from './types.js';
+import { manualWindow, type RunWindow, windowOn } from './window.js';
+
+export interface PipelineRunnerOptions {
+  db: Kysely<Database>;
+  audit: AuditLog;
+  clock: Clock;
+  /** This process's name on claimed steps (the lease holder's). */
+  owner: string;
+  projects: { get(id: number): Promise<Project> };
+  work: StepWork;
+  fallback: FallbackPort;
+  /** Where alerts go; omitted: none (tests of the runner alone). */
+  alerts?: AlertTarget;
+  /** Only the lease holder runs steps; the other replicas record triggers for it. */
+  isHolder: () => boolean;
+  /** Waits between attempts (tests pass a no-op). */
+  sleep?: (ms: number) => Promise<void>;
+  logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+export interface TriggerInput {
+  projectId: number;
+  /** Omitted: today's window while it is open, else the next trading day's. */
+  tradingDate?: string;
+  dryRun?: boolean;
+  trigger: Trigger;
+  actor: string;
+}
+
+export interface TriggerResult {
+  run: PipelineRun;
+  /** A run with the same key existed: this trigger joined it. */
+  joined: boolean;
+  /** The market is closed now: the run waits and trades at `tradesAt`. */
+  marketClosed: boolean;
+  tradesAt: string;
+}
+
+/**
+ * Records a trigger (scheduler, Run now, CLI) on any replica: creates the run of the key or joins it.
+ * The lease holder starts it when its window opens (its scheduler looks every second). A person's
+ * trigger on a FAILED run reopens it: what succeeded stays done.
+ */
+export async function recordTrigger(
+  deps: Pick<PipelineRunnerOptions, 'db' | 'audit' | 'clock' | 'projects'>,
+  input: TriggerInput,
+): Promise<TriggerResult> {
+  const repo = new PipelineRepository(deps.db, deps.clock);
+  const project = await deps.projects.get(input.projectId);
+  const nowMs = deps.clock.nowMs();
+  let window: RunWindow | undefined;
+  if (input.tradingDate === undefined) {
+    window = manualWindow(nowMs, project.params);
+  } else {
+    window = windowOn(input.tradingDate, project.params);
+    if (!window) throw new InputError('tradingDate', `${input.tradingDate} is not an NYSE trading day`);
+    if (
+      !input.dryRun &&
+      window.windowEndMs <= nowMs &&
+      !(await repo.find(input.projectId, input.tradingDate))
+    )
+      throw new InputError('tradingDate', `the window of ${input.tradingDate} has closed`);
+  }
+  const dryRun = input.dryRun === true;
+  const newRun: NewRun = {
+    projectId: input.projectId,
+    tradingDate: window.tradingDate,
+    dryRun,
+    trigger: input.trigger,
+    actor: input.actor,
+    // A dry run sends nothing: it does not wait for the market.
+    notBefore: new Date(dryRun ? nowMs : window.fireMs).toISOString(),
+    windowEnd: new Date(window.windowEndMs).toISOString(),
+  };
+  let { run, created } = await repo.createOrJoin(newRun);
+  if (created) {
+    await deps.audit.append({
+      actor: input.actor,
+      action: dryRun ? 'pipeline.dry_run' : 'pipeline.trigger',
+      target: `project:${input.projectId}`,
+      after: {
+        runId: run.id,
+        tradingDate: run.tradingDate,
+        trigger: input.trigger,
+        notBefore: run.notBefore,
+      },
+    });
+  } else if (run.status === 'FAILED' && input.trigger !== 'schedule' && window.windowEndMs > nowMs) {
+    // A person starting a failed run again: what succeeded stays done, the rest runs again.
+    await repo.reopenFailedSteps(run.id);
+    await repo.finishRun(run.id, 'WAITING', { error: null });
+    await deps.audit.append({
+      actor: input.actor,
+      action: 'pipeline.reopen',
+      target: `project:${input.projectId}`,
+      after: { runId: run.id, tradingDate: run.tradingDate },
+    });
+    run = await repo.get(run.id);
+  }
+  const marketClosed = nowMs < window.openMs || nowMs >= window.closeMs;
+  return { run, joined: !created, marketClosed, tradesAt: run.notBefore };
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs the weekly pipeline: a run is a list of steps executed in order, each claimed in the database
+ * before it starts, so a step that succeeded is never run again (a retry, a second trigger, a restart,
+ * a takeover all skip it) and a half-done run resumes from its last finished step.
+ */
+export class PipelineRunner {
+  readonly repo: PipelineRepository;
+  private readonly inFlight = new Map<number, Promise<PipelineRun>>();
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly active = new Set<AbortController>();
+  private closed = false;
+
+  constructor(private readonly options: PipelineRunnerOptions) {
+    this.repo = new PipelineRepository(options.db, options.clock);
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  /**
+   * Records a trigger (scheduler, Run now, CLI): creates the run of the key or joins it; on the lease
+   * holder the run then starts in the background once its window opens.
+   */
+  async trigger(input: TriggerInput): Promise<TriggerResult> {
+    const result = await recordTrigger(this.options, input);
+    if (this.holding()) void this.startIfDue(result.run.id).catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Stops running steps (the runtime is going away): steps in progress are aborted and left as they
+   * are, so the next lease holder resumes them; nothing is recorded as failed because of the stop.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const controller of this.active) controller.abort(new Error('the pipeline runner stopped'));
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  private holding(): boolean {
+    return !this.closed && this.options.isHolder();
+  }
+
+  /** Starts or resumes every unfinished run that is due (the scheduler's tick on the lease holder). */
+  async resumeDue(): Promise<void> {
+    for (const run of await this.repo.unfinished()) await this.startIfDue(run.id).catch(() => undefined);
+  }
+
+  /**
+   * Executes a run when it is due; a run still waiting for its window stays as it is, one whose window
+   * closed before it started is MISSED. Joins an execution already in progress in this process.
+   */
+  startIfDue(runId: number): Promise<PipelineRun> {
+    const running = this.inFlight.get(runId);
+    if (running) return running;
+    const work = this.execute(runId).finally(() => this.inFlight.delete(runId));
+    this.inFlight.set(runId, work);
+    return work;
+  }
+
+  /** Waits for an execution of the run in this process, if one is going on. */
+  async settled(runId: number): Promise<PipelineRun> {
+    await this.inFlight.get(runId)?.catch(() => undefined);
+    return this.repo.get(runId);
+  }
+
+  private async execute(runId: number): Promise<PipelineRun> {
+    let run = await this.repo.get(runId);
+    if (FINAL_RUN_STATUSES.includes(run.status) || !this.holding()) return run;
+    const nowMs = this.options.clock.nowMs();
+    if (run.status === 'WAITING') {
+      if (nowMs < Date.parse(run.notBefore)) return run;
+      if (!run.dryRun && nowMs >= Date.parse(run.windowEnd)) {
+        await this.missed(run, 'the window closed before the run could start');
+        return this.repo.get(run.id);
+      }
+      if (!(await this.repo.markRunning(run.id, ['WAITING']))) return this.repo.get(run.id);
+      run = await this.repo.get(run.id);
+      await this.alert('run.started', {
+        project: await this.projectName(run),
+        tradingDate: run.tradingDate,
+        runId: run.id,
+      });
+    }
+    const project = await this.options.projects.get(run.projectId);
+    for (const step of run.steps) {
+      if (step.status === 'SUCCEEDED' || step.status === 'SKIPPED') continue;
+      if (!this.holding()) return this.repo.get(run.id);
+      const outcome = await this.runStep(run, project, step);
+      if (outcome === 'busy') return this.repo.get(run.id);
+      if (outcome === 'ok') {
+        run = await this.repo.get(run.id);
+        continue;
+      }
+      if (step.name === 'decide') {
+        const stop = await this.fallback(run, project, outcome.error);
+        if (stop === 'continue') {
+          run = await this.repo.get(run.id);
+          continue;
+        }
+        return this.repo.get(run.id);
+      }
+      await this.repo.skipRemaining(run.id);
+      await this.repo.finishRun(run.id, 'FAILED', { error: `${step.name}: ${outcome.error}` });
+      await this.options.audit.append({
+        actor: 'pipeline',
+        action: 'pipeline.failed',
+        target: `project:${run.projectId}`,
+        after: { runId: run.id, step: step.name, error: outcome.error },
+      });
+      await this.alert('run.failed', {
+        project: project.name,
+        tradingDate: run.tradingDate,
+        runId: run.id,
+        error: `${step.name}: ${outcome.error}`,
+      });
+      return this.repo.get(run.id);
+    }
+    const report = run.steps.find((s) => s.name === 'report')?.evidence ?? null;
+    await this.repo.finishRun(run.id, 'SUCCEEDED', report ? { report } : {});
+    await this.options.audit.append({
+      actor: 'pipeline',
+      action: run.dryRun ? 'pipeline.dry_run_done' : 'pipeline.succeeded',
+      target: `project:${run.projectId}`,
+      after: { runId: run.id, tradingDate: run.tradingDate, fallback: run.fallback },
+    });
+    if (!run.dryRun) {
+      const submit = run.steps.find((s) => s.name === 'submit')?.evidence ?? {};
+      await this.alert('run.completed', {
+        project: project.name,
+        tradingDate: run.tradingDate,
+        runId: run.id,
+        orders: Number(submit.orders ?? 0),
+        filled: Number(report?.filledOrders ?? 0),
+      });
+    }
+    return this.repo.get(run.id);
+  }
+
+  /** One step with its retries, back-off and time-out. */
+  private async runStep(
+    run: PipelineRun,
+    project: Project,
+    step: PipelineStep,
+  ): Promise<'ok' | 'busy' | { error: string }> {
+    const { retries, backoffMs, stepTimeoutMs } = project.params.pipeline;
+    const owner = this.options.owner;
+    let lastError = 'not run';
+    // Attempts count per execution: a crash and restart gives the step its full retry budget again.
+    for (let attempt = 1; attempt <= retries + 1; attempt++) {
+      if (attempt > 1) await this.sleep(backoffMs * 2 ** (attempt - 2));
+      if (!this.holding()) return 'busy';
+      if (!(await this.repo.claimStep(run.id, step.name, owner))) return 'busy';
+      const current = await this.repo.get(run.id);
+      const controller = new AbortController();
+      this.active.add(controller);
+      const ctx: StepContext = {
+        run: current,
+        params: project.params,
+        evidence: evidenceOf(current),
+        attempt,
+        signal: controller.signal,
+      };
+      // The monitor step runs until the window closes; its own deadline is the window.
+      const timeoutMs = step.name === 'monitor' ? null : stepTimeoutMs;
+      try {
+        const evidence = await withTimeout(this.options.work[step.name](ctx), timeoutMs, controller);
+        await this.repo.endStep(run.id, step.name, owner, { status: 'SUCCEEDED', evidence });
+        return 'ok';
+      } catch (error) {
+        // Stopped or no longer the lease holder: the step stays claimed under this owner, and the
+        // next holder takes it over; it did not fail.
+        if (!this.holding()) return 'busy';
+        const final = error instanceof StepError && error.options.final === true;
+        lastError = error instanceof Error ? error.message : String(error);
+        const last = final || attempt === retries + 1;
+        await this.repo.endStep(run.id, step.name, owner, {
+          status: last ? 'FAILED' : 'PENDING',
+          evidence: error instanceof StepError ? (error.options.evidence ?? null) : null,
+          error: lastError,
+        });
+        if (last) return { error: lastError };
+        this.options.logger?.warn(
+          { runId: run.id, step: step.name, attempt, err: error },
+          'pipeline step failed; retrying',
+        );
+      } finally {
+        this.active.delete(controller);
+      }
+    }
+    return { error: lastError };
+  }
+
+  /** The decision failed for good: trade the last good snapshot again, or stand still. */
+  private async fallback(run: PipelineRun, project: Project, reason: string): Promise<'continue' | 'stop'> {
+    const policy = project.params.pipeline.fallback;
+    const owner = this.options.owner;
+    let used: string = policy;
+    if (policy === 'last-good' && (await this.repo.claimStep(run.id, 'decide', owner))) {
+      const current = await this.repo.get(run.id);
+      const ctx: StepContext = {
+        run: current,
+        params: project.params,
+        evidence: evidenceOf(current),
+        attempt: 1,
+        signal: new AbortController().signal,
+      };
+      try {
+        const evidence = await this.options.fallback.lastGood(ctx, reason);
+        if (evidence) {
+          await this.repo.endStep(run.id, 'decide', owner, {
+            status: 'SUCCEEDED',
+            evidence: { ...evidence, fallback: 'last-good', reason },
+          });
+        } else {
+          await this.repo.endStep(run.id, 'decide', owner, { status: 'FAILED', error: reason });
+          used = 'stand-still';
+        }
+      } catch (error) {
+        await this.repo.endStep(run.id, 'decide', owner, { status: 'FAILED', error: reason });
+        this.options.logger?.error(
+          { err: error, runId: run.id },
+          'the last-good fallback failed; standing still',
+        );
+        used = 'stand-still';
+      }
+    } else {
+      used = 'stand-still';
+    }
+    await this.repo.setRunFields(run.id, { fallback: used });
+    await this.options.audit.append({
+      actor: 'pipeline',
+      action: 'pipeline.fallback',
+      target: `project:${run.projectId}`,
+      after: { runId: run.id, tradingDate: run.tradingDate, policy: used, configured: policy, reason },
+    });
+    await this.alert('fallback.used', { project: project.name, policy: used, reason });
+    if (used === 'last-good') return 'continue';
+    await this.repo.skipRemaining(run.id);
+    await this.repo.finishRun(run.id, 'STOOD_STILL', { error: `decide: ${reason}` });
+    return 'stop';
+  }
+
+  /** A run whose window closed before it started. */
+  async missed(run: PipelineRun, reason: string): Promise<void> {
+    await this.repo.skipRemaining(run.id);
+    await this.repo.finishRun(run.id, 'MISSED', { error: reason });
+    await this.options.audit.append({
+      actor: 'pipeline',
+      action: 'pipeline.missed',
+      target: `project:${run.projectId}`,
+      after: { runId: run.id, tradingDate: run.tradingDate, reason },
+    });
+    await this.alert('run.missed', {
+      project: await this.projectName(run),
+      scheduledAt: run.notBefore,
+      reason,
+    });
+  }
+
+  private async projectName(run: PipelineRun): Promise<string> {
+    return (await this.options.projects.get(run.projectId)).name;
+  }
+
+  private async alert<K extends AlertKind>(kind: K, params: AlertParamsByKind[K]): Promise<void> {
+    if (!this.options.alerts) return;
+    try {
+      await enqueueAlert(this.options.alerts, { kind, params, dedupeKey: JSON.stringify(params) });
+    } catch (error) {
+      this.options.logger?.error({ err: error, kind }, 'could not enqueue a pipeline alert');
+    }
+  }
+}
+
+function evidenceOf(run: PipelineRun): Partial<Record<StepName, Evidence>> {
+  const result: Partial<Record<StepName, Evidence>> = {};
+  for (const step of run.steps)
+    if (step.status === 'SUCCEEDED' && step.evidence) result[step.name] = step.evidence;
+  return result;
+}
+
+async function withTimeout<T>(
+  work: Promise<T>,
+  timeoutMs: number | null,
+  controller: AbortController,
+): Promise<T> {
+  if (timeoutMs === null) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new StepError('STEP_TIMEOUT', `timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

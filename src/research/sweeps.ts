@@ -1,0 +1,153 @@
+import { SignalError, validateSignal } from '../alpha/index.js';
+import {
+  type BacktestConfigInput,
+  COMMISSION_PRESETS,
+  expandGrid,
+  prepareResearch,
+  runSweep,
+  runSweepPoint,
+  type SweepRow,
+} from '../backtest/index.js';
+import { msg } from '../contract/messages.js';
+import {
+  type SweepRequestBody,
+  SweepRequest as SweepRequestSchema,
+  type SweepRerunResponse,
+  type SweepResponse,
+  type SweepRow as SweepRowContract,
+} from '../contract/research-sweeps.js';
+import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
+import type { JobRunner, StartedJob } from '../jobs/index.js';
+import type { ResearchService } from './service.js';
+
+/** What a sweep job stores as its result: enough to show the table and to rerun any point. */
+interface StoredSweep {
+  projectId: number;
+  projectVersion: number;
+  dataDigest: string;
+  base: BacktestConfigInput;
+  rows: SweepRow[];
+}
+
+export interface SweepServiceDeps {
+  jobs: JobRunner;
+  research: ResearchService;
+}
+
+/**
+ * Parameter sweeps of a project as jobs: the grid runs in worker threads over the project's
+ * universe (progress per point, cancellable between points); the result is kept with the job.
+ * Like `ibloop sweep`, points are scored by expression signals, without the project's risk stage
+ * and point-in-time membership (those need the project's own backtest).
+ */
+export class SweepService {
+  constructor(private readonly deps: SweepServiceDeps) {}
+
+  async start(projectId: number, body: SweepRequestBody, actor: string): Promise<StartedJob> {
+    const input = SweepRequestSchema.parse(body);
+    input.grid.signal.forEach((signal, i) => {
+      try {
+        validateSignal(signal);
+      } catch (error) {
+        if (error instanceof SignalError) throw new InputError(`grid.signal.${i}`, error.message);
+        throw error;
+      }
+    });
+    try {
+      expandGrid(input.grid);
+    } catch (error) {
+      throw new InputError('grid', error instanceof Error ? error.message.replace(/^grid: /, '') : 'invalid');
+    }
+    const { project, load } = await this.deps.research.sweepSource(projectId);
+    const base: BacktestConfigInput = {
+      initialCash: input.initialCash,
+      tradeAt: input.tradeAt,
+      slippageBps: input.slippageBps,
+      lotSize: input.lotSize,
+      commission: COMMISSION_PRESETS[input.commission],
+      start: input.start ?? null,
+      end: input.end ?? null,
+      minOrderValue: project.params.execution.minTradeValue,
+      // The project's cash buffer and turnover limit; the grid sets the rest of the construction.
+      construction: project.params.portfolio,
+      projectVersion: `project:${project.id}@v${project.currentVersion}`,
+    };
+    return this.deps.jobs.start({
+      kind: 'sweep',
+      scope: `project:${project.id}`,
+      actor,
+      params: { projectId: project.id, projectVersion: project.currentVersion, ...input },
+      work: async (job) => {
+        job.progress(0.02, msg('LOADING_RESEARCH_DATA', {}));
+        const { bars, sectors, dataDigest } = await load();
+        job.throwIfCancelled();
+        const rows = await runSweep({
+          bars,
+          sectors,
+          grid: input.grid,
+          base,
+          dataDigest,
+          ...(input.workers === undefined ? {} : { workers: input.workers }),
+          signal: job.signal,
+          onProgress: (done, total) =>
+            job.progress(0.05 + 0.95 * (done / total), msg('SWEEP_PROGRESS', { done, total })),
+        });
+        const result: StoredSweep = {
+          projectId: project.id,
+          projectVersion: project.currentVersion,
+          dataDigest,
+          base,
+          rows,
+        };
+        return {
+          result,
+          resultRef: `sweep:${rows.length}`,
+          message: msg('SWEEP_DONE', { points: rows.length }),
+        };
+      },
+    });
+  }
+
+  async get(id: number): Promise<SweepResponse> {
+    const job = await this.deps.jobs.get(id);
+    if (job.kind !== 'sweep') throw new NotFoundError(`sweep ${id}`);
+    const params = job.params as { projectId: number; projectVersion: number };
+    const stored = job.status === 'succeeded' ? (job.result as StoredSweep) : undefined;
+    return {
+      id: job.id,
+      projectId: params.projectId,
+      projectVersion: params.projectVersion,
+      status: job.status,
+      progress: job.progress,
+      dataDigest: stored?.dataDigest ?? null,
+      rows: (stored?.rows ?? []) as SweepRowContract[],
+    };
+  }
+
+  /**
+   * Runs one point of a finished sweep again, alone, on the current data, and says whether it
+   * reproduced the stored result hash. Refused when the project's data changed since the sweep.
+   */
+  async rerun(id: number, pointHash: string): Promise<SweepRerunResponse> {
+    const job = await this.deps.jobs.get(id);
+    if (job.kind !== 'sweep') throw new NotFoundError(`sweep ${id}`);
+    if (job.status !== 'succeeded')
+      throw new ConflictError('id', `sweep ${id} is ${job.status}; only a finished sweep can be rerun`);
+    const stored = job.result as StoredSweep;
+    const row = stored.rows.find((candidate) => candidate.pointHash === pointHash);
+    if (!row) throw new InputError('pointHash', `no point ${pointHash.slice(0, 12)}… in sweep ${id}`);
+    const { load } = await this.deps.research.sweepSource(stored.projectId);
+    const { bars, sectors, dataDigest } = await load();
+    if (dataDigest !== stored.dataDigest)
+      throw new ConflictError('pointHash', 'the research data changed since the sweep; run the sweep again');
+    const research = prepareResearch(bars, sectors, { weekday: row.point.weekday });
+    const again = runSweepPoint(research, row.point, stored.base, dataDigest);
+    return {
+      pointHash,
+      expectedResultHash: row.resultHash,
+      resultHash: again.resultHash,
+      reproduced: again.resultHash === row.resultHash && again.pointHash === pointHash,
+      row: again as SweepRowContract,
+    };
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The API's own description: every route's zod schemas (src/contract) become an OpenAPI document
+ * (served at /api/docs/json and viewed at /api/docs, private like every route) and a table of route
+ * contracts that the tests validate each response against.
+ */
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance, FastifySchema } from 'fastify';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+
+export const API_DOCS_PREFIX = '/api/docs';
+export const API_VERSION = '1';
+
+/** What one route promises: its method, URL pattern and the schemas it declared. */
+export interface RouteContract {
+  readonly method: string;
+  readonly url: string;
+  readonly schema: FastifySchema | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every API route with its schemas, in registration order (the documentation routes excluded). */
+    routeContracts: readonly RouteContract[];
+  }
+}
+
+/**
+ * Servers of this process, so that an in-process client (the test suite's ApiClient) can find the
+ * contracts of the server it talks to by its port and check every answer against them.
+ */
+const running = new Set<FastifyInstance>();
+
+/** The route contracts of the server of this process listening on `port`, if there is one. */
+export function routeContractsAt(port: number): readonly RouteContract[] | undefined {
+  for (const app of running) {
+    const address = app.server.address();
+    if (typeof address === 'object' && address !== null && address.port === port) return app.routeContracts;
+  }
+  return undefined;
+}
+
+/** Registers the document and its viewer; call before the API's routes so that all of them are seen. */
+export async function registerApiDocs(app: FastifyInstance): Promise<void> {
+  // Fixed, not the package version: the checked-in document changes only when the API does.
+  const version = API_VERSION;
+  const contracts: RouteContract[] = [];
+  app.decorate('routeContracts', contracts);
+  running.add(app);
+  app.addHook('onClose', async () => {
+    running.delete(app);
+  });
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') || route.url.startsWith(API_DOCS_PREFIX)) return;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      contracts.push({ method, url: route.url, schema: route.schema });
+    }
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'ibloop API',
+        version,
+        description:
+          'Every route needs a session (POST /api/auth/login) except those marked public; ' +
+          'changing requests also carry the x-csrf-token header returned by login. Errors answer ' +
+          '{ error: { code, message, fields?, text?, details? } }.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'ibloop_session' },
+          csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
+        },
+      },
+      security: [{ session: [] }],
+    },
+    // Only the API: the web app's static files and the single-page fallback are not part of it.
+    transform: (input) =>
+      input.url.startsWith('/api/') ? jsonSchemaTransform(input) : { schema: { hide: true }, url: input.url },
+  });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: API_DOCS_PREFIX,
+    // The viewer's own files only; the server's CSP (scripts from itself) stays as it is.
+    staticCSP: false,
+    uiConfig: { docExpansion: 'list', deepLinking: false },
+  });
+}

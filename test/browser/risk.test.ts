@@ -1,0 +1,141 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/core/clock.js';
+import { startApp } from '../../src/server/index.js';
+import type { SimGatewayHandle } from '../../src/sim/index.js';
+import { OPEN_MS, startSim } from '../execution/sim-env.js';
+import { ApiClient } from '../helpers/app.js';
+import { pollUntil } from '../helpers/poll.js';
+import { ensureWebBuilt, openSignedInPage, type SignedInPage, type TestServer, WEB_DIST } from './harness.js';
+
+const ACCOUNT = 'DU1234567';
+const PASSWORD = 'browser-risk-test-pw';
+const HELD = ['AAPL', 'MSFT', 'JPM'];
+
+/** A server trading on a paper gateway at an open market, 95% invested in three names. */
+async function startRiskServer(sim: SimGatewayHandle, simNow: number): Promise<TestServer> {
+  await ensureWebBuilt();
+  const dataRoot = mkdtempSync(path.join(tmpdir(), 'ibloop-browser-risk-'));
+  const clock = new ManualClock(simNow);
+  sim.clock.onChange((now) => clock.set(now));
+  const app = await startApp({
+    dataRoot,
+    port: 0,
+    host: '127.0.0.1',
+    webRoot: WEB_DIST,
+    clock,
+    env: {
+      IBLOOP_ADMIN_PASSWORD: PASSWORD,
+      LOG_LEVEL: 'silent',
+      IB_HOST: '127.0.0.1',
+      IB_PORT: String(sim.port),
+      IB_ACCOUNT: ACCOUNT,
+    },
+    trading: { enabled: true, builtInGateway: 'off' },
+  });
+  const api = new ApiClient(app.url);
+  await api.login('admin', PASSWORD);
+  await pollUntil(
+    async () => (await api.request<{ tradable: boolean }>('GET', '/api/ib/status')).body,
+    (s) => s.tradable,
+  );
+  const theme = await api.request<{ theme: { id: number } }>('POST', '/api/themes', {
+    name: '风控面板测试',
+    members: HELD.map((symbol) => ({ symbol, sector: '信息技术' })),
+  });
+  // The project's own loss limit is wide: only the account's 5% halts, so resuming it clears the badge.
+  const project = await api.request<{ project: { id: number } }>('POST', '/api/projects', {
+    name: '风控项目',
+    params: {
+      themeIds: [theme.body.theme.id],
+      risk: { maxDailyLoss: 0.5, maxDrawdown: 0.5, maxPositionWeight: 0.5, maxSectorWeight: 1 },
+    },
+  });
+  const run = await api.request<{ run: { id: number } }>('POST', '/api/execution/runs', {
+    projectId: project.body.project.id,
+    tradingDate: '2026-11-24',
+    weights: { AAPL: 0.4, MSFT: 0.35, JPM: 0.2 },
+  });
+  expect(run.status).toBe(201);
+  await pollUntil(
+    async () =>
+      (await api.request<{ run: { status: string } }>('GET', `/api/execution/runs/${run.body.run.id}`)).body
+        .run,
+    (r) => r.status === 'COMPLETED',
+  );
+  return {
+    url: app.url,
+    adminPassword: PASSWORD,
+    dataRoot,
+    close: async () => {
+      await app.close();
+      rmSync(dataRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+const badgeState = (page: Page) => page.getByTestId('risk-state-badge').getAttribute('data-state');
+
+describe('web app: the trading-state badge and the risk panel', () => {
+  let sim: SimGatewayHandle;
+  let session: SignedInPage | undefined;
+  let page: Page;
+
+  beforeAll(async () => {
+    const started = await startSim({ startMs: OPEN_MS, initialCash: 1_000_000, pnlUpdateMs: 200 });
+    sim = started.sim;
+    session = await openSignedInPage(
+      () => startRiskServer(sim, started.simClock.nowMs()),
+      '/live/risk',
+      'risk-page',
+    );
+    page = session.page;
+  }, 180_000);
+
+  afterAll(async () => {
+    await session?.close();
+    await sim?.close();
+  });
+
+  it('shows the halt live on every page with its evidence, and resuming asks for the typed RESUME', async () => {
+    await expect.poll(() => badgeState(page)).toBe('ACTIVE');
+    expect(await page.getByTestId('risk-state-badge').textContent()).toBe('正常交易');
+    await page.getByTestId('risk-reading').waitFor();
+
+    for (const symbol of HELD) await sim.faults.shock(symbol, -8);
+    // Live over the event stream: no reload.
+    await expect.poll(() => badgeState(page), { timeout: 10_000 }).toBe('HALTED');
+    expect(await page.getByTestId('risk-state-badge').textContent()).toBe('已暂停交易');
+    const account = page.getByTestId('risk-scope-account');
+    await expect.poll(() => account.getAttribute('data-state')).toBe('HALTED');
+    expect(await account.getByTestId('risk-bar-daily-loss').getAttribute('data-level')).toBe('trigger');
+    const trigger = page.getByTestId('risk-events').locator('tbody tr', { hasText: '盘中触发' }).first();
+    await trigger.waitFor();
+    const evidence = (await trigger.textContent()) ?? '';
+    expect(evidence).toContain('当日亏损');
+    expect(evidence).toMatch(/限额 5\.00%/);
+    expect(evidence).not.toContain('{');
+
+    // Every page shows it.
+    await page.getByTestId('nav-projects').click();
+    await expect.poll(() => badgeState(page)).toBe('HALTED');
+    await page.getByTestId('risk-state-badge').click();
+    await page.getByTestId('risk-page').waitFor();
+
+    await page.getByTestId('risk-scope-account').getByTestId('risk-resume').click();
+    await page.getByTestId('risk-reason').fill('下跌已核实，恢复交易');
+    const ok = page.getByTestId('risk-dialog-ok');
+    expect(await ok.isDisabled()).toBe(true);
+    await page.getByTestId('risk-confirm').fill('resume');
+    expect(await ok.isDisabled()).toBe(true);
+    await page.getByTestId('risk-confirm').fill('RESUME');
+    await ok.click();
+    await expect.poll(() => badgeState(page), { timeout: 10_000 }).toBe('ACTIVE');
+    await expect
+      .poll(() => page.getByTestId('risk-events').locator('tbody tr', { hasText: '交易状态变更' }).count())
+      .toBeGreaterThanOrEqual(2);
+  });
+});

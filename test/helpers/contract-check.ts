@@ -1,0 +1,101 @@
+/**
+ * The test suite's contract hook: every answer the ApiClient receives from an in-process server is
+ * checked against the schema its route declares (matched by method and URL pattern from the server's
+ * route table), error answers against the common error body, so a drift between server and contract
+ * fails the test that saw it.
+ */
+import { ApiErrorBody } from '../../src/contract/errors.js';
+import { type RouteContract, routeContractsAt } from '../../src/server/api-docs.js';
+
+interface Validator {
+  safeParse(value: unknown): { success: true } | { success: false; error: { issues: unknown[] } };
+}
+
+function isValidator(value: unknown): value is Validator {
+  return typeof value === 'object' && value !== null && typeof Reflect.get(value, 'safeParse') === 'function';
+}
+
+const patterns = new WeakMap<RouteContract, RegExp>();
+
+function patternOf(route: RouteContract): RegExp {
+  let pattern = patterns.get(route);
+  if (!pattern) {
+    const source = route.url
+      .split('/')
+      .map((part) => {
+        if (part === '*') return '.*';
+        if (part.startsWith(':')) return '[^/]+';
+        return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      })
+      .join('/');
+    pattern = new RegExp(`^${source}/?$`);
+    patterns.set(route, pattern);
+  }
+  return pattern;
+}
+
+/** The route serving a request: literal segments win over parameters (as in the server's router). */
+export function matchRoute(
+  routes: readonly RouteContract[],
+  method: string,
+  path: string,
+): RouteContract | undefined {
+  const pathname = path.split('?')[0] ?? path;
+  const candidates = routes.filter((r) => r.method === method && patternOf(r).test(pathname));
+  const params = (r: RouteContract) => r.url.split('/').filter((p) => p.startsWith(':') || p === '*').length;
+  return candidates.sort((a, b) => params(a) - params(b))[0];
+}
+
+/** The schema a route declared for a status: exact, then 2xx/4xx/5xx, then default. */
+function responseSchema(route: RouteContract, status: number): Validator | undefined {
+  const response = route.schema?.response;
+  if (typeof response !== 'object' || response === null) return undefined;
+  const table = response as Record<string, unknown>;
+  for (const key of [String(status), `${Math.floor(status / 100)}xx`, 'default']) {
+    const schema = table[key];
+    if (isValidator(schema)) return schema;
+  }
+  return undefined;
+}
+
+export class ContractViolation extends Error {
+  override name = 'ContractViolation';
+}
+
+/**
+ * Throws a ContractViolation when the answer does not match its route's contract. Answers of servers
+ * not in this process, non-JSON answers and routes that declare no schema for the status pass.
+ */
+export function checkResponse(
+  baseUrl: string,
+  method: string,
+  path: string,
+  status: number,
+  contentType: string | null,
+  body: unknown,
+): void {
+  const port = Number(new URL(baseUrl).port);
+  const routes = routeContractsAt(port);
+  if (!routes || !contentType?.includes('application/json')) return;
+  const route = matchRoute(routes, method.toUpperCase(), path);
+  const schema = (route && responseSchema(route, status)) ?? (status >= 400 ? ApiErrorBody : undefined);
+  if (!schema) return;
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    throw new ContractViolation(
+      `${method} ${path} answered ${status} outside its contract (${route?.url ?? 'no route'}): ` +
+        JSON.stringify(result.error.issues).slice(0, 2000),
+    );
+  }
+}
+
+/** Routes of the server at `baseUrl` that declare no schema for their success answer. */
+export function routesWithoutResponseSchema(baseUrl: string): string[] {
+  const routes = routeContractsAt(Number(new URL(baseUrl).port)) ?? [];
+  return routes
+    .filter((r) => {
+      const response = r.schema?.response as Record<string, unknown> | undefined;
+      return !response || !Object.keys(response).some((k) => k.startsWith('2') && isValidator(response[k]));
+    })
+    .map((r) => `${r.method} ${r.url}`);
+}

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, startTestApp, type TestApp } from '../helpers/app.js';
+import { ENGINES } from '../helpers/engines.js';
+
+interface ErrorBody {
+  error: { code: string; message: string; fields?: Array<{ field: string; message: string }> };
+}
+interface ProjectBody {
+  project: { id: number; currentVersion: number; params: { risk: Record<string, unknown> } };
+}
+
+/**
+ * Bad risk configuration, sent as an attacker would (wrong types, negative and huge values, caps
+ * above 1, unknown keys, non-finite numbers): 400 naming the field, and nothing stored.
+ */
+describe.each(ENGINES)('project risk limits at the API edge, %s', (engine) => {
+  let t: TestApp;
+  let api: ApiClient;
+  let themeId: number;
+
+  beforeAll(async () => {
+    t = await startTestApp(engine);
+    api = new ApiClient(t.app.url);
+    await api.login();
+    const theme = await api.request<{ theme: { id: number } }>('POST', '/api/themes', {
+      name: 'Risk config theme',
+      members: [{ symbol: 'AAPL' }],
+    });
+    themeId = theme.body.theme.id;
+  });
+  afterAll(async () => t.close());
+
+  const BAD: Array<[string, unknown, string]> = [
+    ['cashBuffer', -0.01, 'negative'],
+    ['maxPositionWeight', 1.5, 'at most 1'],
+    ['maxSectorWeight', 2, 'at most 1'],
+    ['maxGrossExposure', 0, 'above 0'],
+    ['maxInitialMarginShare', 1.01, 'at most'],
+    ['maxAdvShare', '0.05', 'number'],
+    ['priceBand', null, 'number'],
+    ['maxOrderValue', -5, 'positive'],
+    ['maxPositionShares', 0, 'positive'],
+    ['maxOrdersPerRun', 1e12, 'at most'],
+    ['maxOrdersPerRun', 2.5, 'integer'],
+    ['weightTolerance', 0.5, 'at most'],
+    ['allowShort', 'yes', 'true or false'],
+    ['maxDailyLoss', -1, 'above 0'],
+    ['unknownLimit', 1, ''],
+  ];
+
+  it('refuses each bad limit on create with 400 naming the field; nothing is stored', async () => {
+    const before = await api.request<{ projects: unknown[] }>('GET', '/api/projects');
+    for (const [field, value, words] of BAD) {
+      const response = await api.request<ErrorBody>('POST', '/api/projects', {
+        name: `bad ${field} ${String(value)}`,
+        params: { themeIds: [themeId], risk: { [field]: value } },
+      });
+      expect(response.status, `${field}=${JSON.stringify(value)}`).toBe(400);
+      const named = response.body.error.fields?.find(
+        (f) => f.field.endsWith(field) || f.field.endsWith('risk'),
+      );
+      expect(named?.field, `${field}: ${JSON.stringify(response.body.error.fields)}`).toMatch(
+        new RegExp(`params\\.risk(\\.${field})?$`),
+      );
+      if (words) expect(named?.message).toContain(words);
+    }
+    // A non-finite number does not survive JSON either: 1e400 parses to Infinity.
+    const infinite = await api.request<ErrorBody>('POST', '/api/projects', undefined, {
+      rawBody: `{"name":"inf","params":{"themeIds":[${themeId}],"risk":{"maxOrderValue":1e400}}}`,
+    });
+    expect(infinite.status).toBe(400);
+    const after = await api.request<{ projects: unknown[] }>('GET', '/api/projects');
+    expect(after.body.projects).toHaveLength(before.body.projects.length);
+  });
+
+  it('refuses a bad limit on update and keeps the stored version; good limits are stored with defaults', async () => {
+    const created = await api.request<ProjectBody>('POST', '/api/projects', {
+      name: 'risk limits',
+      params: { themeIds: [themeId], risk: { maxOrderValue: 250_000, maxAdvShare: 0.02 } },
+    });
+    expect(created.status).toBe(201);
+    const risk = created.body.project.params.risk;
+    expect(risk).toMatchObject({
+      maxOrderValue: 250_000,
+      maxAdvShare: 0.02,
+      cashBuffer: 0.01,
+      priceBand: 0.1,
+    });
+    const id = created.body.project.id;
+    const bad = await api.request<ErrorBody>('PUT', `/api/projects/${id}`, {
+      params: { themeIds: [themeId], risk: { maxInitialMarginShare: -0.5 } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields?.map((f) => f.field)).toContain('params.risk.maxInitialMarginShare');
+    const stored = await api.request<ProjectBody>('GET', `/api/projects/${id}`);
+    expect(stored.body.project.currentVersion).toBe(created.body.project.currentVersion);
+    expect(stored.body.project.params.risk).toEqual(risk);
+  });
+});

@@ -1,0 +1,103 @@
+// `.js`: the unit test loads this file under Node's resolution too (the bundler maps it to the .ts).
+import { MESSAGES, type MessageCode } from '../../../../src/contract/messages.js';
+import type { messagesZhCN } from './messages.zh-CN.js';
+
+/** English is the catalogue's own text (src/contract/messages.ts): one source for the server and the UI. */
+const codes = Object.fromEntries(
+  Object.entries(MESSAGES).map(([code, def]): [string, string] => [code, def.en]),
+) as Record<MessageCode, string>;
+
+type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+
+/** Server messages and enum names (English); same keys as `messages.zh-CN.ts`. */
+export const messagesEn: Widen<typeof messagesZhCN> = {
+  codes,
+  enums: {
+    connectionStatus: {
+      DISCONNECTED: 'disconnected',
+      CONNECTING: 'connecting',
+      CONNECTED: 'connected',
+      DEGRADED: 'degraded',
+    },
+    jobStatus: {
+      queued: 'queued',
+      running: 'running',
+      succeeded: 'succeeded',
+      failed: 'failed',
+      cancelled: 'cancelled',
+    },
+    runStatus: {
+      PLANNING: 'Planning',
+      SUBMITTING: 'Submitting',
+      WORKING: 'Working',
+      COMPLETED: 'Completed',
+      FAILED: 'Failed',
+      BLOCKED: 'Blocked',
+    },
+    orderStatus: {
+      NEW: 'New',
+      SUBMITTED: 'Submitted',
+      PARTIAL: 'Partly filled',
+      FILLED: 'Filled',
+      CANCELED: 'Cancelled',
+      REJECTED: 'Rejected',
+      BLOCKED: 'Blocked',
+    },
+    ibOrderStatus: {
+      ApiPending: 'API pending',
+      PendingSubmit: 'Pending submit',
+      PendingCancel: 'Pending cancel',
+      PreSubmitted: 'Pre-submitted',
+      Submitted: 'Submitted',
+      ApiCancelled: 'API cancelled',
+      Cancelled: 'Cancelled',
+      Filled: 'Filled',
+      Inactive: 'Inactive',
+    },
+    side: { BUY: 'Buy', SELL: 'Sell' },
+    orderType: { MKT: 'Market', LMT: 'Limit' },
+    timeInForce: { DAY: 'Day', GTC: 'Good till cancelled' },
+    mode: { paper: 'Paper', live: 'Live' },
+    tradingState: { ACTIVE: 'Active', REDUCING: 'Reducing only', HALTED: 'Halted' },
+    orderEventKind: {
+      applied: 'State change',
+      unchanged: 'No change',
+      refused: 'Change refused',
+      fill: 'Fill',
+      'ib-status': 'IB status',
+      'ib-error': 'IB error',
+      'cancel-request': 'Cancel request',
+    },
+    jobKind: {
+      'data.import': 'data import',
+      'data.fetch': 'data download',
+      train: 'training',
+      backtest: 'backtest',
+      'ib.backfill': 'IB backfill',
+      'ib.contracts': 'IB contract lookup',
+      'demo.seed': 'demo data',
+      sweep: 'parameter sweep',
+    },
+    // The data's own (English) names.
+    gicsSector: {
+      'Communication Services': 'Communication Services',
+      'Consumer Discretionary': 'Consumer Discretionary',
+      'Consumer Staples': 'Consumer Staples',
+      Energy: 'Energy',
+      Financials: 'Financials',
+      'Health Care': 'Health Care',
+      Industrials: 'Industrials',
+      'Information Technology': 'Information Technology',
+      Materials: 'Materials',
+      'Real Estate': 'Real Estate',
+      Utilities: 'Utilities',
+    },
+    fetchEvent: {
+      request: 'requesting',
+      'rate-wait': 'rate wait',
+      'retry-wait': 'retry wait',
+      done: 'done',
+      failed: 'failed',
+    },
+  },
+};

@@ -1,0 +1,71 @@
+import type { riskZhCN } from './risk.zh-CN';
+
+type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+
+/** The trading-state badge and the risk panel (English); same keys as risk.zh-CN.ts. */
+export const riskEn: Widen<typeof riskZhCN> = {
+  states: { ACTIVE: 'Active', REDUCING: 'Reducing only', HALTED: 'Halted', unknown: 'Risk state unknown' },
+  badgeTitle: 'Trading state: {{state}} (click for the risk panel)',
+  title: 'Risk panel',
+  subtitle:
+    "Intraday risk: today's loss and the drawdown against their limits, trading states and risk events.",
+  backToLive: 'Back to Live Trading',
+  account: 'Account',
+  noReading:
+    'The risk monitor has not read the account yet (it needs the IB connection and the execution lease).',
+  reading: {
+    title: 'Latest reading',
+    netLiquidation: 'Net liquidation',
+    dailyPnl: "Today's PnL",
+    startOfDay: 'Day start',
+    highWaterMark: 'High-water mark',
+    readAt: 'Read at',
+  },
+  scope: {
+    state: 'Trading state',
+    dailyLoss: 'Daily loss / limit',
+    drawdown: 'Drawdown / limit',
+    warningAt: 'Warning at {{pct}} of the limit',
+    reason: 'Reason',
+    changed: 'Set {{time}} by {{by}}',
+    levels: { ok: 'OK', warning: 'Warning', trigger: 'Triggered' },
+  },
+  limits: {
+    title: 'Position limits (account now)',
+    grossExposure: 'Gross exposure',
+    largestPosition: 'Largest position weight',
+    noAccount: 'No account data yet.',
+  },
+  controls: {
+    halt: 'Halt trading',
+    reduce: 'Reduce only',
+    resume: 'Resume trading',
+    haltTitle: 'Halt trading for {{scope}}',
+    resumeTitle: 'Resume trading for {{scope}}',
+    reason: 'Reason',
+    reasonPlaceholder: 'Say why (at least 3 characters)',
+    confirm: 'Type {{word}} to confirm',
+    to: 'Resume to',
+    done: 'Trading state updated',
+  },
+  events: {
+    title: 'Risk events',
+    empty: 'No risk events',
+    time: 'Time',
+    scope: 'Scope',
+    kind: 'Kind',
+    evidence: 'Evidence',
+    kinds: {
+      'pretrade.blocked': 'Blocked before trading',
+      'intraday.warning': 'Intraday warning',
+      'intraday.trigger': 'Intraday trigger',
+      'state.changed': 'Trading state changed',
+      'fallback.used': 'Fallback used',
+    },
+    metrics: { dailyLoss: 'Daily loss', drawdown: 'Drawdown' },
+    measured: '{{metric}} {{value}}, limit {{limit}}, action: {{action}}',
+    figures: 'Net liquidation {{nav}}; day start {{start}}; high-water mark {{hwm}}',
+    stateChange: '{{from}} → {{to}} ({{actor}}): {{reason}}',
+    rule: 'Rule {{rule}}',
+  },
+};

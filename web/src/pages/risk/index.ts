@@ -1,0 +1,3 @@
+export { RISK_PATH } from './paths';
+export { RiskPage } from './RiskPage';
+export { RiskStateBadge } from './RiskStateBadge';
