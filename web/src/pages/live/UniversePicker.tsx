@@ -57,6 +57,9 @@ export function UniversePicker({
       data-testid={testId}
       style={PICKER_STYLE}
       showSearch={{ optionFilterProp: 'label' }}
+      // A few dozen projects and themes at most: render them all, so none is out of reach of the
+      // keyboard, a screen reader or a test looking for it by name (a virtual list renders ~8).
+      virtual={false}
       allowClear
       placeholder={t('liveTrading.universe.placeholder')}
       value={value}
