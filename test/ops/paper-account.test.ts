@@ -101,7 +101,8 @@ describe('the built-in paper account survives restarts', () => {
     t = await restartOn(dataRoot, t);
     b = await connectClient(await gatewayPort(t));
     expect(await view(b)).toEqual(before);
-  });
+    // Two gateway restarts and a server restart: on a busy CI machine this takes well over a minute.
+  }, 180_000);
 });
 
 async function restartOn(dataRoot: string, previous: TestApp): Promise<TestApp> {
