@@ -12,6 +12,8 @@ import {
 } from '../alpha/index.js';
 import {
   alignIndex,
+  type BacktestConfig,
+  type BacktestConfigInput,
   type BacktestResult,
   COMMISSION_PRESETS,
   equityCsv,
@@ -490,20 +492,7 @@ export class ResearchService {
                 job.progress(0.45 + 0.45 * (done / total), msg('REBALANCE_PROGRESS', { done, total }));
             },
           },
-          {
-            initialCash: input.initialCash,
-            tradeAt: input.tradeAt,
-            slippageBps: input.slippageBps,
-            lotSize: input.lotSize,
-            commission: COMMISSION_PRESETS[input.commission],
-            start: input.start ?? null,
-            end: input.end ?? null,
-            minOrderValue: project.params.execution.minTradeValue,
-            construction: project.params.portfolio,
-            projectVersion: `project:${project.id}@v${project.currentVersion}`,
-            modelVersion: record.version,
-            dataDigest,
-          },
+          { ...projectBacktestConfig(project, input), modelVersion: record.version, dataDigest },
         );
         job.throwIfCancelled();
         job.progress(0.92, msg('SAVING_RESULTS', {}));
@@ -737,6 +726,34 @@ export class ResearchService {
     const members = await this.deps.themes.universe(themes.map((theme) => theme.id));
     return new Map(members.map((member) => [member.symbol, member]));
   }
+}
+
+/** The backtest settings a project's backtest and its sweeps share: the request's, then the project's. */
+export function projectBacktestConfig(
+  project: Project,
+  input: {
+    initialCash: number;
+    tradeAt: BacktestConfig['tradeAt'];
+    slippageBps: number;
+    lotSize: number;
+    commission: keyof typeof COMMISSION_PRESETS;
+    start?: string | null | undefined;
+    end?: string | null | undefined;
+  },
+): BacktestConfigInput {
+  return {
+    initialCash: input.initialCash,
+    tradeAt: input.tradeAt,
+    slippageBps: input.slippageBps,
+    lotSize: input.lotSize,
+    commission: COMMISSION_PRESETS[input.commission],
+    start: input.start ?? null,
+    end: input.end ?? null,
+    minOrderValue: project.params.execution.minTradeValue,
+    // The project's cash buffer and turnover limit (a sweep's grid sets the rest of the construction).
+    construction: project.params.portfolio,
+    projectVersion: `project:${project.id}@v${project.currentVersion}`,
+  };
 }
 
 function checkTrainingParams(project: Project, training: TrainingConfig): void {

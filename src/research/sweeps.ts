@@ -1,7 +1,6 @@
 import { SignalError, validateSignal } from '../alpha/index.js';
 import {
   type BacktestConfigInput,
-  COMMISSION_PRESETS,
   expandGrid,
   prepareResearch,
   runSweep,
@@ -18,7 +17,7 @@ import {
 } from '../contract/research-sweeps.js';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
 import type { JobRunner, StartedJob } from '../jobs/index.js';
-import type { ResearchService } from './service.js';
+import { projectBacktestConfig, type ResearchService } from './service.js';
 
 /** What a sweep job stores as its result: enough to show the table and to rerun any point. */
 interface StoredSweep {
@@ -59,19 +58,7 @@ export class SweepService {
       throw new InputError('grid', error instanceof Error ? error.message.replace(/^grid: /, '') : 'invalid');
     }
     const { project, load } = await this.deps.research.sweepSource(projectId);
-    const base: BacktestConfigInput = {
-      initialCash: input.initialCash,
-      tradeAt: input.tradeAt,
-      slippageBps: input.slippageBps,
-      lotSize: input.lotSize,
-      commission: COMMISSION_PRESETS[input.commission],
-      start: input.start ?? null,
-      end: input.end ?? null,
-      minOrderValue: project.params.execution.minTradeValue,
-      // The project's cash buffer and turnover limit; the grid sets the rest of the construction.
-      construction: project.params.portfolio,
-      projectVersion: `project:${project.id}@v${project.currentVersion}`,
-    };
+    const base = projectBacktestConfig(project, input);
     return this.deps.jobs.start({
       kind: 'sweep',
       scope: `project:${project.id}`,

@@ -5,6 +5,7 @@
 import type { CommissionReport, Contract, ContractDetails, Execution, Order, OrderState } from '@stoqey/ib';
 import { OrderType as IbOrderType, OrderAction, SecType } from '@stoqey/ib';
 import { maskSecret } from '../../config/index.js';
+import { ENUMS } from '../../contract/messages.js';
 import { zonedToUtcMs } from '../../core/time-zone.js';
 import type {
   BrokerCommission,
@@ -85,20 +86,13 @@ export function toIbOrder(request: OrderRequest): Order {
   };
 }
 
-const KNOWN_STATUSES = new Set<BrokerOrderStatus>([
-  'ApiPending',
-  'PendingSubmit',
-  'PendingCancel',
-  'PreSubmitted',
-  'Submitted',
-  'ApiCancelled',
-  'Cancelled',
-  'Filled',
-  'Inactive',
-]);
+// The message catalogue lists IB's order states for the UI; typed here so that a state the port
+// does not know fails the build.
+const IB_ORDER_STATUSES: readonly BrokerOrderStatus[] = ENUMS.ibOrderStatus;
+const KNOWN_STATUSES: ReadonlySet<string> = new Set(IB_ORDER_STATUSES);
 
 export function toOrderStatus(text: string | undefined): BrokerOrderStatus {
-  return text && KNOWN_STATUSES.has(text as BrokerOrderStatus) ? (text as BrokerOrderStatus) : 'Inactive';
+  return text && KNOWN_STATUSES.has(text) ? (text as BrokerOrderStatus) : 'Inactive';
 }
 
 function sideOf(action: string | undefined): OrderSide {
