@@ -17,6 +17,7 @@ const BENCHMARKS: Record<string, string> = {
   pretrade: 'bench/risk/pretrade.bench.ts',
   halt: 'bench/risk/halt.bench.ts',
   decide: 'bench/decision/decide.bench.ts',
+  weeks: 'bench/pipeline/weeks.bench.ts',
 };
 
 const wanted = process.argv.slice(2);

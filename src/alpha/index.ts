@@ -34,10 +34,11 @@ export {
   solveRidge,
   type TrainingSet,
 } from './models.js';
-export { buildPanel, type Panel, type PanelSeries, rowAtOrBefore } from './panel.js';
+export { buildPanel, type Panel, type PanelSeries, type PanelSeriesReader, rowAtOrBefore } from './panel.js';
 export {
   ALPHA_CODE_VERSION,
   canonicalJson,
+  decisionScores,
   type ModelRecord,
   ModelRegistry,
   modelRecordSchema,

@@ -44,15 +44,45 @@ export interface Panel {
   readonly lastRow: Int32Array;
 }
 
-export function buildPanel(barsList: readonly PanelSeries[]): Panel {
+/**
+ * Series handed over one at a time, in symbol order, by a reader that reuses one buffer (the research
+ * store's `priceSeriesReader`): `series(i)` may overwrite what the previous call returned, while
+ * `days(i)` stays valid. Building a panel then needs no memory for all the bars at once, and fresh
+ * memory is a large share of loading decades of 500 symbols.
+ */
+export interface PanelSeriesReader {
+  readonly source: 'alpha' | 'ib';
+  readonly symbols: readonly string[];
+  days(i: number): Int32Array;
+  series(i: number): PanelSeries;
+}
+
+export function buildPanel(input: readonly PanelSeries[] | PanelSeriesReader): Panel {
+  if (!Array.isArray(input)) return panelFrom(input as PanelSeriesReader);
+  const barsList = input as readonly PanelSeries[];
   const source = barsList[0]?.source ?? 'alpha';
   const mixed = barsList.find((bars) => bars.source !== source);
   if (mixed)
     throw new Error(`panel: ${mixed.symbol} is ${mixed.source} data among ${source} data; never mix sources`);
   const sorted = [...barsList].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
-  const days = unionOfDays(sorted);
+  return panelFrom({
+    source,
+    symbols: sorted.map((bars) => bars.symbol),
+    days: (i) => sorted[i]!.days,
+    series: (i) => sorted[i]!,
+  });
+}
+
+function panelFrom(reader: PanelSeriesReader): Panel {
+  const { source } = reader;
+  const nSymbols = reader.symbols.length;
+  for (let i = 1; i < nSymbols; i++)
+    if (reader.symbols[i - 1]! > reader.symbols[i]!)
+      throw new Error(
+        `panel: symbols must be sorted, got ${reader.symbols[i]} after ${reader.symbols[i - 1]}`,
+      );
+  const days = unionOfDays(Array.from(reader.symbols, (_, i) => reader.days(i)));
   const nDays = days.length;
-  const nSymbols = sorted.length;
   const size = nDays * nSymbols;
   // No NaN fill: the loop below writes every cell of the price columns (NaN before a first bar).
   const adjOpen = new Float64Array(size);
@@ -63,7 +93,10 @@ export function buildPanel(barsList: readonly PanelSeries[]): Panel {
   const firstRow = new Int32Array(nSymbols).fill(nDays);
   const lastRow = new Int32Array(nSymbols).fill(-1);
 
-  sorted.forEach((bars, s) => {
+  for (let s = 0; s < nSymbols; s++) {
+    const bars = reader.series(s);
+    if (bars.source !== source)
+      throw new Error(`panel: ${bars.symbol} is ${bars.source} data among ${source} data; never mix sources`);
     const base = s * nDays;
     let t = 0;
     let lastOpen = Number.NaN;
@@ -94,11 +127,11 @@ export function buildPanel(barsList: readonly PanelSeries[]): Panel {
       adjClose[base + t] = lastClose;
       adjFactor[base + t] = ratio;
     }
-  });
+  }
 
   return {
     source,
-    symbols: sorted.map((bars) => bars.symbol),
+    symbols: [...reader.symbols],
     days,
     adjOpen,
     adjClose,
@@ -114,21 +147,20 @@ export function buildPanel(barsList: readonly PanelSeries[]): Panel {
  * The sorted union of all series' days. Days are small integers (days since 1970) spanning a few
  * thousand values, so a mark per day in that span replaces a hash set of millions of insertions.
  */
-function unionOfDays(series: readonly PanelSeries[]): Int32Array {
+function unionOfDays(series: readonly Int32Array[]): Int32Array {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  for (const bars of series) {
-    for (let i = 0; i < bars.length; i++) {
-      const day = bars.days[i]!;
+  for (const days of series) {
+    for (let i = 0; i < days.length; i++) {
+      const day = days[i]!;
       if (day < min) min = day;
       if (day > max) max = day;
     }
   }
   if (!(min <= max)) return new Int32Array(0);
   const seen = new Uint8Array(max - min + 1);
-  for (const bars of series) {
-    const days = bars.days;
-    for (let i = 0; i < bars.length; i++) seen[days[i]! - min] = 1;
+  for (const days of series) {
+    for (let i = 0; i < days.length; i++) seen[days[i]! - min] = 1;
   }
   let count = 0;
   for (let i = 0; i < seen.length; i++) count += seen[i]!;

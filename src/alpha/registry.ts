@@ -218,6 +218,26 @@ export function scoresForDate(
   day: number,
   sectors?: readonly (string | undefined)[],
 ): Map<string, number> {
+  const { scores } = decisionScores(record, panel, day, sectors);
+  const out = new Map<string, number>();
+  panel.symbols.forEach((symbol, s) => {
+    const score = scores[s]!;
+    if (!Number.isNaN(score)) out.set(symbol, score);
+  });
+  return out;
+}
+
+/**
+ * `scoresForDate` per panel symbol (NaN = not scored), with the row scored and the one-row dataset
+ * the scores came from, so a caller that needs more of its features (a live decision's volatility)
+ * does not compute them a second time.
+ */
+export function decisionScores(
+  record: ModelRecord,
+  panel: Panel,
+  day: number,
+  sectors?: readonly (string | undefined)[],
+): { row: number; scores: Float64Array; dataset: AlphaDataset } {
   const row = rowAtOrBefore(panel, day);
   if (row < 0) throw new Error(`date: ${formatDay(day)} is before the first bar`);
   const dateText = formatDay(panel.days[row]!);
@@ -234,13 +254,7 @@ export function scoresForDate(
     expressions: recordExpressions(record),
     ...(sectors ? { sectors } : {}),
   });
-  const scores = scoreDecision(dataset, 0, modelFromState(state));
-  const out = new Map<string, number>();
-  panel.symbols.forEach((symbol, s) => {
-    const score = scores[s]!;
-    if (!Number.isNaN(score)) out.set(symbol, score);
-  });
-  return out;
+  return { row, scores: scoreDecision(dataset, 0, modelFromState(state)), dataset };
 }
 
 /**

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { Panel, WeeklySchedule } from '../alpha/index.js';
-import { type DecisionInput, decideWeights, type RiskStage } from '../decision/index.js';
-import { sizeTargets } from '../execution/sizing.js';
+// The decide stages alone, not the decision module's index: that also loads the snapshot service and
+// through it the IB client stack, which a backtest (and `ibloop backtest`'s start-up) never needs.
+import { type DecisionInput, decideWeights, type RiskStage } from '../decision/decide.js';
+import { sizeCheckedTargets } from '../execution/sizing.js';
 import { constructionParamsSchema } from '../portfolio/index.js';
 import { formatDay, parseDay } from '../sources/alpha/index.js';
 import { commissionSchema, ibCommission } from './costs.js';
@@ -67,6 +69,24 @@ export interface BacktestInput {
   /** A market index (e.g. SPY) held from the first day as a second, buy-and-hold benchmark. */
   index?: IndexSeries;
   onProgress?: (done: number, total: number) => void;
+  /** Each rebalance's decision (what `decideWeights` chose, before sizing): parity compares it. */
+  onDecision?: (decision: RebalanceDecision) => void;
+  /**
+   * Parity only (`replayDecisions`): run on the IB daily bars live decisions were made on, to show the
+   * backtest chooses the same weights. Research results never come from IB data: such a run is not
+   * stored, and a panel of any other source is still refused.
+   */
+  replayIb?: true;
+}
+
+/** One rebalance's decision, per panel symbol (copies: the caller may keep them). */
+export interface RebalanceDecision {
+  decisionDate: string;
+  tradeDate: string;
+  /** NaN = not eligible. */
+  scores: Float64Array;
+  /** After the risk stage. */
+  weights: Float64Array;
 }
 
 /** An index's adjusted closes on the panel's days (`alignIndex` builds it). */
@@ -189,7 +209,7 @@ function backtestWindow(
 export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput = {}): BacktestResult {
   const config = backtestConfigSchema.parse(rawConfig);
   const { panel, schedule } = input;
-  if (panel.source !== 'alpha') {
+  if (panel.source !== 'alpha' && !(panel.source === 'ib' && input.replayIb)) {
     throw new Error(`panel: backtests run on Alpha research data only, got ${panel.source} data`);
   }
   const nSymbols = panel.symbols.length;
@@ -237,6 +257,7 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
   const eligibleScores = new Float64Array(nSymbols);
   const periodStart: number[] = [];
   const symbolIndex = new Map(panel.symbols.map((symbol, s) => [symbol, s] as const));
+  const dayText = dayTextsOf(panel.days);
   const tradePrices = config.tradeAt === 'open' ? panel.adjOpen : panel.adjClose;
   const closeAt = (s: number, t: number): number => panel.adjClose[s * nDays + t]!;
   const factorAt = (s: number, t: number): number => panel.adjFactor[s * nDays + t]!;
@@ -309,19 +330,33 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
         construction: config.construction,
         risk: input.risk,
       });
+      input.onDecision?.({
+        decisionDate: formatDay(panel.days[decisionRow]!),
+        tradeDate: formatDay(panel.days[t]!),
+        scores: Float64Array.from(eligibleScores),
+        weights: Float64Array.from(weights),
+      });
 
       // Net liquidation at this rebalance's prices; untradable holdings keep their position.
       let netLiquidation = cash;
       const weightRecord: Record<string, number> = {};
       const prices: Record<string, number> = {};
       const heldShares: Record<string, number> = {};
+      let gross = 0;
       for (let s = 0; s < nSymbols; s++) {
         const price = priceAt(s);
         if (positions[s] !== 0) netLiquidation += positions[s]! * price;
-        if (!tradable(s)) continue;
+        // Only names weighted or held are sized: the rest need no price of the day (a strided read).
+        if (!tradable(s) || (!(weights[s]! > 0) && positions[s] === 0)) continue;
         const symbol = panel.symbols[s]!;
         const realPrice = price / factorAt(s, t);
-        if (weights[s]! > 0) weightRecord[symbol] = weights[s]!;
+        // The checks sizing's schema made, done here once per priced name (see sizeCheckedTargets).
+        if (!(realPrice > 0 && realPrice < Number.POSITIVE_INFINITY))
+          throw new Error(`panel: ${symbol} has no usable price on ${formatDay(panel.days[t]!)}`);
+        if (weights[s]! > 0) {
+          weightRecord[symbol] = weights[s]!;
+          gross += weights[s]!;
+        }
         if (positions[s] !== 0) {
           // Whole shares for sizing; the reinvested dividends' fraction of a share becomes cash.
           const real = realShares(s, t);
@@ -332,7 +367,14 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
         }
         if (weights[s]! > 0 || positions[s] !== 0) prices[symbol] = realPrice;
       }
-      const sized = sizeTargets({
+      if (
+        !(netLiquidation >= 0 && Number.isFinite(netLiquidation) && Number.isFinite(cash)) ||
+        gross > 1 + 1e-6
+      )
+        throw new Error(
+          `backtest: cannot size ${formatDay(panel.days[t]!)}: net liquidation ${netLiquidation}, cash ${cash}, weights ${gross}`,
+        );
+      const sized = sizeCheckedTargets({
         netLiquidation,
         cashBuffer: 0, // the construction already left the buffer unallocated
         cash,
@@ -376,8 +418,8 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
         rebalanceSectors[sector] = (rebalanceSectors[sector] ?? 0) + weight;
       }
       rebalances.push({
-        date: formatDay(panel.days[t]!),
-        decisionDate: formatDay(panel.days[decisionRow]!),
+        date: dayText[t]!,
+        decisionDate: dayText[decisionRow]!,
         equity: netLiquidation,
         turnover,
         commission: rebalanceCommission,
@@ -415,7 +457,7 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
       positions[s] = 0;
       totalCommission += fee;
       exits.push({
-        date: formatDay(panel.days[t]!),
+        date: dayText[t]!,
         symbol: panel.symbols[s]!,
         quantity,
         price: fill,
@@ -456,8 +498,8 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
   return {
     dataSource: 'alpha',
     config,
-    start: formatDay(days[0]!),
-    end: formatDay(days[days.length - 1]!),
+    start: dayText[startRow]!,
+    end: dayText[endRow]!,
     symbols: nSymbols,
     stats: {
       ...performanceStats(equity, days),
@@ -468,7 +510,7 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
       exits: exits.length,
     },
     benchmark: performanceStats(benchmarkEquity, days),
-    days: Array.from(days, formatDay),
+    days: dayText.slice(startRow, endRow + 1),
     equity: Array.from(equity),
     benchmarkEquity: Array.from(benchmarkEquity),
     index:
@@ -482,7 +524,7 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
     drawdown: Array.from(drawdownSeries(equity)),
     rebalances,
     exits,
-    monthly: monthlyReturns(days, equity, benchmarkEquity),
+    monthly: monthlyReturns(dayText.slice(startRow, endRow + 1), equity, benchmarkEquity),
     sectorExposure,
   };
 }
@@ -493,12 +535,30 @@ function wholeShares(real: number): number {
   return Math.abs(real - rounded) < 1e-6 ? rounded : real;
 }
 
-function monthlyReturns(days: Int32Array, equity: Float64Array, benchmark: Float64Array): MonthlyReturn[] {
+/**
+ * The panel's days as YYYY-MM-DD, formatted once per day axis: repeated runs and a sweep's points
+ * share the axis, and formatting through Date was a noticeable share of a run.
+ */
+const dayTexts = new WeakMap<Int32Array, readonly string[]>();
+function dayTextsOf(days: Int32Array): readonly string[] {
+  let texts = dayTexts.get(days);
+  if (!texts) {
+    texts = Array.from(days, formatDay);
+    dayTexts.set(days, texts);
+  }
+  return texts;
+}
+
+function monthlyReturns(
+  days: readonly string[],
+  equity: Float64Array,
+  benchmark: Float64Array,
+): MonthlyReturn[] {
   const out: MonthlyReturn[] = [];
   let startIndex = 0;
   for (let i = 0; i < days.length; i++) {
-    const month = formatDay(days[i]!).slice(0, 7);
-    const last = i === days.length - 1 || formatDay(days[i + 1]!).slice(0, 7) !== month;
+    const month = days[i]!.slice(0, 7);
+    const last = i === days.length - 1 || days[i + 1]!.slice(0, 7) !== month;
     if (!last) continue;
     out.push({
       month,

@@ -10,6 +10,8 @@
  * holdings whose bars end are sold on their last day (`exits`); `decideWeights` is the per-rebalance
  * decision; `restrictToMembership` makes a universe point-in-time; `alignIndex` adds a market index
  * benchmark; `runSweep` backtests a parameter grid in worker threads (docs/research.md).
+ * `replayDecisions` (parity only, docs/decisions.md) runs the same backtest on the IB bars live
+ * decisions were made on and returns each rebalance's weights; it is the one way a backtest takes IB data.
  */
 export {
   COMMISSION_PRESET_NAMES,
@@ -34,6 +36,7 @@ export {
   type IndexSeries,
   type MonthlyReturn,
   type Rebalance,
+  type RebalanceDecision,
   type RiskStage,
   runBacktest,
   type Trade,
@@ -42,10 +45,12 @@ export {
   alignIndex,
   type Membership,
   prepareResearch,
+  prepareResearchPanel,
   type ResearchData,
   researchInput,
   restrictToMembership,
 } from './prepare.js';
+export { type ReplayedDecision, type ReplayRequest, replayDecisions } from './replay.js';
 export {
   equityCsv,
   exportBacktest,
@@ -70,6 +75,7 @@ export {
   type SweepPoint,
   type SweepRequest,
   type SweepRow,
+  type SweepScope,
   sortSweepRows,
   sweepGridSchema,
 } from './sweep.js';

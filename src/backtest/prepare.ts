@@ -7,7 +7,7 @@ import {
   type WeeklySchedule,
   weeklySchedule,
 } from '../alpha/index.js';
-import { type AlphaBars, formatDay } from '../sources/alpha/index.js';
+import { type AlphaBars, type AlphaSeriesReader, formatDay } from '../sources/alpha/index.js';
 import type { BacktestInput, IndexSeries } from './engine.js';
 
 /** Everything training and backtests need, computed once from research bars. */
@@ -24,12 +24,21 @@ export interface ResearchData {
 const VOL_60D = FEATURE_NAMES.indexOf('vol_60d');
 
 export function prepareResearch(
-  bars: readonly AlphaBars[],
+  /** Full bars, or the store's reader of their panel columns (`priceSeriesReader`, the faster read). */
+  bars: readonly AlphaBars[] | AlphaSeriesReader,
   sectors: Readonly<Record<string, { sector: string }>> = {},
   /** `expressions`: expression features as model inputs (a project's `model.expressions`). */
   options: { weekday?: number; expressions?: readonly string[] } = {},
 ): ResearchData {
-  const panel = buildPanel(bars);
+  return prepareResearchPanel(buildPanel(bars), sectors, options);
+}
+
+/** `prepareResearch` on a panel already built (parity's replay builds it from IB bars). */
+export function prepareResearchPanel(
+  panel: Panel,
+  sectors: Readonly<Record<string, { sector: string }>> = {},
+  options: { weekday?: number; expressions?: readonly string[] } = {},
+): ResearchData {
   const schedule = weeklySchedule(panel, options);
   const sectorOf = panel.symbols.map((symbol) => sectors[symbol]?.sector);
   const dataset = buildDataset(panel, schedule.decisionRows, {

@@ -13,8 +13,9 @@ function csv(rows: readonly (readonly (string | number)[])[]): string {
 }
 
 function csvField(value: string | number): string {
-  const text = typeof value === 'number' ? String(value) : value;
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  // A number's text never needs quoting; skipping the test matters for the trades of decades.
+  if (typeof value === 'number') return String(value);
+  return /[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 export function equityCsv(result: BacktestResult): string {

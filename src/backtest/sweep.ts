@@ -3,9 +3,16 @@ import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { canonicalJson, signalScores, validateSignal } from '../alpha/index.js';
 import { WEIGHTING_SCHEMES } from '../portfolio/index.js';
-import { type AlphaBars, sha256Hex } from '../sources/alpha/index.js';
+import { createWeightLimits, type WeightLimits } from '../risk/index.js';
+import { type AlphaBars, type AlphaSeriesReader, sha256Hex } from '../sources/alpha/index.js';
 import { type BacktestConfigInput, type BacktestStats, runBacktest } from './engine.js';
-import { prepareResearch, type ResearchData, researchInput } from './prepare.js';
+import {
+  type Membership,
+  prepareResearch,
+  type ResearchData,
+  researchInput,
+  restrictToMembership,
+} from './prepare.js';
 import { resultHash } from './report.js';
 
 /**
@@ -90,21 +97,55 @@ export function pointConfig(point: SweepPoint, base: BacktestConfigInput): Backt
   };
 }
 
-export function pointHash(point: SweepPoint, base: BacktestConfigInput, dataDigest: string): string {
-  return sha256Hex(canonicalJson({ point, base, dataDigest }));
+/**
+ * What a project's own backtest applies besides its settings, so each point is decided like it: the
+ * risk stage (the project's weight limits, after portfolio construction) and a point-in-time universe.
+ * Plain data, so it crosses to the worker threads.
+ */
+export interface SweepScope {
+  risk?: WeightLimits;
+  membership?: Readonly<Record<string, Membership>>;
 }
 
-/** Runs one point on prepared research data (what each worker does, and what a rerun does). */
+export function pointHash(
+  point: SweepPoint,
+  base: BacktestConfigInput,
+  dataDigest: string,
+  scope: SweepScope = {},
+): string {
+  // Without a scope the hash is what it was before scopes existed, so older sweeps still rerun.
+  const { risk, membership } = scope;
+  return sha256Hex(
+    canonicalJson({
+      point,
+      base,
+      dataDigest,
+      ...(risk ? { risk } : {}),
+      ...(membership && Object.keys(membership).length > 0 ? { membership } : {}),
+    }),
+  );
+}
+
+/**
+ * Runs one point on prepared research data (what each worker does, and what a rerun does): the same
+ * backtest, decide and risk stage as a single backtest of these settings, so the two agree exactly.
+ */
 export function runSweepPoint(
   research: ResearchData,
   point: SweepPoint,
   base: BacktestConfigInput,
   dataDigest: string,
+  scope: SweepScope = {},
 ): SweepRow {
-  const scores = signalScores(point.signal, research.dataset, research.sectors);
-  const result = runBacktest(researchInput(research, scores), pointConfig(point, base));
+  let scores = signalScores(point.signal, research.dataset, research.sectors);
+  if (scope.membership && Object.keys(scope.membership).length > 0)
+    scores = restrictToMembership(scores, research.panel, research.schedule, scope.membership);
+  const result = runBacktest(
+    { ...researchInput(research, scores), risk: scope.risk ? createWeightLimits(scope.risk) : undefined },
+    pointConfig(point, base),
+  );
   return {
-    pointHash: pointHash(point, base, dataDigest),
+    pointHash: pointHash(point, base, dataDigest, scope),
     point,
     stats: result.stats,
     benchmarkCagr: result.benchmark.cagr,
@@ -113,12 +154,14 @@ export function runSweepPoint(
 }
 
 export interface SweepRequest {
-  bars: readonly AlphaBars[];
+  bars: readonly AlphaBars[] | AlphaSeriesReader;
   sectors?: Readonly<Record<string, { sector: string }>>;
   grid: SweepGridInput;
   /** Shared settings (cash, costs, window); the grid sets construction, signal and weekday. */
   base?: BacktestConfigInput;
   dataDigest: string;
+  /** The project's risk stage and point-in-time membership, as its own backtest applies them. */
+  scope?: SweepScope;
   /** Worker threads; 0 runs in this thread. Default: the machine's parallelism, at most the points. */
   workers?: number;
   onProgress?: (done: number, total: number) => void;
@@ -130,6 +173,7 @@ export interface SweepRequest {
 export async function runSweep(request: SweepRequest): Promise<SweepRow[]> {
   const points = expandGrid(request.grid);
   const base = request.base ?? {};
+  const scope = request.scope ?? {};
   const weekdays = [...new Set(points.map((point) => point.weekday))];
   const researchByWeekday = new Map<number, ResearchData>();
   for (const weekday of weekdays)
@@ -144,7 +188,7 @@ export async function runSweep(request: SweepRequest): Promise<SweepRow[]> {
   if (workers <= 0) {
     points.forEach((point, i) => {
       signal?.throwIfAborted();
-      rows[i] = runSweepPoint(researchByWeekday.get(point.weekday)!, point, base, request.dataDigest);
+      rows[i] = runSweepPoint(researchByWeekday.get(point.weekday)!, point, base, request.dataDigest, scope);
       request.onProgress?.(++done, points.length);
     });
     return rows;
@@ -175,7 +219,7 @@ export async function runSweep(request: SweepRequest): Promise<SweepRow[]> {
             worker.on('exit', (code) => {
               if (code !== 0) reject(new Error(`sweep worker stopped with exit code ${code}`));
             });
-            worker.postMessage({ type: 'init', research, base, dataDigest: request.dataDigest });
+            worker.postMessage({ type: 'init', research, base, dataDigest: request.dataDigest, scope });
             send();
           }),
       ),

@@ -1,44 +1,77 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { ConfigError, describeIssue } from '../config/index.js';
-import { registerAccountCommand } from './commands/account.js';
-import { registerAdminCommands } from './commands/admin.js';
-import { registerAuditCommands } from './commands/audit.js';
-import { registerConfigCommands } from './commands/config.js';
-import { registerDbCommands } from './commands/db.js';
-import { registerDecisionCommands } from './commands/decision.js';
-import { registerDemoCommands } from './commands/demo.js';
-import { registerDoctorCommand } from './commands/doctor.js';
-import { registerExecutionCommands } from './commands/execution.js';
-import { registerIbCommands } from './commands/ib.js';
-import { registerModelsCommand } from './commands/models.js';
-import { registerRebalanceCommand } from './commands/rebalance.js';
-import { registerResearchCommands } from './commands/research.js';
-import { registerServeCommand } from './commands/serve.js';
-import { registerServiceCommands } from './commands/service.js';
-import { registerSimCommands } from './commands/sim.js';
 import { exitCodeOf } from './common.js';
 import { createProgram, exitCodeFor } from './program.js';
 
-const program = createProgram();
-registerServeCommand(program);
-registerDbCommands(program);
-registerServiceCommands(program);
-registerConfigCommands(program);
-registerAuditCommands(program);
-registerAdminCommands(program);
-registerIbCommands(program);
-registerSimCommands(program);
-registerResearchCommands(program);
-registerModelsCommand(program);
-registerExecutionCommands(program);
-registerRebalanceCommand(program);
-registerDecisionCommands(program);
-registerAccountCommand(program);
-registerDemoCommands(program);
-registerDoctorCommand(program);
+/**
+ * Commands are registered from dynamically imported modules: `ibloop backtest` and the other research
+ * commands need none of the server, broker or web stack, and loading it all was most of their start-up
+ * (bench/research: end to end from the CLI). A research command loads only its module; anything else,
+ * help included, registers every command in the usual order.
+ */
+async function buildProgram(argv: readonly string[]) {
+  const { registerResearchCommands } = await import('./commands/research.js');
+  const research = createProgram();
+  registerResearchCommands(research);
+  const named = argv[2];
+  if (named && research.commands.some((command) => command.name() === named)) return research;
+
+  const [
+    { registerAccountCommand },
+    { registerAdminCommands },
+    { registerAuditCommands },
+    { registerConfigCommands },
+    { registerDbCommands },
+    { registerDecisionCommands },
+    { registerDemoCommands },
+    { registerDoctorCommand },
+    { registerExecutionCommands },
+    { registerIbCommands },
+    { registerModelsCommand },
+    { registerRebalanceCommand },
+    { registerServeCommand },
+    { registerServiceCommands },
+    { registerSimCommands },
+  ] = await Promise.all([
+    import('./commands/account.js'),
+    import('./commands/admin.js'),
+    import('./commands/audit.js'),
+    import('./commands/config.js'),
+    import('./commands/db.js'),
+    import('./commands/decision.js'),
+    import('./commands/demo.js'),
+    import('./commands/doctor.js'),
+    import('./commands/execution.js'),
+    import('./commands/ib.js'),
+    import('./commands/models.js'),
+    import('./commands/rebalance.js'),
+    import('./commands/serve.js'),
+    import('./commands/service.js'),
+    import('./commands/sim.js'),
+  ]);
+  const program = createProgram();
+  registerServeCommand(program);
+  registerDbCommands(program);
+  registerServiceCommands(program);
+  registerConfigCommands(program);
+  registerAuditCommands(program);
+  registerAdminCommands(program);
+  registerIbCommands(program);
+  registerSimCommands(program);
+  registerResearchCommands(program);
+  registerModelsCommand(program);
+  registerExecutionCommands(program);
+  registerRebalanceCommand(program);
+  registerDecisionCommands(program);
+  registerAccountCommand(program);
+  registerDemoCommands(program);
+  registerDoctorCommand(program);
+  return program;
+}
 
 try {
+  const program = await buildProgram(process.argv);
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {

@@ -16,11 +16,22 @@ export interface SettingDefinition {
   default?: string | number;
 }
 
-const port = z.coerce
-  .number({ error: 'must be a number' })
-  .int('must be an integer')
-  .min(1, 'must be between 1 and 65535')
-  .max(65535, 'must be between 1 and 65535');
+/** A whole number within [min, max]. */
+const integer = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(min, `must be between ${min} and ${max}`)
+    .max(max, `must be between ${min} and ${max}`);
+
+/** A share of something (of net liquidation, of equity): above 0, at most 1. */
+const share = () =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .gt(0, 'must be above 0 and at most 1')
+    .max(1, 'must be above 0 and at most 1');
+
+const port = integer(1, 65535);
 
 const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
@@ -73,11 +84,7 @@ export const settingDefinitions = [
     description: 'IB API client id used for trading; fixed, so IB refuses a second trader',
     secret: false,
     storable: true,
-    schema: z.coerce
-      .number({ error: 'must be a number' })
-      .int('must be an integer')
-      .min(0, 'must be between 0 and 2147483647')
-      .max(2147483647, 'must be between 0 and 2147483647'),
+    schema: integer(0, 2147483647),
     default: 1,
   },
   {
@@ -107,11 +114,7 @@ export const settingDefinitions = [
       'Minutes between account snapshots (equity curve) while IB is connected; one more at each close',
     secret: false,
     storable: true,
-    schema: z.coerce
-      .number({ error: 'must be a number' })
-      .int('must be an integer')
-      .min(1, 'must be between 1 and 1440')
-      .max(1440, 'must be between 1 and 1440'),
+    schema: integer(1, 1440),
     default: 5,
   },
   {
@@ -121,10 +124,7 @@ export const settingDefinitions = [
       "Intraday monitor: the account's daily loss (share of net liquidation) that halts all trading; warns at 80%",
     secret: false,
     storable: true,
-    schema: z.coerce
-      .number({ error: 'must be a number' })
-      .gt(0, 'must be above 0 and at most 1')
-      .max(1, 'must be above 0 and at most 1'),
+    schema: share(),
     default: 0.05,
   },
   {
@@ -134,10 +134,7 @@ export const settingDefinitions = [
       "Intraday monitor: the account's drawdown from its net liquidation high-water mark that halts all trading; warns at 80%",
     secret: false,
     storable: true,
-    schema: z.coerce
-      .number({ error: 'must be a number' })
-      .gt(0, 'must be above 0 and at most 1')
-      .max(1, 'must be above 0 and at most 1'),
+    schema: share(),
     default: 0.2,
   },
   {
@@ -175,11 +172,7 @@ export const settingDefinitions = [
     description: 'Length of each restart window in minutes (no disconnect alert inside it)',
     secret: false,
     storable: true,
-    schema: z.coerce
-      .number({ error: 'must be a number' })
-      .int('must be an integer')
-      .min(1, 'must be between 1 and 240')
-      .max(240, 'must be between 1 and 240'),
+    schema: integer(1, 240),
     default: 15,
   },
   {
@@ -188,11 +181,7 @@ export const settingDefinitions = [
     description: 'Minutes after a restart window before a gateway still down is reported as needing a login',
     secret: false,
     storable: true,
-    schema: z.coerce
-      .number({ error: 'must be a number' })
-      .int('must be an integer')
-      .min(0, 'must be between 0 and 1440')
-      .max(1440, 'must be between 0 and 1440'),
+    schema: integer(0, 1440),
     default: 10,
   },
   {
@@ -318,11 +307,7 @@ export const settingDefinitions = [
     description: 'Port the HTTP server listens on',
     secret: false,
     storable: false,
-    schema: z.coerce
-      .number({ error: 'must be a number' })
-      .int('must be an integer')
-      .min(0, 'must be between 0 and 65535')
-      .max(65535, 'must be between 0 and 65535'),
+    schema: integer(0, 65535),
     default: 8787,
   },
   {
@@ -374,11 +359,7 @@ export const settingDefinitions = [
       'Port of a loopback-only (127.0.0.1) Prometheus endpoint /metrics without login; unset: metrics only at /api/metrics with a session',
     secret: false,
     storable: false,
-    schema: z.coerce
-      .number({ error: 'must be a number' })
-      .int('must be an integer')
-      .min(0, 'must be between 0 and 65535')
-      .max(65535, 'must be between 0 and 65535'),
+    schema: integer(0, 65535),
   },
   {
     key: 'LOG_LEVEL',

@@ -7,8 +7,8 @@ import { z } from 'zod';
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const weightRecord = z.record(z.string(), z.number());
 
-export const SNAPSHOT_KINDS = ['model', 'manual', 'fallback'] as const;
-export const SNAPSHOT_SOURCES = ['ib', 'manual', 'snapshot'] as const;
+export const SNAPSHOT_KINDS = ['model', 'manual', 'fallback', 'defensive'] as const;
+export const SNAPSHOT_SOURCES = ['ib', 'manual', 'snapshot', 'risk'] as const;
 export const CUT_REASONS = ['RISK_MAX_POSITION', 'RISK_MAX_SECTOR', 'RISK_MAX_GROSS'] as const;
 export const DROP_REASONS = ['BARS_MISSING', 'BARS_STALE'] as const;
 
@@ -56,6 +56,18 @@ export const snapshotContentSchema = z.object({
   fallback: z
     .object({ sourceSnapshotId: z.number().int(), sourceHash: z.string(), reason: z.string() })
     .nullable(),
+  /**
+   * A halt's defensive move (kind `defensive`): the project's policy and the halt it answers
+   * (`haltKey` = scope@time the state went HALTED, so one halt gets one move). Absent on other kinds.
+   */
+  defensive: z
+    .object({
+      action: z.enum(['cash', 'asset']),
+      symbol: z.string().nullable(),
+      haltKey: z.string(),
+      reason: z.string(),
+    })
+    .optional(),
 });
 export type SnapshotContent = z.infer<typeof snapshotContentSchema>;
 
@@ -142,3 +154,61 @@ export const redecideBodySchema = z
   .strict();
 
 export const snapshotListSchema = z.object({ snapshots: z.array(snapshotSummarySchema) });
+
+// ---- parity against the research backtest (Alpha data) ----------------------------------------
+
+/** Path parameters of GET /api/runs/:id/parity/alpha (no query, no body). */
+export const alphaParityParams = runIdParams;
+
+/**
+ * One symbol of the run's universe: the live decision (the snapshot, IB bars) beside the research
+ * backtest's decision for the same date (Alpha bars of the research store, the same model and
+ * parameters), with the close prices of both sources that explain a gap.
+ */
+export const alphaParitySymbolSchema = z.object({
+  symbol: z.string(),
+  sector: z.string().nullable(),
+  /** Null: not scored (not eligible, or no bars in that source). */
+  liveScore: z.number().nullable(),
+  alphaScore: z.number().nullable(),
+  /** Weights after the risk stage; 0 = not held. */
+  liveWeight: z.number(),
+  alphaWeight: z.number(),
+  /** alphaWeight - liveWeight. */
+  weightGap: z.number(),
+  /** The decision close (asOf): IB's close (split-adjusted, what live features use). */
+  ibClose: z.number().nullable(),
+  /** Alpha's raw close and its split- and dividend-adjusted close (what research features use). */
+  alphaClose: z.number().nullable(),
+  alphaAdjustedClose: z.number().nullable(),
+  /** (alphaAdjustedClose - ibClose) / ibClose on asOf. */
+  closeDiff: z.number().nullable(),
+  /** Days both sources have a bar, from the first IB bar the decision read through asOf. */
+  days: z.number().int(),
+  /** Of those, days whose closes (IB close against Alpha adjusted close) are not equal. */
+  daysDiffering: z.number().int(),
+  /** Days one source has and the other has not, in that window. */
+  daysMissing: z.number().int(),
+  /** Largest |relative close difference| over the window, and its day. */
+  maxCloseDiff: z.number().nullable(),
+  maxCloseDiffDay: z.string().nullable(),
+});
+export type AlphaParitySymbol = z.infer<typeof alphaParitySymbolSchema>;
+
+export const alphaParityResultSchema = z.object({
+  against: z.literal('alpha'),
+  runId: z.number().int(),
+  snapshotId: z.number().int(),
+  tradingDate: day,
+  asOf: day,
+  modelVersion: z.string(),
+  /** The research side's data: the Alpha store's digest of the symbols compared. */
+  alphaDataDigest: z.string(),
+  /** Weights after the risk stage equal bit for bit (same symbols, same float values). */
+  weightsEqual: z.boolean(),
+  /** One-way turnover from the live weights to the research ones: 0.5 x sum |gap|. */
+  turnoverGap: z.number(),
+  /** Sorted by |weightGap| (largest first), then symbol. */
+  symbols: z.array(alphaParitySymbolSchema),
+});
+export type AlphaParityResult = z.infer<typeof alphaParityResultSchema>;

@@ -42,12 +42,21 @@ export const ApiErrorBody = z.object({
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
-/** The error answers every private route may give besides its own. */
-export const COMMON_ERRORS = {
-  400: ApiErrorBody.describe('the request is invalid: error.fields names each field and the reason'),
-  401: ApiErrorBody.describe('not signed in (UNAUTHENTICATED)'),
-  403: ApiErrorBody.describe('missing or wrong CSRF token, or not allowed'),
-  404: ApiErrorBody.describe('no such resource'),
-  409: ApiErrorBody.describe('conflicts with the current state'),
-  500: ApiErrorBody.describe('an internal error'),
+/** An error answer declared by media type, so that the document can say per status what it means. */
+const errorAnswer = (description: string) =>
+  ({ description, content: { 'application/json': { schema: ApiErrorBody } } }) as const;
+
+/** The error answers every API route may give besides its own (declared on each by the server). */
+export const ERROR_RESPONSES = {
+  400: errorAnswer(
+    'the request is invalid (VALIDATION_FAILED): error.fields names each field and the reason',
+  ),
+  401: errorAnswer('not signed in (UNAUTHENTICATED)'),
+  403: errorAnswer('missing or wrong CSRF token (CSRF_FAILED), or not allowed (FORBIDDEN)'),
+  404: errorAnswer('no such resource (NOT_FOUND)'),
+  409: errorAnswer('conflicts with the current state (CONFLICT)'),
+  421: errorAnswer('the Host header is not one this server answers to (HOST_NOT_ALLOWED)'),
+  429: errorAnswer('too many requests (RATE_LIMITED); Retry-After says when to try again'),
+  500: errorAnswer('an internal error (INTERNAL)'),
+  503: errorAnswer('a part the route needs is not running, e.g. the IB runtime (INTERNAL)'),
 } as const;

@@ -46,6 +46,24 @@ export const ENUMS = {
     'sweep',
   ],
   fetchEvent: ['request', 'rate-wait', 'retry-wait', 'done', 'failed'],
+  /** Decision snapshots (src/contract/decisions.ts): kind, data source, risk-stage cut, dropped symbol. */
+  snapshotKind: ['model', 'manual', 'fallback', 'defensive'],
+  snapshotSource: ['ib', 'manual', 'snapshot', 'risk'],
+  defensiveAction: ['cash', 'asset'],
+  cutReason: ['RISK_MAX_POSITION', 'RISK_MAX_SECTOR', 'RISK_MAX_GROSS'],
+  dropReason: ['BARS_MISSING', 'BARS_STALE'],
+  /** What is wrong with a line of an imported price file (IMPORT_LINE_INVALID). */
+  importProblem: [
+    'json-response',
+    'wrong-columns',
+    'field-count',
+    'not-a-date',
+    'not-positive',
+    'negative',
+    'duplicate-date',
+    'out-of-order',
+    'no-rows',
+  ],
   /** Theme members carry GICS sector names as the data source spells them. */
   gicsSector: [
     'Communication Services',
@@ -110,8 +128,8 @@ export const MESSAGES = {
   ORDER_NOT_SENT: def({ id: 'number' }, 'order {{id}} has not been sent'),
   // Import errors: which file, which line, what is wrong.
   IMPORT_LINE_INVALID: def(
-    { file: 'text', line: 'number', field: 'text', reason: 'text' },
-    '{{file}}, line {{line}}, {{field}}: {{reason}}',
+    { file: 'text', line: 'number', field: 'text', problem: 'importProblem', detail: 'text' },
+    '{{file}}, line {{line}}, {{field}}: {{problem}} ({{detail}})',
   ),
   // Jobs: their life cycle, progress notes and results.
   JOB_QUEUED: def({}, 'queued'),
@@ -163,6 +181,31 @@ export const MESSAGES = {
   DEMO_TRAINING: def({}, 'training'),
   DEMO_BACKTEST: def({}, 'backtest'),
   DEMO_READY: def({ projectId: 'number' }, 'demo project {{projectId}} ready'),
+  // Parity of a run's decision against the research backtest (Alpha data).
+  PARITY_NO_ALPHA_DATA: def(
+    { date: 'text', symbols: 'text' },
+    'the research store has no Alpha bar on {{date}} for {{symbols}}; import or fetch them first',
+  ),
+  PARITY_NOT_MODEL_DECISION: def(
+    { id: 'number', kind: 'text' },
+    'snapshot {{id}} is a {{kind}} decision: no model decision to compare',
+  ),
+  // Why a weekly pipeline step failed or waits (src/pipeline): the StepError codes.
+  PIPELINE_STEP_FAILED: def({ detail: 'text' }, 'the step failed: {{detail}}'),
+  PIPELINE_STEP_TIMEOUT: def({ seconds: 'number' }, 'the step timed out after {{seconds}} s'),
+  PIPELINE_NO_TRADING_RUNTIME: def({}, 'the trading runtime is not running'),
+  PIPELINE_NO_DECISION: def({}, 'the decide step recorded no weights'),
+  PIPELINE_NO_SNAPSHOT: def({}, 'the decide step froze no decision snapshot'),
+  PIPELINE_CHECKLIST_FAILED: def({ items: 'text' }, 'checklist failed: {{items}}'),
+  PIPELINE_PRETRADE_BLOCKED: def({ rules: 'text' }, 'pre-trade risk blocked the run: {{rules}}'),
+  PIPELINE_WAITING_GATEWAY: def(
+    {},
+    'waiting for the IB connection (the run is missed if IB is not back before its window closes)',
+  ),
+  PIPELINE_WAITING_GATEWAY_RESTART: def(
+    { until: 'text' },
+    "waiting for the gateway's scheduled restart to end (window until {{until}})",
+  ),
 } as const satisfies Record<string, MessageDef>;
 
 export type MessageCode = keyof typeof MESSAGES;

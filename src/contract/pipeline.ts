@@ -3,6 +3,10 @@
  * Pure zod, shared with the web app.
  */
 import { z } from 'zod';
+import { type Message, messageSchema } from './messages.js';
+
+/** The catalogue's schema checks the parameters; its type is the precise union of messages. */
+const message = messageSchema as unknown as z.ZodType<Message>;
 
 export const PipelineStepName = z.enum([
   'checklist',
@@ -37,6 +41,10 @@ export const PipelineStepView = z.object({
   endedAt: z.string().nullable(),
   evidence: evidence.nullable(),
   error: z.string().nullable(),
+  /** The StepError code of a failed step (STEP_FAILED for other errors). */
+  errorCode: z.string().nullable(),
+  /** The failure as a catalogued message (rendered in the UI language). */
+  errorText: message.nullable(),
 });
 export type PipelineStepView = z.infer<typeof PipelineStepView>;
 
@@ -131,3 +139,36 @@ export const SchedulePauseRequest = z
     reason: z.string({ error: 'must be text' }).trim().min(3, 'say why (at least 3 characters)').max(500),
   })
   .strict();
+
+/** The steps with a time-out of their own (the monitor step ends with the run's window). */
+export const TimedPipelineStep = z.enum(['checklist', 'decide', 'plan', 'risk', 'submit', 'report']);
+export type TimedPipelineStep = z.infer<typeof TimedPipelineStep>;
+
+/** A project's pipeline settings as the UI reads them (`params.pipeline`; src/projects/params.ts validates). */
+export const PipelineSettings = z.object({
+  retries: z.number(),
+  backoffMs: z.number(),
+  stepTimeoutMs: z.number(),
+  stepTimeoutsMs: z.partialRecord(TimedPipelineStep, z.number()).optional(),
+  windowCloseMinutesBeforeClose: z.number(),
+  leftover: z.enum(['cancel', 'reprice', 'leave']),
+  fallback: z.enum(['last-good', 'stand-still']),
+});
+export type PipelineSettings = z.infer<typeof PipelineSettings>;
+
+/** One symbol of a run's post-trade report (src/pipeline/report.ts writes it). */
+export const PostTradeSymbolView = z.object({
+  symbol: z.string(),
+  targetShares: z.number(),
+  filledShares: z.number(),
+  leftoverShares: z.number(),
+  targetWeight: z.number(),
+  filledWeight: z.number(),
+  avgFillPrice: z.number().nullable(),
+  arrivalPrice: z.number().nullable(),
+  decisionPrice: z.number().nullable(),
+  slippageVsArrivalBps: z.number().nullable(),
+  slippageVsDecisionBps: z.number().nullable(),
+  commission: z.number(),
+});
+export type PostTradeSymbolView = z.infer<typeof PostTradeSymbolView>;

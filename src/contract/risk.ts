@@ -92,3 +92,41 @@ export type RiskStateResponse = z.infer<typeof RiskStateResponse>;
 
 export const RiskStateChangeResponse = z.object({ state: TradingStateView });
 export type RiskStateChangeResponse = z.infer<typeof RiskStateChangeResponse>;
+
+export const FallbackPolicyName = z.enum(['last-good', 'stand-still']);
+
+/** The newest weekly run of a project where the decision failed and the fallback policy applied. */
+export const FallbackUseView = z.object({
+  pipelineRunId: z.number().int(),
+  tradingDate: z.string(),
+  /** What was done: the last good snapshot traded, or nothing sent. */
+  used: FallbackPolicyName,
+  /** Why the decision failed (the decide step's error). */
+  reason: z.string(),
+  /** When the fallback was applied. */
+  at: z.string(),
+  /** The `fallback` snapshot made for the date (last-good only). */
+  snapshotId: z.number().int().nullable(),
+  /** The snapshot whose weights were traded again, and its content hash (last-good only). */
+  sourceSnapshotId: z.number().int().nullable(),
+  sourceHash: z.string().nullable(),
+  tradeRunId: z.number().int().nullable(),
+});
+export type FallbackUseView = z.infer<typeof FallbackUseView>;
+
+export const FallbackQuery = z
+  .object({
+    project: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be an integer')
+      .positive('must be a positive integer'),
+  })
+  .strict();
+
+/** GET /api/risk/fallback?project=: the project's policy and the last time it was used. */
+export const FallbackResponse = z.object({
+  projectId: z.number().int(),
+  policy: FallbackPolicyName,
+  latest: FallbackUseView.nullable(),
+});
+export type FallbackResponse = z.infer<typeof FallbackResponse>;

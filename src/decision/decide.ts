@@ -1,12 +1,13 @@
-import { buildDataset, FEATURE_NAMES, type ModelRecord, type Panel, scoresForDate } from '../alpha/index.js';
+import { decisionScores, FEATURE_NAMES, type ModelRecord, type Panel } from '../alpha/index.js';
 import { type ConstructionParams, constructWeights } from '../portfolio/index.js';
 import { formatDay, parseDay } from '../sources/alpha/index.js';
 
 /**
  * THE decision: features -> model scores -> portfolio construction -> the risk stage. The backtest
  * calls `decideWeights` (construction + risk) for every rebalance with the scores its walk-forward
- * made from the same alpha code; live trading calls `decide` once, which scores with `scoresForDate`
- * and then runs the very same `decideStages`. There is no second copy of any stage.
+ * made from the same alpha code; live trading calls `decide` once, which scores with `decisionScores`
+ * (`scoresForDate` per symbol) and then runs the very same `decideStages`. There is no second copy of
+ * any stage.
  */
 
 declare const ibPanelBrand: unique symbol;
@@ -153,16 +154,10 @@ export function decide<P extends SourcedPanel>(inputs: DecideInputs<P>): Decisio
     throw new Error(`decide: sectors and previousWeights need one entry per panel symbol (${n})`);
   const day = parseDay(inputs.decisionDate);
   if (day === undefined) throw new Error(`decisionDate: "${inputs.decisionDate}" is not a day`);
-  const byScore = scoresForDate(inputs.model, panel, day);
-  let row = panel.days.length - 1;
-  while (row >= 0 && panel.days[row]! > day) row--;
-  const dataset = buildDataset(panel, Int32Array.of(row));
-  const scores = new Float64Array(n).fill(Number.NaN);
+  // One dataset for the scores and the volatility (built-in features come first in every dataset).
+  const { row, scores, dataset } = decisionScores(inputs.model, panel, day, inputs.sectors);
   const volatility = new Float64Array(n);
-  for (let s = 0; s < n; s++) {
-    scores[s] = byScore.get(panel.symbols[s]!) ?? Number.NaN;
-    volatility[s] = dataset.raw[s * FEATURE_NAMES.length + VOL_60D]!;
-  }
+  for (let s = 0; s < n; s++) volatility[s] = dataset.raw[s * dataset.nFeatures + VOL_60D]!;
   const { constructed, adjusted } = decideStages({
     symbols: panel.symbols,
     scores,

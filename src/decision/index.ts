@@ -29,18 +29,26 @@
  * - `freezeFallback({ projectId, tradingDate, sourceSnapshotId, reason, actor? })`: last-good
  *   fallback: an earlier snapshot's weights frozen as this date's decision (kind `fallback`).
  * - `parity(runId)`: recompute the run's decision from stored inputs, bit for bit or first difference.
+ * - `parityAgainstAlpha(runId)`: the research backtest's decision (Alpha data, same model, parameters
+ *   and previous weights) for the run's date beside the live weights, with the IB/Alpha close
+ *   differences per symbol; coded ConflictErrors for a manual/fallback snapshot
+ *   (PARITY_NOT_MODEL_DECISION) and symbols without an Alpha bar on the decision close
+ *   (PARITY_NO_ALPHA_DATA, naming them).
  *
  * SnapshotStore is the table alone (insert with audit, get, verify, requireVerified, freezeManual);
  * execution creates runs from it and refuses one whose snapshot does not verify.
  */
 
 export type {
+  AlphaParityResult,
+  AlphaParitySymbol,
   ParityResult,
   Snapshot,
   SnapshotContent,
   SnapshotSummary,
   SnapshotVerify,
 } from '../contract/decisions.js';
+export { type AlphaParityInput, compareWithAlpha, symbolsWithoutAlphaClose } from './alpha-parity.js';
 export {
   type AlphaPanel,
   asAlphaPanel,
@@ -75,4 +83,11 @@ export {
   type FallbackRequest,
   firstDifference,
 } from './service.js';
-export { canonicalHash, contentHash, type ManualFreeze, SnapshotStore, verifyRow } from './store.js';
+export {
+  canonicalHash,
+  contentHash,
+  type DefensiveFreeze,
+  type ManualFreeze,
+  SnapshotStore,
+  verifyRow,
+} from './store.js';

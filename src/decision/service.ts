@@ -9,18 +9,22 @@ import {
   previousTradingDay,
 } from '../calendar/index.js';
 import type {
+  AlphaParityResult,
   ParityResult,
   Snapshot,
   SnapshotContent,
   SnapshotSummary,
   SnapshotVerify,
 } from '../contract/decisions.js';
+import { msg } from '../contract/messages.js';
 import type { Clock } from '../core/clock.js';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
 import { IbBarStore, type IbBars } from '../marketdata/index.js';
 import type { Project, ProjectParams, ProjectService } from '../projects/index.js';
 import { createWeightLimits } from '../risk/index.js';
+import { AlphaBarStore } from '../sources/alpha/index.js';
 import type { Database } from '../store/index.js';
+import { compareWithAlpha, symbolsWithoutAlphaClose } from './alpha-parity.js';
 import { type Decision, decide } from './decide.js';
 import { buildIbPanel, type DroppedSymbol, digestBars } from './ib-panel.js';
 import { contentHash, type ManualFreeze, SnapshotStore } from './store.js';
@@ -162,14 +166,7 @@ export class DecisionService {
    * the parameters and previous weights in the snapshot) and compares bit for bit.
    */
   async parity(runId: number): Promise<ParityResult> {
-    const run = await this.deps.db
-      .selectFrom('trade_runs')
-      .select(['id', 'snapshot_id'])
-      .where('id', '=', runId)
-      .executeTakeFirst();
-    if (!run) throw new NotFoundError(`run ${runId}`);
-    if (run.snapshot_id === null) throw new ConflictError('run', `run ${runId} has no decision snapshot`);
-    const snapshot = await this.store.requireVerified(Number(run.snapshot_id));
+    const snapshot = await this.runSnapshot(runId);
     const base = { runId, snapshotId: snapshot.id, kind: snapshot.kind };
     if (snapshot.kind !== 'model')
       return {
@@ -200,6 +197,71 @@ export class DecisionService {
       },
       firstDifference: first,
     };
+  }
+
+  /**
+   * Parity's second mode: the research backtest's decision (Alpha data of the research store, the
+   * snapshot's model and parameters) for the run's date, beside the live weights, with the close
+   * differences between the two sources per symbol. Refuses (coded) manual and fallback snapshots and
+   * symbols the research store has no bar of on the decision close.
+   */
+  async parityAgainstAlpha(runId: number): Promise<AlphaParityResult> {
+    const snapshot = await this.runSnapshot(runId);
+    if (snapshot.kind !== 'model')
+      throw new ConflictError(
+        'run',
+        `snapshot ${snapshot.id} is a ${snapshot.kind} decision: no model decision to compare`,
+        msg('PARITY_NOT_MODEL_DECISION', { id: snapshot.id, kind: snapshot.kind }),
+      );
+    const content = snapshot.content;
+    const record = await this.loadModel(content.modelVersion);
+    const alphaStore = new AlphaBarStore(this.deps.dataRoot, this.deps.clock);
+    const known = new Set(await alphaStore.symbols());
+    const wanted = [...new Set([...content.inputs, ...content.dropped].map((d) => d.symbol))];
+    const alphaBars = await alphaStore.loadMany(wanted.filter((symbol) => known.has(symbol)));
+    const missing = symbolsWithoutAlphaClose(snapshot, alphaBars);
+    if (missing.length > 0)
+      throw new ConflictError(
+        'against',
+        `the research store has no Alpha bar on ${content.asOf} for ${missing.join(', ')}`,
+        msg('PARITY_NO_ALPHA_DATA', { date: content.asOf, symbols: missing.join(', ') }),
+      );
+    const endMs = Date.parse(`${content.asOf}T00:00:00Z`) + MS_PER_DAY;
+    const ibBars = new Map(
+      wanted.map((symbol) => [symbol, this.bars.read(symbol, '1 day', Number.NEGATIVE_INFINITY, endMs)]),
+    );
+    return compareWithAlpha({
+      runId,
+      snapshot,
+      record,
+      alphaBars,
+      alphaDataDigest: await alphaStore.dataDigest(alphaBars.map((bars) => bars.symbol)),
+      ibBars,
+    });
+  }
+
+  /** The verified snapshot a run traded. */
+  private async runSnapshot(runId: number): Promise<Snapshot> {
+    const run = await this.deps.db
+      .selectFrom('trade_runs')
+      .select(['id', 'snapshot_id'])
+      .where('id', '=', runId)
+      .executeTakeFirst();
+    if (!run) throw new NotFoundError(`run ${runId}`);
+    if (run.snapshot_id === null) throw new ConflictError('run', `run ${runId} has no decision snapshot`);
+    return this.store.requireVerified(Number(run.snapshot_id));
+  }
+
+  private async loadModel(modelVersion: string | null): Promise<ModelRecord> {
+    if (!modelVersion) throw new InputError('modelVersion', 'the decision names no model version');
+    try {
+      return await this.registry.load(modelVersion);
+    } catch (error) {
+      throw new InputError(
+        'modelVersion',
+        `model ${modelVersion} cannot be loaded: ${(error as Error).message}`,
+      );
+    }
   }
 
   // ---- deciding -------------------------------------------------------------------------------
@@ -262,16 +324,7 @@ export class DecisionService {
     modelVersion: string | null,
     previousWeights: Readonly<Record<string, number>>,
   ): Promise<{ content: SnapshotContent; decision: Decision<'ib'> }> {
-    if (!modelVersion) throw new InputError('modelVersion', 'the decision names no model version');
-    let record: ModelRecord;
-    try {
-      record = await this.registry.load(modelVersion);
-    } catch (error) {
-      throw new InputError(
-        'modelVersion',
-        `model ${modelVersion} cannot be loaded: ${(error as Error).message}`,
-      );
-    }
+    const record = await this.loadModel(modelVersion);
     const asOf = previousTradingDay(tradingDate);
     const policy = params.decision;
     const { kept, dropped } = this.readBars(

@@ -36,6 +36,15 @@ export interface ManualFreeze {
   actor: string;
 }
 
+export interface DefensiveFreeze {
+  projectId: number;
+  tradingDate: string;
+  /** Empty: sell everything (to cash); one symbol: move into the defensive asset. */
+  weights: Readonly<Record<string, number>>;
+  defensive: NonNullable<SnapshotContent['defensive']>;
+  actor: string;
+}
+
 /**
  * The append-only snapshot table: insert (with its audit record, in one transaction), read, verify.
  * Execution uses this directly (a run is created from a snapshot id); DecisionService adds deciding.
@@ -223,32 +232,45 @@ export class SnapshotStore {
   async freezeManual(input: ManualFreeze): Promise<{ snapshot: Snapshot; created: boolean }> {
     if (!/^[0-9a-f]{64}$/.test(input.fileHash))
       throw new InputError('fileHash', 'must be a sha256 hex digest');
-    const project = await this.db
-      .selectFrom('projects')
-      .select(['id', 'current_version'])
-      .where('id', '=', input.projectId)
-      .executeTakeFirst();
-    if (!project) throw new InputError('projectId', `no project with id ${input.projectId}`);
-    const version = await this.db
-      .selectFrom('project_versions')
-      .select('params_json')
-      .where('project_id', '=', input.projectId)
-      .where('version', '=', project.current_version)
-      .executeTakeFirst();
-    // Zero weights stay: "sell this name" is part of what the person sent (all zeros: sell everything).
+    return this.freezeWeights(input, {
+      kind: 'manual',
+      dataSource: 'manual',
+      manual: { fileHash: input.fileHash, actor: input.actor },
+    });
+  }
+
+  /**
+   * A halt's defensive move (risk module): the weights it trades, frozen as a `defensive` snapshot
+   * naming the halt. The same halt gives the same content, so a restart or a takeover finds the
+   * stored snapshot instead of making a second one.
+   */
+  async freezeDefensive(input: DefensiveFreeze): Promise<{ snapshot: Snapshot; created: boolean }> {
+    return this.freezeWeights(input, {
+      kind: 'defensive',
+      dataSource: 'risk',
+      manual: null,
+      defensive: input.defensive,
+    });
+  }
+
+  /** Weights given from outside a model decision, frozen with the project's current parameters. */
+  private async freezeWeights(
+    input: Pick<ManualFreeze, 'projectId' | 'tradingDate' | 'weights' | 'actor'>,
+    origin: Pick<SnapshotContent, 'kind' | 'dataSource' | 'manual' | 'defensive'>,
+  ): Promise<{ snapshot: Snapshot; created: boolean }> {
+    const project = await this.currentParams(input.projectId);
+    // Zero weights stay: "sell this name" is part of what was sent (all zeros: sell everything).
     const weights = Object.fromEntries(
       Object.entries(input.weights).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     );
     return this.insert(
       {
         schema: 'decision-snapshot/1',
-        kind: 'manual',
         projectId: input.projectId,
-        projectVersion: Number(project.current_version),
+        projectVersion: project.version,
         tradingDate: input.tradingDate,
         asOf: input.tradingDate,
         modelVersion: null,
-        dataSource: 'manual',
         inputs: [],
         dropped: [],
         scores: {},
@@ -258,13 +280,35 @@ export class SnapshotStore {
         weightsBefore: weights,
         weightsAfter: weights,
         cuts: [],
-        params: version ? (JSON.parse(version.params_json) as Record<string, unknown>) : {},
+        params: project.params,
         supersedes: null,
-        manual: { fileHash: input.fileHash, actor: input.actor },
         fallback: null,
+        ...origin,
       },
       input.actor,
     );
+  }
+
+  /** The project's current parameter version and its parameters (as stored). */
+  private async currentParams(
+    projectId: number,
+  ): Promise<{ version: number; params: Record<string, unknown> }> {
+    const project = await this.db
+      .selectFrom('projects')
+      .select(['id', 'current_version'])
+      .where('id', '=', projectId)
+      .executeTakeFirst();
+    if (!project) throw new InputError('projectId', `no project with id ${projectId}`);
+    const version = await this.db
+      .selectFrom('project_versions')
+      .select('params_json')
+      .where('project_id', '=', projectId)
+      .where('version', '=', project.current_version)
+      .executeTakeFirst();
+    return {
+      version: Number(project.current_version),
+      params: version ? (JSON.parse(version.params_json) as Record<string, unknown>) : {},
+    };
   }
 }
 

@@ -10,3 +10,12 @@ export {
   demoProjectParams,
   seedDemo,
 } from './seed.js';
+export {
+  checkWeek,
+  demoWeeksStartMs,
+  runWeeks,
+  type WeekResult,
+  type WeeksOptions,
+  type WeeksResult,
+  type WeeksTrading,
+} from './weeks.js';

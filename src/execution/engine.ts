@@ -64,7 +64,12 @@ export interface ExecutionEngineOptions {
   sendGate?: SendGate;
 }
 
-export type SendGate = (projectId: number | null, side: TradeOrder['side']) => Promise<string | null>;
+export type SendGate = (
+  projectId: number | null,
+  side: TradeOrder['side'],
+  /** The order about to leave (a halt's defensive run may send what the state otherwise stops). */
+  order?: Pick<TradeOrder, 'runId' | 'symbol'>,
+) => Promise<string | null>;
 
 export interface ContractLookup {
   getMany(symbols: readonly string[]): Promise<Map<string, BrokerContract>>;
@@ -365,7 +370,7 @@ export class ExecutionEngine {
       const projectId =
         pending.length > 0 && this.sendGate ? (await this.repo.getRun(runId)).projectId : null;
       for (const order of pending) {
-        const blocked = this.sendBlocker() ?? (await this.sendGate?.(projectId, order.side)) ?? null;
+        const blocked = this.sendBlocker() ?? (await this.sendGate?.(projectId, order.side, order)) ?? null;
         if (blocked) return { sent, stoppedBecause: blocked };
         await this.limiter.take();
         const outcome = await this.sendOne(order);

@@ -103,6 +103,7 @@ export class PreTradeGate {
     );
     const margin = await this.whatIfMargin(orders);
     const state = await this.options.tradingStates.effective(request.projectId);
+    const defensive = await this.options.tradingStates.defensiveRun(request.run.id);
     const report = checkPreTrade(
       {
         orders: orders.map(({ symbol, side, quantity, price }) => ({ symbol, side, quantity, price })),
@@ -119,6 +120,7 @@ export class PreTradeGate {
         sectors: request.risk.sectors,
         ...(margin ? { margin } : {}),
         tradingState: state.state,
+        ...(defensive ? { defensive } : {}),
       },
       request.risk.limits,
     );
@@ -310,10 +312,16 @@ async function inBatches<T>(
  * is long-only unless a project allows shorting, so a buy can only add exposure there).
  */
 export function tradingStateGate(states: TradingStates): SendGate {
-  return async (projectId, side) => {
+  return async (projectId, side, order) => {
     const view = await states.effective(projectId ?? undefined);
+    if (view.state === 'ACTIVE') return null;
+    // A halt's defensive run: its pre-trade check let only reducing orders and defensive-asset buys in.
+    if (order) {
+      const defensive = await states.defensiveRun(order.runId);
+      if (defensive && (side === 'SELL' || order.symbol === defensive.symbol)) return null;
+    }
     if (view.state === 'HALTED') return `trading state HALTED: ${view.reason}`;
-    if (view.state === 'REDUCING' && side === 'BUY') return `trading state REDUCING: buys wait`;
+    if (side === 'BUY') return `trading state REDUCING: buys wait`;
     return null;
   };
 }

@@ -19,6 +19,11 @@ export interface ExecutionRuntimeOptions extends ExecutionServiceOptions {
   /** The server's configured mode (IB_MODE): never taken from a request. */
   mode: TradingMode;
   holder?: string;
+  /**
+   * The lease's clock (default: `clock`). Lease expiry is about processes being alive, so a server
+   * on a simulated clock that jumps (the demo's stepped clock) gives the lease the wall clock.
+   */
+  leaseClock?: Clock;
   leaseTtlMs?: number;
   leaseHeartbeatMs?: number;
   maxOrdersPerSecond?: number;
@@ -55,7 +60,7 @@ export async function startExecutionRuntime(options: ExecutionRuntimeOptions): P
   const lease = new ExecutionLease({
     db: options.store.db,
     audit: options.audit,
-    clock: options.clock,
+    clock: options.leaseClock ?? options.clock,
     holder: options.holder ?? defaultHolder('ibloop'),
     ...(options.leaseTtlMs !== undefined ? { ttlMs: options.leaseTtlMs } : {}),
     ...(options.leaseHeartbeatMs !== undefined ? { heartbeatMs: options.leaseHeartbeatMs } : {}),

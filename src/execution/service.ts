@@ -255,17 +255,21 @@ export class ExecutionService {
               account,
             };
           });
-        const blocked = await this.checkPreTrade(run, input.projectId, account, contracts, build);
-        if (blocked !== null) {
+        const review = await this.checkPreTrade(run, input.projectId, account, contracts, build);
+        if (review.blocked !== null) {
           return {
             run: await repo.getRun(run.id),
             joined: !isNew,
             intents: [],
             sent: 0,
-            stoppedBecause: blocked,
+            stoppedBecause: review.blocked,
           };
         }
-        const intents = await repo.recordIntents(run.id, (trx) => this.engine.lease.fence(trx), build);
+        const intents = await repo.recordIntents(
+          run.id,
+          (trx) => this.engine.lease.fence(trx),
+          (open, ofRun) => onlyChecked(build(open, ofRun), review.checked),
+        );
         if (
           run.status === 'PLANNING' ||
           run.status === 'BLOCKED' ||
@@ -302,12 +306,12 @@ export class ExecutionService {
     account: string,
     contracts: ReadonlyMap<string, BrokerContract>,
     build: (open: TradeOrder[], ofRun: TradeOrder[]) => OrderIntent[],
-  ): Promise<string | null> {
-    if (!this.gate) return null;
+  ): Promise<{ blocked: string | null; checked: readonly OrderIntent[] | null }> {
+    if (!this.gate) return { blocked: null, checked: null };
     const repo = this.engine.repo;
     const ofRun = await repo.orders({ runId: run.id });
     const planned = build(await repo.orders({ projectOf: run, open: true }), ofRun);
-    if (planned.length === 0) return null;
+    if (planned.length === 0) return { blocked: null, checked: planned };
     const sizing = (run.plan?.prices ?? {}) as Record<string, SizingPrice>;
     const prices = Object.fromEntries(Object.entries(sizing).map(([symbol, p]) => [symbol, p.price]));
     const before = (run.plan?.positionsBefore ?? {}) as Record<string, number>;
@@ -337,9 +341,9 @@ export class ExecutionService {
     const record = await this.gate.review(request);
     if (record.passed) {
       await repo.setRunPreTrade(run.id, record);
-      return null;
+      return { blocked: null, checked: planned };
     }
-    return this.gate.block(repo, request, record);
+    return { blocked: await this.gate.block(repo, request, record), checked: planned };
   }
 
   /** The given snapshot, verified, for this project and trading date. */
@@ -484,6 +488,26 @@ export class ExecutionService {
       limitOffsetBps: input.limitOffsetBps,
     });
   }
+}
+
+/**
+ * The order list is planned twice: once for the pre-trade rules and again inside the transaction that
+ * records the intents (fills may land in between). Fills only shrink what is left to trade, so the
+ * second list must be covered by the first: the same symbol and side, no larger quantity. Anything
+ * else was never checked and is refused rather than sent. Without pre-trade checks (null) nothing to compare.
+ */
+export function onlyChecked(intents: OrderIntent[], checked: readonly OrderIntent[] | null): OrderIntent[] {
+  if (checked === null) return intents;
+  const allowed = new Map(checked.map((c) => [`${c.symbol}|${c.side}`, c.quantity]));
+  for (const intent of intents) {
+    const cap = allowed.get(`${intent.symbol}|${intent.side}`);
+    if (cap === undefined || intent.quantity > cap)
+      throw new ConflictError(
+        'pretrade',
+        `order ${intent.side} ${intent.quantity} ${intent.symbol} was not in the list the pre-trade rules passed; the run plans again on its next attempt`,
+      );
+  }
+  return intents;
 }
 
 /**

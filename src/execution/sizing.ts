@@ -134,6 +134,15 @@ export function validateSizingInput(input: SizingInput): void {
  */
 export function sizeTargets(input: SizingInput): SizingResult {
   validateSizingInput(input);
+  return sizeCheckedTargets(input);
+}
+
+/**
+ * `sizeTargets` without the input check, for a caller that builds the input itself from data it has
+ * checked: the backtest, which sizes every week of decades and checks its prices and weights as it
+ * builds them (the schema's parse was a large share of a backtest's time). Same arithmetic.
+ */
+export function sizeCheckedTargets(input: SizingInput): SizingResult {
   const investable = Math.max(0, input.netLiquidation - input.cashBuffer);
   const commission = input.commission ?? (() => 0);
   const minOrderValue = input.minOrderValue ?? 0;

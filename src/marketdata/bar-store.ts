@@ -44,10 +44,16 @@ export function decodeIbBars(symbol: string, barSize: IbBarSize, data: Buffer): 
   if (columns !== IB_BAR_COLUMNS.length || data.length !== HEADER_BYTES + columns * n * 8) {
     throw new Error(`corrupt IB bar file (${symbol} ${barSize})`);
   }
-  // Copy once into an aligned buffer so every column is a zero-copy Float64Array view.
-  const aligned = new ArrayBuffer(columns * n * 8);
-  new Uint8Array(aligned).set(data.subarray(HEADER_BYTES));
-  const view = (c: number) => new Float64Array(aligned, c * n * 8, n);
+  // Columns are Float64Array views: over the file's own buffer when it is 8-byte aligned (a whole-file
+  // read is), else over one aligned copy. A live decision reads hundreds of files at once.
+  let buffer = data.buffer;
+  let start = data.byteOffset + HEADER_BYTES;
+  if (start % 8 !== 0) {
+    buffer = new ArrayBuffer(columns * n * 8);
+    new Uint8Array(buffer).set(data.subarray(HEADER_BYTES));
+    start = 0;
+  }
+  const view = (c: number) => new Float64Array(buffer, start + c * n * 8, n);
   return ibBarsFromColumns(symbol, barSize, {
     timeMs: view(0),
     open: view(1),
@@ -119,11 +125,23 @@ export class IbBarStore {
   read(symbol: string, barSize: IbBarSize, fromMs = -Infinity, toMs = Infinity): IbBars {
     const upper = symbol.toUpperCase();
     const parts: IbBars[] = [];
+    const folder = this.folder(upper, barSize);
     for (const chunk of this.chunks(upper, barSize)) {
-      const bars = this.readChunk(upper, barSize, chunk.key);
-      if (bars) parts.push(bars);
+      // The listing says which file a chunk is: no probing for the other name, unless a backfill
+      // completed the chunk since the listing.
+      const name = `${chunk.key}${chunk.complete ? '.ibb' : '.open.ibb'}`;
+      let data: Buffer;
+      try {
+        data = readFileSync(path.join(folder, name));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        const bars = this.readChunk(upper, barSize, chunk.key);
+        if (bars) parts.push(bars);
+        continue;
+      }
+      parts.push(decodeIbBars(upper, barSize, data));
     }
-    const all = concatIbBars(upper, barSize, parts);
+    const all = parts.length === 1 ? parts[0]! : concatIbBars(upper, barSize, parts);
     if (fromMs === -Infinity && toMs === Infinity) return all;
     let start = 0;
     while (start < all.length && (all.timeMs[start] as number) < fromMs) start++;

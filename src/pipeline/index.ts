@@ -7,9 +7,11 @@ export { type ChecklistItem, type LiveStepDeps, liveStepWork } from './live.js';
 export { type PostTradeReport, postTradeReport, type SymbolReport } from './report.js';
 export { type NewRun, PipelineRepository, runKeyOf } from './repository.js';
 export {
+  type GatewayWait,
   PipelineRunner,
   type PipelineRunnerOptions,
   recordTrigger,
+  type StepEndEvent,
   type TriggerInput,
   type TriggerResult,
 } from './runner.js';

@@ -1,9 +1,16 @@
 import type { BrokerContract } from '../brokerage/index.js';
 import { previousTradingDay, sessionAt, tradingDays } from '../calendar/index.js';
+import { msg } from '../contract/messages.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { DecisionService } from '../decision/index.js';
 import { brokerPriceSource, type ExecutionRuntime, isPaperAccount, sizeTargets } from '../execution/index.js';
-import { auditBars, IB_HISTORICAL_PACING, type IbBarStore, runBackfill } from '../marketdata/index.js';
+import {
+  auditBars,
+  IB_HISTORICAL_PACING,
+  type IbBarStore,
+  type PacingRules,
+  runBackfill,
+} from '../marketdata/index.js';
 import {
   checkPreTrade,
   DEFAULT_PRE_TRADE_RULES,
@@ -29,6 +36,8 @@ export interface LiveStepDeps {
   monitorPollMs?: number;
   /** Sessions of daily bars the checklist wants complete before a decision (default 260, a year). */
   barSessions?: number;
+  /** Pacing of the checklist's backfill (default: IB's historical pacing rules). */
+  historicalPacing?: PacingRules;
 }
 
 export interface ChecklistItem {
@@ -48,15 +57,32 @@ interface PlannedOrderEvidence {
 
 function mustRuntime(deps: LiveStepDeps): ExecutionRuntime {
   const runtime = deps.runtime();
-  if (!runtime) throw new StepError('NO_TRADING_RUNTIME', 'the trading runtime is not running');
+  if (!runtime)
+    throw new StepError('NO_TRADING_RUNTIME', 'the trading runtime is not running', {
+      text: msg('PIPELINE_NO_TRADING_RUNTIME', {}),
+    });
   return runtime;
 }
 
 function weightsOf(ctx: StepContext): Record<string, number> {
   const weights = ctx.evidence.decide?.weights;
   if (!weights || typeof weights !== 'object')
-    throw new StepError('NO_DECISION', 'the decide step recorded no weights', { final: true });
+    throw new StepError('NO_DECISION', 'the decide step recorded no weights', {
+      final: true,
+      text: msg('PIPELINE_NO_DECISION', {}),
+    });
   return weights as Record<string, number>;
+}
+
+/** The snapshot the decide step froze (a dry run freezes none and never submits). */
+function snapshotIdOf(ctx: StepContext): number {
+  const id = ctx.evidence.decide?.snapshotId;
+  if (typeof id !== 'number' || !Number.isInteger(id) || id <= 0)
+    throw new StepError('NO_SNAPSHOT', 'the decide step froze no decision snapshot', {
+      final: true,
+      text: msg('PIPELINE_NO_SNAPSHOT', {}),
+    });
+  return id;
 }
 
 const dailyAdvSessions = 20;
@@ -93,6 +119,7 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
     const nowMs = deps.clock.nowMs();
     const incomplete = () =>
       symbols.filter((s) => auditBars(store, s, '1 day', from, last, nowMs).missingDays.length > 0);
+    const started = performance.now();
     const before = incomplete();
     let backfilled = 0;
     if (before.length > 0) {
@@ -108,7 +135,7 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
           },
           clock: deps.clock,
           wallClock: systemClock,
-          pacing: IB_HISTORICAL_PACING,
+          pacing: deps.historicalPacing ?? IB_HISTORICAL_PACING,
           pacingBackoffMs: 2_000,
           maxRetries: 2,
           signal,
@@ -132,6 +159,7 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
         lastSession: last,
         backfilledChunks: backfilled,
         incomplete: after.slice(0, 20).join(','),
+        elapsedMs: Math.round(performance.now() - started),
       },
     };
   }
@@ -183,7 +211,12 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
       let quotesOk = false;
       try {
         const prepared = await service.prepare(symbols);
-        quotes = { symbols: prepared.symbols, ready: prepared.pricesReady, fetched: prepared.pricesFetched };
+        quotes = {
+          symbols: prepared.symbols,
+          ready: prepared.pricesReady,
+          fetched: prepared.pricesFetched,
+          elapsedMs: Math.round(prepared.elapsedMs),
+        };
         quotesOk = prepared.symbols === symbols.length;
       } catch (error) {
         quotes.error = error instanceof Error ? error.message : String(error);
@@ -224,10 +257,13 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
       items.push({ id: 'lease.held', ok: lease.isHeld(), required: !dry, numbers: { held: lease.isHeld() } });
       const failed = items.filter((i) => i.required && !i.ok);
       const evidence = { items, passed: failed.length === 0 };
-      if (failed.length > 0)
-        throw new StepError('CHECKLIST_FAILED', `checklist failed: ${failed.map((i) => i.id).join(', ')}`, {
+      if (failed.length > 0) {
+        const ids = failed.map((i) => i.id).join(', ');
+        throw new StepError('CHECKLIST_FAILED', `checklist failed: ${ids}`, {
           evidence,
+          text: msg('PIPELINE_CHECKLIST_FAILED', { items: ids }),
         });
+      }
       return evidence;
     },
 
@@ -360,26 +396,28 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
         marginChecked: false,
         orders: orders.length,
       };
-      if (!report.passed)
-        throw new StepError(
-          'PRETRADE_BLOCKED',
-          `pre-trade risk blocked the run: ${report.verdicts
-            .filter((v) => !v.passed)
-            .map((v) => v.rule)
-            .join(', ')}`,
-          { final: true, evidence },
-        );
+      if (!report.passed) {
+        const rules = report.verdicts
+          .filter((v) => !v.passed)
+          .map((v) => v.rule)
+          .join(', ');
+        throw new StepError('PRETRADE_BLOCKED', `pre-trade risk blocked the run: ${rules}`, {
+          final: true,
+          evidence,
+          text: msg('PIPELINE_PRETRADE_BLOCKED', { rules }),
+        });
+      }
       return evidence;
     },
 
     async submit(ctx) {
       const runtime = mustRuntime(deps);
       const { engine, service } = runtime;
-      const weights = weightsOf(ctx);
       const result = await service.executeTargets({
         projectId: ctx.run.projectId,
         tradingDate: ctx.run.tradingDate,
-        weights,
+        // The snapshot the decide step froze, so every order traces to that decision and its hash.
+        snapshotId: snapshotIdOf(ctx),
         orderType: ctx.params.execution.orderType,
         limitOffsetBps: ctx.params.execution.limitOffsetBps,
         minOrderValue: ctx.params.execution.minTradeValue,
@@ -390,22 +428,22 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
       });
       const orders = await engine.repo.orders({ runId: result.run.id });
       // Execution's own pre-trade gate (with IB's what-if margin) blocked the list: nothing was sent.
-      if (result.run.status === 'BLOCKED')
-        throw new StepError(
-          'PRETRADE_BLOCKED',
-          `execution blocked the run: ${result.stoppedBecause ?? 'pre-trade risk'}`,
-          {
-            final: true,
-            evidence: { tradeRunId: result.run.id, orders: orders.length },
-          },
-        );
+      if (result.run.status === 'BLOCKED') {
+        const rules = result.stoppedBecause ?? 'pre-trade risk';
+        throw new StepError('PRETRADE_BLOCKED', `execution blocked the run: ${rules}`, {
+          final: true,
+          evidence: { tradeRunId: result.run.id, orders: orders.length },
+          text: msg('PIPELINE_PRETRADE_BLOCKED', { rules }),
+        });
+      }
       return {
         tradeRunId: result.run.id,
         joined: result.joined,
         orders: orders.length,
         sentNow: result.sent,
         stoppedBecause: result.stoppedBecause,
-        snapshotId: ctx.evidence.decide?.snapshotId ?? null,
+        snapshotId: result.run.snapshotId,
+        snapshotHash: result.run.snapshotHash,
       };
     },
 
@@ -436,7 +474,7 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
             const again = await service.executeTargets({
               projectId: ctx.run.projectId,
               tradingDate: ctx.run.tradingDate,
-              weights: weightsOf(ctx),
+              snapshotId: snapshotIdOf(ctx),
               orderType: 'MKT',
               minOrderValue: ctx.params.execution.minTradeValue,
               ...(engine.mode === 'live' ? { confirmLive: engine.account() } : {}),

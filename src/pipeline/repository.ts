@@ -3,6 +3,7 @@ import { type Clock, isoNow } from '../core/clock.js';
 import { NotFoundError } from '../core/errors.js';
 import type { Database } from '../store/index.js';
 import type { PipelineRunsTable, PipelineStepsTable } from '../store/tables/pipeline.js';
+import { decodeFailure, encodeFailure, type StepFailure } from './errors.js';
 import {
   DRY_RUN_STEPS,
   type Evidence,
@@ -227,7 +228,7 @@ export class PipelineRepository {
     runId: number,
     name: StepName,
     owner: string,
-    outcome: { status: StepStatus; evidence?: Evidence | null; error?: string | null },
+    outcome: { status: StepStatus; evidence?: Evidence | null; error?: StepFailure | null },
   ): Promise<boolean> {
     const result = await this.db
       .updateTable('pipeline_steps')
@@ -235,7 +236,7 @@ export class PipelineRepository {
         status: outcome.status,
         ended_at: isoNow(this.clock),
         evidence_json: outcome.evidence ? JSON.stringify(outcome.evidence) : null,
-        error: outcome.error ?? null,
+        error: outcome.error ? encodeFailure(outcome.error) : null,
       })
       .where('run_id', '=', runId)
       .where('name', '=', name)
@@ -243,6 +244,17 @@ export class PipelineRepository {
       .where('status', '=', 'RUNNING')
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Evidence on a step that has not started (why its run waits); a started step is left alone. */
+  async noteWaiting(runId: number, name: StepName, evidence: Evidence): Promise<void> {
+    await this.db
+      .updateTable('pipeline_steps')
+      .set({ evidence_json: JSON.stringify(evidence) })
+      .where('run_id', '=', runId)
+      .where('name', '=', name)
+      .where('status', '=', 'PENDING')
+      .execute();
   }
 
   /** Marks every step that has not finished as SKIPPED (stand-still, a failed run). */
@@ -326,6 +338,7 @@ function oneOf<T extends string>(values: readonly T[], value: string, fallback: 
 }
 
 function toStep(row: Selectable<PipelineStepsTable>): PipelineStep {
+  const failure = decodeFailure(row.error);
   return {
     name: oneOf(STEP_NAMES, row.name, 'checklist'),
     seq: Number(row.seq),
@@ -334,7 +347,9 @@ function toStep(row: Selectable<PipelineStepsTable>): PipelineStep {
     startedAt: row.started_at,
     endedAt: row.ended_at,
     evidence: row.evidence_json ? (JSON.parse(row.evidence_json) as Evidence) : null,
-    error: row.error,
+    error: failure?.message ?? null,
+    errorCode: failure?.code ?? null,
+    errorText: failure?.text ?? null,
   };
 }
 

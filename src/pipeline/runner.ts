@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import { type AlertKind, type AlertParamsByKind, type AlertTarget, enqueueAlert } from '../alerts/index.js';
 import type { AuditLog } from '../audit/index.js';
+import { msg } from '../contract/messages.js';
 import type { Clock } from '../core/clock.js';
 import { InputError } from '../core/errors.js';
 import type { Project } from '../projects/index.js';
 import type { Database } from '../store/index.js';
+import { type StepFailure, stepFailure } from './errors.js';
 import { type NewRun, PipelineRepository } from './repository.js';
 import {
   type Evidence,
@@ -33,6 +35,12 @@ export interface PipelineRunnerOptions {
   alerts?: AlertTarget;
   /** Only the lease holder runs steps; the other replicas record triggers for it. */
   isHolder: () => boolean;
+  /**
+   * Why a real run that is due may not start now (IB is down: inside the gateway's restart window,
+   * or not), or null. Such a run stays WAITING, with the reason on its checklist step, until IB is
+   * back; if its window closes first it is MISSED and alerted.
+   */
+  gatewayWait?: () => Promise<GatewayWait | null>;
   /** Waits between attempts (tests pass a no-op). */
   sleep?: (ms: number) => Promise<void>;
   logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
@@ -121,6 +129,22 @@ export async function recordTrigger(
   return { run, joined: !created, marketClosed, tradesAt: run.notBefore };
 }
 
+/** Why a due run waits for IB instead of starting. */
+export interface GatewayWait {
+  /** `gateway-restart`: inside the gateway's restart window (expected; nobody is paged). */
+  reason: 'gateway-restart' | 'gateway-down';
+  /** The restart window's kind and end, for `gateway-restart`. */
+  window?: { kind: string; endMs: number };
+}
+
+/** One step attempt ended (wall time, for benchmarks and progress lines). */
+export interface StepEndEvent {
+  runId: number;
+  step: StepName;
+  ok: boolean;
+  wallMs: number;
+}
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -133,6 +157,7 @@ export class PipelineRunner {
   private readonly inFlight = new Map<number, Promise<PipelineRun>>();
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly active = new Set<AbortController>();
+  private readonly stepListeners = new Set<(event: StepEndEvent) => void>();
   private closed = false;
 
   constructor(private readonly options: PipelineRunnerOptions) {
@@ -158,6 +183,16 @@ export class PipelineRunner {
     this.closed = true;
     for (const controller of this.active) controller.abort(new Error('the pipeline runner stopped'));
     await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /** Hears each step attempt's end with its wall time (the weeks benchmark's shares per step). */
+  onStepEnd(listener: (event: StepEndEvent) => void): () => void {
+    this.stepListeners.add(listener);
+    return () => this.stepListeners.delete(listener);
+  }
+
+  private stepEnded(event: StepEndEvent): void {
+    for (const listener of this.stepListeners) listener(event);
   }
 
   private holding(): boolean {
@@ -194,7 +229,18 @@ export class PipelineRunner {
     if (run.status === 'WAITING') {
       if (nowMs < Date.parse(run.notBefore)) return run;
       if (!run.dryRun && nowMs >= Date.parse(run.windowEnd)) {
-        await this.missed(run, 'the window closed before the run could start');
+        const waited = run.steps.find((s) => s.name === 'checklist')?.evidence?.waiting;
+        await this.missed(
+          run,
+          waited
+            ? 'IB was not back before the window closed'
+            : 'the window closed before the run could start',
+        );
+        return this.repo.get(run.id);
+      }
+      const wait = run.dryRun ? null : await this.options.gatewayWait?.();
+      if (wait) {
+        await this.noteWaiting(run, wait, nowMs);
         return this.repo.get(run.id);
       }
       if (!(await this.repo.markRunning(run.id, ['WAITING']))) return this.repo.get(run.id);
@@ -216,7 +262,7 @@ export class PipelineRunner {
         continue;
       }
       if (step.name === 'decide') {
-        const stop = await this.fallback(run, project, outcome.error);
+        const stop = await this.fallback(run, project, outcome.failure);
         if (stop === 'continue') {
           run = await this.repo.get(run.id);
           continue;
@@ -265,10 +311,10 @@ export class PipelineRunner {
     run: PipelineRun,
     project: Project,
     step: PipelineStep,
-  ): Promise<'ok' | 'busy' | { error: string }> {
-    const { retries, backoffMs, stepTimeoutMs } = project.params.pipeline;
+  ): Promise<'ok' | 'busy' | { error: string; failure: StepFailure }> {
+    const { retries, backoffMs, stepTimeoutMs, stepTimeoutsMs } = project.params.pipeline;
     const owner = this.options.owner;
-    let lastError = 'not run';
+    let failure = stepFailure(new Error('not run'));
     // Attempts count per execution: a crash and restart gives the step its full retry budget again.
     for (let attempt = 1; attempt <= retries + 1; attempt++) {
       if (attempt > 1) await this.sleep(backoffMs * 2 ** (attempt - 2));
@@ -285,24 +331,35 @@ export class PipelineRunner {
         signal: controller.signal,
       };
       // The monitor step runs until the window closes; its own deadline is the window.
-      const timeoutMs = step.name === 'monitor' ? null : stepTimeoutMs;
+      const timeoutMs = step.name === 'monitor' ? null : (stepTimeoutsMs[step.name] ?? stepTimeoutMs);
+      const startedWall = performance.now();
       try {
-        const evidence = await withTimeout(this.options.work[step.name](ctx), timeoutMs, controller);
+        const found = await withTimeout(this.options.work[step.name](ctx), timeoutMs, controller);
+        // A run that waited for IB before this step keeps the record of that wait.
+        const waited = current.steps.find((s) => s.name === step.name)?.evidence?.waiting;
+        const evidence = waited ? { ...found, waited } : found;
         await this.repo.endStep(run.id, step.name, owner, { status: 'SUCCEEDED', evidence });
+        this.stepEnded({ runId: run.id, step: step.name, ok: true, wallMs: performance.now() - startedWall });
         return 'ok';
       } catch (error) {
+        this.stepEnded({
+          runId: run.id,
+          step: step.name,
+          ok: false,
+          wallMs: performance.now() - startedWall,
+        });
         // Stopped or no longer the lease holder: the step stays claimed under this owner, and the
         // next holder takes it over; it did not fail.
         if (!this.holding()) return 'busy';
         const final = error instanceof StepError && error.options.final === true;
-        lastError = error instanceof Error ? error.message : String(error);
+        failure = stepFailure(error);
         const last = final || attempt === retries + 1;
         await this.repo.endStep(run.id, step.name, owner, {
           status: last ? 'FAILED' : 'PENDING',
           evidence: error instanceof StepError ? (error.options.evidence ?? null) : null,
-          error: lastError,
+          error: failure,
         });
-        if (last) return { error: lastError };
+        if (last) return { error: failure.message, failure };
         this.options.logger?.warn(
           { runId: run.id, step: step.name, attempt, err: error },
           'pipeline step failed; retrying',
@@ -311,11 +368,16 @@ export class PipelineRunner {
         this.active.delete(controller);
       }
     }
-    return { error: lastError };
+    return { error: failure.message, failure };
   }
 
   /** The decision failed for good: trade the last good snapshot again, or stand still. */
-  private async fallback(run: PipelineRun, project: Project, reason: string): Promise<'continue' | 'stop'> {
+  private async fallback(
+    run: PipelineRun,
+    project: Project,
+    failure: StepFailure,
+  ): Promise<'continue' | 'stop'> {
+    const reason = failure.message;
     const policy = project.params.pipeline.fallback;
     const owner = this.options.owner;
     let used: string = policy;
@@ -336,11 +398,11 @@ export class PipelineRunner {
             evidence: { ...evidence, fallback: 'last-good', reason },
           });
         } else {
-          await this.repo.endStep(run.id, 'decide', owner, { status: 'FAILED', error: reason });
+          await this.repo.endStep(run.id, 'decide', owner, { status: 'FAILED', error: failure });
           used = 'stand-still';
         }
       } catch (error) {
-        await this.repo.endStep(run.id, 'decide', owner, { status: 'FAILED', error: reason });
+        await this.repo.endStep(run.id, 'decide', owner, { status: 'FAILED', error: failure });
         this.options.logger?.error(
           { err: error, runId: run.id },
           'the last-good fallback failed; standing still',
@@ -362,6 +424,27 @@ export class PipelineRunner {
     await this.repo.skipRemaining(run.id);
     await this.repo.finishRun(run.id, 'STOOD_STILL', { error: `decide: ${reason}` });
     return 'stop';
+  }
+
+  /** Records on the run's checklist step why it waits (once per reason), without starting it. */
+  private async noteWaiting(run: PipelineRun, wait: GatewayWait, nowMs: number): Promise<void> {
+    const step = run.steps.find((s) => s.name === 'checklist');
+    const before = step?.evidence?.waiting as { reason?: string } | undefined;
+    if (before?.reason === wait.reason) return;
+    const until = wait.window ? new Date(wait.window.endMs).toISOString() : null;
+    const text =
+      wait.reason === 'gateway-restart' && until
+        ? msg('PIPELINE_WAITING_GATEWAY_RESTART', { until })
+        : msg('PIPELINE_WAITING_GATEWAY', {});
+    await this.repo.noteWaiting(run.id, 'checklist', {
+      waiting: {
+        reason: wait.reason,
+        window: wait.window?.kind ?? null,
+        until,
+        since: new Date(nowMs).toISOString(),
+        text,
+      },
+    });
   }
 
   /** A run whose window closed before it started. */
@@ -412,7 +495,11 @@ async function withTimeout<T>(
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new StepError('STEP_TIMEOUT', `timed out after ${timeoutMs} ms`));
+      reject(
+        new StepError('STEP_TIMEOUT', `timed out after ${timeoutMs} ms`, {
+          text: msg('PIPELINE_STEP_TIMEOUT', { seconds: Math.round(timeoutMs / 1000) }),
+        }),
+      );
     }, timeoutMs);
   });
   try {

@@ -1,3 +1,4 @@
+import type { Message } from '../contract/messages.js';
 import type { ProjectParams } from '../projects/index.js';
 
 /** The steps of one weekly run, in order (DESIGN.md, "The spine"). */
@@ -35,6 +36,10 @@ export interface PipelineStep {
   endedAt: string | null;
   evidence: Evidence | null;
   error: string | null;
+  /** The StepError code of a failed step (STEP_FAILED for other errors), null when it did not fail. */
+  errorCode: string | null;
+  /** The failure as a catalogued message the UI renders in its language. */
+  errorText: Message | null;
 }
 
 export interface PipelineRun {
@@ -76,7 +81,7 @@ export class StepError extends Error {
   constructor(
     readonly code: string,
     message: string,
-    readonly options: { final?: boolean; evidence?: Evidence } = {},
+    readonly options: { final?: boolean; evidence?: Evidence; text?: Message } = {},
   ) {
     super(message);
     this.name = 'StepError';

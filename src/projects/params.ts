@@ -142,6 +142,19 @@ export const projectParamsSchema = z
           .min(1_000, 'must be at least 1000 ms')
           .max(3_600_000, 'must be at most one hour')
           .default(300_000),
+        /** Time-outs of single steps, overriding `stepTimeoutMs` (the monitor step ends with the window). */
+        stepTimeoutsMs: z
+          .partialRecord(
+            z.enum(['checklist', 'decide', 'plan', 'risk', 'submit', 'report'], {
+              error: 'must be a step name: checklist, decide, plan, risk, submit or report',
+            }),
+            z
+              .number({ error: 'must be a number' })
+              .int('must be an integer')
+              .min(1_000, 'must be at least 1000 ms')
+              .max(3_600_000, 'must be at most one hour'),
+          )
+          .default({}),
         /** The run's window closes this many minutes before the close (early closes included). */
         windowCloseMinutesBeforeClose: z
           .number({ error: 'must be a number' })
@@ -161,6 +174,7 @@ export const projectParamsSchema = z
         retries: 2,
         backoffMs: 5_000,
         stepTimeoutMs: 300_000,
+        stepTimeoutsMs: {},
         windowCloseMinutesBeforeClose: 30,
         leftover: 'cancel',
         fallback: 'stand-still',

@@ -103,6 +103,7 @@ export class ProjectService {
   async create(input: ProjectInput, actor: string): Promise<Project> {
     const data = projectInputSchema.parse(input);
     await this.assertThemesExist(data.params.themeIds);
+    await this.assertDefensiveKnown(data.params);
     await this.assertNameFree(data.name);
     const now = isoNow(this.clock);
     const { id, record } = await this.db.transaction().execute(async (trx) => {
@@ -148,6 +149,7 @@ export class ProjectService {
     const data = projectPatchSchema.parse(patch);
     const before = await this.get(id);
     if (data.params) await this.assertThemesExist(data.params.themeIds);
+    if (data.params) await this.assertDefensiveKnown(data.params);
     if (data.name !== undefined && data.name !== before.name) await this.assertNameFree(data.name);
     const paramsChanged =
       data.params !== undefined && JSON.stringify(data.params) !== JSON.stringify(before.params);
@@ -206,6 +208,29 @@ export class ProjectService {
     const found = new Set(await this.themes.existing(themeIds));
     const missing = themeIds.filter((t) => !found.has(t));
     if (missing.length) throw new InputError('params.themeIds', `unknown theme id(s): ${missing.join(', ')}`);
+  }
+
+  /**
+   * The defensive asset must be an instrument the system knows: a member of one of the project's
+   * themes, or a symbol resolved in the IB contract cache (`ibloop contracts refresh`), so that a
+   * halt never meets a typo it cannot trade.
+   */
+  private async assertDefensiveKnown(params: ProjectParams): Promise<void> {
+    const { action, symbol } = params.risk.defensive;
+    if (action !== 'asset' || symbol === undefined) return;
+    const members = await this.themes.universe(params.themeIds);
+    if (members.some((m) => m.symbol === symbol)) return;
+    const cached = await this.db
+      .selectFrom('ib_contract_cache')
+      .select('symbol')
+      .where('symbol', '=', symbol)
+      .where('status', '=', 'resolved')
+      .executeTakeFirst();
+    if (!cached)
+      throw new InputError(
+        'params.risk.defensive.symbol',
+        `unknown instrument ${symbol}: not in the project's themes nor resolved in the IB contract cache`,
+      );
   }
 
   private async assertNameFree(name: string): Promise<void> {

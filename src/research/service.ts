@@ -20,6 +20,7 @@ import {
   exportBacktest,
   FileBacktestStore,
   holdingsCsv,
+  type Membership,
   parseBacktestResult,
   prepareResearch,
   type ResearchData,
@@ -39,10 +40,10 @@ import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { JobHandle, JobRunner, StartedJob } from '../jobs/index.js';
 import type { Project, ProjectService } from '../projects/index.js';
-import { createWeightLimits } from '../risk/index.js';
+import { createWeightLimits, type WeightLimits } from '../risk/index.js';
 import {
   AlphaBarStore,
-  type AlphaBars,
+  type AlphaSeriesReader,
   AlphaVantageClient,
   type AlphaVantageDeps,
   coverageOf,
@@ -112,7 +113,8 @@ export interface BacktestSummary {
   resultHash: string;
   start: string;
   end: string;
-  config: unknown;
+  /** The backtest's configuration as stored (its fields grew over versions). */
+  config: Record<string, unknown>;
   stats: BacktestResult['stats'];
   jobId: number | null;
   createdAt: string;
@@ -466,17 +468,11 @@ export class ResearchService {
         }
         job.throwIfCancelled();
         job.progress(0.45, msg('SCORING', {}));
-        // Point-in-time universe: a theme member is held only within its membership days.
-        const membership = Object.fromEntries(
-          universe.members
-            .filter((member) => member.from || member.to)
-            .map((member) => [member.symbol, { from: member.from, to: member.to }]),
-        );
         const scores = restrictToMembership(
           scoresFromRecord(record, research.dataset),
           research.panel,
           research.schedule,
-          membership,
+          membershipOf(universe.members),
         );
         const result = runBacktest(
           {
@@ -486,7 +482,7 @@ export class ResearchService {
               ? alignIndex(research.panel, await this.barStore().load(input.benchmark))
               : undefined,
             // The project's risk limits, the same stage live trading applies before sizing.
-            risk: createWeightLimits(project.params.risk),
+            risk: createWeightLimits(projectWeightLimits(project)),
             onProgress: (done, total) => {
               if (done % 10 === 0 || done === total)
                 job.progress(0.45 + 0.45 * (done / total), msg('REBALANCE_PROGRESS', { done, total }));
@@ -655,17 +651,19 @@ export class ResearchService {
   async sweepSource(projectId: number): Promise<{
     project: Project;
     load: () => Promise<{
-      bars: AlphaBars[];
+      bars: AlphaSeriesReader;
       sectors: Record<string, { sector: string }>;
       dataDigest: string;
+      /** Point-in-time membership of the universe, as the project's own backtest applies it. */
+      membership: Record<string, Membership>;
     }>;
   }> {
     const project = await this.deps.projects.get(projectId);
     const universe = await this.researchUniverse(project);
     const load = async () => {
       const { bars, sectors } = await this.universeBars(universe);
-      const dataDigest = await this.barStore().dataDigest(bars.map((series) => series.symbol));
-      return { bars, sectors, dataDigest };
+      const dataDigest = await this.barStore().dataDigest(bars.symbols);
+      return { bars, sectors, dataDigest, membership: membershipOf(universe.members) };
     };
     return { project, load };
   }
@@ -711,7 +709,7 @@ export class ResearchService {
   /** The universe's bars, with each member's sector from its theme, else from the sector file. */
   private async universeBars(universe: { members: ThemeMember[] }) {
     const store = this.barStore();
-    const bars = await store.loadMany(universe.members.map((member) => member.symbol));
+    const bars = await store.priceSeriesReader(universe.members.map((member) => member.symbol));
     const stored = await store.readSectors();
     const sectors: Record<string, { sector: string }> = {};
     for (const member of universe.members) {
@@ -726,6 +724,21 @@ export class ResearchService {
     const members = await this.deps.themes.universe(themes.map((theme) => theme.id));
     return new Map(members.map((member) => [member.symbol, member]));
   }
+}
+
+/** Point-in-time universe: a theme member is held only within its membership days. */
+function membershipOf(members: readonly ThemeMember[]): Record<string, Membership> {
+  return Object.fromEntries(
+    members
+      .filter((member) => member.from || member.to)
+      .map((member) => [member.symbol, { from: member.from, to: member.to }]),
+  );
+}
+
+/** The project's weight limits: the risk stage its backtests, sweeps and live decisions apply. */
+export function projectWeightLimits(project: Project): WeightLimits {
+  const { maxPositionWeight, maxSectorWeight, maxGrossExposure } = project.params.risk;
+  return { maxPositionWeight, maxSectorWeight, maxGrossExposure };
 }
 
 /** The backtest settings a project's backtest and its sweeps share: the request's, then the project's. */
@@ -809,7 +822,7 @@ function toBacktestSummary(row: Selectable<BacktestsTable>): BacktestSummary {
     resultHash: row.result_hash,
     start: row.start_day,
     end: row.end_day,
-    config: JSON.parse(row.config_json) as unknown,
+    config: JSON.parse(row.config_json) as Record<string, unknown>,
     stats: JSON.parse(row.stats_json) as BacktestResult['stats'],
     jobId: row.job_id === null ? null : Number(row.job_id),
     createdAt: row.created_at,

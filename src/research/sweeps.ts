@@ -6,6 +6,7 @@ import {
   runSweep,
   runSweepPoint,
   type SweepRow,
+  type SweepScope,
 } from '../backtest/index.js';
 import { msg } from '../contract/messages.js';
 import {
@@ -17,7 +18,7 @@ import {
 } from '../contract/research-sweeps.js';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
 import type { JobRunner, StartedJob } from '../jobs/index.js';
-import { projectBacktestConfig, type ResearchService } from './service.js';
+import { projectBacktestConfig, projectWeightLimits, type ResearchService } from './service.js';
 
 /** What a sweep job stores as its result: enough to show the table and to rerun any point. */
 interface StoredSweep {
@@ -25,6 +26,8 @@ interface StoredSweep {
   projectVersion: number;
   dataDigest: string;
   base: BacktestConfigInput;
+  /** Absent in sweeps stored before sweeps applied the project's risk stage and membership. */
+  scope?: SweepScope;
   rows: SweepRow[];
 }
 
@@ -36,8 +39,8 @@ export interface SweepServiceDeps {
 /**
  * Parameter sweeps of a project as jobs: the grid runs in worker threads over the project's
  * universe (progress per point, cancellable between points); the result is kept with the job.
- * Like `ibloop sweep`, points are scored by expression signals, without the project's risk stage
- * and point-in-time membership (those need the project's own backtest).
+ * Points are scored by expression signals and decided like the project's own backtest: its risk stage
+ * (weight limits) and point-in-time membership apply, so a point equals that single backtest.
  */
 export class SweepService {
   constructor(private readonly deps: SweepServiceDeps) {}
@@ -66,14 +69,16 @@ export class SweepService {
       params: { projectId: project.id, projectVersion: project.currentVersion, ...input },
       work: async (job) => {
         job.progress(0.02, msg('LOADING_RESEARCH_DATA', {}));
-        const { bars, sectors, dataDigest } = await load();
+        const { bars, sectors, dataDigest, membership } = await load();
         job.throwIfCancelled();
+        const scope: SweepScope = { risk: projectWeightLimits(project), membership };
         const rows = await runSweep({
           bars,
           sectors,
           grid: input.grid,
           base,
           dataDigest,
+          scope,
           ...(input.workers === undefined ? {} : { workers: input.workers }),
           signal: job.signal,
           onProgress: (done, total) =>
@@ -84,6 +89,7 @@ export class SweepService {
           projectVersion: project.currentVersion,
           dataDigest,
           base,
+          scope,
           rows,
         };
         return {
@@ -128,7 +134,7 @@ export class SweepService {
     if (dataDigest !== stored.dataDigest)
       throw new ConflictError('pointHash', 'the research data changed since the sweep; run the sweep again');
     const research = prepareResearch(bars, sectors, { weekday: row.point.weekday });
-    const again = runSweepPoint(research, row.point, stored.base, dataDigest);
+    const again = runSweepPoint(research, row.point, stored.base, dataDigest, stored.scope);
     return {
       pointHash,
       expectedResultHash: row.resultHash,

@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import type { Message } from '../contract/messages.js';
 import { InputError } from '../core/errors.js';
 import { type AlphaBars, AlphaCsvError, parseAlphaCsv, symbolFromFileName } from '../sources/alpha/index.js';
 import { type ImportFileInput, MAX_IMPORT_BYTES } from './schemas.js';
@@ -10,6 +11,8 @@ export interface LineError {
   /** 1-based line in the file (the header is line 1); 0 for problems with the file as a whole. */
   line: number;
   message: string;
+  /** The problem as a catalogued message, for the UI's language (problems of a known kind). */
+  text?: Message;
 }
 
 export interface RejectedUpload {
@@ -70,7 +73,9 @@ function parseOne(
     return { bars: parseAlphaCsv(text, file.name, symbol), bytes: Buffer.byteLength(text) };
   } catch (error) {
     if (error instanceof AlphaCsvError) {
-      return { errors: error.issues.map((issue) => ({ line: issue.line, message: issue.message })) };
+      return {
+        errors: error.issues.map((issue) => ({ line: issue.line, message: issue.message, text: issue.text })),
+      };
     }
     return fail(error instanceof Error ? error.message : String(error));
   }

@@ -1,4 +1,15 @@
 export {
+  DEFENSIVE_ACTOR,
+  type DefendedProject,
+  DefensiveActions,
+  type DefensiveActionsOptions,
+  type DefensivePolicy,
+  type DefensiveRecord,
+  type DefensiveRunOutcome,
+  defensiveWeights,
+} from './defensive.js';
+export { fallbackStatus } from './fallback.js';
+export {
   type AccountReading,
   assessIntraday,
   type IntradayAssessment,

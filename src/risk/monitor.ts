@@ -49,6 +49,11 @@ export interface RiskMonitorOptions {
   /** After a scope was moved to a stricter state: cancel its open orders (and any defensive step). */
   onTrigger(scope: MonitoredScope, to: 'REDUCING' | 'HALTED', evidence: IntradayEvidence): Promise<void>;
   alert(alert: RiskAlert): Promise<void>;
+  /**
+   * After each reading of the lease holder (the defensive move of halted projects). Not awaited:
+   * a slow move must not delay the next reading.
+   */
+  afterCheck?(status: RiskStatusResponse): void;
   publish?(name: string, data: unknown): void;
   /** Between readings (default 1 s: a halt lands within ~1 s of IB's PnL update). */
   everyMs?: number;
@@ -137,6 +142,7 @@ export class RiskMonitor {
     }
     const status: RiskStatusResponse = { reading, scopes };
     this.publishStatus(status);
+    if (!this.stopped) this.options.afterCheck?.(status);
     return status;
   }
 

@@ -1,8 +1,11 @@
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import type { AuditLog } from '../audit/index.js';
 import { type Clock, InputError, isoNow } from '../core/index.js';
 import type { Database } from '../store/index.js';
 import { TRADING_STATES, type TradingState } from './pretrade/types.js';
+
+const defensiveContent = z.object({ defensive: z.object({ symbol: z.string().nullable() }) });
 
 /** 'account' covers every project of the account; 'project:<id>' one project. */
 export type RiskScope = 'account' | `project:${number}`;
@@ -24,7 +27,14 @@ export interface TradingStateView {
 
 export interface RiskEventInput {
   scope: RiskScope;
-  kind: 'pretrade.blocked' | 'intraday.warning' | 'intraday.trigger' | 'state.changed' | 'fallback.used';
+  kind:
+    | 'pretrade.blocked'
+    | 'intraday.warning'
+    | 'intraday.trigger'
+    | 'state.changed'
+    | 'fallback.used'
+    | 'defensive.started'
+    | 'defensive.deferred';
   rule?: string;
   runId?: number | null;
   detail: Record<string, unknown>;
@@ -114,6 +124,22 @@ export class TradingStates {
       }
       return this.write(trx, scope, current.state, request.to, reason, actor, 'risk.state.resume');
     });
+  }
+
+  /**
+   * The defensive move a run makes (its snapshot is of kind `defensive`), or null for every other
+   * run: the trading state lets such a run's reducing orders and defensive-asset buys through.
+   */
+  async defensiveRun(runId: number): Promise<{ symbol: string | null } | null> {
+    const row = await this.db
+      .selectFrom('trade_runs')
+      .innerJoin('decision_snapshots', 'decision_snapshots.id', 'trade_runs.snapshot_id')
+      .select(['decision_snapshots.kind', 'decision_snapshots.content_json'])
+      .where('trade_runs.id', '=', runId)
+      .executeTakeFirst();
+    if (row?.kind !== 'defensive') return null;
+    const parsed = defensiveContent.safeParse(JSON.parse(row.content_json));
+    return parsed.success ? { symbol: parsed.data.defensive.symbol } : null;
   }
 
   async recordEvent(event: RiskEventInput, trx: Kysely<Database> = this.db): Promise<void> {

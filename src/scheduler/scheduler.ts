@@ -19,6 +19,11 @@ export interface SchedulerOptions {
   isHolder: () => boolean;
   /** How often the schedule is looked at (default 1 s). */
   everyMs?: number;
+  /**
+   * Jumps of a simulated clock (the built-in gateway's stepped clock): the schedule is looked at
+   * at once when the clock moves, not at the next tick.
+   */
+  clockJumps?: (listener: () => void) => () => void;
   logger?: { error(obj: object, msg: string): void };
 }
 
@@ -42,6 +47,9 @@ const CATCH_UP_AFTER_MS = 60_000;
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
+  /** A look was asked for while one was in progress: look again when it ends. */
+  private again = false;
+  private offJumps: (() => void) | undefined;
 
   constructor(private readonly options: SchedulerOptions) {}
 
@@ -49,22 +57,37 @@ export class Scheduler {
     if (this.timer) return;
     this.timer = setInterval(() => void this.tick(), this.options.everyMs ?? 1_000);
     this.timer.unref();
+    this.offJumps = this.options.clockJumps?.(() => {
+      if (this.timer) void this.tick(true);
+    });
     void this.tick();
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.offJumps?.();
+    this.offJumps = undefined;
     await this.ticking;
   }
 
-  /** One look at every project's schedule; ticks never overlap. */
-  tick(): Promise<void> {
-    if (this.ticking) return this.ticking;
+  /**
+   * One look at every project's schedule; ticks never overlap. `fresh`: the clock moved, so a look
+   * already in progress (with the old time) is followed by another one.
+   */
+  tick(fresh = false): Promise<void> {
+    if (this.ticking) {
+      if (fresh) this.again = true;
+      return this.ticking;
+    }
     this.ticking = this.once()
       .catch((error: unknown) => this.options.logger?.error({ err: error }, 'scheduler tick failed'))
       .finally(() => {
         this.ticking = undefined;
+        if (this.again && this.timer) {
+          this.again = false;
+          void this.tick();
+        }
       });
     return this.ticking;
   }

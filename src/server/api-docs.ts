@@ -6,9 +6,30 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema } from 'fastify';
-import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ApiErrorBody, ERROR_RESPONSES } from '../contract/errors.js';
+import { messageSchema } from '../contract/messages.js';
 
 export const API_DOCS_PREFIX = '/api/docs';
+
+// Named once in the document (components) and referred to from every route, rather than restated in
+// each of the hundreds of places they appear.
+for (const [schema, id] of [
+  [ApiErrorBody, 'ApiError'],
+  [messageSchema, 'Message'],
+] as const) {
+  if (!z.globalRegistry.has(schema)) z.globalRegistry.add(schema, { id });
+}
+
+/**
+ * Every API route may answer these errors besides its own (a route's own declaration of a status
+ * wins): the auth wall, CSRF, validation, the host check and the error handler answer them all.
+ */
+function withErrorResponses(schema: FastifySchema | undefined): FastifySchema {
+  const declared = (schema?.response ?? {}) as Record<string, unknown>;
+  return { ...schema, response: { ...ERROR_RESPONSES, ...declared } };
+}
 export const API_VERSION = '1';
 
 /** What one route promises: its method, URL pattern and the schemas it declared. */
@@ -40,6 +61,43 @@ export function routeContractsAt(port: number): readonly RouteContract[] | undef
   return undefined;
 }
 
+type OpenApiDocument = ReturnType<typeof jsonSchemaTransformObject>;
+
+/**
+ * The common error answers once under components.responses, referred to from each operation: the
+ * same nine answers restated on every route would be most of the document.
+ */
+function sharedErrorResponses(document: OpenApiDocument): OpenApiDocument {
+  const shared: Record<
+    string,
+    { description: string; content: Record<string, { schema: { $ref: string } }> }
+  > = {};
+  const refs = new Map<string, string>();
+  for (const [status, answer] of Object.entries(ERROR_RESPONSES)) {
+    const name = `Error${status}`;
+    const rendered = {
+      description: answer.description,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
+    };
+    shared[name] = rendered;
+    refs.set(`${status} ${JSON.stringify(rendered)}`, `#/components/responses/${name}`);
+  }
+  for (const operations of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(operations ?? {})) {
+      const responses: unknown = Reflect.get(operation ?? {}, 'responses');
+      if (typeof responses !== 'object' || responses === null) continue;
+      for (const [status, answer] of Object.entries(responses)) {
+        const ref = refs.get(`${status} ${JSON.stringify(answer)}`);
+        if (ref) Reflect.set(responses, status, { $ref: ref });
+      }
+    }
+  }
+  // The document's type is a union over OpenAPI versions; the part changed is the same in each.
+  const components: unknown = Reflect.get(document, 'components');
+  Reflect.set(document, 'components', { ...(components ?? {}), responses: shared });
+  return document;
+}
+
 /** Registers the document and its viewer; call before the API's routes so that all of them are seen. */
 export async function registerApiDocs(app: FastifyInstance): Promise<void> {
   // Fixed, not the package version: the checked-in document changes only when the API does.
@@ -52,6 +110,7 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
   });
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/') || route.url.startsWith(API_DOCS_PREFIX)) return;
+    route.schema = withErrorResponses(route.schema);
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue;
@@ -80,6 +139,7 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
     // Only the API: the web app's static files and the single-page fallback are not part of it.
     transform: (input) =>
       input.url.startsWith('/api/') ? jsonSchemaTransform(input) : { schema: { hide: true }, url: input.url },
+    transformObject: (input) => sharedErrorResponses(jsonSchemaTransformObject(input)),
   });
   await app.register(fastifySwaggerUi, {
     routePrefix: API_DOCS_PREFIX,

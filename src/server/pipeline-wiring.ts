@@ -1,10 +1,21 @@
 import type { AppContext } from '../app/context.js';
 import { DecisionService } from '../decision/index.js';
 import type { ExecutionRuntime } from '../execution/index.js';
+import type { PacingRules } from '../marketdata/index.js';
 import type { IbRuntime } from '../marketdata/runtime.js';
-import { liveStepWork, PipelineRunner } from '../pipeline/index.js';
+import { restartWindowsFromSettings } from '../ops/index.js';
+import { type GatewayWait, liveStepWork, PipelineRunner } from '../pipeline/index.js';
 import { TradingStates } from '../risk/index.js';
 import { Scheduler } from '../scheduler/index.js';
+
+const UNPACED: PacingRules = {
+  maxPerWindow: 1_000_000,
+  windowMs: 1,
+  burstCount: 1_000_000,
+  burstWindowMs: 1,
+  minIntervalMs: 0,
+  safetyMs: 0,
+};
 
 export interface PipelineHandle {
   runner: PipelineRunner;
@@ -22,6 +33,10 @@ export function startPipeline(input: {
   execution: ExecutionRuntime;
   /** How often the scheduler looks (default 1 s). */
   everyMs?: number;
+  /** The built-in gateway on a simulated clock does not pace historical requests: neither does the checklist. */
+  unpacedHistory?: boolean;
+  /** The simulated clock's jumps: the scheduler looks at once when the clock moves. */
+  clockJumps?: (listener: () => void) => () => void;
 }): PipelineHandle {
   const { ctx, ib, execution } = input;
   const states = new TradingStates(ctx.store.db, ctx.audit, ctx.clock);
@@ -43,8 +58,18 @@ export function startPipeline(input: {
       return { state: view.state, reason: view.reason };
     },
     universe: (projectId) => ctx.projects.universe(projectId),
+    ...(input.unpacedHistory ? { historicalPacing: UNPACED } : {}),
   });
   const isHolder = () => execution.lease.isHeld();
+  // A due run waits while IB is down; the restart windows are read each time (settings may change).
+  const gatewayWait = async (): Promise<GatewayWait | null> => {
+    const status = ib.brokerage.connection.state().status;
+    if (status === 'CONNECTED' || status === 'DEGRADED') return null;
+    const window = restartWindowsFromSettings(await ctx.settings.resolve()).windowAt(ctx.clock.nowMs());
+    return window
+      ? { reason: 'gateway-restart', window: { kind: window.kind, endMs: window.endMs } }
+      : { reason: 'gateway-down' };
+  };
   const runner = new PipelineRunner({
     db: ctx.store.db,
     audit: ctx.audit,
@@ -56,6 +81,7 @@ export function startPipeline(input: {
     fallback,
     alerts: ctx,
     isHolder,
+    gatewayWait,
     logger: ctx.logger,
   });
   const scheduler = new Scheduler({
@@ -65,6 +91,7 @@ export function startPipeline(input: {
     clock: ctx.clock,
     isHolder,
     ...(input.everyMs !== undefined ? { everyMs: input.everyMs } : {}),
+    ...(input.clockJumps ? { clockJumps: input.clockJumps } : {}),
     logger: ctx.logger,
   });
   scheduler.start();

@@ -5,6 +5,9 @@ import type { ExecutionRuntime, TradeOrder } from '../execution/index.js';
 import type { IbRuntime } from '../marketdata/runtime.js';
 import {
   type AccountFiguresNow,
+  DEFENSIVE_ACTOR,
+  type DefendedProject,
+  DefensiveActions,
   type IntradayLimits,
   type MonitoredScope,
   projectScope,
@@ -59,6 +62,7 @@ export function createRiskMonitor(wiring: RiskMonitorWiring): RiskMonitor {
     warn: (obj: object, msg: string) => ctx.logger.warn(obj, msg),
     error: (obj: object, msg: string) => ctx.logger.error(obj, msg),
   };
+  const defensive = createDefensiveActions(ctx, execution, states, log);
   return new RiskMonitor({
     states,
     marks: new RiskMarks(ctx.store.db),
@@ -69,9 +73,64 @@ export function createRiskMonitor(wiring: RiskMonitorWiring): RiskMonitor {
     alert: async (alert) => {
       await enqueueAlert(ctx, alert);
     },
+    afterCheck: (status) => void defensive.ensure(status.scopes),
     publish: (name, data) => wiring.hub.publish(name, data),
     ...(wiring.everyMs !== undefined ? { everyMs: wiring.everyMs } : {}),
     logger: log,
+  });
+}
+
+/**
+ * The defensive move of halted projects through the execution service: a `defensive` snapshot
+ * (SnapshotStore.freezeDefensive), then `executeTargets` with it, like any run.
+ */
+export function createDefensiveActions(
+  ctx: AppContext,
+  execution: ExecutionRuntime,
+  states: TradingStates,
+  logger: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void },
+): DefensiveActions {
+  return new DefensiveActions({
+    db: ctx.store.db,
+    states,
+    audit: ctx.audit,
+    clock: ctx.clock,
+    logger,
+    async held() {
+      const account = execution.engine.account();
+      const positions = await execution.engine.broker.account.positions();
+      return [
+        ...new Set(positions.filter((p) => p.account === account && p.quantity !== 0).map((p) => p.symbol)),
+      ].sort();
+    },
+    async projects(): Promise<DefendedProject[]> {
+      return (await ctx.projects.list()).map((project) => ({
+        id: project.id,
+        name: project.name,
+        defensive: project.params.risk.defensive,
+        // What portfolio construction keeps, and never less than the funds rule's buffer plus a margin.
+        cashShare: Math.max(project.params.portfolio.cashBuffer, project.params.risk.cashBuffer + 0.01),
+      }));
+    },
+    async freeze(input) {
+      const { snapshot, created } = await execution.service.snapshots.freezeDefensive({
+        ...input,
+        actor: DEFENSIVE_ACTOR,
+      });
+      return { snapshotId: snapshot.id, created };
+    },
+    async execute(input) {
+      const result = await execution.service.executeTargets({ ...input, actor: DEFENSIVE_ACTOR });
+      return {
+        runId: result.run.id,
+        status: result.run.status,
+        sent: result.sent,
+        stoppedBecause: result.stoppedBecause,
+      };
+    },
+    alert: async (alert) => {
+      await enqueueAlert(ctx, alert);
+    },
   });
 }
 

@@ -99,8 +99,10 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   if (options.host !== undefined) overrides.LISTEN_HOST = options.host;
   if (options.port !== undefined) overrides.LISTEN_PORT = String(options.port);
   const bootstrap = loadBootstrapConfig({ env, configFile: options.configFile, overrides });
+  // The built-in gateway's own clock (the demo's stepped clock) is the app's clock too.
+  const clock = options.clock ?? options.trading?.simClock;
   const ctx = await openAppContext(bootstrap, {
-    ...(options.clock ? { clock: options.clock } : {}),
+    ...(clock ? { clock } : {}),
     ...(options.logSink ? { logSink: options.logSink } : {}),
   });
   try {

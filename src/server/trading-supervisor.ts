@@ -4,12 +4,13 @@ import { type IbConnectionAlerts, watchIbConnection } from '../alerts/index.js';
 import type { AppContext } from '../app/context.js';
 import { preTradeOptions } from '../app/pretrade.js';
 import type { ResolvedSettings, SettingKey } from '../config/index.js';
+import { systemClock } from '../core/clock.js';
 import { type ExecutionRuntime, type QuoteSnapshot, startExecutionRuntime } from '../execution/index.js';
 import type { IbQuote } from '../marketdata/index.js';
 import { createIbRuntime, type IbRuntime, type IbStatus } from '../marketdata/runtime.js';
 import { restartWindowsFromSettings } from '../ops/index.js';
 import type { RiskMonitor } from '../risk/index.js';
-import { type SimGatewayHandle, startStandaloneSim } from '../sim/index.js';
+import { type SimClock, type SimGatewayHandle, startStandaloneSim } from '../sim/index.js';
 import { type PipelineHandle, startPipeline } from './pipeline-wiring.js';
 import { createRiskMonitor } from './risk-monitor.js';
 import { holderIbStatus, type ReplicaIbStatus } from './trading-status.js';
@@ -32,6 +33,12 @@ export interface TradingSupervisorOptions {
   builtInGateway: 'auto' | 'off';
   /** Connect to IB and run the execution engine at all. */
   enabled: boolean;
+  /**
+   * The built-in gateway's clock when the caller drives it (the demo's stepped clock). The app context
+   * must run on the same clock (startApp does that), so the scheduler, the pipeline and the calendar
+   * see the gateway's time; the execution lease keeps the wall clock.
+   */
+  simClock?: SimClock;
 }
 
 const IB_KEYS: readonly SettingKey[] = ['IB_HOST', 'IB_PORT', 'IB_CLIENT_ID', 'IB_ACCOUNT', 'IB_MODE'];
@@ -87,6 +94,11 @@ export class TradingSupervisor {
     return this.sim !== undefined;
   }
 
+  /** The built-in paper gateway (its order log and clock), for the demo and the tests. */
+  get builtInGateway(): SimGatewayHandle | undefined {
+    return this.sim;
+  }
+
   async close(): Promise<void> {
     this.unsubscribe?.();
     await this.enqueue(() => this.stopAll());
@@ -117,6 +129,9 @@ export class TradingSupervisor {
         seed: BUILT_IN_SEED,
         // The paper account outlives the process and settings changes: cash, positions, working orders.
         statePath: builtInStatePath(this.ctx.bootstrap.dataRoot),
+        // Weeks pass in seconds on the demo's clock: IB's historical pacing (60 requests per 10 wall
+        // minutes) would hold every weekly bars check for minutes, so this gateway does not emulate it.
+        ...(this.options.simClock ? { clock: this.options.simClock, pacing: { enabled: false } } : {}),
       });
       host = '127.0.0.1';
       port = this.sim.port;
@@ -152,6 +167,7 @@ export class TradingSupervisor {
       store: this.ctx.store,
       audit: this.ctx.audit,
       clock: this.ctx.clock,
+      ...(this.options.simClock ? { leaseClock: systemClock } : {}),
       brokerage: this.ib.brokerage,
       mode,
       contractCache: this.ib.contracts,
@@ -168,7 +184,15 @@ export class TradingSupervisor {
     });
     this.risk = createRiskMonitor({ ctx: this.ctx, hub: this.hub, ib: this.ib, execution: this.execution });
     this.risk.start();
-    this.pipeline = startPipeline({ ctx: this.ctx, ib: this.ib, execution: this.execution });
+    const simClock = this.options.simClock;
+    this.pipeline = startPipeline({
+      ctx: this.ctx,
+      ib: this.ib,
+      execution: this.execution,
+      ...(simClock
+        ? { unpacedHistory: true, clockJumps: (listener: () => void) => simClock.onChange(listener) }
+        : {}),
+    });
     this.followHolderStatus();
   }
 

@@ -6,6 +6,7 @@ import {
   defaultInstruments,
   loadInstrumentsFile,
 } from './market/index.js';
+import type { SimClock } from './ports.js';
 import { type SimGatewayHandle, type SimGatewayOptions, startSimGateway } from './start.js';
 
 export interface StandaloneSimOptions extends Omit<SimGatewayOptions, 'market' | 'clock'> {
@@ -18,6 +19,8 @@ export interface StandaloneSimOptions extends Omit<SimGatewayOptions, 'market' |
   speed?: number;
   /** Sim time at start; defaults to now. */
   startMs?: number;
+  /** A clock made by the caller (shared with the app, e.g. the demo's stepped clock); overrides the three above. */
+  clock?: SimClock;
 }
 
 /**
@@ -25,7 +28,7 @@ export interface StandaloneSimOptions extends Omit<SimGatewayOptions, 'market' |
  * demo's in-process gateway use.
  */
 export async function startStandaloneSim(options: StandaloneSimOptions): Promise<SimGatewayHandle> {
-  const { universePath, replayDir, clockMode, speed, startMs, ...gatewayOptions } = options;
+  const { universePath, replayDir, clockMode, speed, startMs, clock: given, ...gatewayOptions } = options;
   const wall = gatewayOptions.wallClock ?? systemClock;
   const instruments = universePath ? loadInstrumentsFile(universePath, wall) : undefined;
   const seed = gatewayOptions.seed ?? 1;
@@ -33,11 +36,13 @@ export async function startStandaloneSim(options: StandaloneSimOptions): Promise
     ? createReplayMarket({ dir: replayDir, instruments, seed })
     : createSyntheticMarket({ seed, instruments: instruments ?? defaultInstruments(wall) });
   const mode = clockMode ?? (speed !== undefined && speed !== 1 ? 'accelerated' : 'realtime');
-  const clock = createSimClock({
-    mode,
-    startMs,
-    speed: mode === 'accelerated' ? speed : undefined,
-    wallClock: wall,
-  });
+  const clock =
+    given ??
+    createSimClock({
+      mode,
+      startMs,
+      speed: mode === 'accelerated' ? speed : undefined,
+      wallClock: wall,
+    });
   return startSimGateway({ ...gatewayOptions, market, clock, wallClock: wall });
 }

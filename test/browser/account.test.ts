@@ -1,46 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/core/clock.js';
-import { startApp } from '../../src/server/index.js';
 import type { SimGatewayHandle } from '../../src/sim/index.js';
 import { OPEN_MS, startSim } from '../execution/sim-env.js';
-import { ApiClient } from '../helpers/app.js';
 import { pollUntil } from '../helpers/poll.js';
-import { ensureWebBuilt, openSignedInPage, type SignedInPage, type TestServer, WEB_DIST } from './harness.js';
+import { openSignedInPage, type SignedInPage, startPaperTradingApp, type TestServer } from './harness.js';
 
-const ACCOUNT = 'DU1234567';
 const PASSWORD = 'browser-account-test-pw';
 
 /** A server trading on a paper gateway whose clock stands at an open market, with one run filled. */
 async function startAccountServer(sim: SimGatewayHandle, simNow: number): Promise<TestServer> {
-  await ensureWebBuilt();
-  const dataRoot = mkdtempSync(path.join(tmpdir(), 'ibloop-browser-account-'));
-  const clock = new ManualClock(simNow);
-  sim.clock.onChange((now) => clock.set(now));
-  const app = await startApp({
-    dataRoot,
-    port: 0,
-    host: '127.0.0.1',
-    webRoot: WEB_DIST,
-    clock,
-    env: {
-      IBLOOP_ADMIN_PASSWORD: PASSWORD,
-      LOG_LEVEL: 'silent',
-      IB_HOST: '127.0.0.1',
-      IB_PORT: String(sim.port),
-      IB_ACCOUNT: ACCOUNT,
-    },
-    trading: { enabled: true, builtInGateway: 'off' },
+  const { app, api, dataRoot } = await startPaperTradingApp(sim, simNow, {
+    password: PASSWORD,
+    label: 'account',
   });
-  const api = new ApiClient(app.url);
-  await api.login('admin', PASSWORD);
-  await pollUntil(
-    async () => (await api.request<{ tradable: boolean }>('GET', '/api/ib/status')).body,
-    (s) => s.tradable,
-  );
   const theme = await api.request<{ theme: { id: number } }>('POST', '/api/themes', {
     name: '账户面板测试',
     members: [

@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { ADMIN_USERNAME, startApp } from '../../src/server/index.js';
+import { ManualClock } from '../../src/core/clock.js';
+import { ADMIN_USERNAME, type RunningApp, startApp } from '../../src/server/index.js';
+import type { SimGatewayHandle } from '../../src/sim/index.js';
+import { ApiClient } from '../helpers/app.js';
+import { pollUntil } from '../helpers/poll.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WEB_ROOT = path.join(REPO_ROOT, 'web');
@@ -127,6 +131,53 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       rmSync(dataRoot, { recursive: true, force: true });
     },
   };
+}
+
+/** The paper account the trading browser tests' gateway reports. */
+export const PAPER_ACCOUNT = 'DU1234567';
+
+export interface PaperTradingApp {
+  app: RunningApp;
+  /** Signed in as the admin. */
+  api: ApiClient;
+  dataRoot: string;
+}
+
+/**
+ * A server that trades on the given paper gateway (over TCP, its clock following the gateway's stepped
+ * clock) and is tradable; the caller seeds what its page needs through `api` or `app.ctx`.
+ */
+export async function startPaperTradingApp(
+  sim: SimGatewayHandle,
+  simNow: number,
+  options: { password: string; label: string },
+): Promise<PaperTradingApp> {
+  await ensureWebBuilt();
+  const dataRoot = mkdtempSync(path.join(tmpdir(), `ibloop-browser-${options.label}-`));
+  const clock = new ManualClock(simNow);
+  sim.clock.onChange((now) => clock.set(now));
+  const app = await startApp({
+    dataRoot,
+    port: 0,
+    host: '127.0.0.1',
+    webRoot: WEB_DIST,
+    clock,
+    env: {
+      IBLOOP_ADMIN_PASSWORD: options.password,
+      LOG_LEVEL: 'silent',
+      IB_HOST: '127.0.0.1',
+      IB_PORT: String(sim.port),
+      IB_ACCOUNT: PAPER_ACCOUNT,
+    },
+    trading: { enabled: true, builtInGateway: 'off' },
+  });
+  const api = new ApiClient(app.url);
+  await api.login(ADMIN_USERNAME, options.password);
+  await pollUntil(
+    async () => (await api.request<{ tradable: boolean }>('GET', '/api/ib/status')).body,
+    (s) => s.tradable,
+  );
+  return { app, api, dataRoot };
 }
 
 export function launchBrowser(): Promise<Browser> {

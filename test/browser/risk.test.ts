@@ -1,47 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/core/clock.js';
-import { startApp } from '../../src/server/index.js';
 import type { SimGatewayHandle } from '../../src/sim/index.js';
 import { OPEN_MS, startSim } from '../execution/sim-env.js';
-import { ApiClient } from '../helpers/app.js';
 import { pollUntil } from '../helpers/poll.js';
-import { ensureWebBuilt, openSignedInPage, type SignedInPage, type TestServer, WEB_DIST } from './harness.js';
+import { openSignedInPage, type SignedInPage, startPaperTradingApp, type TestServer } from './harness.js';
 
-const ACCOUNT = 'DU1234567';
 const PASSWORD = 'browser-risk-test-pw';
 const HELD = ['AAPL', 'MSFT', 'JPM'];
 
 /** A server trading on a paper gateway at an open market, 95% invested in three names. */
 async function startRiskServer(sim: SimGatewayHandle, simNow: number): Promise<TestServer> {
-  await ensureWebBuilt();
-  const dataRoot = mkdtempSync(path.join(tmpdir(), 'ibloop-browser-risk-'));
-  const clock = new ManualClock(simNow);
-  sim.clock.onChange((now) => clock.set(now));
-  const app = await startApp({
-    dataRoot,
-    port: 0,
-    host: '127.0.0.1',
-    webRoot: WEB_DIST,
-    clock,
-    env: {
-      IBLOOP_ADMIN_PASSWORD: PASSWORD,
-      LOG_LEVEL: 'silent',
-      IB_HOST: '127.0.0.1',
-      IB_PORT: String(sim.port),
-      IB_ACCOUNT: ACCOUNT,
-    },
-    trading: { enabled: true, builtInGateway: 'off' },
+  const { app, api, dataRoot } = await startPaperTradingApp(sim, simNow, {
+    password: PASSWORD,
+    label: 'risk',
   });
-  const api = new ApiClient(app.url);
-  await api.login('admin', PASSWORD);
-  await pollUntil(
-    async () => (await api.request<{ tradable: boolean }>('GET', '/api/ib/status')).body,
-    (s) => s.tradable,
-  );
   const theme = await api.request<{ theme: { id: number } }>('POST', '/api/themes', {
     name: '风控面板测试',
     members: HELD.map((symbol) => ({ symbol, sector: '信息技术' })),
@@ -66,6 +39,26 @@ async function startRiskServer(sim: SimGatewayHandle, simNow: number): Promise<T
         .run,
     (r) => r.status === 'COMPLETED',
   );
+  // A second project whose run breaks a fat-finger limit (two orders, one allowed): a pre-trade block.
+  const strict = await api.request<{ project: { id: number } }>('POST', '/api/projects', {
+    name: '严格项目',
+    params: {
+      themeIds: [theme.body.theme.id],
+      risk: {
+        maxOrdersPerRun: 1,
+        maxPositionWeight: 0.5,
+        maxSectorWeight: 1,
+        maxDailyLoss: 0.5,
+        maxDrawdown: 0.5,
+      },
+    },
+  });
+  const blocked = await api.request<{ run: { status: string } }>('POST', '/api/execution/runs', {
+    projectId: strict.body.project.id,
+    tradingDate: '2026-11-24',
+    weights: { AAPL: 0.3, MSFT: 0.35, JPM: 0.3 },
+  });
+  expect(blocked.body.run.status).toBe('BLOCKED');
   return {
     url: app.url,
     adminPassword: PASSWORD,
@@ -98,6 +91,36 @@ describe('web app: the trading-state badge and the risk panel', () => {
   afterAll(async () => {
     await session?.close();
     await sim?.close();
+  });
+
+  it('shows each pre-trade limit as a bar of the last check and a block with readable evidence', async () => {
+    const project = page.locator('[data-testid^="risk-scope-project:"]', { hasText: '风控项目' });
+    await project.getByTestId('risk-limit-position').waitFor();
+    // The run bought 40% of AAPL under a 50% cap: used, not broken.
+    expect(await project.getByTestId('risk-limit-position').getAttribute('data-level')).not.toBe('trigger');
+    expect(await project.getByTestId('risk-limit-position').textContent()).toMatch(
+      /[34]\d\.\d\d% \/ 50\.00%/,
+    );
+    for (const bar of ['margin', 'gross', 'sector', 'order-value', 'adv', 'price-band', 'orders'])
+      expect(await project.getByTestId(`risk-limit-${bar}`).count(), bar).toBe(1);
+    const block = page.getByTestId('risk-events').locator('tbody tr', { hasText: '交易前检查拦截' }).first();
+    await block.waitFor();
+    const text = (await block.getByTestId('risk-finding').first().textContent()) ?? '';
+    expect(text).toContain('订单');
+    expect((await block.textContent()) ?? '').not.toContain('{');
+  });
+
+  it('shows the fallback target version of a project on the Live Trading page', async () => {
+    await page.goto(`${new URL(page.url()).origin}/live?project=1`);
+    const card = page.getByTestId('fallback-card');
+    await card.waitFor();
+    expect(await card.textContent()).toContain('回退目标版本');
+    await expect
+      .poll(() => card.getByTestId('fallback-policy').getAttribute('data-policy'))
+      .toBe('stand-still');
+    expect(await card.getByTestId('fallback-none').textContent()).toBe('尚未使用过回退。');
+    await page.goto(`${new URL(page.url()).origin}/live/risk`);
+    await page.getByTestId('risk-page').waitFor();
   });
 
   it('shows the halt live on every page with its evidence, and resuming asks for the typed RESUME', async () => {

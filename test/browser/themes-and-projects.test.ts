@@ -37,6 +37,11 @@ function listNames(page: Page, list: string): Promise<string[]> {
   return page.locator(`[data-testid=${list}] .ant-table-row td:first-child`).allTextContents();
 }
 
+/** The Projects page's own list (a plain table, not Ant Design's). */
+function projectNames(page: Page): Promise<string[]> {
+  return page.locator('[data-testid=project-row] .project-name').allTextContents();
+}
+
 describe('web app: themes and projects', () => {
   let session: SignedInPage | undefined;
   let page: Page;
@@ -185,11 +190,12 @@ describe('web app: themes and projects', () => {
     const maxWeightError = formItem(page, 'project-maxWeight').locator('.ant-form-item-explain-error');
     await expect.poll(() => maxWeightError.textContent()).toContain('<=1');
     expect(await formItem(page, 'project-topN').locator('.ant-form-item-explain-error').count()).toBe(0);
-    expect(await listNames(page, 'project-list')).toEqual([]);
+    expect(await projectNames(page)).toEqual([]);
 
     await page.getByTestId('project-maxWeight').fill('0.2');
     await page.getByTestId('project-save').click();
     await expectToast(page, '已创建项目「AI 周度」');
+    await expect.poll(() => projectNames(page)).toContain('AI 周度');
     await expect.poll(() => page.getByTestId('project-detail-name').textContent()).toBe('AI 周度');
     expect(await page.getByTestId('project-current-version').textContent()).toBe('v1');
     expect(await page.getByTestId('param-maxWeight').textContent()).toBe('20%');

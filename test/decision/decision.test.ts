@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalJson, type Panel } from '../../src/alpha/index.js';
+import { replayDecisions } from '../../src/backtest/index.js';
 import { InputError } from '../../src/core/errors.js';
 import {
+  asAlphaPanel,
   buildIbPanel,
   contentHash,
   type DecisionService,
@@ -13,7 +15,7 @@ import { IbBarStore, ibBarsFromColumns } from '../../src/marketdata/index.js';
 import { makeAlphaBars, sha256Hex } from '../../src/sources/alpha/index.js';
 import type { TestApp } from '../helpers/app.js';
 import { ENGINES, type EngineName } from '../helpers/engines.js';
-import { AS_OF, setup, TRADING_DATE, writeIbBars } from './fixture.js';
+import { AS_OF, insertRun, type Setup, setup, TRADING_DATE, writeIbBars } from './fixture.js';
 
 /**
  * Pins the decision itself (inputs digest, dropped symbols, scores, weights before/after, cuts) of the
@@ -90,33 +92,61 @@ describe('decision snapshots', () => {
     expect(a?.core).toBe(GOLDEN_DECISION_HASH);
   });
 
-  it('refuses bad input naming it, and stores nothing', async () => {
-    const s = await setup('sqlite', { missingBars: 'fail' });
+  /** Rows bad input must not add to: snapshots, their audit entries, runs. */
+  const rows = async (s: Setup) => {
+    const db = s.t.app.ctx.store.db;
+    const count = async (table: 'audit_log' | 'trade_runs') =>
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    return { snapshots: await s.count(), audit: await count('audit_log'), runs: await count('trade_runs') };
+  };
+  const refusal = async (s: Setup, request: Parameters<DecisionService['decideAndFreeze']>[0]) => {
+    const error = await s.service.decideAndFreeze(request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    // The dry run refuses the same way.
+    const dry = await s.service.preview(request).catch((e: unknown) => e);
+    expect(dry).toEqual(error);
+    return error as InputError;
+  };
+
+  it.each(ENGINES)('on %s: refuses bad input naming it, and stores nothing', async (engine) => {
+    const s = await setup(engine, { missingBars: 'fail' });
     t = s.t;
-    const refusal = async (request: Parameters<DecisionService['decideAndFreeze']>[0]) => {
-      const error = await s.service.decideAndFreeze(request).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(InputError);
-      return error as InputError;
-    };
-    expect((await refusal({ projectId: 999, tradingDate: TRADING_DATE })).field).toBe('projectId');
-    const sunday = await refusal({ projectId: s.projectId, tradingDate: '2026-11-22' });
+    // S010's bars end a week early: stale, named with its last bar.
+    writeIbBars(s.t.target.dataRoot, ['S010'], { asOf: '2026-11-13' });
+    const before = await rows(s);
+    const unknown = await refusal(s, { projectId: 999, tradingDate: TRADING_DATE });
+    expect([unknown.field, unknown.reason]).toEqual(['projectId', 'no project with id 999']);
+    const sunday = await refusal(s, { projectId: s.projectId, tradingDate: '2026-11-22' });
     expect(sunday.field).toBe('tradingDate');
-    expect(sunday.reason).toMatch(/not an NYSE trading day/);
-    const bars = await refusal({ projectId: s.projectId, tradingDate: TRADING_DATE });
+    expect(sunday.reason).toMatch(/2026-11-22 is not an NYSE trading day/);
+    const thanksgiving = await refusal(s, { projectId: s.projectId, tradingDate: '2026-11-26' });
+    expect(thanksgiving.reason).toMatch(/2026-11-26 is not an NYSE trading day/);
+    expect((await refusal(s, { projectId: s.projectId, tradingDate: '2026-13-01' })).field).toBe(
+      'tradingDate',
+    );
+    const bars = await refusal(s, { projectId: s.projectId, tradingDate: TRADING_DATE });
     expect(bars.field).toBe('bars');
+    expect(bars.reason).toMatch(/under policy fail/);
+    expect(bars.reason).toMatch(/S010 \(BARS_STALE, last 2026-11-13\)/);
     expect(bars.reason).toMatch(/S011 \(BARS_MISSING\)/);
-    expect(await s.count()).toBe(0);
+    expect(await rows(s)).toEqual(before);
   });
 
-  it('refuses a project without a trained model', async () => {
-    const s = await setup('sqlite', { model: false });
+  it.each(ENGINES)('on %s: refuses a project without a trained model, naming it', async (engine) => {
+    const s = await setup(engine, { model: false });
     t = s.t;
-    const error = await s.service
-      .decideAndFreeze({ projectId: s.projectId, tradingDate: TRADING_DATE })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).field).toBe('modelVersion');
-    expect(await s.count()).toBe(0);
+    const before = await rows(s);
+    const error = await refusal(s, { projectId: s.projectId, tradingDate: TRADING_DATE });
+    expect(error.field).toBe('modelVersion');
+    expect(error.reason).toMatch(new RegExp(`project ${s.projectId} version 1 has no trained model`));
+    expect(await rows(s)).toEqual(before);
   });
 
   it('re-decides only explicitly (audited, naming what it supersedes); detects an edited row', async () => {
@@ -172,30 +202,8 @@ describe('decision snapshots', () => {
       projectId: s.projectId,
       tradingDate: TRADING_DATE,
     });
-    const now = '2026-11-23T15:00:00.000Z';
-    const run = await s.t.app.ctx.store.db
-      .insertInto('trade_runs')
-      .values({
-        project: 'p1',
-        project_id: s.projectId,
-        trading_date: TRADING_DATE,
-        mode: 'paper',
-        status: 'COMPLETED',
-        weights_json: JSON.stringify(snapshot.content.weightsAfter),
-        targets_json: null,
-        plan_json: null,
-        error: null,
-        created_by: 'test',
-        created_at: now,
-        updated_at: now,
-        started_at: now,
-        finished_at: now,
-        snapshot_id: snapshot.id,
-        snapshot_hash: snapshot.contentHash,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const same = await s.service.parity(Number(run.id));
+    const runId = await insertRun(s.t, snapshot);
+    const same = await s.service.parity(runId);
     expect(same).toMatchObject({ recomputable: true, equal: true, firstDifference: null });
     expect(same.compared.scores).toBe(11);
 
@@ -205,7 +213,7 @@ describe('decision snapshots', () => {
     const close = Float64Array.from(bars.close);
     close[close.length - 1] = close[close.length - 1]! + 1;
     store.writeChunk(ibBarsFromColumns('S003', '1 day', { ...bars, close }), 'fixture', true);
-    const changed = await s.service.parity(Number(run.id));
+    const changed = await s.service.parity(runId);
     expect(changed.equal).toBe(false);
     expect(changed.firstDifference).toMatchObject({ field: 'inputs', symbol: 'S003' });
   });
@@ -227,6 +235,15 @@ function typeChecks(ibPanel: IbPanel): void {
   });
   // @ts-expect-error research bars are not IB bars: a mix does not compile
   buildIbPanel([alpha]);
+  replayDecisions({
+    // @ts-expect-error the backtest's replay takes IB panels only (research backtests keep to Alpha data)
+    panel: asAlphaPanel(ibPanel),
+    sectors: {},
+    record: undefined as never,
+    params: undefined as never,
+    start: AS_OF,
+    end: AS_OF,
+  });
   const plain: Panel = ibPanel;
   decide({
     // @ts-expect-error a panel without a source brand (not made by buildIbPanel) is refused

@@ -46,13 +46,30 @@ export function matchRoute(
   return candidates.sort((a, b) => params(a) - params(b))[0];
 }
 
-/** The schema a route declared for a status: exact, then 2xx/4xx/5xx, then default. */
+/**
+ * A declaration's schemas by media type: a bare schema is JSON's, `{ content: { <type>: { schema } } }`
+ * names each type (text answers, event streams, the common errors).
+ */
+function schemasByMedia(declared: unknown): Map<string, unknown> {
+  const media = new Map<string, unknown>();
+  if (isValidator(declared)) media.set('application/json', declared);
+  const content: unknown =
+    typeof declared === 'object' && declared !== null ? Reflect.get(declared, 'content') : null;
+  if (typeof content === 'object' && content !== null) {
+    for (const [type, entry] of Object.entries(content)) {
+      media.set(type, typeof entry === 'object' && entry !== null ? Reflect.get(entry, 'schema') : undefined);
+    }
+  }
+  return media;
+}
+
+/** The JSON schema a route declared for a status: exact, then 2xx/4xx/5xx, then default. */
 function responseSchema(route: RouteContract, status: number): Validator | undefined {
   const response = route.schema?.response;
   if (typeof response !== 'object' || response === null) return undefined;
   const table = response as Record<string, unknown>;
   for (const key of [String(status), `${Math.floor(status / 100)}xx`, 'default']) {
-    const schema = table[key];
+    const schema = schemasByMedia(table[key]).get('application/json');
     if (isValidator(schema)) return schema;
   }
   return undefined;
@@ -89,13 +106,18 @@ export function checkResponse(
   }
 }
 
-/** Routes of the server at `baseUrl` that declare no schema for their success answer. */
-export function routesWithoutResponseSchema(baseUrl: string): string[] {
-  const routes = routeContractsAt(Number(new URL(baseUrl).port)) ?? [];
+/**
+ * Routes among `routes` that declare no schema for a success answer (200/201/202/204): a zod schema
+ * for JSON, or a media type with its schema for a text answer or a stream.
+ */
+export function routesWithoutResponseSchema(routes: readonly RouteContract[]): string[] {
   return routes
     .filter((r) => {
-      const response = r.schema?.response as Record<string, unknown> | undefined;
-      return !response || !Object.keys(response).some((k) => k.startsWith('2') && isValidator(response[k]));
+      const response = (r.schema?.response ?? {}) as Record<string, unknown>;
+      return !Object.entries(response).some(
+        ([status, declared]) =>
+          /^2\d\d$/.test(status) && [...schemasByMedia(declared).values()].some(isValidator),
+      );
     })
     .map((r) => `${r.method} ${r.url}`);
 }

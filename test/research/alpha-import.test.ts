@@ -66,7 +66,10 @@ describe('Alpha CSV parsing', () => {
     const error = parseError(
       [HEADER, row('2021-01-04'), '2021-01-05,10,11,9,abc,10,1000,0.0,1.0'].join('\n'),
     );
-    expect(error.issues).toEqual([{ line: 3, message: 'close: expected a positive number, got "abc"' }]);
+    expect(error.issues).toMatchObject([
+      { line: 3, message: 'close: expected a positive number, got "abc"' },
+    ]);
+    expect(error.issues[0]?.text.params).toMatchObject({ line: 3, field: 'close', problem: 'not-positive' });
     expect(error.message).toContain('X.csv:3');
   });
 

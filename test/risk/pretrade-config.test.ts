@@ -45,6 +45,12 @@ describe.each(ENGINES)('project risk limits at the API edge, %s', (engine) => {
     ['weightTolerance', 0.5, 'at most'],
     ['allowShort', 'yes', 'true or false'],
     ['maxDailyLoss', -1, 'above 0'],
+    ['maxDailyLoss', 1.2, 'at most 1'],
+    ['maxDrawdown', -0.1, ''],
+    ['maxDrawdown', 1.5, ''],
+    ['warningAt', -0.5, ''],
+    ['warningAt', 2, ''],
+    ['drawdownAction', 'STOP', 'REDUCING or HALTED'],
     ['unknownLimit', 1, ''],
   ];
 
@@ -71,6 +77,72 @@ describe.each(ENGINES)('project risk limits at the API edge, %s', (engine) => {
     expect(infinite.status).toBe(400);
     const after = await api.request<{ projects: unknown[] }>('GET', '/api/projects');
     expect(after.body.projects).toHaveLength(before.body.projects.length);
+  });
+
+  it('refuses a bad or unknown defensive asset with 400 naming the field; a known one is stored', async () => {
+    const before = await api.request<{ projects: unknown[] }>('GET', '/api/projects');
+    const cases: Array<[unknown, string, string]> = [
+      [{ action: 'bogus' }, 'params.risk.defensive.action', 'none, cash or asset'],
+      [{ action: 'asset' }, 'params.risk.defensive.symbol', 'name the defensive asset'],
+      [{ action: 'asset', symbol: '$$$' }, 'params.risk.defensive.symbol', 'ticker'],
+      // Well formed but unknown: in no theme of the project and not resolved in the contract cache.
+      [{ action: 'asset', symbol: 'ZZZQ' }, 'params.risk.defensive.symbol', 'unknown instrument ZZZQ'],
+    ];
+    for (const [defensive, field, words] of cases) {
+      const response = await api.request<ErrorBody>('POST', '/api/projects', {
+        name: `bad defensive ${JSON.stringify(defensive)}`,
+        params: { themeIds: [themeId], risk: { defensive } },
+      });
+      expect(response.status, JSON.stringify(defensive)).toBe(400);
+      const named = response.body.error.fields?.find((f) => f.field === field);
+      expect(named?.message, JSON.stringify(response.body.error)).toContain(words);
+    }
+    const after = await api.request<{ projects: unknown[] }>('GET', '/api/projects');
+    expect(after.body.projects).toHaveLength(before.body.projects.length);
+
+    // Known: a member of the project's themes, or a symbol resolved in the IB contract cache.
+    const member = await api.request<ProjectBody>('POST', '/api/projects', {
+      name: 'defensive member',
+      params: { themeIds: [themeId], risk: { defensive: { action: 'asset', symbol: 'aapl' } } },
+    });
+    expect(member.status).toBe(201);
+    expect(member.body.project.params.risk.defensive).toEqual({ action: 'asset', symbol: 'AAPL' });
+    await t.app.ctx.store.db
+      .insertInto('ib_contract_cache')
+      .values({
+        symbol: 'SHV',
+        currency: 'USD',
+        status: 'resolved',
+        con_id: 12345,
+        sec_type: 'STK',
+        exchange: 'SMART',
+        primary_exchange: 'NASDAQ',
+        multiplier: 1,
+        min_tick: 0.01,
+        lot_size: 1,
+        long_name: 'ISHARES 0-1 YEAR TREASURY BOND',
+        industry: '',
+        category: '',
+        time_zone_id: 'US/Eastern',
+        trading_hours: '',
+        liquid_hours: '',
+        candidates: 1,
+        error: null,
+        fetched_at: new Date(0).toISOString(),
+      })
+      .execute();
+    const id = member.body.project.id;
+    const cached = await api.request<ProjectBody>('PUT', `/api/projects/${id}`, {
+      params: { themeIds: [themeId], risk: { defensive: { action: 'asset', symbol: 'SHV' } } },
+    });
+    expect(cached.status).toBe(200);
+    const unknown = await api.request<ErrorBody>('PUT', `/api/projects/${id}`, {
+      params: { themeIds: [themeId], risk: { defensive: { action: 'asset', symbol: 'QQQZ' } } },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.fields?.map((f) => f.field)).toEqual(['params.risk.defensive.symbol']);
+    const stored = await api.request<ProjectBody>('GET', `/api/projects/${id}`);
+    expect(stored.body.project.params.risk.defensive).toEqual({ action: 'asset', symbol: 'SHV' });
   });
 
   it('refuses a bad limit on update and keeps the stored version; good limits are stored with defaults', async () => {

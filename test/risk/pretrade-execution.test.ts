@@ -206,6 +206,16 @@ describe.each(ENGINES)('pre-trade risk on execution runs, %s', (engineName) => {
       'risk.fat-finger.order-value',
     );
 
+    // The other limits of the same rules, each on its own.
+    const limits: Array<[string, ProjectParamsInput['risk'], string, string]> = [
+      ['sector', { maxSectorWeight: 0.05 }, 'exposure', 'risk.exposure.sector-weight'],
+      ['gross', { maxGrossExposure: 0.1 }, 'exposure', 'risk.exposure.gross'],
+      ['orders', { maxOrdersPerRun: 2 }, 'fat-finger', 'risk.fat-finger.too-many-orders'],
+      ['volume', { maxAdvShare: 0.000_000_1 }, 'fat-finger', 'risk.fat-finger.volume-share'],
+    ];
+    for (const [name, risk, rule, code] of limits)
+      await expectBlocked(env, sim, runtime, await runFor(env, name, pick(0), risk), rule, code);
+
     // Trading state: a halted project sends nothing; REDUCING lets no buy through.
     const states = new TradingStates(env.ctx.store.db, env.ctx.audit, systemClock);
     for (const [state, name] of [

@@ -156,6 +156,29 @@ describe('pre-trade rules over a run order list', () => {
     expect(failedRules(flip)).toEqual([]);
   });
 
+  it('state: a defensive run passes a halt only with reducing orders and buys of its asset, uncapped', () => {
+    const move = healthyInput();
+    move.tradingState = 'HALTED';
+    // Sell AAPL, put 90% into JNJ: far above the 10% name cap and the 40% sector cap.
+    move.orders = [
+      { symbol: 'AAPL', side: 'SELL', quantity: 500, price: 200 },
+      { symbol: 'JNJ', side: 'BUY', quantity: 6_000, price: 150 },
+    ];
+    expect(failedRules(move)).toEqual(['state', 'exposure']);
+    move.defensive = { symbol: 'JNJ' };
+    expect(failedRules(move)).toEqual([]);
+    // Anything else in a defensive run is refused during the halt, and the caps hold for other names.
+    move.orders = [...move.orders, { symbol: 'MSFT', side: 'BUY', quantity: 1_000, price: 400 }];
+    expect(findingCodes(move)).toEqual(
+      expect.arrayContaining(['risk.state.defensive-only', 'risk.exposure.position-weight']),
+    );
+    const toCash = healthyInput();
+    toCash.tradingState = 'HALTED';
+    toCash.defensive = { symbol: null };
+    toCash.orders = [{ symbol: 'AAPL', side: 'SELL', quantity: 500, price: 200 }];
+    expect(failedRules(toCash)).toEqual([]);
+  });
+
   it('bad limits are refused naming the field', () => {
     const bad = [
       [{ maxPositionWeight: -0.1 }, 'maxPositionWeight'],

@@ -33,6 +33,9 @@ const ThemesPage = lazyPage(() => import('./pages/themes'), 'ThemesPage');
 const AuditPage = lazyPage(() => import('./pages/audit'), 'AuditPage');
 const AlertsPage = lazyPage(() => import('./pages/alerts'), 'AlertsPage');
 const RiskPage = lazyPage(() => import('./pages/risk'), 'RiskPage');
+const SnapshotPage = lazyPage(() => import('./pages/decisions/view'), 'SnapshotPage');
+const SnapshotListPage = lazyPage(() => import('./pages/decisions/view'), 'SnapshotListPage');
+const RunSnapshotPage = lazyPage(() => import('./pages/decisions/view'), 'RunSnapshotPage');
 const SettingsPage = lazyPage(() => import('./pages/settings'), 'SettingsPage');
 
 const theme: ThemeConfig = {
@@ -92,6 +95,9 @@ export function App() {
                   <Route path="backtests" element={<ReportsPage />} />
                   <Route path="live" element={<LiveTradingPage />} />
                   <Route path="live/risk" element={<RiskPage />} />
+                  <Route path="live/snapshots" element={<SnapshotListPage />} />
+                  <Route path="live/snapshots/:id" element={<SnapshotPage />} />
+                  <Route path="live/runs/:runId/snapshot" element={<RunSnapshotPage />} />
                   <Route path="themes" element={<ThemesPage />} />
                   <Route path="audit" element={<AuditPage />} />
                   <Route path="audit/alerts" element={<AlertsPage />} />

@@ -1,11 +1,21 @@
 /** `ibloop decide`, `ibloop snapshot show|verify` and `ibloop parity`: flags in, decision module out. */
 import { type AppContext, openAppContext } from '../../app/context.js';
-import { InputError } from '../../core/index.js';
-import { DecisionService, defaultTradingDate, type SnapshotContent } from '../../decision/index.js';
+import { ConflictError, InputError } from '../../core/index.js';
+import {
+  type AlphaParityResult,
+  DecisionService,
+  defaultTradingDate,
+  type SnapshotContent,
+} from '../../decision/index.js';
 import { bootstrapFrom, type CommonFlags, UsageError, withCommonFlags } from '../common.js';
-import { type Command, InvalidArgumentError, parse } from '../program.js';
+import { type Command, InvalidArgumentError, Option, parse } from '../program.js';
 
-const FLAG_OF: Record<string, string> = { projectId: '--project', tradingDate: '--date' };
+const FLAG_OF: Record<string, string> = {
+  projectId: '--project',
+  tradingDate: '--date',
+  run: '--run',
+  against: '--against',
+};
 
 function dayFlag(raw: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(raw)) throw new InvalidArgumentError('expected YYYY-MM-DD');
@@ -30,6 +40,9 @@ async function withDecisions<T>(
     // Bad input is a usage error (exit 2) naming the flag where there is one.
     if (error instanceof InputError)
       throw new UsageError(`${FLAG_OF[error.field] ?? error.field}: ${error.reason}`);
+    // A refusal the data explains (no Alpha bars, a manual snapshot): its reason, not a stack.
+    if (error instanceof ConflictError)
+      throw new Error(`${FLAG_OF[error.field] ?? error.field}: ${error.reason}`);
     throw error;
   } finally {
     await ctx.close();
@@ -58,6 +71,26 @@ function decisionTable(content: SnapshotContent): string {
   }
   for (const d of content.dropped)
     lines.push(`dropped ${d.symbol}: ${d.reason}${d.lastBar ? ` (last bar ${d.lastBar})` : ''}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const percent = (value: number | null): string => (value === null ? '-' : `${(value * 100).toFixed(3)}%`);
+
+/** Live and research weights side by side, largest gap first, with the close differences. */
+function alphaParityTable(result: AlphaParityResult): string {
+  const lines = [
+    `run ${result.runId}: snapshot ${result.snapshotId}  trading date ${result.tradingDate}  as of ${result.asOf}  against Alpha research data`,
+    `model ${result.modelVersion}  Alpha data ${result.alphaDataDigest.slice(0, 16)}`,
+    result.weightsEqual
+      ? 'weights equal bit for bit'
+      : `weights differ: one-way turnover between them ${percent(result.turnoverGap)}`,
+    'symbol      live    alpha      gap   ib close  alpha adj  close diff  days  differ  max diff (day)',
+  ];
+  for (const row of result.symbols) {
+    lines.push(
+      `${row.symbol.padEnd(8)}  ${fixed(row.liveWeight).padStart(6)}  ${fixed(row.alphaWeight).padStart(6)}  ${fixed(row.weightGap).padStart(7)}  ${fixed(row.ibClose ?? undefined, 2).padStart(9)}  ${fixed(row.alphaAdjustedClose ?? undefined, 2).padStart(9)}  ${percent(row.closeDiff).padStart(10)}  ${String(row.days).padStart(4)}  ${String(row.daysDiffering).padStart(6)}  ${percent(row.maxCloseDiff)}${row.maxCloseDiffDay ? ` (${row.maxCloseDiffDay})` : ''}`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -144,11 +177,24 @@ export function registerDecisionCommands(program: Command): void {
   withCommonFlags(
     program
       .command('parity')
-      .description("recompute a run's decision from its snapshot's stored inputs and compare bit for bit")
+      .description(
+        "recompute a run's decision from its snapshot's stored inputs and compare bit for bit (--against alpha: beside the research backtest's)",
+      )
       .requiredOption('--run <id>', 'trade run id', parse.int(1, 2_147_483_647))
+      .addOption(
+        new Option(
+          '--against <source>',
+          "instead: the research backtest's decision on Alpha data for the run's date, beside the live weights",
+        ).choices(['alpha']),
+      )
       .option('--json', 'one JSON object on stdout'),
-  ).action(async (flags: CommonFlags & { run: number; json?: boolean }) => {
+  ).action(async (flags: CommonFlags & { run: number; against?: 'alpha'; json?: boolean }) => {
     await withDecisions(flags, async (service) => {
+      if (flags.against === 'alpha') {
+        const compared = await service.parityAgainstAlpha(flags.run);
+        process.stdout.write(flags.json ? `${JSON.stringify(compared)}\n` : alphaParityTable(compared));
+        return;
+      }
       const result = await service.parity(flags.run);
       if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else if (!result.recomputable)

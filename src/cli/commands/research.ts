@@ -435,7 +435,7 @@ function registerSweepCommand(program: Command): void {
         throw new UsageError(
           `--data-root: no research data in ${store.root}; run "ibloop data import" first`,
         );
-      const bars = await store.loadMany(flags.symbols);
+      const bars = await store.priceSeriesReader(flags.symbols);
       const progress = progressReporter('sweep');
       const rows = await runSweep({
         bars,
@@ -446,7 +446,7 @@ function registerSweepCommand(program: Command): void {
           start: flags.start ?? null,
           end: flags.end ?? null,
         },
-        dataDigest: await store.dataDigest(bars.map((b) => b.symbol)),
+        dataDigest: await store.dataDigest(bars.symbols),
         workers: flags.workers,
         onProgress: (done, total) => progress.update(done, total, 'points'),
       });
@@ -602,7 +602,7 @@ async function loadResearch(
   const known = await store.symbols();
   const unknown = (symbols ?? []).filter((symbol) => !known.includes(symbol));
   if (unknown.length > 0) throw new UsageError(`--symbols: not in the research store: ${unknown.join(', ')}`);
-  const bars = await store.loadMany(symbols);
+  const bars = await store.priceSeriesReader(symbols);
   return prepareResearch(bars, await store.readSectors(), { weekday });
 }
 

@@ -112,8 +112,6 @@ export const exposureRule: PreTradeRule = {
       const weight = nav > 0 ? value / nav : Number.POSITIVE_INFINITY;
       gross += weight;
       largestWeight = Math.max(largestWeight, weight);
-      const sector = input.sectors.get(symbol) ?? 'unknown';
-      bySector.set(sector, (bySector.get(sector) ?? 0) + weight);
       if (shares < 0 && !limits.allowShort) {
         findings.push({ code: 'risk.exposure.short-not-allowed', symbol, params: { shares } });
       }
@@ -131,7 +129,13 @@ export const exposureRule: PreTradeRule = {
           params: { shares, cap: limits.maxPositionShares },
         });
       }
-      if (weight > limits.maxPositionWeight + limits.weightTolerance) {
+      // The defensive asset is meant to hold the portfolio: the per-name and sector caps do not apply.
+      const capped = symbol !== input.defensive?.symbol;
+      if (capped) {
+        const sector = input.sectors.get(symbol) ?? 'unknown';
+        bySector.set(sector, (bySector.get(sector) ?? 0) + weight);
+      }
+      if (capped && weight > limits.maxPositionWeight + limits.weightTolerance) {
         findings.push({
           code: 'risk.exposure.position-weight',
           symbol,
@@ -232,6 +236,13 @@ export function accountMatchesMode(accountId: string, mode: 'paper' | 'live'): b
   return accountId.toUpperCase().startsWith('DU') === (mode === 'paper');
 }
 
+/** The order moves the position toward zero without crossing it. */
+function reduces(input: PreTradeInput, order: PreTradeOrder): boolean {
+  const before = input.positions.get(order.symbol) ?? 0;
+  const after = before + signed(order);
+  return Math.abs(after) <= Math.abs(before) && Math.sign(after) !== -Math.sign(before);
+}
+
 /** Account and mode agree, and the trading state lets these orders through. */
 export const stateRule: PreTradeRule = {
   name: 'state',
@@ -244,27 +255,37 @@ export const stateRule: PreTradeRule = {
         params: { account: maskSecret(accountId), mode },
       });
     }
-    if (input.tradingState === 'HALTED' && input.orders.length > 0) {
-      findings.push({ code: 'risk.state.halted', params: { orders: input.orders.length } });
-    }
-    if (input.tradingState === 'REDUCING') {
+    const defensive = input.defensive;
+    if (input.tradingState !== 'ACTIVE' && defensive) {
+      // A halt's defensive move may leave a halt: it only reduces positions or buys the defensive asset.
       for (const order of input.orders) {
-        const before = input.positions.get(order.symbol) ?? 0;
-        if (
-          Math.abs(before + signed(order)) > Math.abs(before) ||
-          Math.sign(before + signed(order)) === -Math.sign(before)
-        ) {
-          findings.push({
-            code: 'risk.state.reducing-only',
-            symbol: order.symbol,
-            params: { side: order.side, quantity: order.quantity },
-          });
-        }
+        if (reduces(input, order) || (order.side === 'BUY' && order.symbol === defensive.symbol)) continue;
+        findings.push({
+          code: 'risk.state.defensive-only',
+          symbol: order.symbol,
+          params: { side: order.side, quantity: order.quantity },
+        });
+      }
+    } else if (input.tradingState === 'HALTED' && input.orders.length > 0) {
+      findings.push({ code: 'risk.state.halted', params: { orders: input.orders.length } });
+    } else if (input.tradingState === 'REDUCING') {
+      for (const order of input.orders) {
+        if (reduces(input, order)) continue;
+        findings.push({
+          code: 'risk.state.reducing-only',
+          symbol: order.symbol,
+          params: { side: order.side, quantity: order.quantity },
+        });
       }
     }
     return verdict(
       'state',
-      { tradingState: input.tradingState, mode, account: maskSecret(accountId) },
+      {
+        tradingState: input.tradingState,
+        mode,
+        account: maskSecret(accountId),
+        ...(defensive ? { defensive: defensive.symbol ?? 'cash' } : {}),
+      },
       findings,
     );
   },

@@ -45,6 +45,12 @@ export interface PreTradeInput {
   /** Absent when IB did not answer the what-if; the margin rule then fails rather than guess. */
   margin?: WhatIfMargin;
   tradingState: TradingState;
+  /**
+   * Set for a halt's defensive move (a `defensive` snapshot's run): the state rule lets its orders
+   * through a halt when they only reduce positions or buy this symbol (null: to cash), and the
+   * exposure caps per name and sector spare the symbol.
+   */
+  defensive?: { symbol: string | null };
 }
 
 const fraction = (max: number) =>

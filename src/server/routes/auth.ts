@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LoginRequest, LoginResponse, SessionResponse } from '../../contract/core.js';
-import { ApiErrorBody } from '../../contract/errors.js';
+import { NoContent } from '../../contract/text.js';
 import type { Api } from '../api-types.js';
 import type { ServerDeps } from '../app.js';
 import { SESSION_TTL_MS } from '../auth/accounts.js';
@@ -30,7 +30,7 @@ export function registerAuthRoutes(app: Api, deps: ServerDeps, auth: AuthRouteDe
   app.post(
     '/api/auth/login',
     {
-      schema: { body: LoginRequest, response: { 200: LoginResponse, 401: ApiErrorBody, 429: ApiErrorBody } },
+      schema: { body: LoginRequest, response: { 200: LoginResponse } },
       config: {
         public: true,
         rateLimit: {
@@ -70,12 +70,12 @@ export function registerAuthRoutes(app: Api, deps: ServerDeps, auth: AuthRouteDe
     },
   );
 
-  app.post('/api/auth/logout', async (request, reply) => {
+  app.post('/api/auth/logout', { schema: { response: { 204: NoContent } } }, async (request, reply) => {
     if (request.sessionToken && request.session) {
       await deps.accounts.logout(request.sessionToken, request.session.username);
       auth.streams.endSession(request.sessionToken);
     }
     reply.clearCookie(SESSION_COOKIE, { path: '/', secure: deps.secureCookies ?? false });
-    return reply.code(204).send();
+    return reply.code(204).send(null);
   });
 }

@@ -1,4 +1,6 @@
 import {
+  alphaParityParams,
+  alphaParityResultSchema,
   decideBodySchema,
   decideResponseSchema,
   parityResultSchema,
@@ -14,7 +16,7 @@ import { DecisionService, defaultTradingDate } from '../../decision/index.js';
 import type { Api } from '../api-types.js';
 import type { ServerDeps } from '../app.js';
 
-/** Decision snapshots: decide (or dry-run), read, verify, re-decide, and a run's parity. */
+/** Decision snapshots: decide (or dry-run), read, verify, re-decide, and a run's parity (both modes). */
 export function registerDecisionRoutes(app: Api, deps: ServerDeps): void {
   const { ctx } = deps;
   const decisions = new DecisionService({
@@ -73,5 +75,11 @@ export function registerDecisionRoutes(app: Api, deps: ServerDeps): void {
     '/api/runs/:id/parity',
     { schema: { params: runIdParams, response: { 200: parityResultSchema } } },
     async (request) => decisions.parity(request.params.id),
+  );
+
+  app.get(
+    '/api/runs/:id/parity/alpha',
+    { schema: { params: alphaParityParams, response: { 200: alphaParityResultSchema } } },
+    async (request) => decisions.parityAgainstAlpha(request.params.id),
   );
 }

@@ -1,15 +1,20 @@
+import { EventStream } from '../../contract/text.js';
 import type { Api } from '../api-types.js';
 import type { ServerDeps } from '../app.js';
+import { sendError } from '../errors.js';
 import type { EventStreams } from '../event-streams.js';
 
 const HEARTBEAT_MS = 15_000;
 
 export function registerEventRoutes(app: Api, deps: ServerDeps, streams: EventStreams): void {
-  app.get('/api/events', (request, reply) => {
+  app.get('/api/events', { schema: { response: { 200: EventStream } } }, (request, reply) => {
     // The wall let this through only with a session.
     const session = request.session;
     const token = request.sessionToken;
-    if (!session || !token) return reply.code(401).send();
+    if (!session || !token) {
+      sendError(reply, 401, 'UNAUTHENTICATED', 'not signed in');
+      return;
+    }
     reply.hijack();
     const out = reply.raw;
     out.writeHead(200, {

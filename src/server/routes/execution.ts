@@ -1,4 +1,18 @@
 import { z } from 'zod';
+import {
+  ExecuteResponse,
+  ExecutionIdParams as IdParams,
+  LeaseResponse,
+  OkResponse,
+  ReconcileResponse,
+  ReconciliationsResponse,
+  RunDetail,
+  RunFillsResponse,
+  RunOrdersResponse,
+  RunProgressResponse,
+  RunsQuery,
+  RunsResponse,
+} from '../../contract/execution.js';
 import { msg } from '../../contract/messages.js';
 import { ConflictError } from '../../core/errors.js';
 import {
@@ -20,13 +34,6 @@ export interface ExecutionServerDeps {
   service: ExecutionService;
 }
 
-const IdParams = z.object({ id: z.coerce.number().int().positive('must be a positive integer') }).strict();
-const RunsQuery = z
-  .object({
-    project: z.string().max(200).optional(),
-    limit: z.coerce.number().int('must be an integer').min(1).max(500).default(50),
-  })
-  .strict();
 const ExecuteBody = executeOptionsSchema
   .omit({ actor: true })
   .extend({
@@ -50,7 +57,7 @@ export function registerExecutionRoutes(app: Api, deps: ServerDeps): void {
     return deps.execution;
   };
 
-  app.get('/api/execution/lease', async () => {
+  app.get('/api/execution/lease', { schema: { response: { 200: LeaseResponse } } }, async () => {
     const lease = await readLease(deps.ctx.store.db, deps.ctx.clock);
     const engine = deps.execution?.engine;
     return {
@@ -61,58 +68,86 @@ export function registerExecutionRoutes(app: Api, deps: ServerDeps): void {
     };
   });
 
-  app.get('/api/execution/runs', { schema: { querystring: RunsQuery } }, async (request) => ({
-    runs: await repo.listRuns(request.query),
-  }));
-
-  app.get('/api/execution/runs/:id', { schema: { params: IdParams } }, async (request) =>
-    runDetail(repo, request.params.id),
+  app.get(
+    '/api/execution/runs',
+    { schema: { querystring: RunsQuery, response: { 200: RunsResponse } } },
+    async (request) => ({ runs: await repo.listRuns(request.query) }),
   );
 
-  app.get('/api/execution/runs/:id/orders', { schema: { params: IdParams } }, async (request) => {
-    const detail = await runDetail(repo, request.params.id);
-    return { orders: detail.orders };
-  });
+  app.get(
+    '/api/execution/runs/:id',
+    { schema: { params: IdParams, response: { 200: RunDetail } } },
+    async (request) => runDetail(repo, request.params.id),
+  );
 
-  app.get('/api/execution/runs/:id/fills', { schema: { params: IdParams } }, async (request) => {
-    await repo.getRun(request.params.id);
-    const fills = await repo.fills({ runId: request.params.id });
-    return maskAccounts({ fills }, accountsOf(fills));
-  });
+  app.get(
+    '/api/execution/runs/:id/orders',
+    { schema: { params: IdParams, response: { 200: RunOrdersResponse } } },
+    async (request) => {
+      const detail = await runDetail(repo, request.params.id);
+      return { orders: detail.orders };
+    },
+  );
 
-  app.get('/api/execution/runs/:id/progress', { schema: { params: IdParams } }, async (request) => {
-    const detail = await runDetail(repo, request.params.id);
-    return { progress: detail.progress };
-  });
+  app.get(
+    '/api/execution/runs/:id/fills',
+    { schema: { params: IdParams, response: { 200: RunFillsResponse } } },
+    async (request) => {
+      await repo.getRun(request.params.id);
+      const fills = await repo.fills({ runId: request.params.id });
+      return maskAccounts({ fills }, accountsOf(fills));
+    },
+  );
 
-  app.get('/api/execution/reconciliations', async () => ({
-    reconciliations: await repo.reconciliations(20),
-  }));
+  app.get(
+    '/api/execution/runs/:id/progress',
+    { schema: { params: IdParams, response: { 200: RunProgressResponse } } },
+    async (request) => {
+      const detail = await runDetail(repo, request.params.id);
+      return { progress: detail.progress };
+    },
+  );
 
-  app.post('/api/execution/runs', { schema: { body: ExecuteBody } }, async (request, reply) => {
-    const { mode: _refused, ...body } = request.body;
-    const result = await trader().service.executeTargets({ ...body, actor: actor(request.session) });
-    return reply.code(result.joined ? 200 : 201).send(
-      maskAccounts(
-        {
-          run: result.run,
-          joined: result.joined,
-          intents: result.intents.length,
-          sent: result.sent,
-          stoppedBecause: result.stoppedBecause,
-        },
-        accountsOf(result.intents),
-      ),
-    );
-  });
+  app.get(
+    '/api/execution/reconciliations',
+    { schema: { response: { 200: ReconciliationsResponse } } },
+    async () => ({
+      reconciliations: await repo.reconciliations(20),
+    }),
+  );
 
-  app.post('/api/execution/reconcile', async () => {
+  app.post(
+    '/api/execution/runs',
+    { schema: { body: ExecuteBody, response: { 200: ExecuteResponse, 201: ExecuteResponse } } },
+    async (request, reply) => {
+      const { mode: _refused, ...body } = request.body;
+      const result = await trader().service.executeTargets({ ...body, actor: actor(request.session) });
+      return reply.code(result.joined ? 200 : 201).send(
+        maskAccounts(
+          {
+            run: result.run,
+            joined: result.joined,
+            intents: result.intents.length,
+            sent: result.sent,
+            stoppedBecause: result.stoppedBecause,
+          },
+          accountsOf(result.intents),
+        ),
+      );
+    },
+  );
+
+  app.post('/api/execution/reconcile', { schema: { response: { 200: ReconcileResponse } } }, async () => {
     const report = await trader().engine.reconcile('manual');
     return { reconciliation: report };
   });
 
-  app.post('/api/execution/orders/:id/cancel', { schema: { params: IdParams } }, async (request) => {
-    await trader().engine.cancel(request.params.id);
-    return { ok: true };
-  });
+  app.post(
+    '/api/execution/orders/:id/cancel',
+    { schema: { params: IdParams, response: { 200: OkResponse } } },
+    async (request) => {
+      await trader().engine.cancel(request.params.id);
+      return { ok: true as const };
+    },
+  );
 }

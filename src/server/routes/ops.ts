@@ -1,4 +1,5 @@
 import { DoctorReport } from '../../contract/ops.js';
+import { MetricsText } from '../../contract/text.js';
 import { createMetrics, doctorFor } from '../../ops/index.js';
 import type { Api } from '../api-types.js';
 import type { ServerDeps } from '../app.js';
@@ -15,7 +16,7 @@ export function registerOpsRoutes(app: Api, deps: ServerDeps): void {
     connection: () => deps.ib?.brokerage.connection.state() ?? null,
     leaseHeld: () => deps.execution?.engine.lease.isHeld() ?? null,
   });
-  app.get('/api/metrics', async (_request, reply) =>
+  app.get('/api/metrics', { schema: { response: { 200: MetricsText } } }, async (_request, reply) =>
     reply.header('content-type', metrics.contentType).send(await metrics.render()),
   );
 }

@@ -1,10 +1,22 @@
 import { z } from 'zod';
 import {
+  BacktestDetail,
+  BacktestsResponse,
+  CompareResponse,
+  CoverageResponse,
+  ImportResponse,
+  JobResponse,
+  JobsResponse,
+  ModelsResponse,
+  StartedJob,
+} from '../../contract/research.js';
+import {
   SweepRequest,
   SweepRerunRequest,
   SweepRerunResponse,
   SweepResponse,
 } from '../../contract/research-sweeps.js';
+import { CsvText } from '../../contract/text.js';
 import { JOB_STATUSES } from '../../jobs/index.js';
 import {
   backtestRequestSchema,
@@ -58,69 +70,88 @@ export function registerResearchRoutes(app: Api, deps: ServerDeps): void {
   });
 
   // -- data
-  app.get('/api/data/coverage', async () => {
+  app.get('/api/data/coverage', { schema: { response: { 200: CoverageResponse } } }, async () => {
     const symbols = await research.coverage();
     return { symbols, total: symbols.length };
   });
 
   app.post(
     '/api/data/import',
-    { bodyLimit: IMPORT_BODY_LIMIT, schema: { body: importRequestSchema } },
+    {
+      bodyLimit: IMPORT_BODY_LIMIT,
+      schema: { body: importRequestSchema, response: { 200: ImportResponse } },
+    },
     async (request) => {
       const { jobId, outcome } = await research.importFiles(request.body, actor(request.session));
       return { jobId, ...outcome };
     },
   );
 
-  app.post('/api/data/fetch', { schema: { body: fetchRequestSchema } }, async (request, reply) => {
-    const started = await research.fetch(request.body, actor(request.session));
-    return reply.code(202).send(started);
-  });
+  app.post(
+    '/api/data/fetch',
+    { schema: { body: fetchRequestSchema, response: { 202: StartedJob } } },
+    async (request, reply) => {
+      const started = await research.fetch(request.body, actor(request.session));
+      return reply.code(202).send(started);
+    },
+  );
 
   // -- models
   app.post(
     '/api/projects/:id/train',
-    { schema: { params: IdParams, body: trainRequestSchema.optional() } },
+    { schema: { params: IdParams, body: trainRequestSchema.optional(), response: { 202: StartedJob } } },
     async (request, reply) => {
       const started = await research.train(request.params.id, request.body ?? {}, actor(request.session));
       return reply.code(202).send(started);
     },
   );
 
-  app.get('/api/models', { schema: { querystring: ProjectFilter } }, async (request) => ({
-    models: await research.models(
-      request.query.project === undefined ? {} : { projectId: request.query.project },
-    ),
-  }));
+  app.get(
+    '/api/models',
+    { schema: { querystring: ProjectFilter, response: { 200: ModelsResponse } } },
+    async (request) => ({
+      models: await research.models(
+        request.query.project === undefined ? {} : { projectId: request.query.project },
+      ),
+    }),
+  );
 
   // -- backtests
   app.post(
     '/api/projects/:id/backtests',
-    { schema: { params: IdParams, body: backtestRequestSchema.optional() } },
+    { schema: { params: IdParams, body: backtestRequestSchema.optional(), response: { 202: StartedJob } } },
     async (request, reply) => {
       const started = await research.backtest(request.params.id, request.body ?? {}, actor(request.session));
       return reply.code(202).send(started);
     },
   );
 
-  app.get('/api/backtests', { schema: { querystring: ProjectFilter } }, async (request) => ({
-    backtests: await research.backtests(
-      request.query.project === undefined ? {} : { projectId: request.query.project },
-    ),
-  }));
-
-  // Registered before /:id so that "compare" is not read as an id.
-  app.get('/api/backtests/compare', { schema: { querystring: CompareQuery } }, async (request) =>
-    research.compare(request.query.ids),
+  app.get(
+    '/api/backtests',
+    { schema: { querystring: ProjectFilter, response: { 200: BacktestsResponse } } },
+    async (request) => ({
+      backtests: await research.backtests(
+        request.query.project === undefined ? {} : { projectId: request.query.project },
+      ),
+    }),
   );
 
-  app.get('/api/backtests/:id', { schema: { params: IdParams } }, async (request) =>
-    research.backtestReport(request.params.id),
+  // Registered before /:id so that "compare" is not read as an id.
+  app.get(
+    '/api/backtests/compare',
+    { schema: { querystring: CompareQuery, response: { 200: CompareResponse } } },
+    async (request) => research.compare(request.query.ids),
+  );
+
+  app.get(
+    '/api/backtests/:id',
+    { schema: { params: IdParams, response: { 200: BacktestDetail } } },
+    async (request) => research.backtestReport(request.params.id),
   );
 
   app.get(
     '/api/backtests/:id/export',
-    { schema: { params: IdParams, querystring: ExportQuery } },
+    { schema: { params: IdParams, querystring: ExportQuery, response: { 200: CsvText } } },
     async (request, reply) => {
       const csv = await research.exportCsv(request.params.id, request.query.kind);
       return reply
@@ -136,7 +167,7 @@ export function registerResearchRoutes(app: Api, deps: ServerDeps): void {
   // -- sweeps: a parameter grid backtested as one job; each point can be rerun from its hash
   app.post(
     '/api/projects/:id/sweeps',
-    { schema: { params: IdParams, body: SweepRequest.optional() } },
+    { schema: { params: IdParams, body: SweepRequest.optional(), response: { 202: StartedJob } } },
     async (request, reply) => {
       const started = await sweeps.start(request.params.id, request.body ?? {}, actor(request.session));
       return reply.code(202).send(started);
@@ -156,20 +187,32 @@ export function registerResearchRoutes(app: Api, deps: ServerDeps): void {
   );
 
   // -- jobs
-  app.get('/api/jobs', { schema: { querystring: JobFilter } }, async (request) => ({
-    jobs: await jobs.list({
-      limit: request.query.limit,
-      ...(request.query.kind ? { kind: request.query.kind } : {}),
-      ...(request.query.status ? { status: request.query.status } : {}),
+  app.get(
+    '/api/jobs',
+    { schema: { querystring: JobFilter, response: { 200: JobsResponse } } },
+    async (request) => ({
+      jobs: await jobs.list({
+        limit: request.query.limit,
+        ...(request.query.kind ? { kind: request.query.kind } : {}),
+        ...(request.query.status ? { status: request.query.status } : {}),
+      }),
     }),
-  }));
+  );
 
-  app.get('/api/jobs/:id', { schema: { params: IdParams } }, async (request) => ({
-    job: await jobs.get(request.params.id),
-  }));
+  app.get(
+    '/api/jobs/:id',
+    { schema: { params: IdParams, response: { 200: JobResponse } } },
+    async (request) => ({
+      job: await jobs.get(request.params.id),
+    }),
+  );
 
   // Cancels a queued or running job (any kind); 409 once it has finished, 404 for an unknown id.
-  app.post('/api/jobs/:id/cancel', { schema: { params: IdParams } }, async (request) => ({
-    job: await jobs.cancel(request.params.id, actor(request.session)),
-  }));
+  app.post(
+    '/api/jobs/:id/cancel',
+    { schema: { params: IdParams, response: { 200: JobResponse } } },
+    async (request) => ({
+      job: await jobs.cancel(request.params.id, actor(request.session)),
+    }),
+  );
 }

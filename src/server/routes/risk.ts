@@ -1,6 +1,20 @@
 import { z } from 'zod';
-import { RiskStatusResponse } from '../../contract/risk.js';
-import { projectScope, RiskMarks, type RiskScope, riskStatus, TradingStates } from '../../risk/index.js';
+import {
+  FallbackQuery,
+  FallbackResponse,
+  RiskEventsResponse,
+  RiskStateChangeResponse,
+  RiskStateResponse,
+  RiskStatusResponse,
+} from '../../contract/risk.js';
+import {
+  fallbackStatus,
+  projectScope,
+  RiskMarks,
+  type RiskScope,
+  riskStatus,
+  TradingStates,
+} from '../../risk/index.js';
 import type { Api } from '../api-types.js';
 import type { ServerDeps } from '../app.js';
 import { monitoredScopes } from '../risk-monitor.js';
@@ -49,27 +63,39 @@ export function registerRiskRoutes(app: Api, deps: ServerDeps): void {
     return view;
   };
 
-  app.get('/api/risk/state', { schema: { querystring: StateQuery } }, async (request) => {
-    const id = request.query.project;
-    const scope = await scopeOf(id);
-    return {
-      account: await states.get('account'),
-      project: scope === 'account' ? null : await states.get(scope),
-      effective: await states.effective(id),
-    };
-  });
+  app.get(
+    '/api/risk/state',
+    { schema: { querystring: StateQuery, response: { 200: RiskStateResponse } } },
+    async (request) => {
+      const id = request.query.project;
+      const scope = await scopeOf(id);
+      return {
+        account: await states.get('account'),
+        project: scope === 'account' ? null : await states.get(scope),
+        effective: await states.effective(id),
+      };
+    },
+  );
 
-  app.post('/api/risk/halt', { schema: { body: HaltBody } }, async (request) => {
-    const { projectId: id, to, reason: why } = request.body;
-    await states.tighten(await scopeOf(id), to, why, actor(request.session));
-    return { state: await announce(id) };
-  });
+  app.post(
+    '/api/risk/halt',
+    { schema: { body: HaltBody, response: { 200: RiskStateChangeResponse } } },
+    async (request) => {
+      const { projectId: id, to, reason: why } = request.body;
+      await states.tighten(await scopeOf(id), to, why, actor(request.session));
+      return { state: await announce(id) };
+    },
+  );
 
-  app.post('/api/risk/resume', { schema: { body: ResumeBody } }, async (request) => {
-    const { projectId: id, ...resume } = request.body;
-    await states.resume(await scopeOf(id), resume, actor(request.session));
-    return { state: await announce(id) };
-  });
+  app.post(
+    '/api/risk/resume',
+    { schema: { body: ResumeBody, response: { 200: RiskStateChangeResponse } } },
+    async (request) => {
+      const { projectId: id, ...resume } = request.body;
+      await states.resume(await scopeOf(id), resume, actor(request.session));
+      return { state: await announce(id) };
+    },
+  );
 
   // Where today's loss and the drawdown stand against each scope's limits (any replica: persisted marks).
   const marks = new RiskMarks(deps.ctx.store.db);
@@ -77,9 +103,23 @@ export function registerRiskRoutes(app: Api, deps: ServerDeps): void {
     riskStatus(marks, states, await monitoredScopes(deps.ctx)),
   );
 
-  app.get('/api/risk/events', { schema: { querystring: EventsQuery } }, async (request) => {
-    const { project, limit } = request.query;
-    const scope = project === undefined ? undefined : await scopeOf(project);
-    return { events: await states.listEvents({ ...(scope ? { scope } : {}), limit }) };
-  });
+  // The weekly run's fallback: the project's policy and the last time it applied (回退目标版本).
+  app.get(
+    '/api/risk/fallback',
+    { schema: { querystring: FallbackQuery, response: { 200: FallbackResponse } } },
+    async (request) => {
+      const project = await deps.ctx.projects.get(request.query.project);
+      return fallbackStatus(deps.ctx.store.db, project.id, project.params.pipeline.fallback);
+    },
+  );
+
+  app.get(
+    '/api/risk/events',
+    { schema: { querystring: EventsQuery, response: { 200: RiskEventsResponse } } },
+    async (request) => {
+      const { project, limit } = request.query;
+      const scope = project === undefined ? undefined : await scopeOf(project);
+      return { events: await states.listEvents({ ...(scope ? { scope } : {}), limit }) };
+    },
+  );
 }

@@ -5,6 +5,7 @@ import {
   ThemeListResponse,
   ThemeResponse,
 } from '../../contract/catalog.js';
+import { CsvText, NoContent } from '../../contract/text.js';
 import { parseThemeCsv, themeCsv, themeInputSchema, themePatchSchema } from '../../universe/index.js';
 import type { Api } from '../api-types.js';
 import type { ServerDeps } from '../app.js';
@@ -46,10 +47,14 @@ export function registerThemeRoutes(app: Api, deps: ServerDeps): void {
     }),
   );
 
-  app.delete('/api/themes/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    await themes.remove(request.params.id, actor(request.session));
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/api/themes/:id',
+    { schema: { params: IdParams, response: { 204: NoContent } } },
+    async (request, reply) => {
+      await themes.remove(request.params.id, actor(request.session));
+      return reply.code(204).send(null);
+    },
+  );
 
   app.post(
     '/api/themes/:id/import',
@@ -65,12 +70,16 @@ export function registerThemeRoutes(app: Api, deps: ServerDeps): void {
     },
   );
 
-  app.get('/api/themes/:id/export', { schema: { params: IdParams } }, async (request, reply) => {
-    const theme = await themes.get(request.params.id);
-    const fileName = `theme-${theme.id}.csv`;
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${fileName}"`)
-      .send(themeCsv(theme.members));
-  });
+  app.get(
+    '/api/themes/:id/export',
+    { schema: { params: IdParams, response: { 200: CsvText } } },
+    async (request, reply) => {
+      const theme = await themes.get(request.params.id);
+      const fileName = `theme-${theme.id}.csv`;
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${fileName}"`)
+        .send(themeCsv(theme.members));
+    },
+  );
 }

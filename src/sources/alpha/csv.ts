@@ -1,3 +1,4 @@
+import { type EnumValue, type Message, msg } from '../../contract/messages.js';
 import { type AlphaBars, allocateColumns, BAR_COLUMNS, makeAlphaBars } from './bars.js';
 import { formatDay, parseDay } from './days.js';
 
@@ -17,8 +18,13 @@ export const ALPHA_CSV_COLUMNS = [
 export interface CsvIssue {
   /** 1-based line number in the file (the header is line 1). */
   line: number;
+  /** English, for logs and the CLI. */
   message: string;
+  /** The same as a catalogued message (IMPORT_LINE_INVALID), for the UI to render in its language. */
+  text: Message;
 }
+
+type ImportProblem = EnumValue<'importProblem'>;
 
 /** A file that cannot be imported; `issues` name each bad line. Nothing is stored for such a file. */
 export class AlphaCsvError extends Error {
@@ -81,20 +87,26 @@ const POSITIVE = new Set(['open', 'high', 'low', 'close', 'adjustedClose', 'spli
 export function parseAlphaCsv(text: string, file: string, symbol: string): AlphaBars {
   const issues: CsvIssue[] = [];
   let truncated = false;
-  const report = (line: number, message: string): boolean => {
+  const issue = (line: number, problem: ImportProblem, field: string, detail: string, message: string) => ({
+    line,
+    message,
+    text: msg('IMPORT_LINE_INVALID', { file, line, field, problem, detail }),
+  });
+  const report = (line: number, problem: ImportProblem, field: string, detail: string, message: string) => {
     if (issues.length >= MAX_ISSUES) {
       truncated = true;
       return false;
     }
-    issues.push({ line, message });
+    issues.push(issue(line, problem, field, detail, message));
     return true;
   };
 
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const trimmedStart = body.trimStart();
   if (trimmedStart.startsWith('{')) {
+    const summary = summariseJson(trimmedStart);
     throw new AlphaCsvError(file, [
-      { line: 1, message: `not a CSV file but a JSON response: ${summariseJson(trimmedStart)}` },
+      issue(1, 'json-response', 'file', summary, `not a CSV file but a JSON response: ${summary}`),
     ]);
   }
   const lines = body.split('\n');
@@ -102,7 +114,13 @@ export function parseAlphaCsv(text: string, file: string, symbol: string): Alpha
   const expectedHeader = ALPHA_CSV_COLUMNS.join(',');
   if (header !== expectedHeader) {
     throw new AlphaCsvError(file, [
-      { line: 1, message: `wrong columns: expected "${expectedHeader}", got "${header}"` },
+      issue(
+        1,
+        'wrong-columns',
+        'header',
+        header,
+        `wrong columns: expected "${expectedHeader}", got "${header}"`,
+      ),
     ]);
   }
 
@@ -125,13 +143,16 @@ export function parseAlphaCsv(text: string, file: string, symbol: string): Alpha
       // Slow path: the same checks field by field, to say exactly what is wrong.
       const fields = raw.split(',');
       if (fields.length !== ALPHA_CSV_COLUMNS.length) {
-        if (!report(lineNumber, `expected ${ALPHA_CSV_COLUMNS.length} fields, got ${fields.length}`)) break;
+        const counts = `${fields.length}/${ALPHA_CSV_COLUMNS.length}`;
+        const message = `expected ${ALPHA_CSV_COLUMNS.length} fields, got ${fields.length}`;
+        if (!report(lineNumber, 'field-count', 'row', counts, message)) break;
         continue;
       }
       dayText = fields[0]!;
       const parsedDay = parseDay(dayText);
       if (parsedDay === undefined) {
-        if (!report(lineNumber, `timestamp: "${dayText}" is not a date (YYYY-MM-DD)`)) break;
+        const message = `timestamp: "${dayText}" is not a date (YYYY-MM-DD)`;
+        if (!report(lineNumber, 'not-a-date', 'timestamp', dayText, message)) break;
         continue;
       }
       day = parsedDay;
@@ -144,8 +165,9 @@ export function parseAlphaCsv(text: string, file: string, symbol: string): Alpha
         if (!valid) {
           rowOk = false;
           const reason = positive ? 'a positive number' : 'a number >= 0';
-          if (!report(lineNumber, `${ALPHA_CSV_COLUMNS[column + 1]}: expected ${reason}, got "${fieldText}"`))
-            break;
+          const name = ALPHA_CSV_COLUMNS[column + 1] ?? '';
+          const message = `${name}: expected ${reason}, got "${fieldText}"`;
+          if (!report(lineNumber, positive ? 'not-positive' : 'negative', name, fieldText, message)) break;
         }
         values[column] = value;
       }
@@ -160,7 +182,8 @@ export function parseAlphaCsv(text: string, file: string, symbol: string): Alpha
       const firstRow =
         day === previous ? rows - 1 : direction === 0 ? -1 : findDay(columns.days, rows, day, direction);
       if (firstRow >= 0) {
-        if (!report(lineNumber, `duplicated date ${dayText} (first on line ${lineOf[firstRow]})`)) break;
+        const message = `duplicated date ${dayText} (first on line ${lineOf[firstRow]})`;
+        if (!report(lineNumber, 'duplicate-date', 'timestamp', dayText, message)) break;
         continue;
       }
       const step = day > previous ? 1 : -1;
@@ -168,7 +191,7 @@ export function parseAlphaCsv(text: string, file: string, symbol: string): Alpha
       else if (step !== direction) {
         const expected = direction > 0 ? 'after' : 'before';
         const message = `date ${dayText} out of order: rows must be strictly ${direction > 0 ? 'ascending' : 'descending'}, expected a date ${expected} ${formatDay(previous)} (line ${lineOf[rows - 1]})`;
-        if (!report(lineNumber, message)) break;
+        if (!report(lineNumber, 'out-of-order', 'timestamp', dayText, message)) break;
         continue;
       }
     }
@@ -178,7 +201,7 @@ export function parseAlphaCsv(text: string, file: string, symbol: string): Alpha
     rows++;
   }
 
-  if (issues.length === 0 && rows === 0) issues.push({ line: 2, message: 'no data rows' });
+  if (issues.length === 0 && rows === 0) issues.push(issue(2, 'no-rows', 'file', '0', 'no data rows'));
   if (issues.length > 0) throw new AlphaCsvError(file, issues, truncated);
 
   const reverse = direction < 0;

@@ -40,6 +40,8 @@ export { parseSectorsCsv } from './sectors.js';
 export {
   AlphaBarStore,
   type AlphaManifest,
+  type AlphaPriceSeries,
+  type AlphaSeriesReader,
   decodeBars,
   encodeBars,
   type PutResult,

@@ -1,6 +1,8 @@
 import type { RiskStateEvent, RiskStatusResponse } from '../../../src/contract/risk';
 
 export type {
+  FallbackResponse,
+  FallbackUseView,
   RiskEventsResponse,
   RiskEventView,
   RiskLevelName,

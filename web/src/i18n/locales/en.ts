@@ -1,10 +1,12 @@
 import { accountEn } from './account.en';
 import { alertsEn } from './alerts.en';
 import { auditChainEn } from './auditChain.en';
+import { decisionsEn } from './decisions.en';
 import { liveEn } from './live.en';
 import { marketEn } from './market.en';
 import { messagesEn } from './messages.en';
 import { opsEn } from './ops.en';
+import { orderDetailsEn } from './orderDetails.en';
 import { pipelineEn } from './pipeline.en';
 import { pretradeEn } from './pretrade.en';
 import { reportsEn } from './reports.en';
@@ -91,6 +93,7 @@ const en: Resources = {
   },
   auditChain: auditChainEn,
   liveTrading: liveEn,
+  orderDetails: orderDetailsEn,
   ops: opsEn,
   market: marketEn,
   account: accountEn,
@@ -99,6 +102,7 @@ const en: Resources = {
   pretrade: pretradeEn,
   risk: riskEn,
   pipeline: pipelineEn,
+  decisions: decisionsEn,
   messages: messagesEn,
   alerts: alertsEn,
   live: {

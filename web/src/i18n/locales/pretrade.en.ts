@@ -68,6 +68,8 @@ export const pretradeEn: Widen<typeof pretradeZhCN> = {
         'Account {{account}} does not match the mode {{mode}} (paper accounts start with DU)',
       halted: 'Trading is HALTED: none of the {{orders}} orders may be sent',
       'reducing-only': 'Reducing only: {{side}} {{quantity}} {{symbol}} would add exposure',
+      'defensive-only':
+        'Defensive move during a halt: {{side}} {{quantity}} {{symbol}} neither reduces a position nor buys the defensive asset',
     },
   },
   unknownFinding: '{{code}}',

@@ -62,6 +62,8 @@ export const pretradeZhCN = {
       'account-mode-mismatch': '账户 {{account}} 与模式 {{mode}} 不符（模拟账户以 DU 开头）',
       halted: '交易状态为暂停（HALTED）：{{orders}} 笔订单一律不发送',
       'reducing-only': '仅允许减仓：{{symbol}} 的 {{side}} {{quantity}} 股会增加敞口',
+      'defensive-only':
+        '暂停期间的防御操作：{{symbol}} 的 {{side}} {{quantity}} 股既非减仓，也非买入防御资产',
     },
   },
   unknownFinding: '{{code}}',

@@ -1,10 +1,12 @@
 import { accountZhCN } from './account.zh-CN';
 import { alertsZhCN } from './alerts.zh-CN';
 import { auditChainZhCN } from './auditChain.zh-CN';
+import { decisionsZhCN } from './decisions.zh-CN';
 import { liveZhCN } from './live.zh-CN';
 import { marketZhCN } from './market.zh-CN';
 import { messagesZhCN } from './messages.zh-CN';
 import { opsZhCN } from './ops.zh-CN';
+import { orderDetailsZhCN } from './orderDetails.zh-CN';
 import { pipelineZhCN } from './pipeline.zh-CN';
 import { pretradeZhCN } from './pretrade.zh-CN';
 import { reportsZhCN } from './reports.zh-CN';
@@ -91,6 +93,7 @@ const zhCN = {
   },
   auditChain: auditChainZhCN,
   liveTrading: liveZhCN,
+  orderDetails: orderDetailsZhCN,
   ops: opsZhCN,
   market: marketZhCN,
   account: accountZhCN,
@@ -99,6 +102,7 @@ const zhCN = {
   pretrade: pretradeZhCN,
   risk: riskZhCN,
   pipeline: pipelineZhCN,
+  decisions: decisionsZhCN,
   messages: messagesZhCN,
   alerts: alertsZhCN,
   live: {
@@ -345,7 +349,7 @@ const zhCN = {
     families: { rule: '规则 (rule)', ridge: '岭回归 (ridge)', gbt: '梯度提升树 (gbt)' },
     weightings: { equal: '等权', score: '按评分', inverse_volatility: '波动率倒数' },
     weekdays: { mon: '周一', tue: '周二', wed: '周三', thu: '周四', fri: '周五' },
-    orderTypes: { MKT: '市价单 MKT', LMT: '限价单 LMT' },
+    orderTypes: { MKT: '市价单 (MKT)', LMT: '限价单 (LMT)' },
     tabs: {
       params: '参数',
       versions: '版本历史 ({{count}})',

@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountFigures, AccountPosition, AccountView } from '../../api';
 import { useServerEvent } from '../../events';
+import { renderEnum } from '../../i18n/messages';
 import { AccountCharts } from './AccountCharts';
 import { accountApi, formatMoney, formatPercent, pnlColor } from './account-api';
 import { byNumber, byText, formatInteger, formatPrice, formatTime, type Loadable } from './model';
@@ -81,7 +82,7 @@ export function AccountPanel() {
       title: t('account.positions.sector'),
       dataIndex: 'sector',
       sorter: byText((p) => p.sector),
-      render: (v: string) => v || t('account.positions.noSector'),
+      render: (v: string) => (v ? renderEnum('gicsSector', v) : t('account.positions.noSector')),
     },
   ];
 

@@ -5,7 +5,9 @@ import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, type LeaseResponse, type Project } from '../../api';
 import { PageHeader } from '../../components';
 import { useServerEvent } from '../../events';
+import { SignalVersionCard } from '../decisions';
 import { PipelinePanel } from '../pipeline';
+import { FallbackCard } from '../risk';
 import { AccountPanel } from './AccountPanel';
 import { BarAuditPanel } from './BarAuditPanel';
 import { ConnectionCard } from './ConnectionCard';
@@ -97,6 +99,8 @@ export function LiveTradingPage() {
       ) : null}
       <ConnectionCard state={ib.state} onRefresh={ib.refresh} />
       <LeaseCard state={lease.state} />
+      <SignalVersionCard project={project} />
+      <FallbackCard project={project} />
       <Card variant="borderless" className="content-card">
         <Tabs
           data-testid="live-tabs"

@@ -2,6 +2,7 @@ import { Alert, Card, Col, Empty, Row, Statistic, Table, Tag, Tooltip, Typograph
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import type { MonitorFill, OrdersMonitor, OrderWindowFigures, WeightRow } from '../../api';
+import { RunIdSnapshotLink } from '../decisions';
 import { accountApi, formatMoney, formatPercent } from './account-api';
 import { ATTENTION_STYLE, byNumber, byText, formatInteger, formatPrice, formatTime } from './model';
 import { useReread } from './useReread';
@@ -106,6 +107,11 @@ export function OrdersMonitorPanel() {
   const fillColumns: ColumnsType<MonitorFill> = [
     { title: t('account.monitor.time'), dataIndex: 'execTime', render: (v: string) => formatTime(v) },
     { title: t('account.monitor.project'), dataIndex: 'project' },
+    {
+      title: t('decisions.link.column'),
+      dataIndex: 'runId',
+      render: (runId: number) => <RunIdSnapshotLink runId={runId} />,
+    },
     {
       title: t('account.positions.symbol'),
       dataIndex: 'symbol',

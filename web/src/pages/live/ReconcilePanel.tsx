@@ -4,6 +4,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReconciliationRecord, ReconciliationSummary } from '../../api';
+import { ReconcileDetails } from './details';
 import { liveApi } from './live-api';
 import {
   byNumber,
@@ -176,7 +177,7 @@ export function ReconcilePanel({ canTrade, onDone }: { canTrade: boolean; onDone
           pagination={false}
           locale={{ emptyText: <Empty description={t('liveTrading.reconcile.empty')} /> }}
           expandable={{
-            expandedRowRender: (r) => <pre className="json-block">{JSON.stringify(r.details, null, 2)}</pre>,
+            expandedRowRender: (r) => <ReconcileDetails details={r.details} />,
           }}
         />
       ) : null}

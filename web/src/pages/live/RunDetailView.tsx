@@ -15,7 +15,10 @@ import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RunDetail, SymbolProgress, TradeFill, TradeOrder, TradeOrderEvent } from '../../api';
+import { renderEnum } from '../../i18n/messages';
+import { RunParity, RunSnapshotLink } from '../decisions';
 import { GroupedBars } from './charts';
+import { OrderEventDetail, orderStateText } from './details';
 import { liveApi } from './live-api';
 import {
   ATTENTION_STYLE,
@@ -106,16 +109,22 @@ function OrderEvents({ events }: { events: TradeOrderEvent[] }) {
   const { t } = useTranslation();
   const columns: ColumnsType<TradeOrderEvent> = [
     { title: t('liveTrading.runs.events.time'), render: (_: unknown, e) => formatTime(e.time) },
-    { title: t('liveTrading.runs.events.kind'), dataIndex: 'kind' },
+    {
+      title: t('liveTrading.runs.events.kind'),
+      render: (_: unknown, e) => renderEnum('orderEventKind', e.kind),
+    },
     {
       title: t('liveTrading.runs.events.transition'),
       render: (_: unknown, e) => (
-        <span className="mono">
-          {e.fromStatus ?? '∅'} → {e.toStatus ?? '∅'}
+        <span>
+          {orderStateText(e.fromStatus)} → {orderStateText(e.toStatus)}
         </span>
       ),
     },
-    { title: t('liveTrading.runs.events.ibStatus'), render: (_: unknown, e) => e.ibStatus ?? '—' },
+    {
+      title: t('liveTrading.runs.events.ibStatus'),
+      render: (_: unknown, e) => (e.ibStatus ? renderEnum('ibOrderStatus', e.ibStatus) : '—'),
+    },
     {
       title: t('liveTrading.runs.events.accepted'),
       render: (_: unknown, e) =>
@@ -127,14 +136,11 @@ function OrderEvents({ events }: { events: TradeOrderEvent[] }) {
     },
     {
       title: t('liveTrading.runs.events.detail'),
-      render: (_: unknown, e) =>
-        e.detail ? (
-          <span className="mono" style={DETAIL_STYLE}>
-            {JSON.stringify(e.detail)}
-          </span>
-        ) : (
-          '—'
-        ),
+      render: (_: unknown, e) => (
+        <span style={DETAIL_STYLE}>
+          <OrderEventDetail event={e} />
+        </span>
+      ),
     },
   ];
   return (
@@ -186,10 +192,13 @@ function Orders({
   orders,
   canTrade,
   onChanged,
+  run,
 }: {
   orders: TradeOrder[];
   canTrade: boolean;
   onChanged(): void;
+  /** Every order of a run traces back to the run's decision snapshot. */
+  run: RunDetail['run'];
 }) {
   const { t } = useTranslation();
   const columns: ColumnsType<TradeOrder> = [
@@ -203,7 +212,9 @@ function Orders({
     {
       title: t('liveTrading.runs.orders.side'),
       sorter: byText((o) => o.side),
-      render: (_: unknown, o) => <Tag color={o.side === 'BUY' ? 'green' : 'volcano'}>{o.side}</Tag>,
+      render: (_: unknown, o) => (
+        <Tag color={o.side === 'BUY' ? 'green' : 'volcano'}>{renderEnum('side', o.side)}</Tag>
+      ),
     },
     {
       title: t('liveTrading.runs.orders.quantity'),
@@ -214,9 +225,10 @@ function Orders({
     {
       title: t('liveTrading.runs.orders.type'),
       render: (_: unknown, o) => (
-        <span className="mono">
-          {o.orderType}
-          {o.limitPrice !== null ? ` @ ${formatPrice(o.limitPrice)}` : ''}
+        <span>
+          {renderEnum('orderType', o.orderType)}
+          {o.limitPrice !== null ? ` @ ${formatPrice(o.limitPrice)}` : ''} ·{' '}
+          {renderEnum('timeInForce', o.tif)}
         </span>
       ),
     },
@@ -225,8 +237,10 @@ function Orders({
       sorter: byText((o) => o.status),
       render: (_: unknown, o) => (
         <>
-          <Tag color={ORDER_STATUS_COLORS[o.status] ?? 'default'}>{o.status}</Tag>
-          {o.ibStatus ? <Typography.Text type="secondary">{o.ibStatus}</Typography.Text> : null}
+          <Tag color={ORDER_STATUS_COLORS[o.status] ?? 'default'}>{renderEnum('orderStatus', o.status)}</Tag>
+          {o.ibStatus ? (
+            <Typography.Text type="secondary">{renderEnum('ibOrderStatus', o.ibStatus)}</Typography.Text>
+          ) : null}
           {o.adopted ? <Tag>{t('liveTrading.runs.orders.adopted')}</Tag> : null}
         </>
       ),
@@ -263,6 +277,10 @@ function Orders({
       title: t('liveTrading.runs.orders.lastError'),
       render: (_: unknown, o) =>
         o.lastError ? <Typography.Text type="danger">{o.lastError}</Typography.Text> : '—',
+    },
+    {
+      title: t('decisions.link.column'),
+      render: (_: unknown, o) => <RunSnapshotLink run={run} testId={`order-snapshot-${o.id}`} />,
     },
     ...(canTrade
       ? [
@@ -306,7 +324,9 @@ function Fills({ fills }: { fills: TradeFill[] }) {
     },
     {
       title: t('liveTrading.runs.orders.side'),
-      render: (_: unknown, f) => <Tag color={f.side === 'BUY' ? 'green' : 'volcano'}>{f.side}</Tag>,
+      render: (_: unknown, f) => (
+        <Tag color={f.side === 'BUY' ? 'green' : 'volcano'}>{renderEnum('side', f.side)}</Tag>
+      ),
     },
     {
       title: t('liveTrading.runs.fills.shares'),
@@ -366,16 +386,21 @@ export function RunDetailView({
     >
       <Descriptions column={{ xs: 1, md: 3 }} size="small">
         <Descriptions.Item label={t('liveTrading.runs.status')}>
-          <Tag color={RUN_STATUS_COLORS[run.status] ?? 'default'}>{run.status}</Tag>
+          <Tag color={RUN_STATUS_COLORS[run.status] ?? 'default'}>{renderEnum('runStatus', run.status)}</Tag>
         </Descriptions.Item>
         <Descriptions.Item label={t('liveTrading.runs.tradingDate')}>{run.tradingDate}</Descriptions.Item>
-        <Descriptions.Item label={t('liveTrading.runs.mode')}>{run.mode}</Descriptions.Item>
+        <Descriptions.Item label={t('liveTrading.runs.mode')}>
+          {renderEnum('mode', run.mode)}
+        </Descriptions.Item>
         <Descriptions.Item label={t('liveTrading.runs.createdBy')}>{run.createdBy}</Descriptions.Item>
         <Descriptions.Item label={t('liveTrading.runs.started')}>
           {formatTime(run.startedAt)}
         </Descriptions.Item>
         <Descriptions.Item label={t('liveTrading.runs.finished')}>
           {formatTime(run.finishedAt)}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('decisions.link.column')}>
+          <RunSnapshotLink run={run} testId="run-detail-snapshot" />
         </Descriptions.Item>
       </Descriptions>
       {run.status === 'BLOCKED' ? (
@@ -395,7 +420,7 @@ export function RunDetailView({
           {
             key: 'orders',
             label: t('liveTrading.runs.tabs.orders', { count: detail.orders.length }),
-            children: <Orders orders={detail.orders} canTrade={canTrade} onChanged={onChanged} />,
+            children: <Orders orders={detail.orders} canTrade={canTrade} onChanged={onChanged} run={run} />,
           },
           {
             key: 'fills',
@@ -406,6 +431,11 @@ export function RunDetailView({
             key: 'pretrade',
             label: t('pretrade.title'),
             children: <PreTradeChecks preTrade={run.preTrade} />,
+          },
+          {
+            key: 'parity',
+            label: t('decisions.parity.title'),
+            children: <RunParity runId={run.id} />,
           },
         ]}
       />

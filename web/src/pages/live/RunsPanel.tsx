@@ -4,6 +4,8 @@ import type { ColumnsType } from 'antd/es/table';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RunDetail, TradeRun } from '../../api';
+import { renderEnum } from '../../i18n/messages';
+import { RunSnapshotLink } from '../decisions';
 import { liveApi } from './live-api';
 import {
   byNumber,
@@ -100,12 +102,16 @@ export function RunsPanel({
     {
       title: t('liveTrading.runs.mode'),
       dataIndex: 'mode',
-      render: (mode: string) => <Tag color={mode === 'live' ? 'red' : 'blue'}>{mode}</Tag>,
+      render: (mode: string) => (
+        <Tag color={mode === 'live' ? 'red' : 'blue'}>{renderEnum('mode', mode)}</Tag>
+      ),
     },
     {
       title: t('liveTrading.runs.status'),
       sorter: byText((r) => r.status),
-      render: (_: unknown, r) => <Tag color={RUN_STATUS_COLORS[r.status] ?? 'default'}>{r.status}</Tag>,
+      render: (_: unknown, r) => (
+        <Tag color={RUN_STATUS_COLORS[r.status] ?? 'default'}>{renderEnum('runStatus', r.status)}</Tag>
+      ),
     },
     {
       title: t('liveTrading.runs.symbols'),
@@ -122,6 +128,11 @@ export function RunsPanel({
     {
       title: t('liveTrading.runs.finished'),
       render: (_: unknown, r) => formatTime(r.finishedAt),
+    },
+    // Last: a click in the row's middle selects the run rather than following the link.
+    {
+      title: t('decisions.link.column'),
+      render: (_: unknown, r) => <RunSnapshotLink run={r} testId={`run-snapshot-${r.id}`} />,
     },
   ];
 

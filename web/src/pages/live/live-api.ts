@@ -1,43 +1,24 @@
 import type {
   AuditBarSize,
+  BackfillRequest,
   BarAuditResponse,
   IbStatus,
   LeaseResponse,
+  OkResponse,
   QuotesResponse,
   ReconcileResponse,
-  ReconciliationRecord,
+  ReconciliationsResponse,
   ResolutionReport,
   RunDetail,
+  RunsResponse,
   StartedJob,
   TestConnectionRequest,
   TestConnectionResult,
-  TradeRun,
   UniverseSelector,
 } from '../../api';
 import { request } from '../../api/client';
 
-/** Body of `POST /api/ib/backfill`: one universe, a bar size and a window of days (YYYY-MM-DD). */
-export interface BackfillRequest extends UniverseSelector {
-  barSize: AuditBarSize;
-  from: string;
-  to: string;
-}
-
-/** The result of an `ib.backfill` job. */
-export interface BackfillReport {
-  source: 'ib';
-  barSize: AuditBarSize;
-  from: string;
-  to: string;
-  chunks: number;
-  skipped: number;
-  requested: number;
-  stored: number;
-  empty: number;
-  pacingRetries: number;
-  failures: Array<{ symbol: string; key: string; error: string }>;
-  bars: Array<{ symbol: string; bars: number }>;
-}
+export type { BackfillReport, BackfillRequest } from '../../api';
 
 function selectorQuery(selector: UniverseSelector): Record<string, string | number | undefined> {
   return { project: selector.project, theme: selector.theme };
@@ -62,10 +43,9 @@ export const liveApi = {
     request<TestConnectionResult>('POST', '/api/ib/test-connection', { body }),
   lease: () => request<LeaseResponse>('GET', '/api/execution/lease'),
   runs: (project?: string) =>
-    request<{ runs: TradeRun[] }>('GET', '/api/execution/runs', { query: { project, limit: 100 } }),
+    request<RunsResponse>('GET', '/api/execution/runs', { query: { project, limit: 100 } }),
   run: (id: number) => request<RunDetail>('GET', `/api/execution/runs/${id}`),
-  reconciliations: () =>
-    request<{ reconciliations: ReconciliationRecord[] }>('GET', '/api/execution/reconciliations'),
+  reconciliations: () => request<ReconciliationsResponse>('GET', '/api/execution/reconciliations'),
   reconcile: () => request<ReconcileResponse>('POST', '/api/execution/reconcile'),
-  cancelOrder: (id: number) => request<{ ok: boolean }>('POST', `/api/execution/orders/${id}/cancel`),
+  cancelOrder: (id: number) => request<OkResponse>('POST', `/api/execution/orders/${id}/cancel`),
 };

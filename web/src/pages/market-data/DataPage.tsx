@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, type CoverageGap, type SymbolCoverage } from '../../api';
 import { PageHeader, SyntheticDataNotice } from '../../components';
 import { useServerEvent } from '../../events';
+import { renderEnum } from '../../i18n/messages';
 import { integer } from '../reports/format';
 import { errorText, researchApi } from '../reports/researchApi';
 import { CoverageTimeline } from './CoverageTimeline';
@@ -69,9 +70,10 @@ export function DataPage() {
 
   const sectorFilters = useMemo(
     () =>
-      [...new Set((symbols ?? []).map((entry) => entry.sector))]
-        .sort()
-        .map((sector) => ({ text: sector || t('sectors.none'), value: sector })),
+      [...new Set((symbols ?? []).map((entry) => entry.sector))].sort().map((sector) => ({
+        text: sector ? renderEnum('gicsSector', sector) : t('sectors.none'),
+        value: sector,
+      })),
     [symbols, t],
   );
 
@@ -92,7 +94,8 @@ export function DataPage() {
       filters: sectorFilters,
       onFilter: (value, entry) => entry.sector === value,
       sorter: byText((entry) => entry.sector),
-      render: (sector: string) => sector || <span className="muted">{t('sectors.none')}</span>,
+      render: (sector: string) =>
+        sector ? renderEnum('gicsSector', sector) : <span className="muted">{t('sectors.none')}</span>,
     },
     {
       title: t('reports.data.columns.first'),

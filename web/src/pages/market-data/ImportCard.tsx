@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportFile, ImportResponse, JobProgressEvent } from '../../api';
 import { useServerEvent } from '../../events';
+import { renderMessage } from '../../i18n/messages';
 import { errorText, researchApi } from '../reports/researchApi';
 
 /** Requests stay well under the server's 64 MB limit, and progress moves per batch. */
@@ -183,12 +184,19 @@ function ImportOutcome({ outcome }: { outcome: Outcome }) {
               <ul className="import-line-errors">
                 {file.errors.map((lineError) => (
                   <li key={`${lineError.line}:${lineError.message}`}>
-                    <span className="mono">
-                      {lineError.line === 0
-                        ? t('reports.data.import.wholeFile')
-                        : t('reports.data.import.line', { line: lineError.line })}
-                    </span>{' '}
-                    {lineError.message}
+                    {lineError.text ? (
+                      // A known problem: a sentence in the UI language naming the file, line and field.
+                      renderMessage(lineError.text)
+                    ) : (
+                      <>
+                        <span className="mono">
+                          {lineError.line === 0
+                            ? t('reports.data.import.wholeFile')
+                            : t('reports.data.import.line', { line: lineError.line })}
+                        </span>{' '}
+                        {lineError.message}
+                      </>
+                    )}
                   </li>
                 ))}
               </ul>

@@ -1,4 +1,4 @@
-import { CheckCircleTwoTone, CloseCircleTwoTone, PlayCircleOutlined } from '@ant-design/icons';
+import { ExperimentOutlined, PauseCircleOutlined, PlayCircleOutlined } from '@ant-design/icons';
 import {
   Alert,
   App,
@@ -11,163 +11,62 @@ import {
   Space,
   Table,
   Tag,
-  Timeline,
   Typography,
 } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../components/errorText';
 import { useTradingStatus } from '../../events';
-import {
-  type PipelineRunView,
-  type PipelineStepView,
-  pipelineApi,
-  type ScheduleResponse,
-} from './pipeline-api';
+import { renderMessage } from '../../i18n/messages';
+import { STATUS_COLOR, time } from './format';
+import { type PipelineRunView, pipelineApi, type ScheduleResponse } from './pipeline-api';
+import { ReportView } from './ReportView';
+import { StepTimeline } from './StepTimeline';
 
 /** Runs move without events of their own: re-read the history this often while the panel is open. */
 const REFRESH_EVERY_MS = 3_000;
 
-const STATUS_COLOR: Record<string, string> = {
-  WAITING: 'default',
-  RUNNING: 'processing',
-  SUCCEEDED: 'success',
-  FAILED: 'error',
-  STOOD_STILL: 'warning',
-  MISSED: 'error',
-  PENDING: 'default',
-  SKIPPED: 'default',
-};
-
-const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '-');
-
-function duration(step: PipelineStepView): string {
-  if (!step.startedAt || !step.endedAt) return '';
-  const ms = Date.parse(step.endedAt) - Date.parse(step.startedAt);
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+/** Why a run ended without success, in the UI language: its failed step's catalogued message. */
+function RunProblem({ run }: { run: PipelineRunView }) {
+  const { t } = useTranslation();
+  if (run.status === 'MISSED') return <span>{t('pipeline.missedReason')}</span>;
+  const failed = run.steps.find((s) => s.status === 'FAILED' && s.errorText);
+  if (failed?.errorText)
+    return (
+      <span>
+        {t(`pipeline.steps.${failed.name}`)}: {renderMessage(failed.errorText)}
+      </span>
+    );
+  if (run.status === 'FAILED' || run.status === 'STOOD_STILL')
+    return <span>{t('pipeline.failedNoDetail')}</span>;
+  return null;
 }
 
-interface ChecklistItem {
-  id: string;
-  ok: boolean;
-  required: boolean;
-  numbers: Record<string, unknown>;
-}
-
-function Checklist({ items }: { items: ChecklistItem[] }) {
+/** Where a run stands: waiting for the market says when it will trade, instead of a bare status. */
+function RunState({ run }: { run: PipelineRunView }) {
   const { t } = useTranslation();
   return (
-    <ul className="pipeline-checklist" data-testid="pipeline-checklist">
-      {items.map((item) => (
-        <li key={item.id}>
-          {item.ok ? (
-            <CheckCircleTwoTone twoToneColor="#52c41a" />
-          ) : (
-            <CloseCircleTwoTone twoToneColor="#ff4d4f" />
-          )}{' '}
-          {t(`pipeline.check.${item.id}`, { defaultValue: item.id })}{' '}
-          <Typography.Text type="secondary" className="mono">
-            {Object.entries(item.numbers)
-              .filter(([, v]) => v !== null && v !== '')
-              .map(([k, v]) => `${k}=${String(v)}`)
-              .join(' ')}
-          </Typography.Text>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-function StepTimeline({ run }: { run: PipelineRunView }) {
-  const { t } = useTranslation();
-  return (
-    <Timeline
-      data-testid="pipeline-timeline"
-      items={run.steps.map((step) => {
-        const items = step.evidence?.items as ChecklistItem[] | undefined;
-        const orders = step.evidence?.orders;
-        return {
-          color: step.status === 'SUCCEEDED' ? 'green' : step.status === 'FAILED' ? 'red' : 'gray',
-          children: (
-            <div data-testid={`pipeline-step-${step.name}`}>
-              <Space wrap>
-                <strong>{t(`pipeline.steps.${step.name}`)}</strong>
-                <Tag color={STATUS_COLOR[step.status]}>{t(`pipeline.stepStatus.${step.status}`)}</Tag>
-                {step.attempts > 1 ? <span>{t('pipeline.attempts', { count: step.attempts })}</span> : null}
-                <Typography.Text type="secondary">{duration(step)}</Typography.Text>
-              </Space>
-              {step.error ? <Typography.Paragraph type="danger">{step.error}</Typography.Paragraph> : null}
-              {items ? <Checklist items={items} /> : null}
-              {Array.isArray(orders) && step.name === 'plan' ? (
-                <Table
-                  size="small"
-                  rowKey="symbol"
-                  pagination={false}
-                  dataSource={
-                    orders as Array<{ symbol: string; side: string; quantity: number; price: number }>
-                  }
-                  columns={[
-                    { title: t('pipeline.order.symbol'), dataIndex: 'symbol' },
-                    { title: t('pipeline.order.side'), dataIndex: 'side' },
-                    { title: t('pipeline.order.quantity'), dataIndex: 'quantity' },
-                    { title: t('pipeline.order.price'), dataIndex: 'price' },
-                  ]}
-                />
-              ) : null}
-            </div>
-          ),
-        };
-      })}
-    />
-  );
-}
-
-function ReportView({ report }: { report: Record<string, unknown> }) {
-  const { t } = useTranslation();
-  const symbols = (report.symbols ?? []) as Array<Record<string, number | string | null>>;
-  return (
-    <div data-testid="pipeline-report">
-      <Descriptions size="small" column={3}>
-        <Descriptions.Item label={t('pipeline.report.orders')}>
-          {String(report.orders ?? 0)}
-        </Descriptions.Item>
-        <Descriptions.Item label={t('pipeline.report.filled')}>
-          {String(report.filledOrders ?? 0)}
-        </Descriptions.Item>
-        <Descriptions.Item label={t('pipeline.report.leftovers')}>
-          {String(report.leftoverOrders ?? 0)}
-        </Descriptions.Item>
-        <Descriptions.Item label={t('pipeline.report.commissions')}>
-          {String(report.commissions ?? 0)}
-        </Descriptions.Item>
-        <Descriptions.Item label={t('pipeline.report.turnover')}>
-          {String(report.turnover ?? 0)}
-        </Descriptions.Item>
-        <Descriptions.Item label={t('pipeline.report.slippage')}>
-          {String(report.slippageVsArrivalBps ?? '-')} / {String(report.slippageVsDecisionBps ?? '-')}
-        </Descriptions.Item>
-      </Descriptions>
-      <Table
-        size="small"
-        rowKey="symbol"
-        pagination={false}
-        dataSource={symbols}
-        columns={[
-          { title: t('pipeline.order.symbol'), dataIndex: 'symbol' },
-          { title: t('pipeline.report.targetShares'), dataIndex: 'targetShares' },
-          { title: t('pipeline.report.filledShares'), dataIndex: 'filledShares' },
-          { title: t('pipeline.report.targetWeight'), dataIndex: 'targetWeight' },
-          { title: t('pipeline.report.filledWeight'), dataIndex: 'filledWeight' },
-          { title: t('pipeline.report.slippageBps'), dataIndex: 'slippageVsArrivalBps' },
-        ]}
-      />
-    </div>
+    <Space wrap data-testid={`pipeline-run-status-${run.id}`}>
+      <Tag color={STATUS_COLOR[run.status]}>{t(`pipeline.runStatus.${run.status}`)}</Tag>
+      {run.status === 'WAITING' ? (
+        <Typography.Text type="secondary">
+          {t('pipeline.waitsUntil', { time: time(run.notBefore) })}
+        </Typography.Text>
+      ) : null}
+      {run.dryRun ? <Tag>{t('pipeline.dryRunTag')}</Tag> : null}
+      {run.fallback ? (
+        <Tag color="warning">
+          {t(`pipeline.fallbackUsed.${run.fallback}`, { defaultValue: run.fallback })}
+        </Tag>
+      ) : null}
+    </Space>
   );
 }
 
 /**
- * The weekly pipeline of a project: the schedule with its next fire times, Run now (立即执行; paper:
- * one confirmation, live: the account id typed again), a dry run, and each run as a timeline of steps.
+ * The weekly pipeline of a project: the schedule with its next fire times (pause and resume with a
+ * reason, audited), Run now (立即执行; paper: one confirmation, live: the account id typed again), a
+ * dry run, and the run history, each run as a timeline of its steps with its post-trade report.
  */
 export function PipelinePanel({ projectId }: { projectId: number }) {
   const { t } = useTranslation();
@@ -177,10 +76,14 @@ export function PipelinePanel({ projectId }: { projectId: number }) {
   const [runs, setRuns] = useState<PipelineRunView[]>([]);
   const [schedule, setSchedule] = useState<ScheduleResponse | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ text: string; waiting: boolean } | null>(null);
   const [typing, setTyping] = useState(false);
   const [typed, setTyped] = useState('');
   const [busy, setBusy] = useState(false);
+  const [pausing, setPausing] = useState(false);
+  const [reason, setReason] = useState('');
+  const [expanded, setExpanded] = useState<readonly number[]>([]);
+  const [nowMs, setNowMs] = useState(() => Date.now());
 
   const refresh = useCallback(() => {
     Promise.all([pipelineApi.runs(projectId), pipelineApi.schedule(projectId)])
@@ -188,6 +91,7 @@ export function PipelinePanel({ projectId }: { projectId: number }) {
         setRuns(list.runs);
         setSchedule(view);
         setError(null);
+        setNowMs(Date.now());
       })
       .catch((reason: unknown) => setError(errorText(reason)));
   }, [projectId]);
@@ -202,13 +106,16 @@ export function PipelinePanel({ projectId }: { projectId: number }) {
     setBusy(true);
     try {
       const answer = await pipelineApi.runNow({ projectId, dryRun, ...(confirmLive ? { confirmLive } : {}) });
-      setNotice(
-        answer.marketClosed
+      const waiting = answer.marketClosed && !dryRun;
+      setNotice({
+        waiting,
+        text: waiting
           ? t('pipeline.marketClosed', { time: time(answer.tradesAt) })
           : answer.joined
             ? t('pipeline.joined', { id: answer.run.id })
             : t('pipeline.started', { id: answer.run.id }),
-      );
+      });
+      setExpanded([answer.run.id]);
       setTyping(false);
       setTyped('');
       refresh();
@@ -222,7 +129,9 @@ export function PipelinePanel({ projectId }: { projectId: number }) {
   const togglePause = async () => {
     if (!schedule) return;
     try {
-      setSchedule(await pipelineApi.setPaused(projectId, !schedule.paused, t('pipeline.pauseReason')));
+      setSchedule(await pipelineApi.setPaused(projectId, !schedule.paused, reason.trim()));
+      setPausing(false);
+      setReason('');
     } catch (reason) {
       void message.error(errorText(reason));
     }
@@ -251,33 +160,51 @@ export function PipelinePanel({ projectId }: { projectId: number }) {
             title={t('pipeline.confirmPaper')}
             onConfirm={() => void start(false)}
             okText={t('pipeline.runNow')}
+            okButtonProps={{ 'data-testid': 'pipeline-run-now-confirm' }}
           >
             {runButton()}
           </Popconfirm>
         )}
-        <Button onClick={() => void start(true)} data-testid="pipeline-dry-run" loading={busy}>
-          {t('pipeline.dryRun')}
-        </Button>
+        <Popconfirm
+          title={t('pipeline.confirmDry')}
+          onConfirm={() => void start(true)}
+          okText={t('pipeline.dryRun')}
+          okButtonProps={{ 'data-testid': 'pipeline-dry-run-confirm' }}
+        >
+          <Button icon={<ExperimentOutlined />} data-testid="pipeline-dry-run" loading={busy}>
+            {t('pipeline.dryRun')}
+          </Button>
+        </Popconfirm>
         {schedule ? (
-          <Button onClick={() => void togglePause()} data-testid="pipeline-pause">
+          <Button
+            icon={<PauseCircleOutlined />}
+            onClick={() => setPausing(true)}
+            data-testid="pipeline-pause"
+          >
             {schedule.paused ? t('pipeline.resume') : t('pipeline.pause')}
           </Button>
         ) : null}
       </Space>
       {notice ? (
         <Alert
-          type="info"
+          type={notice.waiting ? 'warning' : 'info'}
           showIcon
           closable
-          title={notice}
+          title={notice.text}
           data-testid="pipeline-notice"
           onClose={() => setNotice(null)}
+          style={{ marginBottom: 12 }}
         />
       ) : null}
       {schedule ? (
         <Descriptions size="small" column={1} data-testid="pipeline-schedule">
           <Descriptions.Item label={t('pipeline.schedule')}>
-            {schedule.paused ? <Tag color="warning">{t('pipeline.paused')}</Tag> : null}
+            {schedule.paused ? (
+              <Tag color="warning" data-testid="pipeline-paused">
+                {t('pipeline.paused')}
+                {schedule.reason ? `: ${schedule.reason}` : ''}
+              </Tag>
+            ) : null}
             {schedule.next.map((w) => (
               <Tag key={w.tradingDate}>
                 {time(w.fireAt)}
@@ -290,44 +217,36 @@ export function PipelinePanel({ projectId }: { projectId: number }) {
       {runs.length === 0 ? (
         <Empty description={t('pipeline.noRuns')} />
       ) : (
-        <Table
+        <Table<PipelineRunView>
           size="small"
           rowKey="id"
           data-testid="pipeline-runs"
           dataSource={runs}
           pagination={false}
           expandable={{
+            expandedRowKeys: expanded,
+            onExpandedRowsChange: (keys) => setExpanded(keys as number[]),
             expandedRowRender: (run) => (
               <>
-                <StepTimeline run={run} />
+                <StepTimeline run={run} nowMs={nowMs} />
                 {run.report ? <ReportView report={run.report} /> : null}
               </>
             ),
           }}
           columns={[
+            { title: t('pipeline.col.run'), dataIndex: 'id', render: (id: number) => `#${id}` },
             { title: t('pipeline.col.date'), dataIndex: 'tradingDate' },
-            {
-              title: t('pipeline.col.status'),
-              render: (_: unknown, run: PipelineRunView) => (
-                <Space>
-                  <Tag color={STATUS_COLOR[run.status]}>{t(`pipeline.runStatus.${run.status}`)}</Tag>
-                  {run.dryRun ? <Tag>{t('pipeline.dryRunTag')}</Tag> : null}
-                  {run.fallback ? (
-                    <Tag color="warning">{t('pipeline.fallback', { policy: run.fallback })}</Tag>
-                  ) : null}
-                </Space>
-              ),
-            },
+            { title: t('pipeline.col.status'), render: (_: unknown, run) => <RunState run={run} /> },
             {
               title: t('pipeline.col.trigger'),
-              render: (_: unknown, run: PipelineRunView) => t(`pipeline.trigger.${run.trigger}`),
+              render: (_: unknown, run) => t(`pipeline.trigger.${run.trigger}`),
             },
             {
               title: t('pipeline.col.tradesAt'),
-              render: (_: unknown, run: PipelineRunView) =>
+              render: (_: unknown, run) =>
                 run.status === 'WAITING' ? time(run.notBefore) : time(run.startedAt),
             },
-            { title: t('pipeline.col.error'), dataIndex: 'error' },
+            { title: t('pipeline.col.error'), render: (_: unknown, run) => <RunProblem run={run} /> },
           ]}
         />
       )}
@@ -341,6 +260,22 @@ export function PipelinePanel({ projectId }: { projectId: number }) {
       >
         <Typography.Paragraph>{t('pipeline.confirmLive')}</Typography.Paragraph>
         <Input value={typed} onChange={(e) => setTyped(e.target.value)} data-testid="pipeline-confirm-live" />
+      </Modal>
+      <Modal
+        open={pausing}
+        title={schedule?.paused ? t('pipeline.resumeTitle') : t('pipeline.pauseTitle')}
+        okText={schedule?.paused ? t('pipeline.resume') : t('pipeline.pause')}
+        okButtonProps={{ disabled: reason.trim().length < 3, 'data-testid': 'pipeline-pause-confirm' }}
+        onOk={() => void togglePause()}
+        onCancel={() => setPausing(false)}
+      >
+        <Typography.Paragraph>{t('pipeline.pauseWhy')}</Typography.Paragraph>
+        <Input.TextArea
+          value={reason}
+          maxLength={500}
+          onChange={(e) => setReason(e.target.value)}
+          data-testid="pipeline-pause-reason"
+        />
       </Modal>
     </div>
   );

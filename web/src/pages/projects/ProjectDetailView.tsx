@@ -1,11 +1,14 @@
-import { EditOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { EditOutlined, FileProtectOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { Button, Card, Descriptions, Empty, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router-dom';
 import type { ProjectDetail, ThemeMember } from '../../api';
 import { formatUsd, SectorBreakdown } from '../../components';
 import { renderEnum } from '../../i18n/messages';
+import { projectSnapshotsPath } from '../decisions';
 import { PipelinePanel } from '../pipeline';
 import { weekdayKey } from './model';
+import { PipelineParamsView } from './PipelineFields';
 import { VersionHistory } from './VersionHistory';
 
 /**
@@ -24,6 +27,7 @@ export function ProjectDetailView({
   onLive: () => void;
 }) {
   const { t } = useTranslation();
+  const navigate = useNavigate();
   const project = detail.project;
   return (
     <Card
@@ -45,6 +49,13 @@ export function ProjectDetailView({
           </Button>
           <Button icon={<ThunderboltOutlined />} onClick={onLive} data-testid="project-live">
             {t('projects.toLive')}
+          </Button>
+          <Button
+            icon={<FileProtectOutlined />}
+            onClick={() => navigate(projectSnapshotsPath(project.id))}
+            data-testid="project-snapshots"
+          >
+            {t('decisions.title')}
           </Button>
         </Space>
       }
@@ -129,6 +140,7 @@ function ParamsView({ detail, themeName }: { detail: ProjectDetail; themeName: (
           {t('projects.minutes', { count: params.schedule.minutesAfterOpen })}
         </Descriptions.Item>
       </Descriptions>
+      <PipelineParamsView params={params} />
       <Descriptions size="small" column={{ xs: 1, md: 2 }} title={t('projects.groups.risk')}>
         <Descriptions.Item label={t('projects.fields.maxPositionWeight')}>
           {percent(params.risk.maxPositionWeight)}

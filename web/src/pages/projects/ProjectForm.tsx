@@ -10,7 +10,9 @@ import {
   type ThemeSummary,
 } from '../../api';
 import { defaultParams, placeFieldErrors, WEEKDAYS } from './model';
+import { PipelineFields } from './PipelineFields';
 import { PreTradeFields } from './PreTradeFields';
+import { mergePipeline, pipelineOf } from './pipeline-fields';
 
 /** Numbers are not clamped here: the server owns the ranges and its 400 lands on the field. */
 function NumberField({
@@ -60,7 +62,7 @@ export function ProjectForm({
     form.setFieldsValue({
       name: project?.name ?? '',
       description: project?.description ?? '',
-      params: project?.params ?? defaultParams(),
+      params: project ? { ...project.params, pipeline: pipelineOf(project.params) } : defaultParams(),
     });
     setGeneralErrors([]);
     setThemesError(null);
@@ -86,6 +88,7 @@ export function ProjectForm({
       schedule: { ...base.schedule, ...values.params.schedule },
       risk: { ...base.risk, ...values.params.risk },
       execution: { ...base.execution, ...values.params.execution },
+      pipeline: mergePipeline(base, values.params.pipeline),
     };
     const input: ProjectInput = { name: values.name, description: values.description ?? '', params };
     setSaving(true);
@@ -286,6 +289,8 @@ export function ProjectForm({
             />
           </Col>
         </Row>
+
+        <PipelineFields />
 
         <Divider titlePlacement="start">{t('projects.groups.risk')}</Divider>
         <Row gutter={16}>

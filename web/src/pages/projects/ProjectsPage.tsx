@@ -1,11 +1,11 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Skeleton, Space, type TableColumnsType, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
+import { Alert, Button, Card, Col, Empty, Row, Skeleton, Space } from 'antd';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { api, type Project, type ProjectDetail, type ThemeSummary } from '../../api';
-import { ListDetailLayout, PageHeader, RefreshButton, useListSelection } from '../../components';
+import { PageHeader, RefreshButton, useListSelection } from '../../components';
+import { ProjectList } from './ProjectList';
 
 // The detail card loads with the first project shown, the editor (a drawer full of form controls)
 // when first opened: the page's first load carries only the list.
@@ -19,7 +19,7 @@ export function liveTradingPath(projectId: number): string {
   return `/live?project=${projectId}`;
 }
 
-interface ProjectList {
+interface ProjectsAndThemes {
   projects: Project[];
   /** Every theme, to name the themes a project draws its universe from. */
   themes: ThemeSummary[];
@@ -27,7 +27,7 @@ interface ProjectList {
 
 const projectLoaders = {
   // Projects have no search: the list is all of them.
-  loadList: (): Promise<ProjectList> =>
+  loadList: (): Promise<ProjectsAndThemes> =>
     Promise.all([api.listProjects(), api.listThemes()]).then(([projectAnswer, themeAnswer]) => ({
       projects: projectAnswer.projects,
       themes: themeAnswer.themes,
@@ -38,7 +38,7 @@ const projectLoaders = {
 export function ProjectsPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const selection = useListSelection<ProjectList, ProjectDetail>(projectLoaders);
+  const selection = useListSelection<ProjectsAndThemes, ProjectDetail>(projectLoaders);
   const { selectedId, select, detail, reloadList: loadList, reloadDetail: loadDetail } = selection;
   const themes = selection.list?.themes;
   const [editing, setEditing] = useState<{ project: Project | null } | null>(null);
@@ -50,46 +50,6 @@ export function ProjectsPage() {
     const names = new Map((themes ?? []).map((theme) => [theme.id, theme.name]));
     return (id: number) => names.get(id) ?? `#${id}`;
   }, [themes]);
-
-  const listColumns: TableColumnsType<Project> = [
-    {
-      title: t('projects.fields.name'),
-      dataIndex: 'name',
-      key: 'name',
-      // Room for whole words: a narrow column broke long names mid-word.
-      minWidth: 160,
-      render: (name: string) => (
-        <Typography.Text strong className="entity-name">
-          {name}
-        </Typography.Text>
-      ),
-    },
-    {
-      title: t('projects.fields.themes'),
-      key: 'themes',
-      render: (_: unknown, project: Project) => (
-        <Space size={[4, 4]} wrap>
-          {project.params.themeIds.map((id) => (
-            <Tag key={id}>{themeName(id)}</Tag>
-          ))}
-        </Space>
-      ),
-    },
-    {
-      title: t('projects.versions.version'),
-      dataIndex: 'currentVersion',
-      key: 'version',
-      width: 70,
-      render: (version: number) => <span className="mono">v{version}</span>,
-    },
-    {
-      title: t('projects.fields.updatedAt'),
-      dataIndex: 'updatedAt',
-      key: 'updatedAt',
-      width: 110,
-      render: (time: string) => dayjs(time).format('YYYY-MM-DD'),
-    },
-  ];
 
   const project = detail?.project ?? null;
 
@@ -131,20 +91,22 @@ export function ProjectsPage() {
           </>
         }
       />
-      <ListDetailLayout
-        listTitle={t('projects.all')}
-        items={selection.list?.projects ?? null}
-        columns={listColumns}
-        listTestId="project-list"
-        listEmptyText={t('projects.none')}
-        listError={selection.listError}
-        onRetryList={loadList}
-        selectedId={selectedId}
-        onSelect={select}
-        detailError={selection.detailError}
-        detailPlaceholder={t('projects.pickOne')}
-        detail={
-          detail && project ? (
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={9}>
+          <ProjectList
+            projects={selection.list?.projects ?? null}
+            error={selection.listError}
+            onRetry={loadList}
+            selectedId={selectedId}
+            onSelect={select}
+            themeName={themeName}
+          />
+        </Col>
+        <Col xs={24} xl={15}>
+          {selection.detailError ? (
+            <Alert type="error" showIcon title={t('common.loadFailed', { message: selection.detailError })} />
+          ) : null}
+          {detail && project ? (
             <Suspense fallback={<Skeleton active />}>
               <ProjectDetailView
                 detail={detail}
@@ -153,9 +115,14 @@ export function ProjectsPage() {
                 onLive={() => navigate(liveTradingPath(project.id))}
               />
             </Suspense>
-          ) : null
-        }
-      />
+          ) : null}
+          {!(detail && project) && !selection.detailError ? (
+            <Card variant="borderless" className="content-card">
+              <Empty description={t('projects.pickOne')} />
+            </Card>
+          ) : null}
+        </Col>
+      </Row>
       {editorMounted ? (
         <Suspense fallback={null}>
           <ProjectForm

@@ -1,4 +1,5 @@
 import type { FieldError, ProjectParams } from '../../api';
+import { DEFAULT_PIPELINE, PIPELINE_FORM_FIELDS } from './pipeline-fields';
 import { PRE_TRADE_FORM_FIELDS } from './pretrade-fields';
 
 /** What a new project starts with: the server's defaults (src/projects/params.ts), no theme yet. */
@@ -33,6 +34,7 @@ export function defaultParams(): ProjectParams {
       allowShort: false,
     },
     execution: { orderType: 'MKT', limitOffsetBps: 10, minTradeValue: 100 },
+    pipeline: DEFAULT_PIPELINE,
   };
 }
 
@@ -59,6 +61,7 @@ export const FORM_FIELDS = [
   'params.execution.orderType',
   'params.execution.limitOffsetBps',
   'params.execution.minTradeValue',
+  ...PIPELINE_FORM_FIELDS,
 ] as const;
 
 /**

@@ -20,6 +20,8 @@ import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import type { TradeRun } from '../../../../src/contract/execution';
+import type { RiskFindingView } from '../../../../src/contract/pretrade';
 import type {
   AccountView,
   Project,
@@ -32,6 +34,8 @@ import { api } from '../../api';
 import { errorText, formatUsd, PageHeader } from '../../components';
 import { useServerEvent } from '../../events';
 import { accountApi } from '../live/account-api';
+import { findingText } from '../live/PreTradeChecks';
+import { PreTradeBars } from './PreTradeBars';
 import { STATE_COLOR } from './RiskStateBadge';
 import { riskApi } from './risk-api';
 import { useRiskStatus } from './useRiskStatus';
@@ -177,11 +181,14 @@ function ScopeCard({
   scope,
   account,
   project,
+  checked,
   onDialog,
 }: {
   scope: RiskScopeStatus;
   account: AccountView | null;
   project: Project | undefined;
+  /** The project's newest run with a pre-trade record. */
+  checked: TradeRun | undefined;
   onDialog: (dialog: Dialog) => void;
 }) {
   const { t } = useTranslation();
@@ -276,6 +283,7 @@ function ScopeCard({
             level={limitLevel(largest, project.params.risk.maxPositionWeight)}
             testId="risk-bar-position"
           />
+          <PreTradeBars run={checked} />
         </>
       ) : null}
       <Typography.Text type="secondary">
@@ -331,7 +339,49 @@ function Evidence({ event }: { event: RiskEventView }) {
       </span>
     );
   }
-  // Other kinds (pre-trade blocks, fallbacks) carry their own figures: list them as label: value.
+  if (event.kind === 'pretrade.blocked') {
+    const findings = Array.isArray(d.findings) ? (d.findings as RiskFindingView[]) : [];
+    return (
+      <Space direction="vertical" size={0}>
+        <span>
+          {t('risk.events.blockedRun', {
+            run: event.runId ?? '—',
+            date: str('tradingDate'),
+            orders: num('orders') ?? 0,
+          })}
+        </span>
+        {[...new Set(findings.map((finding) => findingText(t, finding)))].map((text) => (
+          <Typography.Text key={text} type="secondary" data-testid="risk-finding">
+            {text}
+          </Typography.Text>
+        ))}
+      </Space>
+    );
+  }
+  if (event.kind === 'defensive.started') {
+    const action =
+      str('action') === 'asset'
+        ? t('risk.events.defensiveAsset', { symbol: str('symbol') })
+        : t('risk.events.defensiveCash');
+    return (
+      <span>
+        {t('risk.events.defensiveStarted', {
+          action,
+          snapshot: num('snapshotId') ?? '—',
+          date: str('tradingDate'),
+          reason: str('reason'),
+        })}
+      </span>
+    );
+  }
+  if (event.kind === 'defensive.deferred') {
+    return (
+      <span>
+        {t('risk.events.defensiveDeferred', { run: num('heldBy') ?? '—', date: str('tradingDate') })}
+      </span>
+    );
+  }
+  // Other kinds (fallbacks) carry their own figures: list them as label: value.
   return (
     <Space direction="vertical" size={0}>
       {event.rule ? <span>{t('risk.events.rule', { rule: event.rule })}</span> : null}
@@ -353,12 +403,17 @@ export function RiskPage() {
   const [events, setEvents] = useState<RiskEventView[]>([]);
   const [account, setAccount] = useState<AccountView | null>(null);
   const [projects, setProjects] = useState<Project[]>([]);
+  const [runs, setRuns] = useState<TradeRun[]>([]);
   const [dialog, setDialog] = useState<Dialog>(null);
 
   const loadEvents = useCallback(() => {
     riskApi
       .events(100)
       .then((r) => setEvents(r.events))
+      .catch(() => undefined);
+    riskApi
+      .runs()
+      .then((r) => setRuns(r.runs))
       .catch(() => undefined);
   }, []);
   useEffect(() => {
@@ -424,6 +479,7 @@ export function RiskPage() {
             scope={scope}
             account={account}
             project={projects.find((p) => p.id === scope.projectId)}
+            checked={runs.find((r) => r.projectId === scope.projectId && r.preTrade)}
             onDialog={setDialog}
           />
         ))}

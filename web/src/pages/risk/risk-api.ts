@@ -1,4 +1,6 @@
+import type { TradeRun } from '../../../../src/contract/execution';
 import type {
+  FallbackResponse,
   RiskEventsResponse,
   RiskStateChangeResponse,
   RiskStatusResponse,
@@ -24,5 +26,9 @@ export const riskApi = {
   status: () => request<RiskStatusResponse>('GET', '/api/risk/status'),
   events: (limit = 100) => request<RiskEventsResponse>('GET', '/api/risk/events', { query: { limit } }),
   halt: (body: HaltInput) => request<RiskStateChangeResponse>('POST', '/api/risk/halt', { body }),
+  /** Newest runs first: each project's newest checked run gives its pre-trade bars. */
+  runs: () => request<{ runs: TradeRun[] }>('GET', '/api/execution/runs', { query: { limit: 100 } }),
+  fallback: (project: number) =>
+    request<FallbackResponse>('GET', '/api/risk/fallback', { query: { project } }),
   resume: (body: ResumeInput) => request<RiskStateChangeResponse>('POST', '/api/risk/resume', { body }),
 };

@@ -30,6 +30,7 @@ import {
   SectorBreakdown,
   useListSelection,
 } from '../../components';
+import { renderEnum } from '../../i18n/messages';
 import { CsvImportModal } from './CsvImportModal';
 import { ThemeEditor } from './ThemeEditor';
 
@@ -110,7 +111,11 @@ export function ThemesPage() {
     render:
       column === 'symbol'
         ? (symbol: string) => <span className="mono">{symbol}</span>
-        : (text: string) => text || <Typography.Text type="secondary">—</Typography.Text>,
+        : (text: string) =>
+            // GICS sector names as the data source spells them, in the UI language.
+            (column === 'sector' && text ? renderEnum('gicsSector', text) : text) || (
+              <Typography.Text type="secondary">—</Typography.Text>
+            ),
     sorter: (a: ThemeMember, b: ThemeMember) => a[column].localeCompare(b[column]),
   }));
 

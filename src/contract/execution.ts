@@ -1,0 +1,270 @@
+/**
+ * Execution (`/api/execution/*`): the execution lease, trade runs, their orders, fills and progress,
+ * and the reconciliations with the broker. Pure zod, shared with the web app (types only). Account ids
+ * in every answer are masked (`DU****67`).
+ */
+import { z } from 'zod';
+import { messageSchema as catalogued, type Message } from './messages.js';
+import { RunPreTradeView } from './pretrade.js';
+
+const message = catalogued as unknown as z.ZodType<Message>;
+const positiveId = z.coerce.number().int().positive('must be a positive integer');
+
+export const ExecutionIdParams = z.object({ id: positiveId }).strict();
+
+export const RUN_STATUSES = ['PLANNING', 'SUBMITTING', 'WORKING', 'COMPLETED', 'FAILED', 'BLOCKED'] as const;
+/** BLOCKED: a pre-trade rule failed and nothing of the run was sent (see `preTrade`). */
+export const RunStatus = z.enum(RUN_STATUSES);
+export type RunStatus = z.infer<typeof RunStatus>;
+/** NEW = intent persisted, not yet acknowledged by the broker. */
+export const OrderStatus = z.enum(['NEW', 'SUBMITTED', 'PARTIAL', 'FILLED', 'CANCELED', 'REJECTED']);
+export type OrderStatus = z.infer<typeof OrderStatus>;
+export const OrderSide = z.enum(['BUY', 'SELL']);
+export type OrderSide = z.infer<typeof OrderSide>;
+
+export const LeaseView = z.object({
+  name: z.string(),
+  holder: z.string(),
+  token: z.number(),
+  acquiredAt: z.string(),
+  heartbeatAt: z.string(),
+  expiresAt: z.string(),
+  /** Unexpired at the moment of reading. */
+  active: z.boolean(),
+  /** `unresponsive`: unexpired but its heartbeat is late (the lease can be taken at `takeableAt`). */
+  state: z.enum(['active', 'unresponsive', 'expired']),
+  heartbeatAgeMs: z.number(),
+  takeableAt: z.string(),
+});
+export type LeaseView = z.infer<typeof LeaseView>;
+
+export const Readiness = z.object({
+  ready: z.boolean(),
+  /** English; `texts` says the same as catalogued messages the UI renders in its language. */
+  reasons: z.array(z.string()),
+  texts: z.array(message),
+});
+export type Readiness = z.infer<typeof Readiness>;
+
+export const LeaseResponse = z.object({
+  lease: LeaseView.nullable(),
+  /** Null on a replica that serves the UI read-only. */
+  thisReplica: z.object({ holder: z.string(), holdsLease: z.boolean(), readiness: Readiness }).nullable(),
+});
+export type LeaseResponse = z.infer<typeof LeaseResponse>;
+
+const JsonRecord = z.record(z.string(), z.unknown());
+
+export const TradeRun = z.object({
+  id: z.number(),
+  /** The project's name when the run was created. */
+  project: z.string(),
+  /** Null only for runs from before runs named project ids. */
+  projectId: z.number().nullable(),
+  tradingDate: z.string(),
+  mode: z.string(),
+  status: RunStatus,
+  weights: z.record(z.string(), z.number()),
+  targets: z.record(z.string(), z.number()).nullable(),
+  plan: JsonRecord.nullable(),
+  error: z.string().nullable(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  /** The decision snapshot the run trades and its content hash (null: a run from before snapshots). */
+  snapshotId: z.number().nullable(),
+  snapshotHash: z.string().nullable(),
+  /** Every pre-trade rule's verdict of the run's latest order list; null before any was checked. */
+  preTrade: RunPreTradeView.nullable(),
+});
+export type TradeRun = z.infer<typeof TradeRun>;
+
+export const TradeOrderEvent = z.object({
+  id: z.number(),
+  orderId: z.number(),
+  time: z.string(),
+  kind: z.string(),
+  fromStatus: z.string().nullable(),
+  toStatus: z.string().nullable(),
+  ibStatus: z.string().nullable(),
+  accepted: z.boolean(),
+  detail: JsonRecord.nullable(),
+});
+export type TradeOrderEvent = z.infer<typeof TradeOrderEvent>;
+
+const TradeOrderFields = z.object({
+  id: z.number(),
+  runId: z.number(),
+  clientOrderId: z.string(),
+  symbol: z.string(),
+  conId: z.number(),
+  side: OrderSide,
+  leg: z.number(),
+  quantity: z.number(),
+  orderType: z.enum(['MKT', 'LMT']),
+  limitPrice: z.number().nullable(),
+  tif: z.enum(['DAY', 'GTC']),
+  /** Masked. */
+  account: z.string(),
+  status: OrderStatus,
+  ibStatus: z.string().nullable(),
+  ibOrderId: z.number().nullable(),
+  permId: z.number().nullable(),
+  filledQty: z.number(),
+  avgFillPrice: z.number().nullable(),
+  leaseToken: z.number(),
+  sendAttempts: z.number(),
+  lastError: z.string().nullable(),
+  adopted: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  submittedAt: z.string().nullable(),
+});
+
+export const TradeOrder = TradeOrderFields.extend({ events: z.array(TradeOrderEvent) });
+export type TradeOrder = z.infer<typeof TradeOrder>;
+
+export const TradeFill = z.object({
+  execId: z.string(),
+  orderId: z.number(),
+  clientOrderId: z.string(),
+  ibOrderId: z.number(),
+  permId: z.number(),
+  /** Masked. */
+  account: z.string(),
+  symbol: z.string(),
+  side: OrderSide,
+  shares: z.number(),
+  price: z.number(),
+  exchange: z.string(),
+  execTime: z.string(),
+  commission: z.number().nullable(),
+  commissionCurrency: z.string().nullable(),
+  realizedPnl: z.number().nullable(),
+  recordedAt: z.string(),
+});
+export type TradeFill = z.infer<typeof TradeFill>;
+
+export const SymbolProgress = z.object({
+  symbol: z.string(),
+  /** Position when the run froze its targets. */
+  before: z.number(),
+  target: z.number(),
+  /** Net shares filled by this run's orders (buys positive). */
+  filled: z.number(),
+  /** Shares still working in open orders (signed). */
+  working: z.number(),
+  /** target - (before + filled). */
+  deviation: z.number(),
+  avgFillPrice: z.number().nullable(),
+  commission: z.number(),
+});
+export type SymbolProgress = z.infer<typeof SymbolProgress>;
+
+export const RunsQuery = z
+  .object({
+    project: z.string().max(200).optional(),
+    limit: z.coerce.number().int('must be an integer').min(1).max(500).default(50),
+  })
+  .strict();
+
+export const RunsResponse = z.object({ runs: z.array(TradeRun) });
+export type RunsResponse = z.infer<typeof RunsResponse>;
+
+export const RunDetail = z.object({
+  run: TradeRun,
+  orders: z.array(TradeOrder),
+  fills: z.array(TradeFill),
+  progress: z.array(SymbolProgress),
+});
+export type RunDetail = z.infer<typeof RunDetail>;
+
+export const RunOrdersResponse = z.object({ orders: z.array(TradeOrder) });
+export const RunFillsResponse = z.object({ fills: z.array(TradeFill) });
+export const RunProgressResponse = z.object({ progress: z.array(SymbolProgress) });
+
+export const ReconciliationSummary = z.object({
+  brokerOpen: z.number(),
+  brokerCompleted: z.number(),
+  executions: z.number(),
+  updated: z.number(),
+  adopted: z.number(),
+  foreign: z.number(),
+  fillsRecovered: z.number(),
+  released: z.number(),
+  missing: z.number(),
+  positionDiffs: z.number(),
+});
+export type ReconciliationSummary = z.infer<typeof ReconciliationSummary>;
+
+/** A stored reconciliation: its summary and details as recorded (older rows may lack newer counts). */
+export const ReconciliationRecord = z.object({
+  id: z.number(),
+  time: z.string(),
+  reason: z.string(),
+  holder: z.string(),
+  leaseToken: z.number(),
+  status: z.string(),
+  summary: ReconciliationSummary.partial(),
+  details: JsonRecord,
+  error: z.string().nullable(),
+});
+export type ReconciliationRecord = z.infer<typeof ReconciliationRecord>;
+
+export const ReconciliationsResponse = z.object({ reconciliations: z.array(ReconciliationRecord) });
+export type ReconciliationsResponse = z.infer<typeof ReconciliationsResponse>;
+
+export const ReconcileDetails = z.object({
+  adopted: z.array(z.string()),
+  foreign: z.array(
+    z.object({
+      orderId: z.number(),
+      clientId: z.number(),
+      orderRef: z.string(),
+      symbol: z.string(),
+      side: z.string(),
+      quantity: z.number(),
+      status: z.string(),
+    }),
+  ),
+  released: z.array(z.string()),
+  missing: z.array(z.string()),
+  positionDiffs: z.array(
+    z.object({
+      project: z.string(),
+      runId: z.number(),
+      symbol: z.string(),
+      target: z.number(),
+      position: z.number(),
+      openRemaining: z.number(),
+    }),
+  ),
+});
+
+export const ReconcileResponse = z.object({
+  reconciliation: z.object({
+    id: z.number(),
+    reason: z.enum(['startup', 'reconnect', 'restored-data-lost', 'restored-data-kept', 'manual']),
+    status: z.enum(['ok', 'failed']),
+    error: z.string().nullable(),
+    summary: ReconciliationSummary,
+    details: ReconcileDetails,
+  }),
+});
+export type ReconcileResponse = z.infer<typeof ReconcileResponse>;
+
+/** POST /api/execution/runs: 201 for a new run, 200 when it joined the run of the same key. */
+export const ExecuteResponse = z.object({
+  run: TradeRun,
+  joined: z.boolean(),
+  /** Intents recorded by this call. */
+  intents: z.number(),
+  sent: z.number(),
+  stoppedBecause: z.string().nullable(),
+});
+export type ExecuteResponse = z.infer<typeof ExecuteResponse>;
+
+export const OkResponse = z.object({ ok: z.literal(true) });
+export type OkResponse = z.infer<typeof OkResponse>;

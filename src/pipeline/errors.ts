@@ -1,0 +1,42 @@
+import { type Message, msg, parseMessage } from '../contract/messages.js';
+import { StepError } from './types.js';
+
+/** A step's failure as stored: the StepError code, the catalogued message the UI renders, the English text. */
+export interface StepFailure {
+  code: string;
+  text: Message;
+  message: string;
+}
+
+/** What any thrown value says as a step failure (errors that are not StepErrors are STEP_FAILED). */
+export function stepFailure(error: unknown): StepFailure {
+  if (error instanceof StepError) {
+    const text = error.options.text ?? msg('PIPELINE_STEP_FAILED', { detail: error.message });
+    return { code: error.code, text, message: error.message };
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  return { code: 'STEP_FAILED', text: msg('PIPELINE_STEP_FAILED', { detail }), message: detail };
+}
+
+/**
+ * The step's `error` column holds the failure as JSON (code, message, English text), so the code is
+ * stored with the step without a schema change; rows written before hold the bare English text.
+ */
+export function encodeFailure(failure: StepFailure): string {
+  return JSON.stringify({ code: failure.code, text: failure.text, message: failure.message });
+}
+
+export function decodeFailure(raw: string | null): StepFailure | null {
+  if (raw === null) return null;
+  if (raw.startsWith('{')) {
+    try {
+      const value = JSON.parse(raw) as { code?: unknown; text?: unknown; message?: unknown };
+      const text = parseMessage(value.text);
+      if (typeof value.code === 'string' && typeof value.message === 'string' && text)
+        return { code: value.code, text, message: value.message };
+    } catch {
+      // Not ours: read as plain text below.
+    }
+  }
+  return { code: 'STEP_FAILED', text: msg('PIPELINE_STEP_FAILED', { detail: raw }), message: raw };
+}

@@ -1,0 +1,76 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { FallbackResponse, FallbackUseView } from '../contract/risk.js';
+import type { Database } from '../store/index.js';
+
+const decideEvidence = z.object({
+  snapshotId: z.number().int().optional(),
+  sourceSnapshotId: z.number().int().optional(),
+  reason: z.string().optional(),
+});
+const fallbackContent = z.object({
+  fallback: z.object({ sourceHash: z.string() }).nullable().optional(),
+});
+const stepError = z.object({ message: z.string() });
+
+function parse<T>(schema: z.ZodType<T>, json: string | null): T | undefined {
+  if (json === null) return undefined;
+  try {
+    const result = schema.safeParse(JSON.parse(json));
+    return result.success ? result.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The project's fallback policy and the newest weekly run that used it, from what the pipeline
+ * recorded: the run's `fallback`, the decide step's evidence (the fallback snapshot and its source)
+ * or error (the reason), and the fallback snapshot's source hash.
+ */
+export async function fallbackStatus(
+  db: Kysely<Database>,
+  projectId: number,
+  policy: FallbackResponse['policy'],
+): Promise<FallbackResponse> {
+  const run = await db
+    .selectFrom('pipeline_runs')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('dry_run', '=', 0)
+    .where('fallback', 'is not', null)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (!run || (run.fallback !== 'last-good' && run.fallback !== 'stand-still')) {
+    return { projectId, policy, latest: null };
+  }
+  const decide = await db
+    .selectFrom('pipeline_steps')
+    .selectAll()
+    .where('run_id', '=', run.id)
+    .where('name', '=', 'decide')
+    .executeTakeFirst();
+  const evidence = parse(decideEvidence, decide?.evidence_json ?? null);
+  const failure = parse(stepError, decide?.error ?? null);
+  let sourceHash: string | null = null;
+  if (evidence?.snapshotId !== undefined) {
+    const snapshot = await db
+      .selectFrom('decision_snapshots')
+      .select('content_json')
+      .where('id', '=', evidence.snapshotId)
+      .executeTakeFirst();
+    sourceHash = parse(fallbackContent, snapshot?.content_json ?? null)?.fallback?.sourceHash ?? null;
+  }
+  const latest: FallbackUseView = {
+    pipelineRunId: Number(run.id),
+    tradingDate: run.trading_date,
+    used: run.fallback,
+    reason: evidence?.reason ?? failure?.message ?? (run.error ?? '').replace(/^decide: /, ''),
+    at: decide?.ended_at ?? run.finished_at ?? run.created_at,
+    snapshotId: evidence?.snapshotId ?? null,
+    sourceSnapshotId: evidence?.sourceSnapshotId ?? null,
+    sourceHash,
+    tradeRunId: run.trade_run_id === null ? null : Number(run.trade_run_id),
+  };
+  return { projectId, policy, latest };
+}

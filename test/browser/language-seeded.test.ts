@@ -1,0 +1,231 @@
+import { rmSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PROJECT_NAME, DEMO_THEME_NAME, seedDemo } from '../../src/demo/index.js';
+import type { RunningApp } from '../../src/server/index.js';
+import type { SimGatewayHandle } from '../../src/sim/index.js';
+import { OPEN_MS, startSim } from '../execution/sim-env.js';
+import { pollUntil } from '../helpers/poll.js';
+import { launchBrowser, login, newPage, startPaperTradingApp } from './harness.js';
+import { appRoutes, enFindings, settle, settledText, zhFindings } from './language-scan.js';
+
+const PASSWORD = 'browser-language-seeded-pw';
+const HELD = ['AAPL', 'MSFT', 'JPM'];
+/** Data, not UI text: names the test and the demo give (they stay as typed in every language). */
+const DATA_NAMES = [DEMO_PROJECT_NAME, DEMO_THEME_NAME, 'language scan', 'Language scan theme'];
+
+/**
+ * Rows a page shows its details for once clicked (the first of each is opened, once per page):
+ * the scan then reads the detail cards and their tabs as well.
+ */
+const OPENERS = [
+  '[data-testid=project-row]',
+  '[data-testid=theme-list] .ant-table-row',
+  '[data-testid=live-runs] .ant-table-row',
+  '[data-testid^=open-report-]',
+  '[data-testid=pipeline-runs] .ant-table-row',
+];
+
+/**
+ * Findings on pages other sessions own, reported to them and printed by the test until fixed; each
+ * pattern names what it covers. Anything else found fails the test.
+ */
+const KNOWN: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^zh-CN \/live[^:]*: raw enum CONNECTED/, 'ConnectionCard shows the raw state (live.test.ts reads it)'],
+  [/^zh-CN \/live\/runs\/\d+\/snapshot/, "the run's decision snapshot shows its parameters as JSON"],
+  [/^zh-CN \/audit: raw enum/, "the audit log's before/after records are raw JSON"],
+  [/^zh-CN \/themes: raw enum paper/, "the demo theme's description is English (src/demo)"],
+  [/^en \/audit\/alerts: Chinese/, 'alert texts are stored in Chinese when queued'],
+  [/^zh-CN \/audit\/alerts: raw enum/, "the fallback alert quotes the model step's English error"],
+];
+
+interface Seeded {
+  app: RunningApp;
+  dataRoot: string;
+  runId: number;
+}
+
+/**
+ * A server trading on a paper gateway at an open market, with what a user has after a while: the
+ * demo (theme, project, model, backtest), a manual run filled on the gateway, a manual
+ * reconciliation, a pipeline dry run, and a risk halt with its events and alert.
+ */
+async function seed(sim: SimGatewayHandle, simNow: number): Promise<Seeded> {
+  const { app, api, dataRoot } = await startPaperTradingApp(sim, simNow, {
+    password: PASSWORD,
+    label: 'language',
+  });
+  await seedDemo(app.ctx, { seed: 1, years: 2 });
+
+  // Sector names as the data source spells them (English): the English pass must not see Chinese data.
+  const theme = await api.request<{ theme: { id: number } }>('POST', '/api/themes', {
+    name: 'Language scan theme',
+    members: [
+      { symbol: 'AAPL', sector: 'Information Technology' },
+      { symbol: 'MSFT', sector: 'Information Technology' },
+      { symbol: 'JPM', sector: 'Financials' },
+    ],
+  });
+  const project = await api.request<{ project: { id: number } }>('POST', '/api/projects', {
+    name: 'language scan',
+    params: { themeIds: [theme.body.theme.id], risk: { maxPositionWeight: 0.5, maxSectorWeight: 1 } },
+  });
+  const run = await api.request<{ run: { id: number } }>('POST', '/api/execution/runs', {
+    projectId: project.body.project.id,
+    tradingDate: '2026-11-24',
+    weights: { AAPL: 0.4, MSFT: 0.35, JPM: 0.2 },
+  });
+  expect(run.status, JSON.stringify(run.body)).toBe(201);
+  await pollUntil(
+    async () =>
+      (await api.request<{ run: { status: string } }>('GET', `/api/execution/runs/${run.body.run.id}`)).body
+        .run,
+    (r) => r.status === 'COMPLETED',
+  );
+  expect((await api.request('POST', '/api/execution/reconcile')).status).toBe(200);
+
+  // A dry run of the weekly pipeline on the small project (the demo's 30 names would wait for IB's
+  // historical-data pacing for minutes): whatever it ends with is shown.
+  const dry = await api.request<{ run: { id: number } }>('POST', '/api/pipeline/run', {
+    projectId: project.body.project.id,
+    dryRun: true,
+  });
+  expect(dry.status, JSON.stringify(dry.body)).toBe(200);
+  await pollUntil(
+    async () =>
+      (await api.request<{ run: { status: string } }>('GET', `/api/pipeline/runs/${dry.body.run.id}`)).body
+        .run,
+    (r) => !['WAITING', 'RUNNING'].includes(r.status),
+    180_000,
+  );
+
+  // The halt: risk events, a trading-state change and an alert.
+  for (const symbol of HELD) await sim.faults.shock(symbol, -8);
+  await pollUntil(
+    async () => (await api.request<{ state: string }>('GET', '/api/risk/state')).body,
+    (s) => JSON.stringify(s).includes('HALTED'),
+    30_000,
+  );
+  return { app, dataRoot, runId: run.body.run.id };
+}
+
+/** Reads the page, then opens each row in OPENERS once and reads again. */
+async function readWithOpeners(page: Page, opened: Set<string>, read: () => Promise<void>): Promise<void> {
+  await read();
+  for (const selector of OPENERS) {
+    if (opened.has(selector)) continue;
+    const first = page.locator(selector).first();
+    if ((await first.count()) === 0 || !(await first.isVisible())) continue;
+    opened.add(selector);
+    await first.click();
+    await read();
+  }
+  // Expanded rows show order events and reconciliation details.
+  const expanders = page.locator('.ant-table-row-expand-icon-collapsed:visible');
+  const count = Math.min(await expanders.count(), 2);
+  if (count > 0) {
+    for (let i = 0; i < count; i++) await expanders.first().click();
+    await read();
+  }
+}
+
+/**
+ * Every route, every tab (tabs that appear inside tabs too), every detail the openers reach. A page
+ * that does not render or settle is a finding, and the walk goes on to the next route.
+ */
+async function walk(
+  page: Page,
+  routes: string[],
+  read: (where: string) => Promise<void>,
+  findings: Set<string>,
+): Promise<void> {
+  for (const route of routes) {
+    try {
+      await walkRoute(page, route, read);
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+      findings.add(`${route}: the walk stopped at ${page.url()}: ${reason}`);
+    }
+  }
+}
+
+async function walkRoute(page: Page, route: string, read: (where: string) => Promise<void>): Promise<void> {
+  await page.goto(route);
+  const opened = new Set<string>();
+  await readWithOpeners(page, opened, () => read(route));
+  const seen = new Set<string>();
+  for (let round = 0; round < 60; round++) {
+    const tabs = page.locator('.ant-tabs-tab:visible');
+    let next: { index: number; name: string } | null = null;
+    const count = await tabs.count();
+    for (let index = 0; index < count && next === null; index++) {
+      const tab = tabs.nth(index);
+      // Counts in labels ("订单（3）") change; the key does not.
+      const name = `${(await tab.getAttribute('data-node-key')) ?? ''}|${((await tab.textContent()) ?? '').replace(/\d+/g, '')}`;
+      if (!seen.has(name) && (await tab.locator('[aria-disabled=true]').count()) === 0)
+        next = { index, name };
+    }
+    if (next === null) break;
+    seen.add(next.name);
+    await tabs.nth(next.index).click();
+    await settle(page);
+    await readWithOpeners(page, opened, () => read(`${route} [${next.name}]`));
+  }
+}
+
+describe('web app: every seeded page and tab in the UI language', () => {
+  let sim: SimGatewayHandle;
+  let seeded: Seeded;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const started = await startSim({ startMs: OPEN_MS, initialCash: 1_000_000, pnlUpdateMs: 200 });
+    sim = started.sim;
+    [seeded, browser] = await Promise.all([seed(sim, started.simClock.nowMs()), launchBrowser()]);
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await seeded?.app.close();
+    if (seeded) rmSync(seeded.dataRoot, { recursive: true, force: true });
+    await sim?.close();
+  });
+
+  it('zh-CN shows no English server text and no raw enum; English shows no Chinese', async () => {
+    const routes = appRoutes({ runId: seeded.runId });
+    const page = await newPage(browser, seeded.app.url);
+    const findings = new Set<string>();
+    page.on('pageerror', (error) => findings.add(`page error: ${error.message}`));
+    await page.goto('/projects');
+    await login(page, PASSWORD);
+    await page.waitForURL(/\/projects$/);
+
+    let reads = 0;
+    await walk(
+      page,
+      routes,
+      async (where) => {
+        reads += 1;
+        for (const finding of zhFindings(where, await settledText(page), DATA_NAMES)) findings.add(finding);
+      },
+      findings,
+    );
+    // The walk reached the seeded content: the run's orders (translated sides) and the demo project.
+    expect(reads).toBeGreaterThan(routes.length);
+
+    await page.evaluate(`window.localStorage.setItem('ibloop.language', 'en')`);
+    await walk(
+      page,
+      routes,
+      async (where) => {
+        expect(await page.locator('html').getAttribute('lang')).toBe('en');
+        for (const finding of enFindings(where, await settledText(page))) findings.add(finding);
+      },
+      findings,
+    );
+    const known = [...findings].filter((finding) => KNOWN.some(([pattern]) => pattern.test(finding)));
+    if (known.length > 0) console.warn(`known findings (other pages):\n${known.join('\n')}`);
+    expect([...findings].filter((finding) => !known.includes(finding))).toEqual([]);
+    await page.context().close();
+  }, 900_000);
+});
