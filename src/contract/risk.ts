@@ -90,6 +90,37 @@ export const RiskStateResponse = z.object({
 });
 export type RiskStateResponse = z.infer<typeof RiskStateResponse>;
 
+const scopeProjectId = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be an integer')
+  .positive('must be a positive integer');
+const changeReason = z
+  .string({ error: 'must be text' })
+  .trim()
+  .min(3, 'say why (at least 3 characters)')
+  .max(500);
+
+/** Halting is one click: the state to tighten to and why. Without a project: the whole account. */
+export const HaltBody = z
+  .object({
+    projectId: scopeProjectId.optional(),
+    to: z.enum(['REDUCING', 'HALTED'], { error: 'must be REDUCING or HALTED' }).default('HALTED'),
+    reason: changeReason,
+  })
+  .strict();
+export type HaltInput = z.infer<typeof HaltBody>;
+
+/** Resuming needs a person: the typed confirmation and a reason. */
+export const ResumeBody = z
+  .object({
+    projectId: scopeProjectId.optional(),
+    to: z.enum(['ACTIVE', 'REDUCING'], { error: 'must be ACTIVE or REDUCING' }).default('ACTIVE'),
+    reason: changeReason,
+    confirm: z.string({ error: 'must be text' }).max(50),
+  })
+  .strict();
+export type ResumeInput = z.infer<typeof ResumeBody>;
+
 export const RiskStateChangeResponse = z.object({ state: TradingStateView });
 export type RiskStateChangeResponse = z.infer<typeof RiskStateChangeResponse>;
 

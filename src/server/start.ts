@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { type AlertService, startAlerts } from '../alerts/index.js';
 import { type AppContext, openAppContext } from '../app/context.js';
 import { type BootstrapOptions, loadBootstrapConfig } from '../config/index.js';
+import type { AuditAppendedEvent, SettingsChangedEvent } from '../contract/events.js';
 import type { Clock } from '../core/clock.js';
 import { createMetrics, startMetricsServer, watchReconciliations } from '../ops/index.js';
 import { type App, buildServer, type ServerDeps } from './app.js';
@@ -130,9 +131,11 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
         .then((resolved) => hub.publish('trading.status', tradingStatusFrom(resolved, probe)))
         .catch((error: unknown) => ctx.logger.error({ err: error }, 'could not publish trading status'));
     };
-    ctx.audit.onAppend((record) => hub.publish('audit.appended', { id: record.id, action: record.action }));
+    ctx.audit.onAppend((record) =>
+      hub.publish('audit.appended', { id: record.id, action: record.action } satisfies AuditAppendedEvent),
+    );
     ctx.settings.onChange((keys) => {
-      hub.publish('settings.changed', { keys });
+      hub.publish('settings.changed', { keys } satisfies SettingsChangedEvent);
       publishTradingStatus();
     });
     // The badge follows the connection: re-publish whenever the IB status changes.

@@ -1,3 +1,4 @@
+import type { HelloEvent } from '../../contract/events.js';
 import { EventStream } from '../../contract/text.js';
 import type { Api } from '../api-types.js';
 import type { ServerDeps } from '../app.js';
@@ -26,7 +27,7 @@ export function registerEventRoutes(app: Api, deps: ServerDeps, streams: EventSt
     const send = (name: string, data: unknown) => {
       out.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
     };
-    send('hello', { serverTime: new Date(deps.ctx.clock.nowMs()).toISOString() });
+    send('hello', { serverTime: new Date(deps.ctx.clock.nowMs()).toISOString() } satisfies HelloEvent);
     const unsubscribe = deps.hub.subscribe((event) => send(event.name, event.data));
     const forget = streams.add(token, session.expiresAtMs, () => out.end());
     // The session may also end elsewhere (password reset from the CLI, logout on another replica).

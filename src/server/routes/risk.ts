@@ -2,6 +2,8 @@ import { z } from 'zod';
 import {
   FallbackQuery,
   FallbackResponse,
+  HaltBody,
+  ResumeBody,
   RiskEventsResponse,
   RiskStateChangeResponse,
   RiskStateResponse,
@@ -24,23 +26,6 @@ const projectId = z.coerce
   .int('must be an integer')
   .positive('must be a positive integer');
 const StateQuery = z.object({ project: projectId.optional() }).strict();
-const reason = z.string({ error: 'must be text' }).trim().min(3, 'say why (at least 3 characters)').max(500);
-const HaltBody = z
-  .object({
-    /** Absent: the whole account. */
-    projectId: projectId.optional(),
-    to: z.enum(['REDUCING', 'HALTED'], { error: 'must be REDUCING or HALTED' }).default('HALTED'),
-    reason,
-  })
-  .strict();
-const ResumeBody = z
-  .object({
-    projectId: projectId.optional(),
-    to: z.enum(['ACTIVE', 'REDUCING'], { error: 'must be ACTIVE or REDUCING' }).default('ACTIVE'),
-    reason,
-    confirm: z.string({ error: 'must be text' }).max(50),
-  })
-  .strict();
 const EventsQuery = z
   .object({
     project: projectId.optional(),

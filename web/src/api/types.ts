@@ -6,6 +6,7 @@
 
 import type { TradingStatus } from '../../../src/contract/core';
 import type { ApiErrorBody } from '../../../src/contract/errors';
+import type { AuditAppendedEvent, HelloEvent, SettingsChangedEvent } from '../../../src/contract/events';
 
 export type {
   ModelFamily,
@@ -52,9 +53,9 @@ export type ErrorBody = ApiErrorBody;
 
 /** Server-sent events by name, with their `data` payloads. */
 export interface ServerEvents {
-  hello: { serverTime: string | number };
-  'settings.changed': { keys: string[] };
-  'audit.appended': { id: number | string; action: string };
+  hello: HelloEvent;
+  'settings.changed': SettingsChangedEvent;
+  'audit.appended': AuditAppendedEvent;
   'trading.status': TradingStatus;
 }
 

@@ -1,25 +1,12 @@
 import type { TradeRun } from '../../../../src/contract/execution';
+import type { HaltInput, ResumeInput } from '../../../../src/contract/risk';
 import type {
   FallbackResponse,
   RiskEventsResponse,
   RiskStateChangeResponse,
   RiskStatusResponse,
-  TradingStateName,
 } from '../../api';
 import { request } from '../../api/client';
-
-export interface HaltInput {
-  projectId?: number;
-  to: Exclude<TradingStateName, 'ACTIVE'>;
-  reason: string;
-}
-
-export interface ResumeInput {
-  projectId?: number;
-  to: Exclude<TradingStateName, 'HALTED'>;
-  reason: string;
-  confirm: string;
-}
 
 /** The risk endpoints, on the shared client (session cookie, CSRF token, error bodies). */
 export const riskApi = {
