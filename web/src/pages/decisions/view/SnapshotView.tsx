@@ -14,6 +14,7 @@ import {
   Typography,
 } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
+import type { TFunction } from 'i18next';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -43,6 +44,32 @@ const byText =
   <T,>(pick: (row: T) => string) =>
   (a: T, b: T) =>
     pick(a).localeCompare(pick(b));
+
+/** The symbol, sector and score columns that the weights and the scores tables share. */
+function symbolColumns<T extends { symbol: string; sector: string; score: number | null }>(
+  t: TFunction,
+  none: string,
+): ColumnsType<T> {
+  return [
+    {
+      title: t('decisions.weights.symbol'),
+      dataIndex: 'symbol',
+      sorter: byText<T>((r) => r.symbol),
+      render: (symbol: string) => <span className="mono">{symbol}</span>,
+    },
+    {
+      title: t('decisions.weights.sector'),
+      sorter: byText<T>((r) => r.sector),
+      render: (_: unknown, r: T) => sectorText(r.sector, none),
+    },
+    {
+      title: t('decisions.weights.score'),
+      align: 'right',
+      sorter: byNumber<T>((r) => r.score),
+      render: (_: unknown, r: T) => <span className="mono">{formatScore(r.score)}</span>,
+    },
+  ];
+}
 
 function Hash({ value, testId }: { value: string | null; testId?: string }) {
   if (!value) return <span>—</span>;
@@ -327,23 +354,7 @@ function WeightsTab({ content }: { content: SnapshotContent }) {
   const sectors = useMemo(() => sectorWeights(content), [content]);
   const none = t('decisions.noSector');
   const columns: ColumnsType<WeightRow> = [
-    {
-      title: t('decisions.weights.symbol'),
-      dataIndex: 'symbol',
-      sorter: byText((r) => r.symbol),
-      render: (symbol: string) => <span className="mono">{symbol}</span>,
-    },
-    {
-      title: t('decisions.weights.sector'),
-      sorter: byText((r) => r.sector),
-      render: (_: unknown, r) => sectorText(r.sector, none),
-    },
-    {
-      title: t('decisions.weights.score'),
-      align: 'right',
-      sorter: byNumber((r) => r.score),
-      render: (_: unknown, r) => <span className="mono">{formatScore(r.score)}</span>,
-    },
+    ...symbolColumns<WeightRow>(t, none),
     ...(['previous', 'before', 'after'] as const).map((key) => ({
       title: t(`decisions.weights.${key}`),
       align: 'right' as const,
@@ -392,23 +403,7 @@ function ScoresTab({ content }: { content: SnapshotContent }) {
       sorter: byNumber((r) => r.rank),
       defaultSortOrder: 'ascend',
     },
-    {
-      title: t('decisions.weights.symbol'),
-      dataIndex: 'symbol',
-      sorter: byText((r) => r.symbol),
-      render: (symbol: string) => <span className="mono">{symbol}</span>,
-    },
-    {
-      title: t('decisions.weights.sector'),
-      sorter: byText((r) => r.sector),
-      render: (_: unknown, r) => sectorText(r.sector, none),
-    },
-    {
-      title: t('decisions.weights.score'),
-      align: 'right',
-      sorter: byNumber((r) => r.score),
-      render: (_: unknown, r) => <span className="mono">{formatScore(r.score)}</span>,
-    },
+    ...symbolColumns<ScoreRow>(t, none),
     {
       title: t('decisions.scores.weight'),
       align: 'right',
