@@ -35,13 +35,14 @@ async function expectStatusArea(page: Page, notRunning: string, notConnected: st
   }
   await page.getByTestId('live-ib-status').waitFor();
   // The page follows `ib.status` events, so it may be one state ahead of the answer read above.
-  await expect
-    .poll(async () => text(page, 'live-ib-state'))
-    .toMatch(/CONNECTED|CONNECTING|DISCONNECTED|DEGRADED/);
+  const state = () => page.getByTestId('live-ib-state').getAttribute('data-state');
+  await expect.poll(state).toMatch(/CONNECTED|CONNECTING|DISCONNECTED|DEGRADED/);
+  // Shown in the UI language, never as the raw state.
+  expect(await text(page, 'live-ib-state')).not.toBe(await state());
   const fresh = await ibStatus(page);
   expect(fresh).not.toBeNull();
   if (!fresh) return;
-  await expect.poll(() => text(page, 'live-ib-state')).toBe(fresh.status);
+  await expect.poll(state).toBe(fresh.status);
   expect(await text(page, 'live-ib-server-version')).toBe(String(fresh.serverVersion ?? '—'));
   expect(await text(page, 'live-ib-account')).toContain(fresh.account ?? '');
   const reconnects = Number(await text(page, 'live-ib-reconnects'));

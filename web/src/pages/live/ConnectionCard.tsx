@@ -5,6 +5,7 @@ import { useNavigate } from 'react-router-dom';
 import type { IbStatus } from '../../api';
 import { TradingBadge } from '../../components';
 import { useTradingStatus } from '../../events';
+import { renderEnum } from '../../i18n/messages';
 import { SETTINGS_PATH } from '../../layout';
 import { ageSeconds, formatTime, IB_STATUS_COLORS, LABEL_STYLE, type Loadable, useNow } from './model';
 
@@ -53,8 +54,12 @@ function StatusDetails({ status }: { status: IbStatus }) {
     >
       <Descriptions.Item label={t('liveTrading.connection.state')}>
         <Space wrap>
-          <Tag color={IB_STATUS_COLORS[status.status] ?? 'default'} data-testid="live-ib-state">
-            {status.status}
+          <Tag
+            color={IB_STATUS_COLORS[status.status] ?? 'default'}
+            data-testid="live-ib-state"
+            data-state={status.status}
+          >
+            {renderEnum('connectionStatus', status.status)}
           </Tag>
           {status.reason ? <Typography.Text type="secondary">{status.reason}</Typography.Text> : null}
         </Space>
