@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
+import { z } from 'zod';
 import { type ModelFamilyName, trainModel } from '../../src/alpha/index.js';
 import { prepareResearch, runBacktest } from '../../src/backtest/index.js';
 import { systemClock } from '../../src/core/clock.js';
@@ -165,22 +166,89 @@ async function main(): Promise<void> {
       ['end to end from the compiled CLI, target < 2 s', [compiled, ...cliArgs]],
     ] as const) {
       const walls: number[] = [];
+      const phases: Phases[] = [];
       let last = '';
       for (let run = 0; run < runs; run++) {
         const start = performance.now();
-        const child = spawnSync(process.execPath, argv, { encoding: 'utf8' });
-        walls.push(performance.now() - start);
+        const child = spawnSync(process.execPath, [PHASES_IMPORT[0], PHASES_IMPORT[1], ...argv], {
+          encoding: 'utf8',
+        });
+        const wall = performance.now() - start;
+        walls.push(wall);
         if (child.status !== 0) console.log(`  CLI failed: ${child.stderr.slice(-500)}`);
         last = child.stdout.trim().split('\n').at(-1) ?? '';
+        const reported = cliPhases(child.stderr, wall);
+        if (reported) phases.push(reported);
       }
       console.log(
         `${`${label}, median of ${runs}`.padEnd(52)} ${median(walls).toFixed(0).padStart(7)} ms wall`,
       );
+      // Each phase's median over the runs (so the parts need not add up to the median total exactly).
+      for (const [name, text] of PHASE_LABELS) {
+        const values = phases.map((run) => run[name]).filter((value) => value !== undefined);
+        if (values.length > 0)
+          console.log(`  ${text.padEnd(50)} ${median(values).toFixed(0).padStart(7)} ms wall`);
+      }
       console.log(`  ${last}`);
     }
   } finally {
     await rm(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * Preloaded into the CLI runs: at exit, prints Node's bootstrap time and the CLI's phase marks
+ * (`ibloop:backtest:*`, see src/cli/commands/research.ts) on stderr, all in ms since the process
+ * started. A data: URL, so nothing is written for it; it costs the runs one tiny module.
+ */
+const PHASES_MARKER = 'ibloop-bench-phases ';
+const PHASES_IMPORT = [
+  '--import',
+  `data:text/javascript,${encodeURIComponent(
+    `import { performance } from 'node:perf_hooks';
+process.on('exit', () => {
+  const marks = Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]));
+  process.stderr.write('${PHASES_MARKER}' + JSON.stringify({ boot: performance.nodeTiming.bootstrapComplete, marks, exit: performance.now() }) + '\\n');
+});`,
+  )}`,
+] as const;
+
+type Phases = Partial<Record<(typeof PHASE_LABELS)[number][0], number>>;
+
+const PHASE_LABELS = [
+  ['boot', 'Node start (to bootstrap complete)'],
+  ['modules', 'module loading + argument parsing'],
+  ['open', 'open the store (manifest, days, sectors)'],
+  ['panel', 'read prices + build the panel'],
+  ['features', 'schedule + features + ranks (dataset)'],
+  ['scores', 'scores (train rule, save the model)'],
+  ['simulation', 'simulation + statistics'],
+  ['report', 'result hash + report files'],
+  ['exit', 'exit (and process spawn overhead)'],
+] as const;
+
+const phasesSchema = z.object({
+  boot: z.number(),
+  marks: z.record(z.string(), z.number()),
+  exit: z.number(),
+});
+
+/** One run's phases in ms from its stderr (undefined if it printed none), `wall` as the parent saw it. */
+function cliPhases(stderr: string, wall: number): Phases | undefined {
+  const line = stderr.split('\n').find((text) => text.startsWith(PHASES_MARKER));
+  if (!line) return undefined;
+  const { boot, marks } = phasesSchema.parse(JSON.parse(line.slice(PHASES_MARKER.length)));
+  const at = (name: string) => marks[`ibloop:backtest:${name}`];
+  const out: Phases = { boot };
+  let previous = boot;
+  for (const [name] of PHASE_LABELS.slice(1, -1)) {
+    const time = name === 'modules' ? at('start') : at(name);
+    if (time === undefined) return out;
+    out[name] = time - previous;
+    previous = time;
+  }
+  out.exit = wall - previous;
+  return out;
 }
 
 /**

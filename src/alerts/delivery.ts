@@ -16,6 +16,13 @@ import type { Database } from '../store/index.js';
 
 type AlertOutboxTable = Database['alert_outbox'];
 
+import {
+  type AlertLanguage,
+  type AlertParamsByKind,
+  type AlertSeverity,
+  isAlertKind,
+  renderAlert,
+} from './kinds.js';
 import { onAlertEnqueued } from './outbox.js';
 import {
   sendMessage,
@@ -161,7 +168,7 @@ export class AlertDelivery {
       const nowMs = this.options.clock.nowMs();
       const blockedMs = Date.parse(channel.blocked_until) - nowMs;
       if (blockedMs > 0) return Math.min(blockedMs, this.pollMs * 5);
-      const unit = await this.nextUnit(nowMs);
+      const unit = await this.nextUnit(nowMs, settings.ALERT_LANGUAGE.value === 'en' ? 'en' : 'zh-CN');
       if (!unit) return this.pollMs;
       const waitMs = this.rateWait(config.chatId, nowMs);
       if (waitMs > 0) return waitMs;
@@ -187,7 +194,7 @@ export class AlertDelivery {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  private async nextUnit(nowMs: number): Promise<Unit | undefined> {
+  private async nextUnit(nowMs: number, language: AlertLanguage): Promise<Unit | undefined> {
     const pending = await this.options.db
       .selectFrom('alert_outbox')
       .selectAll()
@@ -201,24 +208,28 @@ export class AlertDelivery {
     const digestDue = rest.length > 0 && rest[0]!.next_attempt_at <= now;
     // Whichever came first goes first: a due digest does not jump ahead of an older critical alert.
     if (critical && (!digestDue || critical.id < rest[0]!.id)) {
-      return { rows: [critical], text: messageText(critical), silent: false };
+      return { rows: [critical], text: messageText(critical, language), silent: false };
     }
     if (!digestDue) return undefined;
-    if (rest.length === 1 || messageText(rest[0]!).length > TELEGRAM_TEXT_LIMIT / 2) {
-      return { rows: [rest[0]!], text: messageText(rest[0]!), silent: rest[0]!.severity === 'info' };
+    if (rest.length === 1 || messageText(rest[0]!, language).length > TELEGRAM_TEXT_LIMIT / 2) {
+      return {
+        rows: [rest[0]!],
+        text: messageText(rest[0]!, language),
+        silent: rest[0]!.severity === 'info',
+      };
     }
     const rows: Row[] = [];
     let length = 0;
     for (const row of rest) {
-      const line = messageText(row);
+      const line = messageText(row, language);
       if (length + line.length + 2 > TELEGRAM_TEXT_LIMIT - 100) break;
       rows.push(row);
       length += line.length + 2;
     }
-    const header = digestHeader(rows);
+    const header = digestHeader(rows.length, language);
     return {
       rows,
-      text: `${header}\n\n${rows.map(messageText).join('\n\n')}`,
+      text: `${header}\n\n${rows.map((row) => messageText(row, language)).join('\n\n')}`,
       silent: rows.every((row) => row.severity === 'info'),
     };
   }
@@ -314,14 +325,26 @@ export class AlertDelivery {
   }
 }
 
-function messageText(row: Row): string {
+/**
+ * Rendered at delivery from the kind and its parameters, in the alert language configured now; a row
+ * of a kind this version does not know is sent with the text stored when it was queued.
+ */
+function messageText(row: Row, language: AlertLanguage): string {
   const count = Number(row.occurrences) > 1 ? ` (×${row.occurrences})` : '';
-  return `${row.text}${count}\n#${row.id} ${row.created_at.slice(0, 19).replace('T', ' ')} UTC`;
+  let text = row.text;
+  if (isAlertKind(row.kind)) {
+    try {
+      const params = JSON.parse(row.params_json) as AlertParamsByKind[typeof row.kind];
+      text = renderAlert(row.kind, row.severity as AlertSeverity, params, language);
+    } catch {
+      // Unreadable parameters: the stored text still says what happened.
+    }
+  }
+  return `${text}${count}\n#${row.id} ${row.created_at.slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-function digestHeader(rows: Row[]): string {
-  const zh = rows[0]?.language !== 'en';
-  return zh ? `ibloop 告警汇总（${rows.length} 条）` : `ibloop alert digest (${rows.length})`;
+function digestHeader(count: number, language: AlertLanguage): string {
+  return language === 'zh-CN' ? `ibloop 告警汇总（${count} 条）` : `ibloop alert digest (${count})`;
 }
 
 /** The channel's settings, or undefined while Telegram is not configured (alerts wait in the outbox). */

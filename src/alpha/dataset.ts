@@ -52,74 +52,54 @@ export function buildDataset(
   options: DatasetOptions = {},
 ): AlphaDataset {
   const nSymbols = panel.symbols.length;
-  const nDays = panel.days.length;
   const nDecisions = decisionRows.length;
   const expressions = options.expressions ?? [];
-  const builtIn = computeFeatures(panel, decisionRows);
   const nFeatures = FEATURE_COUNT + expressions.length;
-  const raw = expressions.length === 0 ? builtIn : new Float64Array(nDecisions * nSymbols * nFeatures);
+  // The built-in features land in their columns of `raw` directly, the expressions' after them.
+  const raw = computeFeatures(panel, decisionRows, nFeatures);
   const normalized = new Float64Array(raw.length);
   const eligible = new Uint8Array(nDecisions * nSymbols);
   const forwardReturn = new Float64Array(nDecisions * nSymbols).fill(Number.NaN);
   const label = new Float64Array(nDecisions * nSymbols).fill(Number.NaN);
-  const values = new Float64Array(nSymbols);
-  const owners = new Int32Array(nSymbols);
-  const members = new Int32Array(nSymbols);
-  const ranks = new Float64Array(nSymbols);
-  const order = new Float64Array(nSymbols);
+  const scratch: RankScratch = {
+    members: new Int32Array(nSymbols),
+    values: new Float64Array(nSymbols),
+    owners: new Int32Array(nSymbols),
+    ranks: new Float64Array(nSymbols),
+    order: new Float64Array(nSymbols),
+  };
 
-  for (let k = 0; k < nDecisions; k++) {
-    const t = decisionRows[k]!;
-    for (let s = 0; s < nSymbols; s++) {
-      const index = k * nSymbols + s;
-      if (panel.hasBar[s * nDays + t] && !Number.isNaN(builtIn[index * FEATURE_COUNT + MOM_26W]!))
-        eligible[index] = 1;
-    }
-  }
+  // Small functions per decision rather than one loop nest: V8 optimises them after a few calls
+  // instead of replacing a giant function's frame mid-loop (on-stack replacement), which costs more.
+  for (let k = 0; k < nDecisions; k++) markEligible(panel, decisionRows[k]!, k, raw, nFeatures, eligible);
   if (expressions.length > 0) {
     // Expressions see the eligibility above (their cross-sectional functions rank the eligible).
-    const columns = expressions.map((text) =>
-      evaluateSignal(text, { panel, decisionRows, nSymbols, eligible }, options.sectors),
-    );
-    for (let index = 0; index < nDecisions * nSymbols; index++) {
-      const o = index * nFeatures;
-      for (let f = 0; f < FEATURE_COUNT; f++) raw[o + f] = builtIn[index * FEATURE_COUNT + f]!;
-      for (let e = 0; e < columns.length; e++) raw[o + FEATURE_COUNT + e] = columns[e]![index]!;
+    for (let e = 0; e < expressions.length; e++) {
+      const column = evaluateSignal(
+        expressions[e]!,
+        { panel, decisionRows, nSymbols, eligible },
+        options.sectors,
+      );
+      for (let index = 0; index < nDecisions * nSymbols; index++)
+        raw[index * nFeatures + FEATURE_COUNT + e] = column[index]!;
     }
   }
 
   for (let k = 0; k < nDecisions; k++) {
-    const t = decisionRows[k]!;
-    let count = 0;
-    for (let s = 0; s < nSymbols; s++) if (eligible[k * nSymbols + s]) members[count++] = s;
-    for (let f = 0; f < nFeatures; f++) {
-      let n = 0;
-      for (let i = 0; i < count; i++) {
-        const o = (k * nSymbols + members[i]!) * nFeatures + f;
-        const value = raw[o]!;
-        if (!Number.isNaN(value)) {
-          values[n] = value;
-          owners[n++] = o;
-        }
-      }
-      centeredRanks(values, n, ranks, order);
-      for (let i = 0; i < n; i++) normalized[owners[i]!] = ranks[i]!;
-    }
-    if (k + 1 < nDecisions) {
-      const next = decisionRows[k + 1]!;
-      let n = 0;
-      for (let i = 0; i < count; i++) {
-        const s = members[i]!;
-        const r = panel.adjClose[s * nDays + next]! / panel.adjClose[s * nDays + t]! - 1;
-        forwardReturn[k * nSymbols + s] = r;
-        if (!Number.isNaN(r)) {
-          values[n] = r;
-          owners[n++] = k * nSymbols + s;
-        }
-      }
-      centeredRanks(values, n, ranks, order);
-      for (let i = 0; i < n; i++) label[owners[i]!] = ranks[i]!;
-    }
+    const count = collectMembers(eligible, k * nSymbols, nSymbols, scratch.members);
+    for (let f = 0; f < nFeatures; f++)
+      rankFeature(raw, normalized, k * nSymbols, nFeatures, f, count, scratch);
+    if (k + 1 < nDecisions)
+      rankForward(
+        panel,
+        decisionRows[k]!,
+        decisionRows[k + 1]!,
+        k * nSymbols,
+        count,
+        forwardReturn,
+        label,
+        scratch,
+      );
   }
   const featureNames = [...FEATURE_NAMES, ...expressions];
   return {
@@ -134,6 +114,91 @@ export function buildDataset(
     forwardReturn,
     label,
   };
+}
+
+interface RankScratch {
+  /** Eligible symbols of the decision being ranked. */
+  readonly members: Int32Array;
+  readonly values: Float64Array;
+  /** Where each of `values` goes in the output. */
+  readonly owners: Int32Array;
+  readonly ranks: Float64Array;
+  readonly order: Float64Array;
+}
+
+function markEligible(
+  panel: Panel,
+  t: number,
+  k: number,
+  raw: Float64Array,
+  nFeatures: number,
+  eligible: Uint8Array,
+): void {
+  const nDays = panel.days.length;
+  const hasBar = panel.hasBar;
+  const nSymbols = panel.symbols.length;
+  for (let s = 0; s < nSymbols; s++) {
+    const index = k * nSymbols + s;
+    if (hasBar[s * nDays + t] && !Number.isNaN(raw[index * nFeatures + MOM_26W]!)) eligible[index] = 1;
+  }
+}
+
+function collectMembers(eligible: Uint8Array, offset: number, nSymbols: number, members: Int32Array): number {
+  let count = 0;
+  for (let s = 0; s < nSymbols; s++) if (eligible[offset + s]) members[count++] = s;
+  return count;
+}
+
+/** Ranks feature f of one decision (samples from `offset`) over its eligible members. */
+function rankFeature(
+  raw: Float64Array,
+  normalized: Float64Array,
+  offset: number,
+  nFeatures: number,
+  f: number,
+  count: number,
+  scratch: RankScratch,
+): void {
+  const { members, values, owners, ranks, order } = scratch;
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const o = (offset + members[i]!) * nFeatures + f;
+    const value = raw[o]!;
+    if (!Number.isNaN(value)) {
+      values[n] = value;
+      owners[n++] = o;
+    }
+  }
+  centeredRanks(values, n, ranks, order);
+  for (let i = 0; i < n; i++) normalized[owners[i]!] = ranks[i]!;
+}
+
+/** Forward returns from decision row t to row `next` of the eligible members, and their ranks (labels). */
+function rankForward(
+  panel: Panel,
+  t: number,
+  next: number,
+  offset: number,
+  count: number,
+  forwardReturn: Float64Array,
+  label: Float64Array,
+  scratch: RankScratch,
+): void {
+  const { members, values, owners, ranks, order } = scratch;
+  const nDays = panel.days.length;
+  const prices = panel.adjClose;
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const s = members[i]!;
+    const r = prices[s * nDays + next]! / prices[s * nDays + t]! - 1;
+    forwardReturn[offset + s] = r;
+    if (!Number.isNaN(r)) {
+      values[n] = r;
+      owners[n++] = offset + s;
+    }
+  }
+  centeredRanks(values, n, ranks, order);
+  for (let i = 0; i < n; i++) label[owners[i]!] = ranks[i]!;
 }
 
 /**

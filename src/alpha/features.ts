@@ -41,71 +41,124 @@ export function windowVolatility(sum1: Float64Array, sum2: Float64Array, t: numb
 
 /**
  * Computes all features at the given panel rows for every symbol.
- * Returns values laid out as `[(k * nSymbols + s) * FEATURE_COUNT + f]` for row index k.
+ * Returns values laid out as `[(k * nSymbols + s) * width + f]` for row index k: `width` is
+ * FEATURE_COUNT unless a caller (the dataset) wants room for further columns after the features, which
+ * then saves it a second array of the same size and a copy.
  */
-export function computeFeatures(panel: Panel, rows: Int32Array): Float64Array {
+export function computeFeatures(panel: Panel, rows: Int32Array, width: number = FEATURE_COUNT): Float64Array {
   const nDays = panel.days.length;
   const nSymbols = panel.symbols.length;
-  const out = new Float64Array(rows.length * nSymbols * FEATURE_COUNT).fill(Number.NaN);
-  const logReturnSum = new Float64Array(nDays + 1);
-  const logReturnSquares = new Float64Array(nDays + 1);
-  const valueSum = new Float64Array(nDays + 1);
-  const rollingHigh = new Float64Array(nDays);
-  const deque = new Int32Array(nDays);
-
-  const prices = panel.adjClose;
-  const missing = Number.NaN; // a short name for the many "not enough history" branches
+  const out = new Float64Array(rows.length * nSymbols * width).fill(Number.NaN);
+  const scratch: SymbolScratch = {
+    logReturnSum: new Float64Array(nDays + 1),
+    logReturnSquares: new Float64Array(nDays + 1),
+    valueSum: new Float64Array(nDays + 1),
+    rollingHigh: new Float64Array(nDays),
+    deque: new Int32Array(nDays),
+  };
+  // One small function per symbol rather than one loop nest: V8 optimises it after a few symbols
+  // instead of replacing a giant function's frame mid-loop (on-stack replacement), which costs more.
   for (let s = 0; s < nSymbols; s++) {
-    const base = s * nDays;
-    const first = panel.firstRow[s]!;
-    if (first >= nDays) continue;
-
-    // Prefix sums give any window's mean and variance in O(1).
-    logReturnSum[0] = 0;
-    logReturnSquares[0] = 0;
-    valueSum[0] = 0;
-    let previousPrice = prices[base]!;
-    for (let t = 0; t < nDays; t++) {
-      const p = prices[base + t]!;
-      const r = t > first ? Math.log(p / previousPrice) : 0;
-      previousPrice = p;
-      logReturnSum[t + 1] = logReturnSum[t]! + r;
-      logReturnSquares[t + 1] = logReturnSquares[t]! + r * r;
-      valueSum[t + 1] = valueSum[t]! + panel.dollarVolume[base + t]!;
-    }
-    // Sliding-window maximum over YEAR rows with a monotonic deque: O(nDays) per symbol.
-    let head = 0;
-    let tail = 0;
-    for (let t = first; t < nDays; t++) {
-      const p = prices[base + t]!;
-      while (tail > head && prices[base + deque[tail - 1]!]! <= p) tail--;
-      deque[tail++] = t;
-      if (deque[head]! <= t - YEAR) head++;
-      rollingHigh[t] = prices[base + deque[head]!]!;
-    }
-
-    for (let k = 0; k < rows.length; k++) {
-      const t = rows[k]!;
-      if (t < first || t >= nDays) continue;
-      const o = (k * nSymbols + s) * FEATURE_COUNT;
-      const history = t - first; // rows of history before t
-      const now = prices[base + t]!;
-      const skipped = history >= WEEK ? prices[base + t - WEEK]! : missing;
-      // Momentum over N weeks skipping the last week.
-      out[o] = history >= 4 * WEEK ? skipped / prices[base + t - 4 * WEEK]! - 1 : missing;
-      out[o + 1] = history >= 12 * WEEK ? skipped / prices[base + t - 12 * WEEK]! - 1 : missing;
-      out[o + 2] = history >= 26 * WEEK ? skipped / prices[base + t - 26 * WEEK]! - 1 : missing;
-      out[o + 3] = history >= 52 * WEEK ? skipped / prices[base + t - 52 * WEEK]! - 1 : missing;
-      out[o + 4] = history >= WEEK ? now / skipped - 1 : missing;
-      out[o + 5] = history >= 20 ? windowVolatility(logReturnSum, logReturnSquares, t, 20) : missing;
-      out[o + 6] = history >= 60 ? windowVolatility(logReturnSum, logReturnSquares, t, 60) : missing;
-      if (history >= 119) {
-        const recent = (valueSum[t + 1]! - valueSum[t + 1 - 20]!) / 20;
-        const longer = (valueSum[t + 1]! - valueSum[t + 1 - 120]!) / 120;
-        out[o + 7] = recent > 0 && longer > 0 ? Math.log(recent / longer) : missing;
-      }
-      out[o + 8] = history >= YEAR - 1 ? now / rollingHigh[t]! - 1 : missing;
-    }
+    if (panel.firstRow[s]! >= nDays) continue;
+    prepareSymbol(panel.adjClose, panel.dollarVolume, s * nDays, panel.firstRow[s]!, nDays, scratch);
+    symbolFeatures(
+      panel.adjClose,
+      s * nDays,
+      panel.firstRow[s]!,
+      nDays,
+      rows,
+      s * width,
+      nSymbols * width,
+      out,
+      scratch,
+    );
   }
   return out;
+}
+
+interface SymbolScratch {
+  readonly logReturnSum: Float64Array;
+  readonly logReturnSquares: Float64Array;
+  readonly valueSum: Float64Array;
+  readonly rollingHigh: Float64Array;
+  readonly deque: Int32Array;
+}
+
+/** One symbol's prefix sums and rolling 52-week high, into the scratch arrays. */
+function prepareSymbol(
+  prices: Float64Array,
+  dollarVolume: Float64Array,
+  base: number,
+  first: number,
+  nDays: number,
+  scratch: SymbolScratch,
+): void {
+  const { logReturnSum, logReturnSquares, valueSum, rollingHigh, deque } = scratch;
+  // Prefix sums give any window's mean and variance in O(1).
+  logReturnSum[0] = 0;
+  logReturnSquares[0] = 0;
+  valueSum[0] = 0;
+  let previousPrice = prices[base]!;
+  let sum = 0;
+  let squares = 0;
+  let value = 0;
+  for (let t = 0; t < nDays; t++) {
+    const p = prices[base + t]!;
+    const r = t > first ? Math.log(p / previousPrice) : 0;
+    previousPrice = p;
+    sum += r;
+    squares += r * r;
+    value += dollarVolume[base + t]!;
+    logReturnSum[t + 1] = sum;
+    logReturnSquares[t + 1] = squares;
+    valueSum[t + 1] = value;
+  }
+  // Sliding-window maximum over YEAR rows with a monotonic deque: O(nDays) per symbol.
+  let head = 0;
+  let tail = 0;
+  for (let t = first; t < nDays; t++) {
+    const p = prices[base + t]!;
+    while (tail > head && prices[base + deque[tail - 1]!]! <= p) tail--;
+    deque[tail++] = t;
+    if (deque[head]! <= t - YEAR) head++;
+    rollingHigh[t] = prices[base + deque[head]!]!;
+  }
+}
+
+/** One symbol's features at every row, written from `offset + k * stride` on. */
+function symbolFeatures(
+  prices: Float64Array,
+  base: number,
+  first: number,
+  nDays: number,
+  rows: Int32Array,
+  offset: number,
+  stride: number,
+  out: Float64Array,
+  scratch: SymbolScratch,
+): void {
+  const { logReturnSum, logReturnSquares, valueSum, rollingHigh } = scratch;
+  const missing = Number.NaN; // a short name for the many "not enough history" branches
+  for (let k = 0; k < rows.length; k++) {
+    const t = rows[k]!;
+    if (t < first || t >= nDays) continue;
+    const o = offset + k * stride;
+    const history = t - first; // rows of history before t
+    const now = prices[base + t]!;
+    const skipped = history >= WEEK ? prices[base + t - WEEK]! : missing;
+    // Momentum over N weeks skipping the last week.
+    out[o] = history >= 4 * WEEK ? skipped / prices[base + t - 4 * WEEK]! - 1 : missing;
+    out[o + 1] = history >= 12 * WEEK ? skipped / prices[base + t - 12 * WEEK]! - 1 : missing;
+    out[o + 2] = history >= 26 * WEEK ? skipped / prices[base + t - 26 * WEEK]! - 1 : missing;
+    out[o + 3] = history >= 52 * WEEK ? skipped / prices[base + t - 52 * WEEK]! - 1 : missing;
+    out[o + 4] = history >= WEEK ? now / skipped - 1 : missing;
+    out[o + 5] = history >= 20 ? windowVolatility(logReturnSum, logReturnSquares, t, 20) : missing;
+    out[o + 6] = history >= 60 ? windowVolatility(logReturnSum, logReturnSquares, t, 60) : missing;
+    if (history >= 119) {
+      const recent = (valueSum[t + 1]! - valueSum[t + 1 - 20]!) / 20;
+      const longer = (valueSum[t + 1]! - valueSum[t + 1 - 120]!) / 120;
+      out[o + 7] = recent > 0 && longer > 0 ? Math.log(recent / longer) : missing;
+    }
+    out[o + 8] = history >= YEAR - 1 ? now / rollingHigh[t]! - 1 : missing;
+  }
 }

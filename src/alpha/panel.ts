@@ -93,40 +93,28 @@ function panelFrom(reader: PanelSeriesReader): Panel {
   const firstRow = new Int32Array(nSymbols).fill(nDays);
   const lastRow = new Int32Array(nSymbols).fill(-1);
 
+  const columns: PanelColumns = { days, adjOpen, adjClose, dollarVolume, hasBar, adjFactor };
+  // One small function per symbol rather than one loop nest: V8 optimises it after a few symbols
+  // instead of replacing a giant function's frame mid-loop (on-stack replacement), which costs more.
   for (let s = 0; s < nSymbols; s++) {
     const bars = reader.series(s);
     if (bars.source !== source)
       throw new Error(`panel: ${bars.symbol} is ${bars.source} data among ${source} data; never mix sources`);
-    const base = s * nDays;
-    let t = 0;
-    let lastOpen = Number.NaN;
-    let lastClose = Number.NaN;
-    let ratio = Number.NaN;
-    for (let i = 0; i < bars.length; i++) {
-      const day = bars.days[i]!;
-      while (days[t]! < day) {
-        adjOpen[base + t] = lastClose; // a day without a bar opens where the last one closed
-        adjClose[base + t] = lastClose;
-        adjFactor[base + t] = ratio;
-        t++;
-      }
-      ratio = bars.adjustedClose[i]! / bars.close[i]!;
-      lastOpen = bars.open[i]! * ratio;
-      lastClose = bars.adjustedClose[i]!;
-      adjOpen[base + t] = lastOpen;
-      adjClose[base + t] = lastClose;
-      adjFactor[base + t] = ratio;
-      dollarVolume[base + t] = bars.close[i]! * bars.volume[i]!;
-      hasBar[base + t] = 1;
-      if (i === 0) firstRow[s] = t;
-      lastRow[s] = t;
-      t++;
+    if (bars.length === 0) {
+      fillWithoutBars(columns, s * nDays, nDays);
+      continue;
     }
-    for (; t < nDays; t++) {
-      adjOpen[base + t] = lastClose;
-      adjClose[base + t] = lastClose;
-      adjFactor[base + t] = ratio;
-    }
+    lastRow[s] = fillSymbol(
+      bars.days,
+      bars.open,
+      bars.close,
+      bars.adjustedClose,
+      bars.volume,
+      bars.length,
+      columns,
+      s * nDays,
+    );
+    firstRow[s] = rowOf(days, bars.days[0]!);
   }
 
   return {
@@ -141,6 +129,69 @@ function panelFrom(reader: PanelSeriesReader): Panel {
     firstRow,
     lastRow,
   };
+}
+
+type PanelColumns = Pick<Panel, 'days' | 'adjOpen' | 'adjClose' | 'dollarVolume' | 'hasBar' | 'adjFactor'>;
+
+/** Writes one symbol's columns from `base` on; returns the row of its last bar. */
+function fillSymbol(
+  barDays: Int32Array,
+  open: Float64Array,
+  close: Float64Array,
+  adjustedClose: Float64Array,
+  volume: Float64Array,
+  length: number,
+  columns: PanelColumns,
+  base: number,
+): number {
+  const { days, adjOpen, adjClose, dollarVolume, hasBar, adjFactor } = columns;
+  const nDays = days.length;
+  let t = 0;
+  let lastClose = Number.NaN;
+  let ratio = Number.NaN;
+  for (let i = 0; i < length; i++) {
+    const day = barDays[i]!;
+    while (days[t]! < day) {
+      adjOpen[base + t] = lastClose; // a day without a bar opens where the last one closed
+      adjClose[base + t] = lastClose;
+      adjFactor[base + t] = ratio;
+      t++;
+    }
+    ratio = adjustedClose[i]! / close[i]!;
+    lastClose = adjustedClose[i]!;
+    adjOpen[base + t] = open[i]! * ratio;
+    adjClose[base + t] = lastClose;
+    adjFactor[base + t] = ratio;
+    dollarVolume[base + t] = close[i]! * volume[i]!;
+    hasBar[base + t] = 1;
+    t++;
+  }
+  const last = t - 1;
+  for (; t < nDays; t++) {
+    adjOpen[base + t] = lastClose;
+    adjClose[base + t] = lastClose;
+    adjFactor[base + t] = ratio;
+  }
+  return last;
+}
+
+/** A symbol without bars: NaN prices (its first and last rows keep their "none" defaults). */
+function fillWithoutBars(columns: PanelColumns, base: number, nDays: number): void {
+  columns.adjOpen.fill(Number.NaN, base, base + nDays);
+  columns.adjClose.fill(Number.NaN, base, base + nDays);
+  columns.adjFactor.fill(Number.NaN, base, base + nDays);
+}
+
+/** Row of `day`, which is on the panel's axis (the union of the series' days). */
+function rowOf(days: Int32Array, day: number): number {
+  let low = 0;
+  let high = days.length - 1;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (days[mid]! < day) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /**

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import type { Panel, WeeklySchedule } from '../alpha/index.js';
-// The decide stages alone, not the decision module's index: that also loads the snapshot service and
-// through it the IB client stack, which a backtest (and `ibloop backtest`'s start-up) never needs.
-import { type DecisionInput, decideWeights, type RiskStage } from '../decision/decide.js';
+import { type DecisionInput, decideWeights, type RiskStage } from '../decide/index.js';
 import { sizeCheckedTargets } from '../execution/sizing.js';
 import { constructionParamsSchema } from '../portfolio/index.js';
 import { formatDay, parseDay } from '../sources/alpha/index.js';

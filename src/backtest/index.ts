@@ -76,6 +76,7 @@ export {
   type SweepRequest,
   type SweepRow,
   type SweepScope,
+  type SweepTimings,
   sortSweepRows,
   sweepGridSchema,
 } from './sweep.js';

@@ -1,5 +1,5 @@
 import { type ModelRecord, scoresFromRecord } from '../alpha/index.js';
-import type { IbPanel } from '../decision/index.js';
+import type { IbPanel } from '../decide/index.js';
 import type { ProjectParams } from '../projects/index.js';
 import { createWeightLimits } from '../risk/index.js';
 import { type BacktestConfigInput, type RebalanceDecision, runBacktest } from './engine.js';

@@ -1,11 +1,14 @@
 import path from 'node:path';
-import { canonicalJson } from '../alpha/index.js';
-import { sha256Hex, writeFileAtomic } from '../sources/alpha/index.js';
+import { writeFileAtomic } from '../sources/alpha/index.js';
 import type { BacktestResult } from './engine.js';
+import { canonicalJsonSha256 } from './result-hash.js';
 
-/** Content hash of a result: two runs with equal inputs must give equal hashes (bit for bit). */
+/**
+ * Content hash of a result: two runs with equal inputs must give equal hashes (bit for bit). It is
+ * `sha256Hex(canonicalJson(result))`, computed without building the text (see canonicalJsonSha256).
+ */
 export function resultHash(result: BacktestResult): string {
-  return sha256Hex(canonicalJson(result));
+  return canonicalJsonSha256(result);
 }
 
 function csv(rows: readonly (readonly (string | number)[])[]): string {

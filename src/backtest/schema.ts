@@ -1,27 +1,13 @@
 import { z } from 'zod';
+import { BacktestStats, ExitTrade, PerformanceStats, Rebalance } from '../contract/research.js';
 import { type BacktestResult, backtestConfigSchema } from './engine.js';
 
 /**
  * The stored form of a backtest result (result.json), for the API, the database and the web app.
  * `parseBacktestResult` checks a file read back from disk; the type check below keeps the schema and
- * the engine's interfaces in step.
+ * the engine's interfaces in step. Its statistics, rebalances and trades are the API contract's
+ * (src/contract/research.ts), so the stored file and the API answer cannot drift apart.
  */
-const performanceSchema = z.object({
-  totalReturn: z.number(),
-  cagr: z.number(),
-  volatility: z.number(),
-  sharpe: z.number(),
-  sortino: z.number(),
-  maxDrawdown: z.number(),
-});
-
-const tradeSchema = z.object({
-  symbol: z.string(),
-  quantity: z.number(),
-  price: z.number(),
-  commission: z.number(),
-});
-
 // Fields added later default, so results stored before them still read back.
 export const backtestResultSchema = z.object({
   dataSource: z.literal('alpha'),
@@ -29,35 +15,18 @@ export const backtestResultSchema = z.object({
   start: z.string(),
   end: z.string(),
   symbols: z.number().int(),
-  stats: performanceSchema.extend({
-    turnoverPerRebalance: z.number(),
-    hitRate: z.number(),
-    totalCommission: z.number(),
-    rebalances: z.number().int(),
-    exits: z.number().int().default(0),
-  }),
-  benchmark: performanceSchema,
+  stats: BacktestStats.extend({ exits: BacktestStats.shape.exits.default(0) }),
+  benchmark: PerformanceStats,
   days: z.array(z.string()),
   equity: z.array(z.number()),
   benchmarkEquity: z.array(z.number()),
   index: z
-    .object({ symbol: z.string(), stats: performanceSchema, equity: z.array(z.number()) })
+    .object({ symbol: z.string(), stats: PerformanceStats, equity: z.array(z.number()) })
     .nullable()
     .default(null),
   drawdown: z.array(z.number()),
-  rebalances: z.array(
-    z.object({
-      date: z.string(),
-      decisionDate: z.string(),
-      equity: z.number(),
-      turnover: z.number(),
-      commission: z.number(),
-      trades: z.array(tradeSchema),
-      holdings: z.array(z.object({ symbol: z.string(), shares: z.number(), weight: z.number() })),
-      sectors: z.record(z.string(), z.number()),
-    }),
-  ),
-  exits: z.array(tradeSchema.extend({ date: z.string() })).default([]),
+  rebalances: z.array(Rebalance),
+  exits: z.array(ExitTrade).default([]),
   monthly: z.array(z.object({ month: z.string(), strategy: z.number(), benchmark: z.number() })),
   sectorExposure: z.record(z.string(), z.number()),
 });

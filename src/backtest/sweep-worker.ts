@@ -1,7 +1,8 @@
+import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import type { BacktestConfigInput } from './engine.js';
 import type { ResearchData } from './prepare.js';
-import { runSweepPoint, type SweepPoint, type SweepScope } from './sweep.js';
+import { runPoint, ScoreCache, type SweepPoint, type SweepScope, type WorkerReply } from './sweep.js';
 
 /** A sweep worker: receives the shared research data once, then backtests points one at a time. */
 interface State {
@@ -13,6 +14,11 @@ interface State {
 type Message = ({ type: 'init' } & State) | { type: 'point'; index: number; point: SweepPoint };
 
 let state: State | undefined;
+const cache = new ScoreCache();
+// Summed over this worker's points; each reply carries the totals so far.
+const times = { total: 0, scores: 0, hash: 0 };
+
+const reply = (message: WorkerReply): void => parentPort?.postMessage(message);
 
 parentPort?.on('message', (message: Message) => {
   if (message.type === 'init') {
@@ -21,6 +27,8 @@ parentPort?.on('message', (message: Message) => {
   }
   if (!state) throw new Error('sweep worker: a point arrived before the data');
   const research = state.research[String(message.point.weekday)]!;
-  const row = runSweepPoint(research, message.point, state.base, state.dataDigest, state.scope);
-  parentPort?.postMessage({ type: 'row', index: message.index, row });
+  const row = runPoint(research, message.point, state.base, state.dataDigest, state.scope, cache, times);
+  reply({ type: 'row', index: message.index, row, times });
 });
+// Modules loaded, ready for the data: the pool's start-up figure (an absolute time, comparable across threads).
+reply({ type: 'ready', at: performance.timeOrigin + performance.now() });

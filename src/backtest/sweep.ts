@@ -1,10 +1,19 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { canonicalJson, signalScores, validateSignal } from '../alpha/index.js';
 import { WEIGHTING_SCHEMES } from '../portfolio/index.js';
 import { createWeightLimits, type WeightLimits } from '../risk/index.js';
-import { type AlphaBars, type AlphaSeriesReader, sha256Hex } from '../sources/alpha/index.js';
+import {
+  type AlphaBars,
+  type AlphaSeriesReader,
+  sha256Hex,
+  writeFileAtomic,
+} from '../sources/alpha/index.js';
 import { type BacktestConfigInput, type BacktestStats, runBacktest } from './engine.js';
 import {
   type Membership,
@@ -137,20 +146,97 @@ export function runSweepPoint(
   dataDigest: string,
   scope: SweepScope = {},
 ): SweepRow {
-  let scores = signalScores(point.signal, research.dataset, research.sectors);
-  if (scope.membership && Object.keys(scope.membership).length > 0)
-    scores = restrictToMembership(scores, research.panel, research.schedule, scope.membership);
+  return runPoint(research, point, base, dataDigest, scope, new ScoreCache(), newPointTimes());
+}
+
+/** Where one point's time went, in ms. */
+export interface PointTimes {
+  /** The whole point. */
+  total: number;
+  /** Signal scores (0 when another point of the same signal and weekday computed them). */
+  scores: number;
+  /** The result hash. */
+  hash: number;
+}
+
+function newPointTimes(): PointTimes {
+  return { total: 0, scores: 0, hash: 0 };
+}
+
+/**
+ * A point's scores depend on its signal and weekday only, not on the construction parameters most of
+ * a grid varies: each thread computes them once per signal and weekday (the grid's order, signal
+ * slowest, keeps the few in use at a time in a small cache).
+ */
+export class ScoreCache {
+  private readonly entries = new Map<string, Float64Array>();
+
+  constructor(private readonly capacity = 16) {}
+
+  get(key: string, compute: () => Float64Array): Float64Array {
+    let scores = this.entries.get(key);
+    if (scores) {
+      this.entries.delete(key); // most recently used last
+    } else {
+      scores = compute();
+      if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    }
+    this.entries.set(key, scores);
+    return scores;
+  }
+}
+
+/**
+ * `runSweepPoint` with a thread's score cache (one per sweep: the cache key leaves out the data and
+ * scope, which a sweep fixes), adding where the time went to `times`.
+ */
+export function runPoint(
+  research: ResearchData,
+  point: SweepPoint,
+  base: BacktestConfigInput,
+  dataDigest: string,
+  scope: SweepScope,
+  cache: ScoreCache,
+  times: PointTimes,
+): SweepRow {
+  const start = performance.now();
+  const scores = cache.get(`${point.weekday}\u0000${point.signal}`, () => {
+    const scored = signalScores(point.signal, research.dataset, research.sectors);
+    return scope.membership && Object.keys(scope.membership).length > 0
+      ? restrictToMembership(scored, research.panel, research.schedule, scope.membership)
+      : scored;
+  });
+  const scored = performance.now();
   const result = runBacktest(
     { ...researchInput(research, scores), risk: scope.risk ? createWeightLimits(scope.risk) : undefined },
     pointConfig(point, base),
   );
+  const ran = performance.now();
+  const hash = resultHash(result);
+  const end = performance.now();
+  times.total += end - start;
+  times.scores += scored - start;
+  times.hash += end - ran;
   return {
     pointHash: pointHash(point, base, dataDigest, scope),
     point,
     stats: result.stats,
     benchmarkCagr: result.benchmark.cagr,
-    resultHash: resultHash(result),
+    resultHash: hash,
   };
+}
+
+/** Where a sweep's time went, for the benchmark: what runs once and serially against the points. */
+export interface SweepTimings {
+  /** The whole sweep, ms. */
+  wallMs: number;
+  /** Main thread: panel, schedule and features per weekday, and their copy into shared memory. */
+  prepareMs: number;
+  /** Per worker: from the sweep's start until the worker's modules were loaded (overlaps `prepareMs`). */
+  startupMs: number[];
+  /** Per worker (one entry in this thread without workers): its points and what they took. */
+  points: number[];
+  pointTimes: PointTimes[];
 }
 
 export interface SweepRequest {
@@ -165,42 +251,93 @@ export interface SweepRequest {
   /** Worker threads; 0 runs in this thread. Default: the machine's parallelism, at most the points. */
   workers?: number;
   onProgress?: (done: number, total: number) => void;
+  /** Called once the sweep finished, with where its time went. */
+  onTimings?: (timings: SweepTimings) => void;
   /** Aborting stops handing out points, stops the workers and rejects with the signal's reason. */
   signal?: AbortSignal;
 }
 
+/** What a worker sends: once loaded, then one row per point. */
+export type WorkerReply =
+  | { type: 'ready'; at: number }
+  | { type: 'row'; index: number; row: SweepRow; times: PointTimes };
+
 /** Runs the grid; rows come back in grid order whatever the workers' finishing order. */
 export async function runSweep(request: SweepRequest): Promise<SweepRow[]> {
+  const started = performance.now();
   const points = expandGrid(request.grid);
   const base = request.base ?? {};
   const scope = request.scope ?? {};
-  const weekdays = [...new Set(points.map((point) => point.weekday))];
-  const researchByWeekday = new Map<number, ResearchData>();
-  for (const weekday of weekdays)
-    researchByWeekday.set(
-      weekday,
-      shareTypedArrays(prepareResearch(request.bars, request.sectors, { weekday })),
-    );
   const workers = Math.min(request.workers ?? availableParallelism(), points.length);
   const rows: SweepRow[] = new Array(points.length);
   let done = 0;
   const { signal } = request;
-  if (workers <= 0) {
-    points.forEach((point, i) => {
-      signal?.throwIfAborted();
-      rows[i] = runSweepPoint(researchByWeekday.get(point.weekday)!, point, base, request.dataDigest, scope);
-      request.onProgress?.(++done, points.length);
+  // Workers start first: loading their modules overlaps the panel and features built below.
+  const entry = workers > 0 ? await workerEntry() : undefined;
+  const pool = Array.from({ length: Math.max(0, workers) }, () => startWorker(entry!));
+  const startupMs = pool.map(() => 0);
+  const pointTimes = pool.map(() => newPointTimes());
+  const pointCounts = pool.map(() => 0);
+  pool.forEach((worker, w) => {
+    // The worker's own clock: this thread only reads the message once the data is prepared.
+    worker.once('message', (message: WorkerReply) => {
+      if (message.type === 'ready') startupMs[w] = message.at - (performance.timeOrigin + started);
     });
-    return rows;
-  }
-
-  const research = Object.fromEntries(researchByWeekday);
-  let next = 0;
-  const pool = Array.from({ length: workers }, () => startWorker());
+  });
+  // Listening from the start: a worker failing to load while the data is prepared rejects the sweep.
+  const failures = pool.map(
+    (worker) =>
+      new Promise<never>((_, reject) => {
+        worker.on('error', reject);
+        worker.on('exit', (code) => {
+          if (code !== 0) reject(new Error(`sweep worker stopped with exit code ${code}`));
+        });
+      }),
+  );
+  for (const failure of failures) failure.catch(() => undefined); // seen through the race below
+  const report = (prepareMs: number) =>
+    request.onTimings?.({
+      wallMs: performance.now() - started,
+      prepareMs,
+      startupMs,
+      points: pointCounts,
+      pointTimes,
+    });
   try {
-    await Promise.all(
+    const weekdays = [...new Set(points.map((point) => point.weekday))];
+    const researchByWeekday = new Map<number, ResearchData>();
+    // Only workers need shared memory; the copy is skipped in this thread.
+    const share = workers > 0 ? sharingCopier() : <T>(value: T): T => value;
+    for (const weekday of weekdays)
+      researchByWeekday.set(weekday, share(prepareResearch(request.bars, request.sectors, { weekday })));
+    const prepareMs = performance.now() - started;
+    if (workers <= 0) {
+      const cache = new ScoreCache();
+      const times = newPointTimes();
+      points.forEach((point, i) => {
+        signal?.throwIfAborted();
+        rows[i] = runPoint(
+          researchByWeekday.get(point.weekday)!,
+          point,
+          base,
+          request.dataDigest,
+          scope,
+          cache,
+          times,
+        );
+        request.onProgress?.(++done, points.length);
+      });
+      pointTimes.push(times);
+      pointCounts.push(points.length);
+      report(prepareMs);
+      return rows;
+    }
+
+    const research = Object.fromEntries(researchByWeekday);
+    let next = 0;
+    const work = Promise.all(
       pool.map(
-        (worker) =>
+        (worker, w) =>
           new Promise<void>((resolve, reject) => {
             // A point in flight cannot be interrupted; the pool is terminated below instead.
             signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
@@ -210,53 +347,105 @@ export async function runSweep(request: SweepRequest): Promise<SweepRow[]> {
               const index = next++;
               worker.postMessage({ type: 'point', index, point: points[index] });
             };
-            worker.on('message', (message: { type: 'row'; index: number; row: SweepRow }) => {
+            worker.on('message', (message: WorkerReply) => {
+              if (message.type !== 'row') return;
               rows[message.index] = message.row;
+              pointTimes[w] = message.times;
+              pointCounts[w]! += 1;
               request.onProgress?.(++done, points.length);
               send();
-            });
-            worker.on('error', reject);
-            worker.on('exit', (code) => {
-              if (code !== 0) reject(new Error(`sweep worker stopped with exit code ${code}`));
             });
             worker.postMessage({ type: 'init', research, base, dataDigest: request.dataDigest, scope });
             send();
           }),
       ),
     );
+    await Promise.race([work, ...failures]);
+    report(prepareMs);
   } finally {
     await Promise.all(pool.map((worker) => worker.terminate()));
   }
   return rows;
 }
 
-function startWorker(): Worker {
-  const built = new URL('./sweep-worker.js', import.meta.url);
-  if (!import.meta.url.endsWith('.ts')) return new Worker(built);
-  // From source (tsx, tests) the worker is TypeScript: register tsx's loader in the worker first.
-  const source = new URL('./sweep-worker.ts', import.meta.url).href;
+function startWorker(entry: WorkerEntry): Worker {
+  if (entry.kind === 'file') return new Worker(entry.url);
+  // The last resort from source: register tsx's loader in the worker (~1 s of CPU per worker).
   return new Worker(
-    `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`,
+    `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.url.href)}); });`,
     { eval: true },
   );
 }
 
-/** A copy of `value` whose typed arrays live in SharedArrayBuffers, so workers read them in place. */
-function shareTypedArrays<T>(value: T): T {
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
-    const source = value as unknown as Float64Array;
-    const Kind = source.constructor as Float64ArrayConstructor;
-    const shared = new Kind(new SharedArrayBuffer(source.byteLength));
-    shared.set(source);
-    return shared as unknown as T;
-  }
-  if (Array.isArray(value)) return value.map((item) => shareTypedArrays(item)) as T;
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) out[key] = shareTypedArrays(inner);
+type WorkerEntry = { kind: 'file' | 'typescript'; url: URL };
+
+let sourceEntry: Promise<WorkerEntry> | undefined;
+
+/**
+ * The worker's code. Built, it is the compiled sweep-worker.js. From source (tsx, tests) it is the
+ * worker's TypeScript bundled once per process into one JavaScript file (esbuild, which tsx runs on);
+ * loading that takes a third of the CPU time of a worker registering tsx's loader and compiling its
+ * modules one by one, and every worker of a sweep pays it while the data is being prepared. Written
+ * under node_modules so the bundle's package imports (zod) resolve as the source's do.
+ */
+function workerEntry(): Promise<WorkerEntry> {
+  if (!import.meta.url.endsWith('.ts'))
+    return Promise.resolve({ kind: 'file', url: new URL('./sweep-worker.js', import.meta.url) });
+  const source = new URL('./sweep-worker.ts', import.meta.url);
+  sourceEntry ??= bundleWorker(source).catch(() => ({ kind: 'typescript', url: source }));
+  return sourceEntry;
+}
+
+async function bundleWorker(source: URL): Promise<WorkerEntry> {
+  const { build } = await import('esbuild');
+  const output = await build({
+    entryPoints: [fileURLToPath(source)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = output.outputFiles[0]!.text;
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const file = path.join(
+    root,
+    'node_modules',
+    '.cache',
+    'ibloop',
+    `sweep-worker-${sha256Hex(code).slice(0, 16)}.mjs`,
+  );
+  if (!existsSync(file)) await writeFileAtomic(file, code);
+  return { kind: 'file', url: pathToFileURL(file) };
+}
+
+/**
+ * A function returning copies whose typed arrays live in SharedArrayBuffers, so workers read them in
+ * place. An array met twice (the dataset's panel is the research's panel) is copied once: fresh memory
+ * is a real share of the serial start.
+ */
+function sharingCopier(): <T>(value: T) => T {
+  const copies = new Map<unknown, unknown>();
+  const share = <T>(value: T): T => {
+    if (copies.has(value)) return copies.get(value) as T;
+    let out: unknown = value;
+    if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+      const source = value as unknown as Float64Array;
+      const Kind = source.constructor as Float64ArrayConstructor;
+      const shared = new Kind(new SharedArrayBuffer(source.byteLength));
+      shared.set(source);
+      out = shared;
+    } else if (Array.isArray(value)) out = value.map((item) => share(item));
+    else if (value && typeof value === 'object') {
+      const copy: Record<string, unknown> = {};
+      for (const [key, inner] of Object.entries(value)) copy[key] = share(inner);
+      out = copy;
+    }
+    if (value && typeof value === 'object') copies.set(value, out);
     return out as T;
-  }
-  return value;
+  };
+  return share;
 }
 
 /** Rows sorted by a statistic, best first (smallest first for drawdown, turnover and commissions). */

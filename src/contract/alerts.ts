@@ -12,7 +12,11 @@ export const AlertItem = z.object({
   kind: z.string(),
   severity: AlertSeverity,
   dedupeKey: z.string(),
+  /** The kind's parameters: the web app renders the alert from kind + params in the UI language. */
+  params: z.record(z.string(), z.unknown()),
+  /** The alert language when it was queued. */
   language: z.enum(['zh-CN', 'en']),
+  /** The text as rendered when it was queued (in `language`), for API users and kinds the reader does not know. */
   text: z.string(),
   status: AlertStatus,
   suppressedReason: z.enum(['muted', 'snoozed']).nullable(),

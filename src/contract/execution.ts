@@ -216,43 +216,59 @@ export type ReconciliationRecord = z.infer<typeof ReconciliationRecord>;
 export const ReconciliationsResponse = z.object({ reconciliations: z.array(ReconciliationRecord) });
 export type ReconciliationsResponse = z.infer<typeof ReconciliationsResponse>;
 
+/** An open order at the broker whose orderRef is not ours: reported, never touched. */
+export const ReconcileForeignOrder = z.object({
+  orderId: z.number(),
+  clientId: z.number(),
+  orderRef: z.string(),
+  symbol: z.string(),
+  side: z.string(),
+  quantity: z.number(),
+  status: z.string(),
+});
+export type ReconcileForeignOrder = z.infer<typeof ReconcileForeignOrder>;
+
+/** A symbol whose broker position differs from what its run's target and open orders explain. */
+export const ReconcilePositionDiff = z.object({
+  project: z.string(),
+  runId: z.number(),
+  symbol: z.string(),
+  target: z.number(),
+  position: z.number(),
+  openRemaining: z.number(),
+});
+export type ReconcilePositionDiff = z.infer<typeof ReconcilePositionDiff>;
+
 export const ReconcileDetails = z.object({
   adopted: z.array(z.string()),
-  foreign: z.array(
-    z.object({
-      orderId: z.number(),
-      clientId: z.number(),
-      orderRef: z.string(),
-      symbol: z.string(),
-      side: z.string(),
-      quantity: z.number(),
-      status: z.string(),
-    }),
-  ),
+  foreign: z.array(ReconcileForeignOrder),
   released: z.array(z.string()),
   missing: z.array(z.string()),
-  positionDiffs: z.array(
-    z.object({
-      project: z.string(),
-      runId: z.number(),
-      symbol: z.string(),
-      target: z.number(),
-      position: z.number(),
-      openRemaining: z.number(),
-    }),
-  ),
+  positionDiffs: z.array(ReconcilePositionDiff),
 });
+export type ReconcileDetails = z.infer<typeof ReconcileDetails>;
 
-export const ReconcileResponse = z.object({
-  reconciliation: z.object({
-    id: z.number(),
-    reason: z.enum(['startup', 'reconnect', 'restored-data-lost', 'restored-data-kept', 'manual']),
-    status: z.enum(['ok', 'failed']),
-    error: z.string().nullable(),
-    summary: ReconciliationSummary,
-    details: ReconcileDetails,
-  }),
+export const ReconcileReason = z.enum([
+  'startup',
+  'reconnect',
+  'restored-data-lost',
+  'restored-data-kept',
+  'manual',
+]);
+export type ReconcileReason = z.infer<typeof ReconcileReason>;
+
+/** One reconciliation as the execution engine reports it (src/execution's `ReconcileReport` is this type). */
+export const ReconcileReport = z.object({
+  id: z.number(),
+  reason: ReconcileReason,
+  status: z.enum(['ok', 'failed']),
+  error: z.string().nullable(),
+  summary: ReconciliationSummary,
+  details: ReconcileDetails,
 });
+export type ReconcileReport = z.infer<typeof ReconcileReport>;
+
+export const ReconcileResponse = z.object({ reconciliation: ReconcileReport });
 export type ReconcileResponse = z.infer<typeof ReconcileResponse>;
 
 /** POST /api/execution/runs: 201 for a new run, 200 when it joined the run of the same key. */

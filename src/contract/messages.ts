@@ -206,6 +206,29 @@ export const MESSAGES = {
     { until: 'text' },
     "waiting for the gateway's scheduled restart to end (window until {{until}})",
   ),
+  // Why a decision cannot be made (src/decision), e.g. the reason of a pipeline fallback.
+  DECISION_NO_MODEL: def(
+    { project: 'number', version: 'number' },
+    'project {{project}} version {{version}} has no trained model; train one before deciding',
+  ),
+  DECISION_NO_MEMBERS: def(
+    { project: 'number', date: 'text' },
+    'project {{project}} has no members on {{date}}',
+  ),
+  // Why a field of a request is invalid (the zod issue behind a 400, per field).
+  FIELD_REQUIRED: def({}, 'is required'),
+  FIELD_INVALID_TYPE: def({}, 'has the wrong type'),
+  FIELD_NOT_INTEGER: def({}, 'must be a whole number'),
+  FIELD_MAX: def({ maximum: 'number' }, 'must be at most {{maximum}}'),
+  FIELD_BELOW: def({ maximum: 'number' }, 'must be below {{maximum}}'),
+  FIELD_MIN: def({ minimum: 'number' }, 'must be at least {{minimum}}'),
+  FIELD_ABOVE: def({ minimum: 'number' }, 'must be above {{minimum}}'),
+  FIELD_TOO_LONG: def({ maximum: 'number' }, 'must have at most {{maximum}} characters or entries'),
+  FIELD_TOO_SHORT: def({ minimum: 'number' }, 'must have at least {{minimum}} characters or entries'),
+  FIELD_NOT_ALLOWED: def({}, 'is not one of the allowed values'),
+  FIELD_BAD_FORMAT: def({}, 'has the wrong format'),
+  FIELD_UNKNOWN_KEYS: def({ keys: 'text' }, 'unknown fields: {{keys}}'),
+  FIELD_INVALID: def({}, 'is invalid'),
 } as const satisfies Record<string, MessageDef>;
 
 export type MessageCode = keyof typeof MESSAGES;

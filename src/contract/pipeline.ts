@@ -41,7 +41,7 @@ export const PipelineStepView = z.object({
   endedAt: z.string().nullable(),
   evidence: evidence.nullable(),
   error: z.string().nullable(),
-  /** The StepError code of a failed step (STEP_FAILED for other errors). */
+  /** The StepError code of a failed step (a catalogued error's message code, else STEP_FAILED). */
   errorCode: z.string().nullable(),
   /** The failure as a catalogued message (rendered in the UI language). */
   errorText: message.nullable(),

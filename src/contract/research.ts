@@ -156,9 +156,9 @@ export const BacktestStats = PerformanceStats.extend({
   turnoverPerRebalance: z.number(),
   hitRate: z.number(),
   totalCommission: z.number(),
-  rebalances: z.number(),
+  rebalances: z.number().int(),
   /** Holdings sold because their symbol stopped trading (0 for results stored before exits existed). */
-  exits: z.number(),
+  exits: z.number().int(),
 });
 export type BacktestStats = z.infer<typeof BacktestStats>;
 

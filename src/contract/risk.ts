@@ -3,6 +3,10 @@
  * limits) and risk events. Pure zod, shared with the web app.
  */
 import { z } from 'zod';
+import { type Message, messageSchema } from './messages.js';
+
+/** The catalogue's schema checks the parameters; its type is the precise union of messages. */
+const message = messageSchema as unknown as z.ZodType<Message>;
 
 export const TradingStateName = z.enum(['ACTIVE', 'REDUCING', 'HALTED']);
 export type TradingStateName = z.infer<typeof TradingStateName>;
@@ -132,8 +136,10 @@ export const FallbackUseView = z.object({
   tradingDate: z.string(),
   /** What was done: the last good snapshot traded, or nothing sent. */
   used: FallbackPolicyName,
-  /** Why the decision failed (the decide step's error). */
+  /** Why the decision failed (the decide step's error, or the checklist's when its market data was bad). */
   reason: z.string(),
+  /** The same reason as a catalogued message, for the page's language; null on older runs. */
+  reasonText: message.nullable(),
   /** When the fallback was applied. */
   at: z.string(),
   /** The `fallback` snapshot made for the date (last-good only). */

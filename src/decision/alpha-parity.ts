@@ -1,10 +1,10 @@
 import { buildPanel, type ModelRecord } from '../alpha/index.js';
 import type { AlphaParityResult, AlphaParitySymbol, Snapshot } from '../contract/decisions.js';
+import { asAlphaPanel, decide } from '../decide/index.js';
 import type { IbBars } from '../marketdata/index.js';
 import type { ProjectParams } from '../projects/index.js';
 import { createWeightLimits } from '../risk/index.js';
 import { type AlphaBars, formatDay, parseDay } from '../sources/alpha/index.js';
-import { asAlphaPanel, decide } from './decide.js';
 
 const MS_PER_DAY = 86_400_000;
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { buildPanel, type PanelSeries } from '../alpha/index.js';
+import type { IbPanel } from '../decide/index.js';
 import type { IbBars } from '../marketdata/index.js';
-import type { IbPanel } from './decide.js';
 
 const MS_PER_DAY = 86_400_000;
 /** Every column of a bar, in the bar store's order: the digest covers all of what was read. */

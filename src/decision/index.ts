@@ -2,11 +2,12 @@
  * Decisions (DESIGN invariant 3, issue #12): decide on IB data, freeze the decision as a snapshot,
  * trade only from a snapshot, and reproduce it.
  *
- * The one decision function: `decide` (features -> model scores -> portfolio construction -> risk
- * stage) for live, `decideWeights` / `decideStages` (its construction + risk part) for each backtest
- * rebalance, whose scores come from the same alpha code. A live panel is an `IbPanel`, made only by
- * `buildIbPanel` from branded IB bars; research panels are `AlphaPanel`s; handing one where the other
- * belongs is a compile error, and both `decide` and `buildIbPanel` check the source at run time.
+ * The one decision function, from the pure `src/decide` module (re-exported here): `decide`
+ * (features -> model scores -> portfolio construction -> risk stage) for live, `decideWeights` /
+ * `decideStages` (its construction + risk part) for each backtest rebalance, whose scores come from
+ * the same alpha code. A live panel is an `IbPanel`, made only by `buildIbPanel` from branded IB
+ * bars; research panels are `AlphaPanel`s; handing one where the other belongs is a compile error,
+ * and both `decide` and `buildIbPanel` check the source at run time.
  *
  * Snapshots (`decision_snapshots`, append-only): project id + parameter version, trading date, as-of
  * close, model version, data source, a digest of each symbol's input bars, scores, weights before and
@@ -48,25 +49,8 @@ export type {
   SnapshotSummary,
   SnapshotVerify,
 } from '../contract/decisions.js';
+export * from '../decide/index.js';
 export { type AlphaParityInput, compareWithAlpha, symbolsWithoutAlphaClose } from './alpha-parity.js';
-export {
-  type AlphaPanel,
-  asAlphaPanel,
-  type CutReason,
-  type DataSourceOf,
-  type DecideInputs,
-  type Decision,
-  type DecisionInput,
-  decide,
-  decideStages,
-  decideWeights,
-  explainCuts,
-  type IbPanel,
-  type RiskLimits,
-  type RiskStage,
-  type SourcedPanel,
-  type WeightCut,
-} from './decide.js';
 export {
   type BarDigest,
   buildIbPanel,

@@ -19,13 +19,13 @@ import type {
 import { msg } from '../contract/messages.js';
 import type { Clock } from '../core/clock.js';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
+import { type Decision, decide } from '../decide/index.js';
 import { IbBarStore, type IbBars } from '../marketdata/index.js';
 import type { Project, ProjectParams, ProjectService } from '../projects/index.js';
 import { createWeightLimits } from '../risk/index.js';
 import { AlphaBarStore } from '../sources/alpha/index.js';
 import type { Database } from '../store/index.js';
 import { compareWithAlpha, symbolsWithoutAlphaClose } from './alpha-parity.js';
-import { type Decision, decide } from './decide.js';
 import { buildIbPanel, type DroppedSymbol, digestBars } from './ib-panel.js';
 import { contentHash, type ManualFreeze, SnapshotStore } from './store.js';
 
@@ -286,7 +286,11 @@ export class DecisionService {
       (m) => (!m.from || m.from <= asOf) && (!m.to || m.to >= asOf),
     );
     if (members.length === 0)
-      throw new InputError('universe', `project ${project.id} has no members on ${asOf}`);
+      throw new InputError(
+        'universe',
+        `project ${project.id} has no members on ${asOf}`,
+        msg('DECISION_NO_MEMBERS', { project: project.id, date: asOf }),
+      );
     const model = await this.deps.db
       .selectFrom('models')
       .select('version')
@@ -298,6 +302,7 @@ export class DecisionService {
       throw new InputError(
         'modelVersion',
         `project ${project.id} version ${project.currentVersion} has no trained model; train one before deciding`,
+        msg('DECISION_NO_MODEL', { project: project.id, version: project.currentVersion }),
       );
     const previous = await this.store.previous(project.id, tradingDate);
     const { content } = await this.decideOn(

@@ -10,6 +10,7 @@ import {
   type OrderStatusUpdate,
   type ReconcileReason,
 } from '../brokerage/index.js';
+import type { ReconcileReport as ContractReconcileReport } from '../contract/execution.js';
 import { englishText, type Message, msg } from '../contract/messages.js';
 import { type Clock, isoNow } from '../core/clock.js';
 import { ConflictError, InputError } from '../core/errors.js';
@@ -75,46 +76,8 @@ export interface ContractLookup {
   getMany(symbols: readonly string[]): Promise<Map<string, BrokerContract>>;
 }
 
-export interface ReconcileReport {
-  id: number;
-  reason: ReconcileReason;
-  status: 'ok' | 'failed';
-  error: string | null;
-  summary: {
-    brokerOpen: number;
-    brokerCompleted: number;
-    executions: number;
-    updated: number;
-    adopted: number;
-    foreign: number;
-    fillsRecovered: number;
-    released: number;
-    missing: number;
-    positionDiffs: number;
-  };
-  details: {
-    adopted: string[];
-    foreign: Array<{
-      orderId: number;
-      clientId: number;
-      orderRef: string;
-      symbol: string;
-      side: string;
-      quantity: number;
-      status: string;
-    }>;
-    released: string[];
-    missing: string[];
-    positionDiffs: Array<{
-      project: string;
-      runId: number;
-      symbol: string;
-      target: number;
-      position: number;
-      openRemaining: number;
-    }>;
-  };
-}
+/** The contract's shape (src/contract/execution.ts): the API sends it as is and the web reads it. */
+export type ReconcileReport = ContractReconcileReport;
 
 export interface Readiness {
   ready: boolean;

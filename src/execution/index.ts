@@ -41,6 +41,7 @@ export {
 export {
   brokerPriceSource,
   choosePrice,
+  type LastCloses,
   limitPrice,
   mergeQuote,
   PreparedPrices,
@@ -49,6 +50,7 @@ export {
   PriceUnavailableError,
   type QuoteSnapshot,
   type SizingPrice,
+  withLastCloses,
 } from './prices.js';
 export {
   type ApplyResult,

@@ -1,5 +1,6 @@
 import type { Brokerage, BrokerContract, OrderRequest, WhatIfAnswer } from '../brokerage/index.js';
 import type { RunPreTradeView } from '../contract/pretrade.js';
+import { inBatches } from '../core/batches.js';
 import { type Clock, isoNow } from '../core/clock.js';
 import {
   checkPreTrade,
@@ -10,6 +11,7 @@ import {
   type WhatIfMargin,
 } from '../risk/index.js';
 import type { EngineLogger, SendGate } from './engine.js';
+import type { LastCloses } from './prices.js';
 import type { ExecutionRepository } from './repository.js';
 import type { OrderIntent, TradeRun } from './types.js';
 
@@ -64,6 +66,8 @@ export interface PreTradeRequest {
   /** Sizing prices of every symbol held or ordered. */
   prices: Readonly<Record<string, number>>;
   risk: ProjectRisk;
+  /** A last-good run with the feed stopped: the stored daily bars, for the symbols IB gives none. */
+  storedDaily?: LastCloses;
 }
 
 interface DailyStats {
@@ -97,9 +101,12 @@ export class PreTradeGate {
   async review(request: PreTradeRequest): Promise<RunPreTradeView> {
     const { orders } = request;
     const summary = await this.broker.account.summary();
-    const stats = await this.dailyStats(
-      orders.map((o) => o.contract),
-      request.run.tradingDate,
+    const stats = orStored(
+      await this.dailyStats(
+        orders.map((o) => o.contract),
+        request.run.tradingDate,
+      ),
+      request.storedDaily,
     );
     const margin = await this.whatIfMargin(orders);
     const state = await this.options.tradingStates.effective(request.projectId);
@@ -290,20 +297,15 @@ function definedEntries(
   return out;
 }
 
-/** Runs `work` over `items` with at most `limit` at a time; the first failure rejects. */
-async function inBatches<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(Math.max(1, limit), items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  });
-  await Promise.all(lanes);
+/** IB's daily statistics; where IB answered none (its data stopped), the ones read from the bar store. */
+function orStored(stats: Map<string, DailyStats>, stored: LastCloses | undefined): Map<string, DailyStats> {
+  if (!stored) return stats;
+  for (const [symbol, found] of stats) {
+    const bar = stored[symbol];
+    if (bar)
+      stats.set(symbol, { adv: found.adv ?? bar.adv, previousClose: found.previousClose ?? bar.price });
+  }
+  return stats;
 }
 
 /**

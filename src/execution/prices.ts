@@ -1,7 +1,11 @@
 import type { Brokerage, BrokerContract, QuoteUpdate } from '../brokerage/index.js';
 import type { Clock } from '../core/clock.js';
 
-export type PriceSourceKind = 'mid' | 'last' | 'close';
+/**
+ * `bar-close`: the last stored IB daily bar's close, used only when a run trades a last-good
+ * fallback because the quote feed is stopped (see `withLastCloses`).
+ */
+export type PriceSourceKind = 'mid' | 'last' | 'close' | 'bar-close';
 
 export interface SizingPrice {
   symbol: string;
@@ -114,6 +118,54 @@ export function brokerPriceSource(
   };
 }
 
+/**
+ * The last stored IB daily bar of each symbol: its close (a sizing price of source `bar-close`) and
+ * the average daily volume of the last sessions (for the pre-trade gate when IB's bars are stopped too).
+ */
+export type LastCloses = Readonly<
+  Record<string, { price: number; timeMs: number; adv?: number | undefined }>
+>;
+
+/**
+ * Prices from `source`, and for each symbol it cannot price, the symbol's last daily close. Only a
+ * run that already fell back to the last-good snapshot asks for this: the quote feed is stopped, and
+ * sizing from yesterday's close beats sending nothing. A symbol with neither still fails, named.
+ */
+export function withLastCloses(source: PriceSource, closes: LastCloses, concurrency = 10): PriceSource {
+  const close = (symbol: string): SizingPrice | undefined => {
+    const found = closes[symbol];
+    if (!found || !(found.price > 0)) return undefined;
+    return { symbol, price: found.price, source: 'bar-close', quoteTimeMs: found.timeMs };
+  };
+  return {
+    async prices(contracts) {
+      try {
+        return await source.prices(contracts);
+      } catch (error) {
+        if (!(error instanceof PriceUnavailableError)) throw error;
+      }
+      // One symbol failed the batch: price each alone, so that the others keep their quotes.
+      const result: Record<string, SizingPrice> = {};
+      const queue = [...contracts];
+      const worker = async () => {
+        for (let contract = queue.shift(); contract; contract = queue.shift()) {
+          try {
+            Object.assign(result, await source.prices([contract]));
+          } catch (error) {
+            if (!(error instanceof PriceUnavailableError)) throw error;
+            const fallback = close(contract.symbol);
+            if (!fallback)
+              throw new PriceUnavailableError(contract.symbol, `${error.reason}, and no stored daily close`);
+            result[contract.symbol] = fallback;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(contracts.length, concurrency) }, worker));
+      return result;
+    },
+  };
+}
+
 export interface PreparedPricesOptions {
   /** Where missing prices come from (snapshots). */
   fetch: PriceSource;
@@ -142,7 +194,11 @@ export class PreparedPrices implements PriceSource {
     return { ready: contracts.length - missing.length, fetched: missing.length };
   }
 
-  async prices(contracts: readonly BrokerContract[]): Promise<Record<string, SizingPrice>> {
+  /** `closes`: a last-good fallback run's last daily closes, for symbols with no quote (`withLastCloses`). */
+  async prices(
+    contracts: readonly BrokerContract[],
+    closes?: LastCloses,
+  ): Promise<Record<string, SizingPrice>> {
     const result: Record<string, SizingPrice> = {};
     const missing: BrokerContract[] = [];
     for (const contract of contracts) {
@@ -150,7 +206,8 @@ export class PreparedPrices implements PriceSource {
       if (price) result[contract.symbol] = price;
       else missing.push(contract);
     }
-    if (missing.length > 0) Object.assign(result, await this.options.fetch.prices(missing));
+    const fetch = closes ? withLastCloses(this.options.fetch, closes) : this.options.fetch;
+    if (missing.length > 0) Object.assign(result, await fetch.prices(missing));
     return result;
   }
 

@@ -10,6 +10,7 @@ import { planCancels, planOrders } from './planning.js';
 import { PreTradeGate, type PreTradeOptions } from './pretrade.js';
 import {
   brokerPriceSource,
+  type LastCloses,
   limitPrice,
   PreparedPrices,
   type PriceSource,
@@ -61,6 +62,16 @@ export const executeOptionsSchema = z.object({
   allowShort: z.boolean().default(false),
   weightTolerance: z.number().min(0).max(0.1).default(1e-6),
   actor: z.string().min(1).default('execution'),
+  /**
+   * A last-good fallback run only (the quote feed is stopped): each symbol's last stored daily
+   * close, used to size the symbols that have no quote; the run's plan records them as `bar-close`.
+   */
+  lastCloses: z
+    .record(
+      z.string(),
+      z.object({ price: z.number().positive(), timeMs: z.number().int(), adv: z.number().min(0).optional() }),
+    )
+    .optional(),
 });
 
 export type ExecuteTargetsInput = z.input<typeof executeOptionsSchema>;
@@ -255,7 +266,14 @@ export class ExecutionService {
               account,
             };
           });
-        const review = await this.checkPreTrade(run, input.projectId, account, contracts, build);
+        const review = await this.checkPreTrade(
+          run,
+          input.projectId,
+          account,
+          contracts,
+          build,
+          input.lastCloses,
+        );
         if (review.blocked !== null) {
           return {
             run: await repo.getRun(run.id),
@@ -306,6 +324,7 @@ export class ExecutionService {
     account: string,
     contracts: ReadonlyMap<string, BrokerContract>,
     build: (open: TradeOrder[], ofRun: TradeOrder[]) => OrderIntent[],
+    storedDaily?: LastCloses,
   ): Promise<{ blocked: string | null; checked: readonly OrderIntent[] | null }> {
     if (!this.gate) return { blocked: null, checked: null };
     const repo = this.engine.repo;
@@ -337,6 +356,7 @@ export class ExecutionService {
       positions: positionsAfterFills(before, ofRun),
       prices,
       risk,
+      ...(storedDaily ? { storedDaily } : {}),
     };
     const record = await this.gate.review(request);
     if (record.passed) {
@@ -448,7 +468,7 @@ export class ExecutionService {
     const positions = await this.positions(account);
     await this.addMissingContracts(contracts, Object.keys(positions), 'positions');
     const summary = await this.engine.broker.account.summary();
-    const quotes = await this.prices.prices([...contracts.values()]);
+    const quotes = await this.prices.prices([...contracts.values()], input.lastCloses);
     const prices: Record<string, number> = {};
     const lotSizes: Record<string, number> = {};
     for (const [symbol, contract] of contracts) {

@@ -28,6 +28,21 @@ export interface BarAudit {
   bars: number;
 }
 
+let lastSessions: { from: string; to: string; sessions: Array<{ day: string; closeMs: number }> } | undefined;
+
+/** The window's sessions; the last window is kept, as a check audits every symbol over one window. */
+function sessionsOf(from: string, to: string): Array<{ day: string; closeMs: number }> {
+  if (lastSessions?.from !== from || lastSessions.to !== to) {
+    const sessions: Array<{ day: string; closeMs: number }> = [];
+    for (const day of tradingDays(from, to)) {
+      const s = session(day);
+      if (s) sessions.push({ day, closeMs: s.closeMs });
+    }
+    lastSessions = { from, to, sessions };
+  }
+  return lastSessions.sessions;
+}
+
 export function auditBars(
   store: IbBarStore,
   symbol: string,
@@ -38,14 +53,17 @@ export function auditBars(
 ): BarAudit {
   const upper = symbol.toUpperCase();
   // Only sessions that have closed can be expected to be complete.
-  const expected = tradingDays(from, to).filter((day) => {
-    const s = session(day);
-    return s !== undefined && s.closeMs <= nowMs;
-  });
+  const expected = sessionsOf(from, to)
+    .filter((s) => s.closeMs <= nowMs)
+    .map((s) => s.day);
   const bars = store.read(upper, barSize);
+  // A day before the window cannot count: skip its bars without naming their day (a day earlier
+  // than `from` at 00:00 UTC covers New York's offset for minute bars).
+  const windowStartMs = Date.parse(`${from}T00:00:00Z`) - 86_400_000;
   const perDay = new Map<string, number>();
   for (let i = 0; i < bars.length; i++) {
     const t = bars.timeMs[i] as number;
+    if (t < windowStartMs) continue;
     const day = barSize === '1 day' ? new Date(t).toISOString().slice(0, 10) : newYorkDay(t);
     perDay.set(day, (perDay.get(day) ?? 0) + 1);
   }

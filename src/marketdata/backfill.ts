@@ -4,11 +4,13 @@
  * calendar week (Monday key) of minute bars; a complete chunk on disk is never fetched again, so a
  * killed run resumes where it stopped. On a pacing error (162) the chunk is retried after a backoff.
  */
-import type { Brokerage, BrokerContract } from '../brokerage/index.js';
+import type { Brokerage, BrokerBar, BrokerContract } from '../brokerage/index.js';
 import { BrokerRequestError, BrokerTimeoutError, BrokerUnavailableError } from '../brokerage/index.js';
 import { dayNumber, dayString, session, tradingDays } from '../calendar/index.js';
 import { untilAborted } from '../core/abort.js';
+import { inBatches } from '../core/batches.js';
 import type { Clock } from '../core/clock.js';
+import type { BarAudit } from './audit.js';
 import type { IbBarStore } from './bar-store.js';
 import { type IbBarSize, ibBarsFromRows } from './bars.js';
 import { type PacingRules, RequestPacer, realSleep, type Sleep } from './pacing.js';
@@ -96,6 +98,11 @@ export interface BackfillOptions {
   maxRetries: number;
   sleep?: Sleep;
   onProgress?: (progress: BackfillProgress) => void;
+  /**
+   * Requests in flight at once (default 1). The pacer still spaces them under IB's rules; more than
+   * one only stops each request's round trip from adding up when the rules leave room.
+   */
+  concurrency?: number;
   /** Called before every request (a request log, a counter). */
   onRequest?: (chunk: BackfillChunk) => void;
   /**
@@ -113,6 +120,62 @@ function isNoData(error: unknown): boolean {
   return error instanceof BrokerRequestError && error.code === 162 && /no data/i.test(error.message);
 }
 
+/**
+ * One historical request under the pacer, retried after a backoff on a pacing violation or while
+ * the connection manager reconnects. IB's "no data" answer is an empty list, not an error.
+ */
+async function pacedBars(
+  options: BackfillOptions,
+  pacer: RequestPacer,
+  result: BackfillResult,
+  contract: BrokerContract,
+  request: { endMs: number; duration: string; barSize: IbBarSize },
+  onRequest?: () => void,
+): Promise<BrokerBar[]> {
+  const signal = options.signal;
+  const sleep = options.sleep ?? realSleep;
+  for (let attempt = 0; ; attempt++) {
+    // A pacer wait can last minutes; a cancelled run leaves it (the pacer may then count one
+    // request that was never sent, which only makes it more careful).
+    await untilAborted(pacer.acquire(`${contract.conId}`), signal);
+    signal?.throwIfAborted();
+    result.requested += 1;
+    onRequest?.();
+    try {
+      return await options.brokerage.history.bars({
+        contract,
+        endMs: request.endMs,
+        duration: request.duration,
+        barSize: request.barSize,
+        whatToShow: 'TRADES',
+        useRth: true,
+      });
+    } catch (error) {
+      if (isNoData(error)) return [];
+      // Pacing: IB asked us to slow down. Unavailable/timeout: the connection manager is
+      // reconnecting; the same request is tried again once it is back.
+      const transient =
+        isPacing(error) || error instanceof BrokerUnavailableError || error instanceof BrokerTimeoutError;
+      if (!transient || attempt >= options.maxRetries) throw error;
+      if (isPacing(error)) result.pacingRetries += 1;
+      await untilAborted(sleep(options.pacingBackoffMs * 2 ** attempt), signal);
+    }
+  }
+}
+
+function emptyResult(chunks: number): BackfillResult {
+  return {
+    source: 'ib',
+    chunks,
+    skipped: 0,
+    requested: 0,
+    stored: 0,
+    empty: 0,
+    pacingRetries: 0,
+    failures: [],
+  };
+}
+
 export async function runBackfill(
   options: BackfillOptions,
   symbols: string[],
@@ -121,31 +184,22 @@ export async function runBackfill(
   to: string,
 ): Promise<BackfillResult> {
   const signal = options.signal;
-  const sleep = options.sleep ?? realSleep;
-  const pacer = options.pacer ?? new RequestPacer(options.pacing, options.wallClock, sleep);
+  const pacer =
+    options.pacer ?? new RequestPacer(options.pacing, options.wallClock, options.sleep ?? realSleep);
   const nowMs = options.clock.nowMs();
   const chunks = planChunks(symbols, barSize, from, to, nowMs);
-  const result: BackfillResult = {
-    source: 'ib',
-    chunks: chunks.length,
-    skipped: 0,
-    requested: 0,
-    stored: 0,
-    empty: 0,
-    pacingRetries: 0,
-    failures: [],
-  };
+  const result = emptyResult(chunks.length);
   let done = 0;
   const report = (chunk: BackfillChunk, outcome: BackfillProgress['outcome']) => {
     done += 1;
     options.onProgress?.({ done, total: chunks.length, chunk, outcome });
   };
-  for (const chunk of chunks) {
+  await inBatches(chunks, options.concurrency ?? 1, async (chunk) => {
     signal?.throwIfAborted();
     if (options.store.hasComplete(chunk.symbol, barSize, chunk.key)) {
       result.skipped += 1;
       report(chunk, 'skipped');
-      continue;
+      return;
     }
     try {
       const contract = await options.contract(chunk.symbol);
@@ -153,46 +207,20 @@ export async function runBackfill(
       const lastClose = session(lastDay)?.closeMs ?? nowMs;
       const endMs = Math.min(lastClose, options.clock.nowMs());
       const complete = lastClose <= options.clock.nowMs();
-      let outcome: BackfillProgress['outcome'] = 'stored';
-      for (let attempt = 0; ; attempt++) {
-        // A pacer wait can last minutes; a cancelled run leaves it (the pacer may then count one
-        // request that was never sent, which only makes it more careful).
-        await untilAborted(pacer.acquire(`${contract.conId}`), signal);
-        signal?.throwIfAborted();
-        result.requested += 1;
-        options.onRequest?.(chunk);
-        try {
-          const rows = await options.brokerage.history.bars({
-            contract,
-            endMs,
-            duration: barSize === '1 day' ? '1 Y' : '5 D',
-            barSize,
-            whatToShow: 'TRADES',
-            useRth: true,
-          });
-          const wanted = new Set(chunk.days);
-          const kept = rows.filter((bar) => wanted.has(dayOfBar(bar.timeMs, barSize)));
-          options.store.writeChunk(ibBarsFromRows(chunk.symbol, barSize, kept), chunk.key, complete);
-          if (kept.length === 0) outcome = 'empty';
-          break;
-        } catch (error) {
-          if (isNoData(error)) {
-            options.store.writeChunk(ibBarsFromRows(chunk.symbol, barSize, []), chunk.key, complete);
-            outcome = 'empty';
-            break;
-          }
-          // Pacing: IB asked us to slow down. Unavailable/timeout: the connection manager is
-          // reconnecting; the same chunk is tried again once it is back.
-          const transient =
-            isPacing(error) || error instanceof BrokerUnavailableError || error instanceof BrokerTimeoutError;
-          if (transient && attempt < options.maxRetries) {
-            if (isPacing(error)) result.pacingRetries += 1;
-            await untilAborted(sleep(options.pacingBackoffMs * 2 ** attempt), signal);
-            continue;
-          }
-          throw error;
-        }
-      }
+      const rows = await pacedBars(
+        options,
+        pacer,
+        result,
+        contract,
+        { endMs, duration: barSize === '1 day' ? '1 Y' : '5 D', barSize },
+        () => options.onRequest?.(chunk),
+      );
+      const wanted = new Set(chunk.days);
+      const kept = rows.filter((bar) => wanted.has(dayOfBar(bar.timeMs, barSize)));
+      // Merged, not replaced: an empty or short answer (market data stopped, IB's "no data") must
+      // never erase the bars a chunk still open already holds.
+      options.store.mergeIntoChunk(ibBarsFromRows(chunk.symbol, barSize, kept), chunk.key, complete);
+      const outcome: BackfillProgress['outcome'] = kept.length === 0 ? 'empty' : 'stored';
       if (outcome === 'empty') result.empty += 1;
       else result.stored += 1;
       report(chunk, outcome);
@@ -206,7 +234,82 @@ export async function runBackfill(
       });
       report(chunk, 'failed');
     }
-  }
+  });
+  return result;
+}
+
+/** Longest tail fetched by one request (IB serves up to a year in a day-count duration). */
+const MAX_TAIL_CALENDAR_DAYS = 365;
+
+export interface TailBackfillResult extends BackfillResult {
+  /** Symbols the tail cannot mend (no bars yet, a hole before the newest bar, a tail over a year). */
+  needFull: string[];
+}
+
+/**
+ * The missing tail of daily bars: for each audit whose missing sessions all come after the newest
+ * stored bar, one paced request covering only those sessions (not the year chunk again), merged
+ * into the year chunks the new bars belong to. A symbol the tail cannot mend is listed in `needFull`
+ * for the chunked backfill.
+ */
+export async function runTailBackfill(
+  options: BackfillOptions,
+  audits: readonly Pick<BarAudit, 'symbol' | 'missingDays'>[],
+): Promise<TailBackfillResult> {
+  const signal = options.signal;
+  const pacer =
+    options.pacer ?? new RequestPacer(options.pacing, options.wallClock, options.sleep ?? realSleep);
+  const result: TailBackfillResult = { ...emptyResult(0), needFull: [] };
+  await inBatches(audits, options.concurrency ?? 1, async (audit) => {
+    signal?.throwIfAborted();
+    const missing = audit.missingDays;
+    const firstMissing = missing[0];
+    const lastMissing = missing.at(-1);
+    if (firstMissing === undefined || lastMissing === undefined) return;
+    const lastMs = options.store.lastBarMs(audit.symbol, '1 day');
+    const lastStored = lastMs === undefined ? undefined : dayOfBar(lastMs, '1 day');
+    // One calendar day more than the gap, so the first missing session is inside whatever way the
+    // server counts the duration back from the end.
+    const calendarDays = lastStored === undefined ? 0 : dayNumber(lastMissing) - dayNumber(lastStored) + 1;
+    if (lastStored === undefined || firstMissing <= lastStored || calendarDays > MAX_TAIL_CALENDAR_DAYS) {
+      result.needFull.push(audit.symbol);
+      return;
+    }
+    result.chunks += 1;
+    try {
+      const contract = await options.contract(audit.symbol);
+      const nowMs = options.clock.nowMs();
+      const endMs = Math.min(session(lastMissing)?.closeMs ?? nowMs, nowMs);
+      const rows = await pacedBars(options, pacer, result, contract, {
+        endMs,
+        duration: `${calendarDays} D`,
+        barSize: '1 day',
+      });
+      const byChunk = new Map<string, BrokerBar[]>();
+      for (const bar of rows) {
+        const day = dayOfBar(bar.timeMs, '1 day');
+        if (day <= lastStored || day > lastMissing) continue;
+        const key = day.slice(0, 4);
+        const list = byChunk.get(key) ?? [];
+        list.push(bar);
+        byChunk.set(key, list);
+      }
+      for (const [key, bars] of byChunk) {
+        const yearClose = session(tradingDays(`${key}-01-01`, `${key}-12-31`).at(-1) ?? '')?.closeMs;
+        const complete = yearClose !== undefined && yearClose <= options.clock.nowMs();
+        options.store.mergeIntoChunk(ibBarsFromRows(audit.symbol, '1 day', bars), key, complete);
+      }
+      if (byChunk.size === 0) result.empty += 1;
+      else result.stored += 1;
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      result.failures.push({
+        symbol: audit.symbol,
+        key: `${firstMissing}..${lastMissing}`,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  });
   return result;
 }
 

@@ -109,6 +109,27 @@ export class IbBarStore {
     if (complete) rmSync(path.join(folder, `${key}.open.ibb`), { force: true });
   }
 
+  /**
+   * Adds bars to a chunk: a stored bar at the same time is replaced, the rest is kept, so a short
+   * request for the newest sessions extends the chunk without fetching it again.
+   */
+  mergeIntoChunk(bars: IbBars, key: string, complete: boolean): void {
+    const stored = this.readChunk(bars.symbol, bars.barSize, key);
+    // Later parts win on equal times; the usual tail (all newer) is a plain column copy.
+    const merged = stored ? concatIbBars(bars.symbol, bars.barSize, [stored, bars]) : bars;
+    this.writeChunk(merged, key, complete);
+  }
+
+  /** The time of the newest stored bar of a symbol (reads only the newest non-empty chunk). */
+  lastBarMs(symbol: string, barSize: IbBarSize): number | undefined {
+    const chunks = this.chunks(symbol, barSize);
+    for (let i = chunks.length - 1; i >= 0; i--) {
+      const bars = this.readChunk(symbol, barSize, (chunks[i] as StoredChunk).key);
+      if (bars && bars.length > 0) return bars.timeMs[bars.length - 1] as number;
+    }
+    return undefined;
+  }
+
   readChunk(symbol: string, barSize: IbBarSize, key: string): IbBars | undefined {
     const folder = this.folder(symbol, barSize);
     for (const name of [`${key}.ibb`, `${key}.open.ibb`]) {

@@ -5,7 +5,14 @@
  * imported here (enforced by test/marketdata/policy.test.ts).
  */
 export { auditBars, type BarAudit } from './audit.js';
-export { type BackfillChunk, type BackfillResult, planChunks, runBackfill } from './backfill.js';
+export {
+  type BackfillChunk,
+  type BackfillResult,
+  planChunks,
+  runBackfill,
+  runTailBackfill,
+  type TailBackfillResult,
+} from './backfill.js';
 export { decodeIbBars, encodeIbBars, IbBarStore } from './bar-store.js';
 export {
   concatIbBars,

@@ -24,6 +24,11 @@ export interface IbRuntimeSettings {
   account?: string | undefined;
   /** True when the runtime itself started the built-in paper gateway. */
   builtInGateway?: boolean;
+  /**
+   * The outgoing message rate the built-in gateway was started with (above IB's 50/s). Used only
+   * when `builtInGateway` is set and the host is loopback: a real IB connection keeps IB's pacing.
+   */
+  builtInGatewayMessagesPerSecond?: number;
   heartbeatMs?: number;
   heartbeatTimeoutMs?: number;
   backoff?: { initialMs: number; maxMs: number; factor: number };
@@ -81,6 +86,7 @@ export function createIbRuntime(input: {
   settings: IbRuntimeSettings;
 }): IbRuntime {
   const { ctx, hub, settings } = input;
+  const builtIn = settings.builtInGateway === true && isLoopback(settings.host);
   const brokerage = createIbBrokerage({
     host: settings.host,
     port: settings.port,
@@ -95,6 +101,9 @@ export function createIbRuntime(input: {
     ...(settings.heartbeatMs ? { heartbeatMs: settings.heartbeatMs } : {}),
     ...(settings.heartbeatTimeoutMs ? { heartbeatTimeoutMs: settings.heartbeatTimeoutMs } : {}),
     ...(settings.backoff ? { backoff: settings.backoff } : {}),
+    ...(builtIn && settings.builtInGatewayMessagesPerSecond
+      ? { builtInGatewayMessagesPerSecond: settings.builtInGatewayMessagesPerSecond }
+      : {}),
   });
   const dataRoot = ctx.bootstrap.dataRoot;
   const contracts = new ContractCache(ctx.store.db, dataRoot, brokerage, ctx.clock);
@@ -109,7 +118,6 @@ export function createIbRuntime(input: {
   });
   const recorder = new ConnectionStateRecorder(ctx.store.db, ctx.clock, settings.mode);
   recorder.attach(brokerage.connection);
-  const builtIn = settings.builtInGateway === true && isLoopback(settings.host);
 
   const status = (): IbStatus => {
     const s = brokerage.connection.state();

@@ -8,13 +8,20 @@ export interface StepFailure {
   message: string;
 }
 
-/** What any thrown value says as a step failure (errors that are not StepErrors are STEP_FAILED). */
+/**
+ * What any thrown value says as a step failure: a StepError's code, the catalogued code of an error
+ * that carries one (InputError and the like), else STEP_FAILED.
+ */
 export function stepFailure(error: unknown): StepFailure {
   if (error instanceof StepError) {
     const text = error.options.text ?? msg('PIPELINE_STEP_FAILED', { detail: error.message });
     return { code: error.code, text, message: error.message };
   }
   const detail = error instanceof Error ? error.message : String(error);
+  // A module's error that carries its reason as a catalogued message (src/core's ErrorText): the
+  // message's code is the failure's code, so an alert or the UI can say it in the reader's language.
+  const text = parseMessage((error as { text?: unknown } | null)?.text);
+  if (text) return { code: text.code, text, message: detail };
   return { code: 'STEP_FAILED', text: msg('PIPELINE_STEP_FAILED', { detail }), message: detail };
 }
 

@@ -7,6 +7,7 @@ export { type ChecklistItem, type LiveStepDeps, liveStepWork } from './live.js';
 export { type PostTradeReport, postTradeReport, type SymbolReport } from './report.js';
 export { type NewRun, PipelineRepository, runKeyOf } from './repository.js';
 export {
+  CHECKLIST_DATA_FAILED,
   type GatewayWait,
   PipelineRunner,
   type PipelineRunnerOptions,

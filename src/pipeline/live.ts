@@ -3,13 +3,22 @@ import { previousTradingDay, sessionAt, tradingDays } from '../calendar/index.js
 import { msg } from '../contract/messages.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { DecisionService } from '../decision/index.js';
-import { brokerPriceSource, type ExecutionRuntime, isPaperAccount, sizeTargets } from '../execution/index.js';
+import {
+  brokerPriceSource,
+  type ExecutionRuntime,
+  isPaperAccount,
+  type SizingPrice,
+  sizeTargets,
+  withLastCloses,
+} from '../execution/index.js';
 import {
   auditBars,
   IB_HISTORICAL_PACING,
   type IbBarStore,
   type PacingRules,
+  RequestPacer,
   runBackfill,
+  runTailBackfill,
 } from '../marketdata/index.js';
 import {
   checkPreTrade,
@@ -18,6 +27,7 @@ import {
   type TradingState,
 } from '../risk/index.js';
 import { postTradeReport, writeReportFile } from './report.js';
+import { CHECKLIST_DATA_FAILED } from './runner.js';
 import { type Evidence, type FallbackPort, type StepContext, StepError, type StepWork } from './types.js';
 
 type Decisions = Pick<DecisionService, 'decideAndFreeze' | 'preview' | 'latestCompleted' | 'freezeFallback'>;
@@ -88,6 +98,24 @@ function snapshotIdOf(ctx: StepContext): number {
 const dailyAdvSessions = 20;
 
 /**
+ * Checklist items about the decision's market data. Failing only these (the feed is stopped or
+ * stale, IB is otherwise fine) routes the run to the fallback policy; any other failed item is an
+ * unsafe state and fails the run.
+ */
+const DATA_ITEMS = new Set(['bars.complete', 'quotes.fresh']);
+
+/** The symbols a run may size: its weights' and the positions the plan step saw. */
+function plannedSymbols(ctx: StepContext): string[] {
+  const positions = (ctx.evidence.plan?.positions ?? {}) as Record<string, number>;
+  return [...new Set([...Object.keys(weightsOf(ctx)), ...Object.keys(positions)])];
+}
+
+/** The decide step's evidence says the runner traded the last good snapshot again. */
+function isLastGood(ctx: StepContext): boolean {
+  return ctx.evidence.decide?.fallback === 'last-good';
+}
+
+/**
  * The steps wired to the real modules: IB through the execution runtime, the decision snapshots,
  * the trading state, the pre-trade rules and the order state machine. Each step returns its
  * evidence (what the run's timeline shows) or throws a StepError.
@@ -117,37 +145,43 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
     const days = tradingDays(previousTradingDay(last), last);
     const from = tradingDays('1990-01-01', last).slice(-barSessions)[0] ?? days[0] ?? last;
     const nowMs = deps.clock.nowMs();
-    const incomplete = () =>
-      symbols.filter((s) => auditBars(store, s, '1 day', from, last, nowMs).missingDays.length > 0);
+    const audit = (list: readonly string[]) =>
+      list
+        .map((s) => auditBars(store, s, '1 day', from, last, nowMs))
+        .filter((a) => a.missingDays.length > 0);
     const started = performance.now();
-    const before = incomplete();
+    const before = audit(symbols);
     let backfilled = 0;
     if (before.length > 0) {
-      // The missing tail first, paced like any historical request, then the check again.
-      const result = await runBackfill(
-        {
-          brokerage: runtime.engine.broker,
-          store,
-          contract: async (symbol) => {
-            const found = contracts.get(symbol);
-            if (!found) throw new Error(`no contract for ${symbol}`);
-            return found;
-          },
-          clock: deps.clock,
-          wallClock: systemClock,
-          pacing: deps.historicalPacing ?? IB_HISTORICAL_PACING,
-          pacingBackoffMs: 2_000,
-          maxRetries: 2,
-          signal,
+      const pacing = deps.historicalPacing ?? IB_HISTORICAL_PACING;
+      const options = {
+        brokerage: runtime.engine.broker,
+        store,
+        contract: async (symbol: string) => {
+          const found = contracts.get(symbol);
+          if (!found) throw new Error(`no contract for ${symbol}`);
+          return found;
         },
-        before,
-        '1 day',
-        from,
-        last,
-      );
-      backfilled = result.stored;
+        clock: deps.clock,
+        wallClock: systemClock,
+        pacing,
+        // One pacer for the tail and the chunks: together they are one burst of requests.
+        pacer: new RequestPacer(pacing, systemClock),
+        pacingBackoffMs: 2_000,
+        maxRetries: 2,
+        // Within IB's 50 open historical requests; the pacer keeps the request rate.
+        concurrency: 10,
+        signal,
+      };
+      // The missing tail first (only the sessions since the newest stored bar, paced like any
+      // historical request); a symbol with no bars yet or a hole gets its year chunks.
+      const tail = await runTailBackfill(options, before);
+      const full =
+        tail.needFull.length > 0 ? await runBackfill(options, tail.needFull, '1 day', from, last) : undefined;
+      backfilled = tail.stored + (full?.stored ?? 0);
     }
-    const after = incomplete();
+    // Only the symbols that were incomplete can have changed.
+    const after = audit(before.map((a) => a.symbol)).map((a) => a.symbol);
     return {
       id: 'bars.complete',
       ok: after.length === 0,
@@ -162,6 +196,30 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
         elapsedMs: Math.round(performance.now() - started),
       },
     };
+  }
+
+  /**
+   * Each symbol's last stored IB daily close and average volume: a last-good run's sizing prices and
+   * pre-trade statistics while the feed is stopped.
+   */
+  function lastCloses(
+    symbols: readonly string[],
+  ): Record<string, { price: number; timeMs: number; adv: number }> {
+    const store = deps.bars();
+    const closes: Record<string, { price: number; timeMs: number; adv: number }> = {};
+    for (const symbol of symbols) {
+      const bars = store?.read(symbol, '1 day');
+      if (!bars || bars.length === 0) continue;
+      const from = Math.max(0, bars.length - dailyAdvSessions);
+      let volume = 0;
+      for (let i = from; i < bars.length; i++) volume += bars.volume[i] as number;
+      closes[symbol] = {
+        price: bars.close[bars.length - 1] as number,
+        timeMs: bars.timeMs[bars.length - 1] as number,
+        adv: volume / (bars.length - from),
+      };
+    }
+    return closes;
   }
 
   const work: StepWork = {
@@ -206,7 +264,16 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
         numbers: { symbols: symbols.length, resolved: contracts.size, error: unresolved || null },
       });
       if (unresolved === '')
-        items.push(await barsItem(runtime, symbols, contracts, ctx.run.tradingDate, ctx.signal));
+        items.push(
+          await barsItem(runtime, symbols, contracts, ctx.run.tradingDate, ctx.signal).catch(
+            (error: unknown): ChecklistItem => {
+              // Stopped by the runner: not a data problem.
+              if (ctx.signal.aborted) throw error;
+              const text = error instanceof Error ? error.message : String(error);
+              return { id: 'bars.complete', ok: false, required: true, numbers: { error: text } };
+            },
+          ),
+        );
       let quotes: Record<string, number | string | boolean | null> = { symbols: symbols.length };
       let quotesOk = false;
       try {
@@ -259,10 +326,15 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
       const evidence = { items, passed: failed.length === 0 };
       if (failed.length > 0) {
         const ids = failed.map((i) => i.id).join(', ');
-        throw new StepError('CHECKLIST_FAILED', `checklist failed: ${ids}`, {
-          evidence,
-          text: msg('PIPELINE_CHECKLIST_FAILED', { items: ids }),
-        });
+        const dataOnly = failed.every((i) => DATA_ITEMS.has(i.id));
+        throw new StepError(
+          dataOnly ? CHECKLIST_DATA_FAILED : 'CHECKLIST_FAILED',
+          `checklist failed: ${ids}`,
+          {
+            evidence,
+            text: msg('PIPELINE_CHECKLIST_FAILED', { items: ids }),
+          },
+        );
       }
       return evidence;
     },
@@ -306,9 +378,9 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
       const symbols = [...new Set([...Object.keys(weights), ...Object.keys(positions)])].sort();
       const contracts = await engine.contractsFor(symbols, 'plan');
       // Arrival prices: one snapshot per symbol now (the sizing the submit step freezes prices again).
-      const quotes = await brokerPriceSource(engine.broker, engine.clock, { maxAgeMs: 60_000 }).prices([
-        ...contracts.values(),
-      ]);
+      const quoted = brokerPriceSource(engine.broker, engine.clock, { maxAgeMs: 60_000 });
+      const closes = isLastGood(ctx) ? lastCloses(symbols) : undefined;
+      const quotes = await (closes ? withLastCloses(quoted, closes) : quoted).prices([...contracts.values()]);
       const prices: Record<string, number> = {};
       const lotSizes: Record<string, number> = {};
       for (const [symbol, contract] of contracts) {
@@ -339,6 +411,7 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
         cash: summary.totalCash,
         positions,
         prices,
+        priceSources: priceSourcesOf(quotes),
         targets: sized.targets,
         orders,
         buys: orders.filter((o) => o.side === 'BUY').length,
@@ -352,18 +425,9 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
       const orders = (plan.orders ?? []) as PlanOrders;
       const prices = new Map(Object.entries((plan.prices ?? {}) as Record<string, number>));
       const members = await deps.universe(ctx.run.projectId);
-      const store = deps.bars();
-      const previousClose = new Map<string, number>();
-      const adv = new Map<string, number>();
-      for (const symbol of prices.keys()) {
-        const bars = store?.read(symbol, '1 day');
-        if (!bars || bars.length === 0) continue;
-        previousClose.set(symbol, bars.close[bars.length - 1] as number);
-        const from = Math.max(0, bars.length - dailyAdvSessions);
-        let volume = 0;
-        for (let i = from; i < bars.length; i++) volume += bars.volume[i] as number;
-        adv.set(symbol, volume / (bars.length - from));
-      }
+      const daily = Object.entries(lastCloses([...prices.keys()]));
+      const previousClose = new Map(daily.map(([symbol, d]) => [symbol, d.price]));
+      const adv = new Map(daily.map(([symbol, d]) => [symbol, d.adv]));
       const state = await deps.tradingState(ctx.run.projectId);
       // The whole-list margin check needs IB's what-if; the execution gate does it at send time.
       const rules = DEFAULT_PRE_TRADE_RULES.filter((r) => r.name !== 'margin');
@@ -424,6 +488,7 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
         // The schedule is the standing confirmation of a project set to trade; a person's Run now in
         // live mode typed it at the edge before the trigger was recorded.
         ...(engine.mode === 'live' ? { confirmLive: engine.account() } : {}),
+        ...(isLastGood(ctx) ? { lastCloses: lastCloses(plannedSymbols(ctx)) } : {}),
         actor: 'pipeline',
       });
       const orders = await engine.repo.orders({ runId: result.run.id });
@@ -444,6 +509,7 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
         stoppedBecause: result.stoppedBecause,
         snapshotId: result.run.snapshotId,
         snapshotHash: result.run.snapshotHash,
+        priceSources: priceSourcesOf((result.run.plan?.prices ?? {}) as Record<string, SizingPrice>),
       };
     },
 
@@ -550,3 +616,10 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
 }
 
 type PlanOrders = PlannedOrderEvidence[];
+
+/** How many symbols were priced from which source (mid, last, close, bar-close), for the evidence. */
+function priceSourcesOf(prices: Readonly<Record<string, SizingPrice>>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const price of Object.values(prices)) counts[price.source] = (counts[price.source] ?? 0) + 1;
+  return counts;
+}

@@ -145,6 +145,14 @@ export interface StepEndEvent {
   wallMs: number;
 }
 
+/**
+ * The checklist's code when only market-data items failed (bars incomplete or stale, quotes stale):
+ * the decision's inputs are bad but the state is safe, so the run follows the fallback policy like a
+ * failed decision does. Any other failed item (IB down, account, trading state, open orders, lease)
+ * fails the run.
+ */
+export const CHECKLIST_DATA_FAILED = 'CHECKLIST_DATA_FAILED';
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -252,8 +260,13 @@ export class PipelineRunner {
       });
     }
     const project = await this.options.projects.get(run.projectId);
-    for (const step of run.steps) {
-      if (step.status === 'SUCCEEDED' || step.status === 'SKIPPED') continue;
+    for (const name of run.steps.map((s) => s.name)) {
+      // Read from the run as it is now: a fallback may have settled the decide step already.
+      const step = run.steps.find((s) => s.name === name);
+      if (!step || step.status === 'SUCCEEDED' || step.status === 'SKIPPED') continue;
+      // The checklist failed on data and the run fell back to the last good snapshot: it stays
+      // failed (its evidence says what was wrong) and the run goes on.
+      if (name === 'checklist' && step.status === 'FAILED' && run.fallback === 'last-good') continue;
       if (!this.holding()) return this.repo.get(run.id);
       const outcome = await this.runStep(run, project, step);
       if (outcome === 'busy') return this.repo.get(run.id);
@@ -261,8 +274,11 @@ export class PipelineRunner {
         run = await this.repo.get(run.id);
         continue;
       }
-      if (step.name === 'decide') {
-        const stop = await this.fallback(run, project, outcome.failure);
+      if (
+        step.name === 'decide' ||
+        (step.name === 'checklist' && outcome.failure.code === CHECKLIST_DATA_FAILED)
+      ) {
+        const stop = await this.fallback(run, project, step.name, outcome.failure);
         if (stop === 'continue') {
           run = await this.repo.get(run.id);
           continue;
@@ -282,6 +298,7 @@ export class PipelineRunner {
         tradingDate: run.tradingDate,
         runId: run.id,
         error: `${step.name}: ${outcome.error}`,
+        errorText: outcome.failure.text,
       });
       return this.repo.get(run.id);
     }
@@ -339,6 +356,9 @@ export class PipelineRunner {
         const waited = current.steps.find((s) => s.name === step.name)?.evidence?.waiting;
         const evidence = waited ? { ...found, waited } : found;
         await this.repo.endStep(run.id, step.name, owner, { status: 'SUCCEEDED', evidence });
+        // The run names the trade run it sent (the fallback card and the run view link to it).
+        if (step.name === 'submit' && typeof found.tradeRunId === 'number')
+          await this.repo.setRunFields(run.id, { tradeRunId: found.tradeRunId });
         this.stepEnded({ runId: run.id, step: step.name, ok: true, wallMs: performance.now() - startedWall });
         return 'ok';
       } catch (error) {
@@ -371,16 +391,26 @@ export class PipelineRunner {
     return { error: failure.message, failure };
   }
 
-  /** The decision failed for good: trade the last good snapshot again, or stand still. */
+  /**
+   * The decision failed for good, or the checklist found its market data bad: trade the last good
+   * snapshot again (recorded as the decide step's outcome), or stand still.
+   */
   private async fallback(
     run: PipelineRun,
     project: Project,
+    failedStep: 'checklist' | 'decide',
     failure: StepFailure,
   ): Promise<'continue' | 'stop'> {
     const reason = failure.message;
     const policy = project.params.pipeline.fallback;
     const owner = this.options.owner;
     let used: string = policy;
+    // The decide step is settled already (a reopened run whose checklist failed on data again).
+    const decided = run.steps.find((s) => s.name === 'decide')?.status === 'SUCCEEDED';
+    if (decided && failedStep === 'checklist' && policy === 'last-good') {
+      await this.repo.setRunFields(run.id, { fallback: 'last-good' });
+      return 'continue';
+    }
     if (policy === 'last-good' && (await this.repo.claimStep(run.id, 'decide', owner))) {
       const current = await this.repo.get(run.id);
       const ctx: StepContext = {
@@ -395,14 +425,14 @@ export class PipelineRunner {
         if (evidence) {
           await this.repo.endStep(run.id, 'decide', owner, {
             status: 'SUCCEEDED',
-            evidence: { ...evidence, fallback: 'last-good', reason },
+            evidence: { ...evidence, fallback: 'last-good', reason, reasonText: failure.text, failedStep },
           });
         } else {
-          await this.repo.endStep(run.id, 'decide', owner, { status: 'FAILED', error: failure });
+          await this.endDecideUnsettled(run.id, failedStep, failure);
           used = 'stand-still';
         }
       } catch (error) {
-        await this.repo.endStep(run.id, 'decide', owner, { status: 'FAILED', error: failure });
+        await this.endDecideUnsettled(run.id, failedStep, failure);
         this.options.logger?.error(
           { err: error, runId: run.id },
           'the last-good fallback failed; standing still',
@@ -417,13 +447,37 @@ export class PipelineRunner {
       actor: 'pipeline',
       action: 'pipeline.fallback',
       target: `project:${run.projectId}`,
-      after: { runId: run.id, tradingDate: run.tradingDate, policy: used, configured: policy, reason },
+      after: {
+        runId: run.id,
+        tradingDate: run.tradingDate,
+        policy: used,
+        configured: policy,
+        step: failedStep,
+        reason,
+      },
     });
-    await this.alert('fallback.used', { project: project.name, policy: used, reason });
+    await this.alert('fallback.used', {
+      project: project.name,
+      policy: used,
+      reason,
+      reasonCode: failure.code,
+      reasonText: failure.text,
+    });
     if (used === 'last-good') return 'continue';
     await this.repo.skipRemaining(run.id);
-    await this.repo.finishRun(run.id, 'STOOD_STILL', { error: `decide: ${reason}` });
+    await this.repo.finishRun(run.id, 'STOOD_STILL', { error: `${failedStep}: ${reason}` });
     return 'stop';
+  }
+
+  /**
+   * No last-good snapshot after all: a failed decide step keeps its failure; after a checklist data
+   * failure the decide step never ran, and goes back to pending for `skipRemaining` to skip.
+   */
+  private async endDecideUnsettled(runId: number, failedStep: string, failure: StepFailure): Promise<void> {
+    const owner = this.options.owner;
+    if (failedStep === 'decide')
+      await this.repo.endStep(runId, 'decide', owner, { status: 'FAILED', error: failure });
+    else await this.repo.endStep(runId, 'decide', owner, { status: 'PENDING' });
   }
 
   /** Records on the run's checklist step why it waits (once per reason), without starting it. */

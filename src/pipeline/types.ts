@@ -36,7 +36,7 @@ export interface PipelineStep {
   endedAt: string | null;
   evidence: Evidence | null;
   error: string | null;
-  /** The StepError code of a failed step (STEP_FAILED for other errors), null when it did not fail. */
+  /** The StepError code of a failed step (a catalogued error's message code, else STEP_FAILED), null when it did not fail. */
   errorCode: string | null;
   /** The failure as a catalogued message the UI renders in its language. */
   errorText: Message | null;

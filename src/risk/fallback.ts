@@ -1,17 +1,20 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { parseMessage } from '../contract/messages.js';
 import type { FallbackResponse, FallbackUseView } from '../contract/risk.js';
+import { decodeFailure } from '../pipeline/errors.js';
 import type { Database } from '../store/index.js';
 
 const decideEvidence = z.object({
   snapshotId: z.number().int().optional(),
   sourceSnapshotId: z.number().int().optional(),
   reason: z.string().optional(),
+  failedStep: z.enum(['checklist', 'decide']).optional(),
+  reasonText: z.unknown().optional(),
 });
 const fallbackContent = z.object({
   fallback: z.object({ sourceHash: z.string() }).nullable().optional(),
 });
-const stepError = z.object({ message: z.string() });
 
 function parse<T>(schema: z.ZodType<T>, json: string | null): T | undefined {
   if (json === null) return undefined;
@@ -26,7 +29,8 @@ function parse<T>(schema: z.ZodType<T>, json: string | null): T | undefined {
 /**
  * The project's fallback policy and the newest weekly run that used it, from what the pipeline
  * recorded: the run's `fallback`, the decide step's evidence (the fallback snapshot and its source)
- * or error (the reason), and the fallback snapshot's source hash.
+ * or error (the reason; else the run's error, after a checklist data failure), and the fallback
+ * snapshot's source hash.
  */
 export async function fallbackStatus(
   db: Kysely<Database>,
@@ -44,14 +48,19 @@ export async function fallbackStatus(
   if (!run || (run.fallback !== 'last-good' && run.fallback !== 'stand-still')) {
     return { projectId, policy, latest: null };
   }
-  const decide = await db
+  const steps = await db
     .selectFrom('pipeline_steps')
     .selectAll()
     .where('run_id', '=', run.id)
-    .where('name', '=', 'decide')
-    .executeTakeFirst();
+    .where('name', 'in', ['checklist', 'decide'])
+    .execute();
+  const decide = steps.find((s) => s.name === 'decide');
+  const checklist = steps.find((s) => s.name === 'checklist');
   const evidence = parse(decideEvidence, decide?.evidence_json ?? null);
-  const failure = parse(stepError, decide?.error ?? null);
+  // The failure that made the run fall back: the decide step's own, else the checklist's (bad data).
+  const failure =
+    decodeFailure(evidence?.failedStep === 'checklist' ? null : (decide?.error ?? null)) ??
+    (checklist?.status === 'FAILED' ? decodeFailure(checklist.error) : null);
   let sourceHash: string | null = null;
   if (evidence?.snapshotId !== undefined) {
     const snapshot = await db
@@ -65,7 +74,9 @@ export async function fallbackStatus(
     pipelineRunId: Number(run.id),
     tradingDate: run.trading_date,
     used: run.fallback,
-    reason: evidence?.reason ?? failure?.message ?? (run.error ?? '').replace(/^decide: /, ''),
+    // Stand-still leaves the reason on the run: `decide: …`, or `checklist: …` when its data was bad.
+    reason: evidence?.reason ?? failure?.message ?? (run.error ?? '').replace(/^(decide|checklist): /, ''),
+    reasonText: parseMessage(evidence?.reasonText) ?? failure?.text ?? null,
     at: decide?.ended_at ?? run.finished_at ?? run.created_at,
     snapshotId: evidence?.snapshotId ?? null,
     sourceSnapshotId: evidence?.sourceSnapshotId ?? null,

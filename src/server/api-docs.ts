@@ -61,6 +61,34 @@ export function routeContractsAt(port: number): readonly RouteContract[] | undef
   return undefined;
 }
 
+/** One answer as its handler produced it, before the response schema serialized it. */
+export interface AnswerPayload {
+  readonly port: number;
+  readonly method: string;
+  /** As requested (path and query). */
+  readonly url: string;
+  readonly route: RouteContract;
+  readonly status: number;
+  readonly payload: unknown;
+}
+
+export type PayloadObserver = (answer: AnswerPayload) => void;
+
+const payloadObservers = new Set<PayloadObserver>();
+
+/**
+ * Lets an in-process observer (the test suite's contract check) see every object answer before the
+ * zod serializer drops the fields its schema does not name, which would otherwise hide a schema that
+ * forgot a field. Servers built while no observer is registered get no hook at all, so production
+ * pays nothing; register before building the server. Returns the unregister function.
+ */
+export function observeAnswerPayloads(observer: PayloadObserver): () => void {
+  payloadObservers.add(observer);
+  return () => {
+    payloadObservers.delete(observer);
+  };
+}
+
 type OpenApiDocument = ReturnType<typeof jsonSchemaTransformObject>;
 
 /**
@@ -108,6 +136,23 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
   app.addHook('onClose', async () => {
     running.delete(app);
   });
+  if (payloadObservers.size > 0) {
+    app.addHook('preSerialization', async (request, reply, payload) => {
+      const address = app.server.address();
+      const url = request.routeOptions.url;
+      if (typeof address !== 'object' || address === null || !url?.startsWith('/api/')) return payload;
+      const answer: AnswerPayload = {
+        port: address.port,
+        method: request.method,
+        url: request.url,
+        route: { method: request.method, url, schema: request.routeOptions.schema },
+        status: reply.statusCode,
+        payload,
+      };
+      for (const observer of payloadObservers) observer(answer);
+      return payload;
+    });
+  }
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/') || route.url.startsWith(API_DOCS_PREFIX)) return;
     route.schema = withErrorResponses(route.schema);

@@ -21,6 +21,7 @@ import { looksLikeApi, type RouteEntry, registerAuthWall, registerPublic } from 
 import { errorBody, type FieldError, sendError } from './errors.js';
 import type { EventHub } from './event-hub.js';
 import { EventStreams } from './event-streams.js';
+import { fieldText } from './field-text.js';
 import { RequestLogController } from './request-log.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerAlertRoutes } from './routes/alerts.js';
@@ -216,7 +217,11 @@ function describeFailure(error: unknown): Failure {
     return { status: 404, body: errorBody('NOT_FOUND', error.message, undefined, error) };
   }
   if (error instanceof ZodError) {
-    const fields = error.issues.map((i) => ({ field: i.path.join('.') || 'body', message: i.message }));
+    const fields = error.issues.map((i) => ({
+      field: i.path.join('.') || 'body',
+      message: i.message,
+      text: fieldText(i),
+    }));
     return {
       status: 400,
       body: errorBody('VALIDATION_FAILED', fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields),
@@ -235,7 +240,7 @@ function describeFailure(error: unknown): Failure {
     return { status: 400, body: errorBody('VALIDATION_FAILED', error.message, fields) };
   }
   const e = error as {
-    validation?: Array<{ instancePath?: string; message?: string; params?: unknown }>;
+    validation?: Array<{ instancePath?: string; keyword?: string; message?: string; params?: unknown }>;
     statusCode?: number;
     code?: string;
     message?: string;
@@ -245,6 +250,12 @@ function describeFailure(error: unknown): Failure {
     const fields = e.validation.map((v) => ({
       field: fieldName(v.instancePath, e.validationContext),
       message: v.message ?? 'invalid',
+      // The zod type provider puts the issue's code in `keyword` and the rest of it in `params`.
+      text: fieldText({
+        ...(typeof v.params === 'object' && v.params !== null ? v.params : {}),
+        code: v.keyword ?? '',
+        message: v.message,
+      }),
     }));
     const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
     return { status: 400, body: errorBody('VALIDATION_FAILED', summary, fields) };

@@ -35,6 +35,8 @@ export function startPipeline(input: {
   everyMs?: number;
   /** The built-in gateway on a simulated clock does not pace historical requests: neither does the checklist. */
   unpacedHistory?: boolean;
+  /** How often the monitor step looks at the run's orders (default 200 ms). */
+  monitorPollMs?: number;
   /** The simulated clock's jumps: the scheduler looks at once when the clock moves. */
   clockJumps?: (listener: () => void) => () => void;
 }): PipelineHandle {
@@ -59,6 +61,7 @@ export function startPipeline(input: {
     },
     universe: (projectId) => ctx.projects.universe(projectId),
     ...(input.unpacedHistory ? { historicalPacing: UNPACED } : {}),
+    ...(input.monitorPollMs ? { monitorPollMs: input.monitorPollMs } : {}),
   });
   const isHolder = () => execution.lease.isHeld();
   // A due run waits while IB is down; the restart windows are read each time (settings may change).

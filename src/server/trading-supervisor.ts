@@ -18,6 +18,13 @@ import { holderIbStatus, type ReplicaIbStatus } from './trading-status.js';
 /** The built-in paper gateway's account and seed; the demo's research data uses the same seed. */
 export const BUILT_IN_ACCOUNT = 'DU1234567';
 export const BUILT_IN_SEED = 1;
+/**
+ * The message rate between the server and its own built-in gateway on the demo's stepped clock: that
+ * gateway is not IB (it is started with this limit, and nothing else connects to it), and weeks pass
+ * there in seconds, where IB's 50 messages/s made every historical request and order of a week
+ * queue behind each other. A real IB connection always keeps the adapter's IB pacing.
+ */
+export const DEMO_CLOCK_MESSAGES_PER_SECOND = 1_000;
 
 /** Where the built-in paper gateway keeps its account between runs. */
 export function builtInStatePath(dataRoot: string): string {
@@ -131,7 +138,14 @@ export class TradingSupervisor {
         statePath: builtInStatePath(this.ctx.bootstrap.dataRoot),
         // Weeks pass in seconds on the demo's clock: IB's historical pacing (60 requests per 10 wall
         // minutes) would hold every weekly bars check for minutes, so this gateway does not emulate it.
-        ...(this.options.simClock ? { clock: this.options.simClock, pacing: { enabled: false } } : {}),
+        // For the same reason its connection is not held to IB's 50 messages/s (see below).
+        ...(this.options.simClock
+          ? {
+              clock: this.options.simClock,
+              pacing: { enabled: false },
+              maxMessagesPerSecond: DEMO_CLOCK_MESSAGES_PER_SECOND,
+            }
+          : {}),
       });
       host = '127.0.0.1';
       port = this.sim.port;
@@ -151,6 +165,9 @@ export class TradingSupervisor {
         mode,
         account,
         builtInGateway: !external,
+        ...(!external && this.options.simClock
+          ? { builtInGatewayMessagesPerSecond: DEMO_CLOCK_MESSAGES_PER_SECOND }
+          : {}),
         connect: false,
       },
     });
@@ -173,6 +190,8 @@ export class TradingSupervisor {
       contractCache: this.ib.contracts,
       liveQuote: (symbol) => sizingQuote(quotes.freshQuote(symbol)),
       preTrade: preTradeOptions(this.ctx),
+      // Orders to the built-in gateway on the demo clock: not IB, so not IB's 50 messages/s either.
+      ...(!external && this.options.simClock ? { maxOrdersPerSecond: DEMO_CLOCK_MESSAGES_PER_SECOND } : {}),
       // Only the lease holder connects with the fixed trading client id; the others serve the UI.
       manageConnection: true,
       ...(account ? { account } : {}),
@@ -190,7 +209,12 @@ export class TradingSupervisor {
       ib: this.ib,
       execution: this.execution,
       ...(simClock
-        ? { unpacedHistory: true, clockJumps: (listener: () => void) => simClock.onChange(listener) }
+        ? {
+            unpacedHistory: true,
+            // A week's fills come within a second of wall time there; a 200 ms look added up over weeks.
+            monitorPollMs: 50,
+            clockJumps: (listener: () => void) => simClock.onChange(listener),
+          }
         : {}),
     });
     this.followHolderStatus();

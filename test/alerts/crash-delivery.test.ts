@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { enqueueAlert, listAlerts } from '../../src/alerts/index.js';
 import type { AppContext } from '../../src/app/context.js';
 import { ENGINES, type EngineTarget, freshTarget } from '../helpers/engines.js';
+import { nodeEntry } from '../helpers/entry.js';
 import { pollUntil } from '../helpers/poll.js';
 import {
   startTelegramServer,
@@ -45,17 +46,7 @@ describe.each(ENGINES)('alert delivery across a kill -9 of the server on %s', (e
   function serve(): ChildProcess {
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
-        'serve',
-        '--port',
-        '0',
-        '--no-trading',
-        '--data-root',
-        target.dataRoot,
-      ],
+      [...nodeEntry('cli/main'), 'serve', '--port', '0', '--no-trading', '--data-root', target.dataRoot],
       {
         env: {
           ...process.env,

@@ -6,6 +6,8 @@ import {
   renderAlert,
   splitText,
 } from '../../src/alerts/index.js';
+import { alertText } from '../../src/contract/alert-texts.js';
+import { englishText, msg } from '../../src/contract/messages.js';
 
 const SAMPLE: AlertParamsByKind = {
   'ib.disconnected': { host: 'gw', port: 4001, reason: '1100', downSeconds: 200 },
@@ -51,6 +53,27 @@ describe('alert texts', () => {
       expect(en).not.toContain('undefined');
     }
     expect(renderAlert('daily.summary', 'info', SAMPLE['daily.summary'], 'en')).toContain('#99 ab12');
+  });
+
+  it('renders from kind + params in the reader language: catalogued failures and enum values through its helpers', () => {
+    const reasonText = msg('DECISION_NO_MODEL', { project: 2, version: 1 });
+    const params: AlertParamsByKind['fallback.used'] = {
+      project: 'alpha',
+      policy: 'stand-still',
+      reason: 'modelVersion: project 2 version 1 has no trained model',
+      reasonCode: 'DECISION_NO_MODEL',
+      reasonText,
+    };
+    // The web app passes its own renderers: the failure and the policy read in Chinese, no English left.
+    const zh = alertText('fallback.used', params, 'zh-CN', { message: (m) => `〔${m.code}〕` });
+    expect(zh).toBe('已启用回退策略：项目 alpha，策略：维持不动。原因：〔DECISION_NO_MODEL〕');
+    // Telegram in English renders the catalogued sentence; without a renderer the English reason stays.
+    expect(renderAlert('fallback.used', 'warning', params, 'en')).toContain(englishText(reasonText));
+    expect(alertText('fallback.used', params, 'en')).toContain(params.reason);
+    const order = SAMPLE['order.rejected'];
+    expect(alertText('order.rejected', order, 'zh-CN', { enumValue: (_, value) => `<${value}>` })).toContain(
+      '<BUY> 5 AAPL',
+    );
   });
 
   it('splits texts over 4,096 UTF-16 units at line breaks, never inside a surrogate pair', () => {

@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimGatewayHandle } from '../../src/sim/index.js';
@@ -10,7 +9,7 @@ const PASSWORD = 'browser-account-test-pw';
 
 /** A server trading on a paper gateway whose clock stands at an open market, with one run filled. */
 async function startAccountServer(sim: SimGatewayHandle, simNow: number): Promise<TestServer> {
-  const { app, api, dataRoot } = await startPaperTradingApp(sim, simNow, {
+  const { api, ...server } = await startPaperTradingApp(sim, simNow, {
     password: PASSWORD,
     label: 'account',
   });
@@ -46,15 +45,7 @@ async function startAccountServer(sim: SimGatewayHandle, simNow: number): Promis
         .history.equity.length,
     (n) => n > 0,
   );
-  return {
-    url: app.url,
-    adminPassword: PASSWORD,
-    dataRoot,
-    close: async () => {
-      await app.close();
-      rmSync(dataRoot, { recursive: true, force: true });
-    },
-  };
+  return server;
 }
 
 async function text(page: Page, testId: string): Promise<string> {

@@ -3,10 +3,6 @@
  * bars by DecisionService on the server's own context, a completed run that traded it, and a
  * manual snapshot whose row the test edits.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.js';
@@ -15,10 +11,9 @@ import { ENUMS, MESSAGES } from '../../src/contract/messages.js';
 import { DecisionService } from '../../src/decision/index.js';
 import { ExecutionRepository } from '../../src/execution/index.js';
 import { IbBarStore } from '../../src/marketdata/index.js';
-import { startApp } from '../../src/server/index.js';
 import { AlphaBarStore, makeAlphaBars } from '../../src/sources/alpha/index.js';
 import { saveModel, symbolsOf, TRADING_DATE, writeIbBars } from '../decision/data.js';
-import { ensureWebBuilt, launchBrowser, login, newPage, switchLanguage, WEB_DIST } from './harness.js';
+import { launchBrowser, login, newPage, startTestServer, switchLanguage } from './harness.js';
 
 const SECTORS = ['Information Technology', 'Energy', 'Health Care'];
 
@@ -46,17 +41,9 @@ interface Seeded {
 
 /** A server (no trading side) and its data: IB bars, the rule model, a frozen decision, a run, a tampered manual snapshot. */
 async function seededServer(): Promise<Seeded> {
-  await ensureWebBuilt();
-  const dataRoot = mkdtempSync(path.join(tmpdir(), 'ibloop-browser-decisions-'));
-  const adminPassword = `pw-${randomBytes(9).toString('base64url')}`;
-  const app = await startApp({
-    dataRoot,
-    port: 0,
-    host: '127.0.0.1',
-    webRoot: WEB_DIST,
-    env: { IBLOOP_ADMIN_PASSWORD: adminPassword, LOG_LEVEL: 'silent' },
-  });
-  const ctx: AppContext = app.ctx;
+  const server = await startTestServer({ label: 'decisions' });
+  const { dataRoot } = server;
+  const ctx: AppContext = server.app.ctx;
   const symbols = symbolsOf(12);
   // The last symbol has no bars: the snapshot lists it as dropped.
   writeIbBars(dataRoot, symbols.slice(0, 11));
@@ -138,15 +125,12 @@ async function seededServer(): Promise<Seeded> {
     .execute();
 
   return {
-    url: app.url,
-    adminPassword,
+    url: server.url,
+    adminPassword: server.adminPassword,
     modelSnapshotId: snapshot.id,
     manualSnapshotId: manual.snapshot.id,
     runId: run.id,
-    close: async () => {
-      await app.close();
-      rmSync(dataRoot, { recursive: true, force: true });
-    },
+    close: server.close,
   };
 }
 

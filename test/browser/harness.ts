@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { ManualClock } from '../../src/core/clock.js';
-import { ADMIN_USERNAME, type RunningApp, startApp } from '../../src/server/index.js';
+import { type Clock, ManualClock } from '../../src/core/clock.js';
+import { ADMIN_USERNAME, type RunningApp, type StartOptions, startApp } from '../../src/server/index.js';
 import type { SimGatewayHandle } from '../../src/sim/index.js';
 import { ApiClient } from '../helpers/app.js';
 import { pollUntil } from '../helpers/poll.js';
@@ -99,6 +99,8 @@ export interface TestServer {
   adminPassword: string;
   /** The server's data root (SQLite file `ibloop.sqlite` inside), for tests that tamper with storage. */
   dataRoot: string;
+  /** The running server itself, so a test seeds through its own context (`app.ctx`) rather than a second one. */
+  app: RunningApp;
   close(): Promise<void>;
 }
 
@@ -106,13 +108,21 @@ export interface TestServerOptions {
   /** Extra environment for the server (e.g. `IB_HOST` to see an env-sourced, read-only setting). */
   env?: Record<string, string>;
   loginRateLimit?: { max: number; windowMs: number };
+  /** The server's clock (default: the system clock). */
+  clock?: Clock;
+  /** The trading side; off unless asked for. */
+  trading?: StartOptions['trading'];
+  /** Names the data root's temporary directory, to tell the runs apart on disk. */
+  label?: string;
+  /** The admin's password (default: a random one). */
+  adminPassword?: string;
 }
 
 /** A real ibloop server on a fresh SQLite data root, serving the built web app. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   await ensureWebBuilt();
-  const dataRoot = mkdtempSync(path.join(tmpdir(), 'ibloop-browser-'));
-  const adminPassword = `pw-${randomBytes(9).toString('base64url')}`;
+  const dataRoot = mkdtempSync(path.join(tmpdir(), `ibloop-browser-${options.label ?? 'app'}-`));
+  const adminPassword = options.adminPassword ?? `pw-${randomBytes(9).toString('base64url')}`;
   const app = await startApp({
     dataRoot,
     port: 0,
@@ -121,11 +131,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     // Only what the test chooses: the developer's shell (DATABASE_URL, IB_*) must not leak in.
     env: { IBLOOP_ADMIN_PASSWORD: adminPassword, LOG_LEVEL: 'silent', ...options.env },
     ...(options.loginRateLimit ? { loginRateLimit: options.loginRateLimit } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.trading ? { trading: options.trading } : {}),
   });
   return {
     url: app.url,
     adminPassword,
     dataRoot,
+    app,
     close: async () => {
       await app.close();
       rmSync(dataRoot, { recursive: true, force: true });
@@ -136,11 +149,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 /** The paper account the trading browser tests' gateway reports. */
 export const PAPER_ACCOUNT = 'DU1234567';
 
-export interface PaperTradingApp {
-  app: RunningApp;
+export interface PaperTradingApp extends TestServer {
   /** Signed in as the admin. */
   api: ApiClient;
-  dataRoot: string;
 }
 
 /**
@@ -152,32 +163,22 @@ export async function startPaperTradingApp(
   simNow: number,
   options: { password: string; label: string },
 ): Promise<PaperTradingApp> {
-  await ensureWebBuilt();
-  const dataRoot = mkdtempSync(path.join(tmpdir(), `ibloop-browser-${options.label}-`));
   const clock = new ManualClock(simNow);
   sim.clock.onChange((now) => clock.set(now));
-  const app = await startApp({
-    dataRoot,
-    port: 0,
-    host: '127.0.0.1',
-    webRoot: WEB_DIST,
+  const server = await startTestServer({
+    label: options.label,
+    adminPassword: options.password,
     clock,
-    env: {
-      IBLOOP_ADMIN_PASSWORD: options.password,
-      LOG_LEVEL: 'silent',
-      IB_HOST: '127.0.0.1',
-      IB_PORT: String(sim.port),
-      IB_ACCOUNT: PAPER_ACCOUNT,
-    },
+    env: { IB_HOST: '127.0.0.1', IB_PORT: String(sim.port), IB_ACCOUNT: PAPER_ACCOUNT },
     trading: { enabled: true, builtInGateway: 'off' },
   });
-  const api = new ApiClient(app.url);
+  const api = new ApiClient(server.url);
   await api.login(ADMIN_USERNAME, options.password);
   await pollUntil(
     async () => (await api.request<{ tradable: boolean }>('GET', '/api/ib/status')).body,
     (s) => s.tradable,
   );
-  return { app, api, dataRoot };
+  return { ...server, api };
 }
 
 export function launchBrowser(): Promise<Browser> {

@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/index.js';
-import { type RunningApp, startApp } from '../../src/server/index.js';
-import { ensureWebBuilt, launchBrowser, login, newPage, WEB_DIST } from './harness.js';
+import { launchBrowser, login, newPage, startTestServer, type TestServer } from './harness.js';
 
 /**
  * The header's market status follows the server's clock (here a manual one, set to a holiday and
@@ -15,35 +11,22 @@ import { ensureWebBuilt, launchBrowser, login, newPage, WEB_DIST } from './harne
 describe('web app: market status and synthetic prices', () => {
   // Thanksgiving 2026, noon in New York.
   const clock = new ManualClock(Date.parse('2026-11-26T17:00:00Z'));
-  const password = 'market-status-password';
-  let dataRoot: string;
-  let app: RunningApp;
+  let server: TestServer;
   let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    dataRoot = mkdtempSync(path.join(tmpdir(), 'ibloop-browser-market-'));
-    [app, browser] = await Promise.all([
-      startApp({
-        dataRoot,
-        port: 0,
-        host: '127.0.0.1',
-        webRoot: WEB_DIST,
-        clock,
-        env: { IBLOOP_ADMIN_PASSWORD: password, LOG_LEVEL: 'silent' },
-        trading: { enabled: true, builtInGateway: 'auto' },
-      }),
+    [server, browser] = await Promise.all([
+      startTestServer({ label: 'market', clock, trading: { enabled: true, builtInGateway: 'auto' } }),
       launchBrowser(),
     ]);
-    page = await newPage(browser, app.url);
+    page = await newPage(browser, server.url);
     await page.goto('/data');
-    await login(page, password);
+    await login(page, server.adminPassword);
   });
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    if (dataRoot) rmSync(dataRoot, { recursive: true, force: true });
+    await server?.close();
   });
 
   it('shows a closed market on a holiday, with the next open, and the badge says so', async () => {
@@ -70,7 +53,7 @@ describe('web app: market status and synthetic prices', () => {
     // A day later the session has expired: sign in again.
     await page.reload();
     await page.waitForURL(/\/login/);
-    await login(page, password);
+    await login(page, server.adminPassword);
     const status = page.getByTestId('market-status');
     await expect.poll(() => status.getAttribute('data-open')).toBe('true');
     expect(await status.getAttribute('data-early-close')).toBe('true');

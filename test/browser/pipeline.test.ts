@@ -1,12 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PROJECT_NAME, seedDemo } from '../../src/demo/index.js';
-import { type RunningApp, startApp } from '../../src/server/index.js';
-import { ensureWebBuilt, launchBrowser, login, newPage, WEB_DIST } from './harness.js';
+import type { RunningApp } from '../../src/server/index.js';
+import { launchBrowser, login, newPage, startTestServer, type TestServer } from './harness.js';
 
 /** Server enum values and English words that must not reach a zh-CN page. */
 const RAW_WORDS =
@@ -78,36 +74,29 @@ function formItem(page: Page, testId: string) {
  * or raw enum values; a bad pipeline setting in the project form lands on its field.
  */
 describe('weekly pipeline UI', () => {
+  let server: TestServer;
   let app: RunningApp;
-  let dataRoot: string;
   let browser: Browser;
   let page: Page;
-  const password = `pw-${randomBytes(9).toString('base64url')}`;
 
   beforeAll(async () => {
-    await ensureWebBuilt();
-    dataRoot = mkdtempSync(path.join(tmpdir(), 'ibloop-pipeline-ui-'));
-    app = await startApp({
-      dataRoot,
-      port: 0,
-      host: '127.0.0.1',
-      webRoot: WEB_DIST,
-      env: { IBLOOP_ADMIN_PASSWORD: password, LOG_LEVEL: 'silent' },
+    server = await startTestServer({
+      label: 'pipeline-ui',
       trading: { enabled: true, builtInGateway: 'auto' },
     });
+    app = server.app;
     await seedDemo(app.ctx, { seed: 1, years: 2, symbols: 8 });
     browser = await launchBrowser();
     page = await newPage(browser, app.url);
     await page.goto('/projects');
-    await login(page, password);
+    await login(page, server.adminPassword);
     await page.getByTestId('project-list').getByText(DEMO_PROJECT_NAME).click();
     await page.getByTestId('project-detail').waitFor();
   }, 600_000);
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    if (dataRoot) rmSync(dataRoot, { recursive: true, force: true });
+    await server?.close();
   });
 
   it('a dry run from the project page: confirmation, every step on the timeline, the checklist as ticks', async () => {

@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimGatewayHandle } from '../../src/sim/index.js';
@@ -11,7 +10,7 @@ const HELD = ['AAPL', 'MSFT', 'JPM'];
 
 /** A server trading on a paper gateway at an open market, 95% invested in three names. */
 async function startRiskServer(sim: SimGatewayHandle, simNow: number): Promise<TestServer> {
-  const { app, api, dataRoot } = await startPaperTradingApp(sim, simNow, {
+  const { api, ...server } = await startPaperTradingApp(sim, simNow, {
     password: PASSWORD,
     label: 'risk',
   });
@@ -59,15 +58,7 @@ async function startRiskServer(sim: SimGatewayHandle, simNow: number): Promise<T
     weights: { AAPL: 0.3, MSFT: 0.35, JPM: 0.3 },
   });
   expect(blocked.body.run.status).toBe('BLOCKED');
-  return {
-    url: app.url,
-    adminPassword: PASSWORD,
-    dataRoot,
-    close: async () => {
-      await app.close();
-      rmSync(dataRoot, { recursive: true, force: true });
-    },
-  };
+  return server;
 }
 
 const badgeState = (page: Page) => page.getByTestId('risk-state-badge').getAttribute('data-state');

@@ -188,7 +188,8 @@ describe('web app: themes and projects', () => {
     await page.getByTestId('project-save').click();
 
     const maxWeightError = formItem(page, 'project-maxWeight').locator('.ant-form-item-explain-error');
-    await expect.poll(() => maxWeightError.textContent()).toContain('<=1');
+    // The server's reason as a catalogued code (FIELD_MAX, maximum 1), said in the UI language.
+    await expect.poll(() => maxWeightError.textContent()).toBe('不能大于 1');
     expect(await formItem(page, 'project-topN').locator('.ant-form-item-explain-error').count()).toBe(0);
     expect(await projectNames(page)).toEqual([]);
 

@@ -11,6 +11,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { type ExecutionRuntime, startExecutionRuntime } from '../../src/execution/index.js';
 import type { Store } from '../../src/store/index.js';
 import { ENGINES, type EngineTarget, freshStore } from '../helpers/engines.js';
+import { nodeEntry } from '../helpers/entry.js';
 import { projectIdFor } from './projects.js';
 
 const TRIALS = Number(process.env.IBLOOP_RATE_TRIALS ?? 3);
@@ -18,7 +19,7 @@ const ORDERS = 40;
 const DATE = '2026-11-24';
 /** Tuesday 2026-11-24 10:00 New York: the market is open, and the gateway's clock runs from there. */
 const OPEN_ISO = '2026-11-24T15:00:00Z';
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+const CLI = nodeEntry('cli/main');
 
 interface OrderLogEntry {
   kind: string;

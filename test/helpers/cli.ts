@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { nodeEntry } from './entry.js';
 
 export interface CliResult {
   code: number;
@@ -6,9 +7,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `ibloop` CLI from source in a child process. */
+/** Runs the real `ibloop` CLI in a child process (its current build, else from source: see nodeEntry). */
 export function runCli(args: string[], env: Record<string, string> = {}, input?: string): CliResult {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  const result = spawnSync(process.execPath, [...nodeEntry('cli/main'), ...args], {
     encoding: 'utf8',
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     input,

@@ -2,13 +2,22 @@
  * The test suite's contract hook: every answer the ApiClient receives from an in-process server is
  * checked against the schema its route declares (matched by method and URL pattern from the server's
  * route table), error answers against the common error body, so a drift between server and contract
- * fails the test that saw it.
+ * fails the test that saw it. The answer the client receives has already been through the schema,
+ * which drops fields it does not name; so the server's payload is also seen before serialization
+ * (`observeAnswerPayloads`) and a field the handler produced but the schema forgot fails the test too.
  */
 import { ApiErrorBody } from '../../src/contract/errors.js';
-import { type RouteContract, routeContractsAt } from '../../src/server/api-docs.js';
+import {
+  type AnswerPayload,
+  observeAnswerPayloads,
+  type RouteContract,
+  routeContractsAt,
+} from '../../src/server/api-docs.js';
 
 interface Validator {
   safeParse(value: unknown): { success: true } | { success: false; error: { issues: unknown[] } };
+  /** What the server's serializer runs (zod's encode): fields the schema does not name are dropped. */
+  safeEncode?(value: unknown): { success: true; data: unknown } | { success: false };
 }
 
 function isValidator(value: unknown): value is Validator {
@@ -79,6 +88,70 @@ export class ContractViolation extends Error {
   override name = 'ContractViolation';
 }
 
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Paths of fields in `produced` that `served` lacks (both as JSON would carry them). */
+export function undeclaredFields(produced: unknown, served: unknown, at = ''): string[] {
+  if (Array.isArray(produced) && Array.isArray(served)) {
+    return produced.flatMap((item, i) => undeclaredFields(item, served[i], `${at}[${i}]`));
+  }
+  if (!isPlainObject(produced) || !isPlainObject(served)) return [];
+  return Object.entries(produced).flatMap(([key, value]) => {
+    const path = at ? `${at}.${key}` : key;
+    return key in served ? undeclaredFields(value, served[key], path) : [path];
+  });
+}
+
+function asJson(value: unknown): unknown {
+  const text = JSON.stringify(value);
+  return text === undefined ? undefined : JSON.parse(text);
+}
+
+/** The fields of an answer that its route's schema would drop on the way out. */
+export function droppedFields(schema: Validator, payload: unknown): string[] {
+  const encoded = schema.safeEncode?.(payload);
+  // A payload the schema refuses is the serializer's error (a 500 the test sees), not a dropped field.
+  if (!encoded?.success) return [];
+  return undeclaredFields(asJson(payload), asJson(encoded.data));
+}
+
+/**
+ * Answers whose handler produced fields the schema does not declare, by server port, method and URL,
+ * until the ApiClient that asked takes them (the observer runs before the answer leaves the server).
+ */
+const strictViolations = new Map<string, string[]>();
+
+function answerKey(port: number, method: string, url: string): string {
+  const parsed = new URL(url, 'http://in-process');
+  return `${port} ${method.toUpperCase()} ${parsed.pathname}${parsed.search}`;
+}
+
+function recordDroppedFields(answer: AnswerPayload): void {
+  const schema =
+    responseSchema(answer.route, answer.status) ?? (answer.status >= 400 ? ApiErrorBody : undefined);
+  if (!schema) return;
+  const dropped = droppedFields(schema, answer.payload);
+  if (dropped.length === 0) return;
+  const message =
+    `${answer.method} ${answer.url} answered ${answer.status} with fields its schema ` +
+    `(${answer.route.url}) does not declare, which the serializer dropped: ${dropped.slice(0, 20).join(', ')}`;
+  const key = answerKey(answer.port, answer.method, answer.url);
+  strictViolations.set(key, [...(strictViolations.get(key) ?? []), message]);
+}
+
+// Registered when the suite's helpers load, before any test builds a server: only servers built
+// with an observer present get the hook.
+observeAnswerPayloads(recordDroppedFields);
+
+function takeStrictViolation(baseUrl: string, method: string, path: string): string | undefined {
+  const key = answerKey(Number(new URL(baseUrl).port), method, path);
+  const found = strictViolations.get(key);
+  strictViolations.delete(key);
+  return found?.[0];
+}
+
 /**
  * Throws a ContractViolation when the answer does not match its route's contract. Answers of servers
  * not in this process, non-JSON answers and routes that declare no schema for the status pass.
@@ -91,6 +164,8 @@ export function checkResponse(
   contentType: string | null,
   body: unknown,
 ): void {
+  const dropped = takeStrictViolation(baseUrl, method, path);
+  if (dropped) throw new ContractViolation(dropped);
   const port = Number(new URL(baseUrl).port);
   const routes = routeContractsAt(port);
   if (!routes || !contentType?.includes('application/json')) return;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newYorkDay } from '../../src/calendar/index.js';
 import { auditBars, IbBarStore, planChunks } from '../../src/marketdata/index.js';
 import { delay, type Harness, startHarness, waitFor } from '../brokerage/sim-harness.js';
+import { nodeEntry } from '../helpers/entry.js';
 
 const SYMBOLS = ['AAPL', 'MSFT'];
 const FROM = '2026-07-06';
@@ -15,9 +16,7 @@ function backfill(dataRoot: string, port: number): ChildProcess {
   return spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
+      ...nodeEntry('cli/main'),
       'ib',
       'backfill',
       '--symbols',

@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IbBrokerage } from '../../src/brokerage/ib/index.js';
 import type { BrokerContract } from '../../src/brokerage/index.js';
 import { systemClock } from '../../src/core/clock.js';
-import { auditBars, IbBarStore, planChunks, runBackfill } from '../../src/marketdata/index.js';
+import {
+  auditBars,
+  IbBarStore,
+  ibBarsFromColumns,
+  planChunks,
+  runBackfill,
+  runTailBackfill,
+} from '../../src/marketdata/index.js';
 import { type PacingRules, RequestPacer } from '../../src/marketdata/pacing.js';
 import { type Harness, startHarness } from '../brokerage/sim-harness.js';
 
@@ -33,14 +40,14 @@ describe('historical backfill against the built-in gateway', () => {
   let broker: IbBrokerage;
   let dir: string;
   const contracts = new Map<string, BrokerContract>();
-  const requests: Array<{ symbol: string; endMs: number }> = [];
+  const requests: Array<{ symbol: string; endMs: number; durationSec: number }> = [];
 
   beforeAll(async () => {
     h = await startHarness({ pacing: SIM_PACING });
     const originalBars = h.sim.gateway.market.bars.bind(h.sim.gateway.market);
     // Count what the gateway serves: the evidence for "nothing fetched twice".
     h.sim.gateway.market.bars = (symbol, query) => {
-      requests.push({ symbol, endMs: query.endMs });
+      requests.push({ symbol, endMs: query.endMs, durationSec: query.durationSec });
       return originalBars(symbol, query);
     };
     broker = h.brokerage();
@@ -134,6 +141,87 @@ describe('historical backfill against the built-in gateway', () => {
     const audit = auditBars(store, 'MSFT', '1 day', '2024-01-01', '2025-12-31', h.clock.nowMs());
     expect(audit.presentSessions).toBe(audit.expectedSessions);
     expect(audit.expectedSessions).toBe(502);
+  });
+
+  it('keeps the stored bars of an open chunk when the data is stopped', async () => {
+    const store = new IbBarStore(path.join(dir, 'stopped'));
+    const first = await runBackfill(options(store), ['AAPL'], '1 day', '2026-01-01', '2026-11-20');
+    expect(first.failures).toEqual([]);
+    const stored = store.read('AAPL', '1 day');
+    expect(stored.length).toBeGreaterThan(200);
+    // The current year's chunk is still open, so a second backfill asks for it again.
+    expect(store.hasComplete('AAPL', '1 day', '2026')).toBe(false);
+    h.sim.gateway.faults.stoppedSymbols.add('AAPL');
+    try {
+      const again = await runBackfill(options(store), ['AAPL'], '1 day', '2026-01-01', '2026-11-20');
+      expect(again.stored + again.empty + again.failures.length).toBeGreaterThan(0);
+    } finally {
+      h.sim.gateway.faults.stoppedSymbols.delete('AAPL');
+    }
+    const after = store.read('AAPL', '1 day');
+    expect(Array.from(after.timeMs)).toEqual(Array.from(stored.timeMs));
+    expect(Array.from(after.close)).toEqual(Array.from(stored.close));
+  });
+
+  it('fetches only the missing tail of daily bars, and leaves a hole to the chunked backfill', async () => {
+    const store = new IbBarStore(path.join(dir, 'tail'));
+    const symbols = ['AAPL', 'MSFT', 'NVDA'];
+    const full = await runBackfill(options(store), symbols, '1 day', '2026-01-01', '2026-11-20');
+    expect(full.failures).toEqual([]);
+    const nowMs = h.clock.nowMs();
+    const whole = store.read('AAPL', '1 day');
+    // AAPL loses its last 7 sessions; MSFT one session in the middle; NVDA has no bars at all.
+    const cut = (bars: ReturnType<IbBarStore['read']>, keep: (i: number) => boolean) => {
+      const index = Array.from(bars.timeMs.keys()).filter(keep);
+      const col = (c: Float64Array) => Float64Array.from(index, (i) => c[i] as number);
+      return ibBarsFromColumns(bars.symbol, '1 day', {
+        timeMs: col(bars.timeMs),
+        open: col(bars.open),
+        high: col(bars.high),
+        low: col(bars.low),
+        close: col(bars.close),
+        volume: col(bars.volume),
+        wap: col(bars.wap),
+        count: col(bars.count),
+      });
+    };
+    store.writeChunk(
+      cut(whole, (i) => i < whole.length - 7),
+      '2026',
+      false,
+    );
+    const msft = store.read('MSFT', '1 day');
+    store.writeChunk(
+      cut(msft, (i) => i !== msft.length - 30),
+      '2026',
+      false,
+    );
+    rmSync(store.folder('NVDA', '1 day'), { recursive: true });
+    const audits = symbols.map((s) => auditBars(store, s, '1 day', '2026-01-01', '2026-11-20', nowMs));
+    // The chunk also holds the session in progress, which no audit expects yet.
+    const lastMissing = audits[0]?.missingDays.at(-1) ?? '';
+    expect(audits[0]?.missingDays.length).toBeGreaterThanOrEqual(5);
+    expect(audits.slice(1).map((a) => a.missingDays.length)).toEqual([1, audits[2]?.expectedSessions]);
+
+    const before = requests.length;
+    const tail = await runTailBackfill({ ...options(store), concurrency: 3 }, audits);
+    expect(tail.failures).toEqual([]);
+    expect(tail.needFull).toEqual(['MSFT', 'NVDA']);
+    expect(tail).toMatchObject({ requested: 1, stored: 1 });
+    // One request for AAPL, over about the missing days (calendar days), not the year.
+    const sent = requests.slice(before);
+    expect(sent.map((r) => r.symbol)).toEqual(['AAPL']);
+    expect(sent[0]?.durationSec).toBeLessThanOrEqual(14 * 86_400);
+    const mended = store.read('AAPL', '1 day');
+    const upTo = store.read('AAPL', '1 day', -Infinity, Date.parse(`${lastMissing}T00:00:00Z`) + 1);
+    expect(mended.length).toBe(upTo.length);
+    const wholeUpTo = Array.from(whole.timeMs).filter((t) => t <= (upTo.timeMs.at(-1) as number));
+    expect(Array.from(mended.timeMs)).toEqual(wholeUpTo);
+    expect(Array.from(mended.close)).toEqual(Array.from(whole.close).slice(0, wholeUpTo.length));
+    expect(auditBars(store, 'AAPL', '1 day', '2026-01-01', '2026-11-20', nowMs).missingDays).toEqual([]);
+    // A complete audit asks for nothing.
+    const none = await runTailBackfill(options(store), [{ symbol: 'AAPL', missingDays: [] }]);
+    expect(none).toMatchObject({ requested: 0, needFull: [] });
   });
 
   it('lists gaps when stored sessions are missing', async () => {

@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../brokerage/sim-harness.js';
+import { nodeEntry } from '../helpers/entry.js';
 
 /** Runs the real CLI without blocking this process (the gateway runs in it). */
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const child = spawn(process.execPath, [...nodeEntry('cli/main'), ...args], {
       env: { ...process.env, LOG_LEVEL: 'silent' },
     });
     let stdout = '';

@@ -7,6 +7,7 @@ import type { SimGatewayHandle } from '../../src/sim/index.js';
 import { OPEN_MS, startSim } from '../execution/sim-env.js';
 import { ApiClient, startTestApp, TEST_ADMIN_PASSWORD, type TestApp } from '../helpers/app.js';
 import { ENGINES } from '../helpers/engines.js';
+import { nodeEntry } from '../helpers/entry.js';
 import { pollUntil } from '../helpers/poll.js';
 
 const ACCOUNT = 'DU1234567';
@@ -17,7 +18,7 @@ function runCli(
   env: Record<string, string>,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const child = spawn(process.execPath, [...nodeEntry('cli/main'), ...args], {
       env: { ...process.env, LOG_LEVEL: 'silent', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

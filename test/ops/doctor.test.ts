@@ -9,6 +9,7 @@ import { BACKUP_DIR_NAME, backupFileName, doctorFor, formatDoctorReport } from '
 import { alertContext } from '../alerts/context.js';
 import { delay, type Harness, startHarness, waitFor } from '../brokerage/sim-harness.js';
 import { ENGINES, type EngineName, type EngineTarget, freshTarget } from '../helpers/engines.js';
+import { nodeEntry } from '../helpers/entry.js';
 
 const TINY_DISK = { diskWarnGiB: 0.001, diskFailGiB: 0.0001 };
 
@@ -190,7 +191,7 @@ function runCliAsync(args: string[], env: Record<string, string>): Promise<{ cod
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
+      [...nodeEntry('cli/main'), ...args],
       { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 },
       (error, stdout) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
     );

@@ -42,6 +42,20 @@ export async function createProject(
   return project.id;
 }
 
+/** Pipeline params for runner tests: no retries or back-off, short time-outs, the given fallback. */
+export function quickPipeline(fallback: 'last-good' | 'stand-still'): Partial<ProjectParamsInput> {
+  return {
+    pipeline: {
+      retries: 0,
+      backoffMs: 0,
+      stepTimeoutMs: 1000,
+      windowCloseMinutesBeforeClose: 30,
+      leftover: 'cancel',
+      fallback,
+    },
+  };
+}
+
 /** Stand-in step work that counts calls and can be told to fail. */
 export class CountingWork {
   readonly calls: Record<StepName, number> = Object.fromEntries(STEP_NAMES.map((n) => [n, 0])) as Record<

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { renderAlert } from '../../src/alerts/index.js';
 import type { AppContext } from '../../src/app/context.js';
 import { englishText, msg } from '../../src/contract/messages.js';
 import { PipelineRunView } from '../../src/contract/pipeline.js';
 import { ManualClock } from '../../src/core/clock.js';
+import { InputError } from '../../src/core/errors.js';
 import { StepError } from '../../src/pipeline/index.js';
 import { ENGINES, type EngineTarget, freshTarget } from '../helpers/engines.js';
 import { CountingWork, createProject, pipelineContext, runnerFor } from './context.js';
@@ -69,5 +71,34 @@ describe.each(ENGINES)('step error codes (%s)', (engine) => {
       code: 'PIPELINE_STEP_FAILED',
       params: { detail: 'checklist failed on purpose' },
     });
+  });
+
+  it('an error that carries a catalogued message fails the step under that code, and the fallback alert carries it', async () => {
+    target = await freshTarget(engine);
+    ctx = await pipelineContext(target, new ManualClock(OPEN_NOW));
+    const projectId = await createProject(ctx, 'no model', { pipeline: { retries: 0 } });
+    const counting = new CountingWork();
+    const reason = msg('DECISION_NO_MODEL', { project: projectId, version: 1 });
+    counting.work.decide = async () => {
+      throw new InputError('modelVersion', 'no trained model', reason);
+    };
+    const runner = runnerFor(ctx, counting.work, 'a');
+    const { run } = await runner.trigger({ projectId, trigger: 'manual', actor: 'test' });
+    const done = await runner.settled(run.id);
+    const decide = done.steps.find((s) => s.name === 'decide');
+    expect(decide?.errorCode).toBe('DECISION_NO_MODEL');
+    expect(decide?.errorText).toEqual(reason);
+    const alert = await ctx.store.db
+      .selectFrom('alert_outbox')
+      .selectAll()
+      .where('kind', '=', 'fallback.used')
+      .executeTakeFirstOrThrow();
+    const params = JSON.parse(alert.params_json) as Record<string, unknown>;
+    expect(params.reasonCode).toBe('DECISION_NO_MODEL');
+    expect(params.reasonText).toEqual(reason);
+    // English readers get the catalogued sentence; the web app renders the same message in Chinese.
+    expect(renderAlert('fallback.used', 'warning', params as never, 'en')).toContain(
+      `project ${projectId} version 1 has no trained model`,
+    );
   });
 });

@@ -4,6 +4,7 @@ import {
   prepareResearch,
   runSweep,
   runSweepPoint,
+  type SweepTimings,
   sortSweepRows,
 } from '../../src/backtest/index.js';
 import { generateMarket, sectorOf, symbolName } from './fixtures/market.js';
@@ -69,5 +70,30 @@ describe('parameter sweeps', () => {
     expect(sortSweepRows(rows, 'maxDrawdown')[0]!.stats.maxDrawdown).toBe(
       Math.min(...rows.map((r) => r.stats.maxDrawdown)),
     );
+  });
+  it('gives one worker and two the same rows and hashes, and says where the time went', async () => {
+    const timings: SweepTimings[] = [];
+    const sweep = (workers: number) =>
+      runSweep({
+        bars,
+        sectors,
+        grid,
+        dataDigest: 'test',
+        workers,
+        onTimings: (measured) => timings.push(measured),
+      });
+    const one = await sweep(1);
+    const two = await sweep(2);
+    expect(two).toEqual(one);
+    expect(two.map((row) => row.resultHash)).toEqual(one.map((row) => row.resultHash));
+    const [first, second] = timings;
+    expect(first!.points).toEqual([16]);
+    expect(second!.points).toHaveLength(2);
+    expect(second!.points[0]! + second!.points[1]!).toBe(16);
+    expect(second!.startupMs.every((ms) => ms > 0 && ms < second!.wallMs)).toBe(true);
+    for (const times of [...first!.pointTimes, ...second!.pointTimes]) {
+      expect(times.hash).toBeGreaterThan(0);
+      expect(times.scores + times.hash).toBeLessThan(times.total);
+    }
   });
 });

@@ -3,7 +3,11 @@ import { ApiClient, startTestApp, TEST_ADMIN_PASSWORD, type TestApp } from '../h
 import { ENGINES } from '../helpers/engines.js';
 
 interface ErrorBody {
-  error: { code: string; message: string; fields?: Array<{ field: string; message: string }> };
+  error: {
+    code: string;
+    message: string;
+    fields?: Array<{ field: string; message: string; text?: { code: string; params: object } }>;
+  };
 }
 interface SettingView {
   key: string;
@@ -144,6 +148,25 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
     const query = await api.request<ErrorBody>('GET', '/api/audit?limit=abc');
     expect(query.status).toBe(400);
     expect(query.body.error.fields?.[0]?.field).toBe('limit');
+  });
+
+  it('says each invalid field as a catalogued code with its numbers, for the UI to render in its language', async () => {
+    const project = await api.request<ErrorBody>('POST', '/api/projects', {
+      name: 'field codes',
+      params: { themeIds: [1], portfolio: { maxWeight: 1.5, topN: 2.5 }, unknownGroup: {} },
+    });
+    expect(project.status).toBe(400);
+    const byField = Object.fromEntries((project.body.error.fields ?? []).map((f) => [f.field, f.text]));
+    expect(byField['params.portfolio.maxWeight']).toEqual({ code: 'FIELD_MAX', params: { maximum: 1 } });
+    expect(byField['params.portfolio.topN']).toEqual({ code: 'FIELD_NOT_INTEGER', params: {} });
+    expect(byField.params).toEqual({ code: 'FIELD_UNKNOWN_KEYS', params: { keys: 'unknownGroup' } });
+    const login = await new ApiClient(t.app.url).request<ErrorBody>('POST', '/api/auth/login', {
+      username: 'admin',
+    });
+    expect(login.body.error.fields?.find((f) => f.field === 'password')?.text).toEqual({
+      code: 'FIELD_REQUIRED',
+      params: {},
+    });
   });
 
   it('reports trading status from the configuration', async () => {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, startTestApp, TEST_ADMIN_PASSWORD, type TestApp } from '../helpers/app.js';
+import { nodeEntry } from '../helpers/entry.js';
 
 const SECRETS = {
   IB_ACCOUNT: 'DU9988776',
@@ -44,10 +45,14 @@ describe('no secret leaves the server in clear', () => {
     const settings = await t.app.ctx.store.db.selectFrom('settings').selectAll().execute();
     outputs.push(JSON.stringify(settings));
     outputs.push(
-      execFileSync('npx', ['tsx', 'src/cli/main.ts', 'config', 'show', '--data-root', t.target.dataRoot], {
-        encoding: 'utf8',
-        env: { ...process.env, TELEGRAM_CHAT_ID: SECRETS.TELEGRAM_CHAT_ID },
-      }),
+      execFileSync(
+        process.execPath,
+        [...nodeEntry('cli/main'), 'config', 'show', '--data-root', t.target.dataRoot],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, TELEGRAM_CHAT_ID: SECRETS.TELEGRAM_CHAT_ID },
+        },
+      ),
     );
   });
 

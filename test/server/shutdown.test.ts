@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { ApiClient, TEST_ADMIN_PASSWORD } from '../helpers/app.js';
 import { runCli } from '../helpers/cli.js';
+import { nodeEntry } from '../helpers/entry.js';
 import { pollUntil } from '../helpers/poll.js';
 
 interface Job {
@@ -18,7 +19,7 @@ interface Job {
 function serve(dataRoot: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--data-root', dataRoot, '--port', '0'],
+    [...nodeEntry('cli/main'), 'serve', '--data-root', dataRoot, '--port', '0'],
     {
       env: { ...process.env, IBLOOP_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { Accounts, ADMIN_USERNAME } from '../../src/server/index.js';
 import { migrateToLatest, openStore, type Store } from '../../src/store/index.js';
 import { ENGINES, type EngineTarget, freshTarget } from '../helpers/engines.js';
+import { nodeEntry } from '../helpers/entry.js';
 
 /** Rounds of 5 processes started together, each round on a fresh SQLite database (run 10 by hand). */
 const ROUNDS = Number(process.env.IBLOOP_REPLICA_ROUNDS ?? 3);
@@ -20,7 +21,7 @@ interface Exit {
 
 function startCli(args: string[], env: Record<string, string>): Promise<Exit> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const child = spawn(process.execPath, [...nodeEntry('cli/main'), ...args], {
       env: { ...process.env, LOG_LEVEL: 'silent', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

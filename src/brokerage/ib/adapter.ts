@@ -32,6 +32,12 @@ export const ibOptionsSchema = z.object({
    * answers the excess with error 100); the default keeps a margin for bunching on the way.
    */
   maxMessagesPerSecond: z.number().int().min(1).max(50).default(DEFAULT_MESSAGES_PER_SECOND),
+  /**
+   * Only for ibloop's built-in paper gateway, never for IB: the outgoing rate in place of
+   * `maxMessagesPerSecond`, set by the server when it started that gateway itself with the same
+   * limit (the demo's stepped clock, where weeks pass in seconds). IB's 50/s does not apply there.
+   */
+  builtInGatewayMessagesPerSecond: z.number().int().min(1).max(10_000).optional(),
 });
 
 export type IbBrokerageOptions = z.input<typeof ibOptionsSchema> & { clock: Clock; logger?: IbLogger };
@@ -59,7 +65,7 @@ export function createIbBrokerage(options: IbBrokerageOptions): IbBrokerage {
     connectTimeoutMs: parsed.connectTimeoutMs,
     backoff: parsed.backoff,
     marketDataType: parsed.marketDataType,
-    maxMessagesPerSecond: parsed.maxMessagesPerSecond,
+    maxMessagesPerSecond: parsed.builtInGatewayMessagesPerSecond ?? parsed.maxMessagesPerSecond,
   });
   const timeout = parsed.requestTimeoutMs;
   return {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
 import {
   buildPanel,
@@ -17,23 +18,18 @@ import {
   trainModel,
   validateSignal,
 } from '../../alpha/index.js';
+// The backtest's own modules, not the backtest barrel: it would also load the sweep's worker pool and
+// the parity replay (with the risk module) on every research command; those load in their actions.
+import { COMMISSION_PRESET_NAMES, COMMISSION_PRESETS, type CommissionPreset } from '../../backtest/costs.js';
+import { runBacktest } from '../../backtest/engine.js';
 import {
   alignIndex,
-  COMMISSION_PRESET_NAMES,
-  COMMISSION_PRESETS,
-  type CommissionPreset,
-  exportBacktest,
-  FileBacktestStore,
-  prepareResearch,
+  prepareResearchPanel,
   type ResearchData,
   researchInput,
-  resultHash,
-  runBacktest,
-  runSweep,
-  sortSweepRows,
-  sweepGridSchema,
-} from '../../backtest/index.js';
-import { isTradingDay } from '../../calendar/index.js';
+} from '../../backtest/prepare.js';
+import { exportBacktest, resultHash } from '../../backtest/report.js';
+import { FileBacktestStore } from '../../backtest/store.js';
 import { systemClock } from '../../core/clock.js';
 import { WEIGHTING_SCHEMES } from '../../portfolio/index.js';
 import {
@@ -115,6 +111,7 @@ export function registerResearchCommands(program: Command): void {
         throw new UsageError(`--symbol: not in the research store: ${unknown.join(', ')}`);
       const sectors = await store.readSectors();
       const coverage = [];
+      const { isTradingDay } = await import('../../calendar/index.js');
       const expected = flags.weekdays ? isWeekday : (day: number) => isTradingDay(formatDay(day));
       for (const symbol of wanted) coverage.push(coverageOf(await store.load(symbol), expected));
       if (flags.json) {
@@ -226,8 +223,9 @@ export function registerResearchCommands(program: Command): void {
     ),
   ).action(async (flags: CommonFlags & TrainingFlags) => {
     const dataRoot = dataRootOf(flags);
-    const research = await loadResearch(dataRoot, flags.symbols, flags.weekday);
-    const { record } = await trainAndSave(dataRoot, research, flags);
+    const store = new AlphaBarStore(dataRoot, systemClock);
+    const research = await loadResearch(store, flags.symbols, flags.weekday);
+    const { record } = await trainAndSave(store, dataRoot, research, flags);
     const metric = (value: number | null) => (value === null ? '-' : value.toFixed(4));
     process.stdout.write(
       `model ${record.version}\n  family ${record.family}, seed ${record.seed}, ${record.fits.length} walk-forward fits, ${record.firstDecision}..${record.lastDecision}\n  IC ${metric(record.metrics.ic)}, rank IC ${metric(record.metrics.rankIc)}, hit rate ${metric(record.metrics.hitRate)} over ${record.metrics.periods} weeks\n`,
@@ -282,9 +280,12 @@ export function registerResearchCommands(program: Command): void {
         .option('--out <dir>', 'export folder (default: <data-root>/backtests/<hash>)'),
     ),
   ).action(async (flags: CommonFlags & TrainingFlags & BacktestFlags) => {
+    phase('start');
     const dataRoot = dataRootOf(flags);
-    const research = await loadResearch(dataRoot, flags.symbols, flags.weekday);
-    const index = flags.benchmark ? await loadIndex(dataRoot, research, flags.benchmark) : undefined;
+    // One store for the whole command: its manifest is read and validated once.
+    const store = new AlphaBarStore(dataRoot, systemClock);
+    const research = await loadResearch(store, flags.symbols, flags.weekday);
+    const index = flags.benchmark ? await loadIndex(store, research, flags.benchmark) : undefined;
     if (flags.signal && flags.modelVersion)
       throw new UsageError('--signal: give either a signal or --model-version, not both');
     let record: ModelRecord | undefined;
@@ -296,10 +297,10 @@ export function registerResearchCommands(program: Command): void {
       scores = scoresFromRecord(record, research.dataset);
     } else {
       // Training's walk-forward scores are what scoring the saved record would give: no second pass.
-      ({ record, scores } = await trainAndSave(dataRoot, research, flags));
+      ({ record, scores } = await trainAndSave(store, dataRoot, research, flags));
     }
+    phase('scores');
     const progress = progressReporter('backtest');
-    const store = new AlphaBarStore(dataRoot, systemClock);
     const result = runBacktest(
       {
         ...researchInput(research, scores),
@@ -332,6 +333,7 @@ export function registerResearchCommands(program: Command): void {
       },
     );
     progress.stop();
+    phase('simulation');
     const hash = resultHash(result);
     let out: string;
     if (flags.out) {
@@ -341,6 +343,7 @@ export function registerResearchCommands(program: Command): void {
       const backtests = new FileBacktestStore(dataRoot);
       out = path.join(backtests.dir, await backtests.save(result));
     }
+    phase('report');
     const pct = (value: number) => `${(value * 100).toFixed(2)}%`;
     const money = (value: number) => value.toFixed(2);
     const indexLine = result.index
@@ -416,6 +419,7 @@ function registerSweepCommand(program: Command): void {
         json?: boolean;
       },
     ) => {
+      const { runSweep, sortSweepRows, sweepGridSchema } = await import('../../backtest/sweep.js');
       const parsed = sweepGridSchema.safeParse({
         signal: flags.signal,
         topN: flags.topN,
@@ -590,12 +594,19 @@ function dataRootOf(flags: CommonFlags): string {
   return bootstrapFrom(flags).dataRoot;
 }
 
+/**
+ * A mark on the performance timeline per finished phase of `ibloop backtest` (`ibloop:backtest:<name>`),
+ * so a profiler or the benchmark (bench/research/sp500.bench.ts) splits a run's time without a log.
+ */
+function phase(name: string): void {
+  performance.mark(`ibloop:backtest:${name}`);
+}
+
 async function loadResearch(
-  dataRoot: string,
+  store: AlphaBarStore,
   symbols: string[] | undefined,
   weekday: number,
 ): Promise<ResearchData> {
-  const store = new AlphaBarStore(dataRoot, systemClock);
   if (!existsSync(path.join(store.root, 'manifest.json'))) {
     throw new UsageError(`--data-root: no research data in ${store.root}; run "ibloop data import" first`);
   }
@@ -603,18 +614,25 @@ async function loadResearch(
   const unknown = (symbols ?? []).filter((symbol) => !known.includes(symbol));
   if (unknown.length > 0) throw new UsageError(`--symbols: not in the research store: ${unknown.join(', ')}`);
   const bars = await store.priceSeriesReader(symbols);
-  return prepareResearch(bars, await store.readSectors(), { weekday });
+  const sectors = await store.readSectors();
+  phase('open');
+  // The reader reads each symbol's prices while the panel is built: this phase is the data loading.
+  const panel = buildPanel(bars);
+  phase('panel');
+  const research = prepareResearchPanel(panel, sectors, { weekday });
+  phase('features');
+  return research;
 }
 
 /** The index's closes on the research panel's days; the index may be outside the traded universe. */
-async function loadIndex(dataRoot: string, research: ResearchData, symbol: string) {
-  const store = new AlphaBarStore(dataRoot, systemClock);
+async function loadIndex(store: AlphaBarStore, research: ResearchData, symbol: string) {
   if (!(await store.symbols()).includes(symbol))
     throw new UsageError(`--benchmark: ${symbol} is not in the research store`);
   return alignIndex(research.panel, await store.load(symbol));
 }
 
 async function trainAndSave(
+  store: AlphaBarStore,
   dataRoot: string,
   research: ResearchData,
   flags: TrainingFlags,
@@ -625,7 +643,6 @@ async function trainAndSave(
     const issue = parsed.error.issues[0]!;
     throw new UsageError(`--param ${issue.path.join('.')}: ${issue.message}`);
   }
-  const store = new AlphaBarStore(dataRoot, systemClock);
   const progress = progressReporter(`train ${flags.model}`);
   const outcome = trainModel({
     dataset: research.dataset,

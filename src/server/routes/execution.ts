@@ -34,8 +34,9 @@ export interface ExecutionServerDeps {
   service: ExecutionService;
 }
 
+// The last-close fallback prices are the pipeline's (a last-good run with quotes stopped), not a client's.
 const ExecuteBody = executeOptionsSchema
-  .omit({ actor: true })
+  .omit({ actor: true, lastCloses: true })
   .extend({
     // Named so that a client that still sends it learns why it is refused.
     mode: z.never({ error: 'is the server setting IB_MODE, not a request field; leave it out' }).optional(),

@@ -157,8 +157,31 @@ export class HistoricalDataService {
   }
 }
 
+/**
+ * Daily bar dates by zone and bar time. Formatting through Intl for every bar of every request was a
+ * visible share of a year's daily request; a daily bar's time recurs in every later request, and
+ * there are only a few thousand sessions per zone.
+ */
+const dailyDates = new Map<string, Map<number, string>>();
+
+function dailyDateText(timeMs: number, timeZone: string): string {
+  let dates = dailyDates.get(timeZone);
+  if (!dates) {
+    dates = new Map();
+    dailyDates.set(timeZone, dates);
+  }
+  let text = dates.get(timeMs);
+  if (text === undefined) {
+    text = localParts(timeMs, timeZone).date;
+    // A bound all the same, should a caller ask for many zones or centuries.
+    if (dates.size >= 100_000) dates.clear();
+    dates.set(timeMs, text);
+  }
+  return text;
+}
+
 function barDateText(timeMs: number, barSizeSec: number, formatDate: number, timeZone: string): string {
-  if (barSizeSec >= 86_400) return localParts(timeMs, timeZone).date;
+  if (barSizeSec >= 86_400) return dailyDateText(timeMs, timeZone);
   if (formatDate === 2) return String(Math.floor(timeMs / 1000));
   return zonedDateTimeText(timeMs, timeZone);
 }

@@ -13,6 +13,8 @@ export type {
   OrderSide,
   OrderStatus,
   Readiness,
+  ReconcileForeignOrder,
+  ReconcilePositionDiff,
   ReconcileResponse,
   ReconciliationRecord,
   ReconciliationSummary,

@@ -262,6 +262,8 @@ const en: Resources = {
       updatedAt: 'Updated',
     },
     kinds: { system: 'System', project: 'Project' },
+    demoDescription:
+      "30 names of the built-in paper gateway's synthetic market, across its sectors (demo data)",
     members: {
       title: 'Members',
       symbol: 'Symbol',
@@ -310,6 +312,8 @@ const en: Resources = {
     pickOne: 'Pick a project on the left to see its parameters, versions and universe',
     toLive: 'Live trading',
     universeEmpty: 'The chosen themes have no members yet',
+    demoDescription:
+      'Weekly rebalance into the 10 strongest 26-week momentum names of Demo 30 (demo project)',
     everyWeek: 'Every {{day}}',
     minutes: '{{count}} min after the open',
     hints: {

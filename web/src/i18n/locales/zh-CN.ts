@@ -258,6 +258,7 @@ const zhCN = {
       updatedAt: '更新时间',
     },
     kinds: { system: '系统主题', project: '项目主题' },
+    demoDescription: '内置模拟行情的 30 只股票，覆盖其全部行业（演示数据）',
     members: {
       title: '成员',
       symbol: '代码',
@@ -304,6 +305,7 @@ const zhCN = {
     pickOne: '从左侧列表选择一个项目查看参数、版本与股票池',
     toLive: '实盘交易',
     universeEmpty: '所选主题暂无成员',
+    demoDescription: '每周调仓：买入演示 30 中 26 周动量最强的 10 只（演示项目）',
     everyWeek: '每{{day}}',
     minutes: '开盘后 {{count}} 分钟',
     hints: {

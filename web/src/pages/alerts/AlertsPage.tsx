@@ -19,8 +19,11 @@ import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { alertText, isAlertTextKind } from '../../../../src/contract/alert-texts';
 import { PageHeader } from '../../components';
 import { useServerEvent } from '../../events';
+import { currentLanguage } from '../../i18n';
+import { renderEnum, renderMessage } from '../../i18n/messages';
 import { SETTINGS_PATH } from '../../layout';
 import { AuditTabs } from './AuditTabs';
 import {
@@ -42,6 +45,22 @@ const STATUS_BADGE: Record<AlertStatus, 'processing' | 'success' | 'default'> = 
 const SNOOZE_HOURS = [1, 4, 24];
 
 const time = (iso: string) => dayjs(iso).format('YYYY-MM-DD HH:mm:ss');
+
+/**
+ * The alert in the UI language, from its kind and parameters (the stored text is in the alert
+ * language of the day it was queued); a kind this version does not know shows the stored text.
+ */
+function alertItemText(item: AlertItem, stored: string): string {
+  if (!isAlertTextKind(item.kind)) return stored;
+  try {
+    return alertText(item.kind, item.params as never, currentLanguage(), {
+      message: renderMessage,
+      enumValue: renderEnum,
+    });
+  } catch {
+    return stored;
+  }
+}
 
 export function AlertsPage() {
   const { t } = useTranslation();
@@ -127,7 +146,9 @@ export function AlertsPage() {
       dataIndex: 'text',
       render: (value: string, item) => (
         <Space direction="vertical" size={2}>
-          <Typography.Text style={{ whiteSpace: 'pre-wrap' }}>{value}</Typography.Text>
+          <Typography.Text style={{ whiteSpace: 'pre-wrap' }} data-testid={`alert-text-${item.id}`}>
+            {alertItemText(item, value)}
+          </Typography.Text>
           {item.open ? <Tag color="volcano">{t('alerts.open')}</Tag> : null}
           {item.resolvedAt && item.open === false && item.kind !== 'ib.reconnected' ? (
             <Typography.Text type="secondary">

@@ -6,6 +6,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type AuditQuery, type AuditRecord, type AuditVerifyResponse, api } from '../../api';
 import { PageHeader } from '../../components';
+import { RecordView, targetText } from '../../components/RecordView';
 import { useServerEvent } from '../../events';
 import { AuditTabs } from '../alerts';
 
@@ -36,16 +37,6 @@ function actionColor(action: string): string {
   if (action.startsWith('auth.')) return 'blue';
   if (action.startsWith('settings.')) return 'gold';
   return 'default';
-}
-
-function JsonBlock({ value, empty }: { value: unknown; empty: string }) {
-  if (value === null || value === undefined)
-    return (
-      <Typography.Text type="secondary" className="json-empty">
-        {empty}
-      </Typography.Text>
-    );
-  return <pre className="json-block">{JSON.stringify(value, null, 2)}</pre>;
 }
 
 function AnchorNote({ verify }: { verify: AuditVerifyResponse }) {
@@ -200,7 +191,12 @@ export function AuditPage() {
       width: 200,
       render: (action: string) => <Tag color={actionColor(action)}>{action}</Tag>,
     },
-    { title: t('audit.columns.target'), dataIndex: 'target', ellipsis: true },
+    {
+      title: t('audit.columns.target'),
+      dataIndex: 'target',
+      ellipsis: true,
+      render: (target: string) => <span title={target}>{targetText(target)}</span>,
+    },
     {
       title: t('audit.columns.hash'),
       dataIndex: 'hash',
@@ -294,11 +290,11 @@ export function AuditPage() {
                 <div className="audit-diff">
                   <div>
                     <Typography.Text strong>{t('audit.before')}</Typography.Text>
-                    <JsonBlock value={record.before} empty={t('audit.none')} />
+                    <RecordView value={record.before} empty={t('audit.none')} />
                   </div>
                   <div>
                     <Typography.Text strong>{t('audit.after')}</Typography.Text>
-                    <JsonBlock value={record.after} empty={t('audit.none')} />
+                    <RecordView value={record.after} empty={t('audit.none')} />
                   </div>
                 </div>
                 <div className="audit-hashes mono">

@@ -3,7 +3,11 @@ import type { ColumnsType } from 'antd/es/table';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EnumName } from '../../../../src/contract/messages';
-import type { TradeOrderEvent } from '../../api';
+import type {
+  ReconcileForeignOrder as ForeignOrder,
+  ReconcilePositionDiff as PositionDiff,
+  TradeOrderEvent,
+} from '../../api';
 import { renderEnum } from '../../i18n/messages';
 import { formatInteger, formatPrice, formatTime } from './model';
 
@@ -74,25 +78,6 @@ export function OrderEventDetail({ event }: { event: TradeOrderEvent }) {
     if (!known.has(key) && !HIDDEN_KEYS.has(key)) parts.push(`${key} ${fieldValue('text', value)}`);
   if (parts.length === 0) return <>{t('orderDetails.none')}</>;
   return <span data-testid="order-event-detail">{parts.join(' · ')}</span>;
-}
-
-interface ForeignOrder {
-  orderId: number;
-  clientId: number;
-  orderRef: string;
-  symbol: string;
-  side: string;
-  quantity: number;
-  status: string;
-}
-
-interface PositionDiff {
-  project: string;
-  runId: number;
-  symbol: string;
-  target: number;
-  position: number;
-  openRemaining: number;
 }
 
 function listOf<T>(value: unknown): T[] {

@@ -2,6 +2,7 @@ import { EditOutlined, FileProtectOutlined, ThunderboltOutlined } from '@ant-des
 import { Button, Card, Descriptions, Empty, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
+import { DEMO_PROJECT_NAME } from '../../../../src/contract/demo';
 import type { ProjectDetail, ThemeMember } from '../../api';
 import { formatUsd, SectorBreakdown } from '../../components';
 import { renderEnum } from '../../i18n/messages';
@@ -60,8 +61,10 @@ export function ProjectDetailView({
         </Space>
       }
     >
-      {project.description ? (
-        <Typography.Paragraph type="secondary">{project.description}</Typography.Paragraph>
+      {project.description || project.name === DEMO_PROJECT_NAME ? (
+        <Typography.Paragraph type="secondary">
+          {project.description || t('projects.demoDescription')}
+        </Typography.Paragraph>
       ) : null}
       <Tabs
         items={[

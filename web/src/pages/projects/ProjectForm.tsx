@@ -9,7 +9,7 @@ import {
   type ProjectParams,
   type ThemeSummary,
 } from '../../api';
-import { defaultParams, placeFieldErrors, WEEKDAYS } from './model';
+import { defaultParams, fieldReason, placeFieldErrors, WEEKDAYS } from './model';
 import { PipelineFields } from './PipelineFields';
 import { PreTradeFields } from './PreTradeFields';
 import { mergePipeline, pipelineOf } from './pipeline-fields';
@@ -108,7 +108,7 @@ export function ProjectForm({
       if (error instanceof ApiError && error.fields.length > 0) {
         const { placed, unplaced } = placeFieldErrors(error.fields);
         form.setFields(placed.map((field) => ({ name: field.name as never, errors: field.errors })));
-        setGeneralErrors(unplaced.map((field) => `${field.field}: ${field.message}`));
+        setGeneralErrors(unplaced.map((field) => `${field.field}: ${fieldReason(field)}`));
         message.error(t('common.fixMarkedFields'));
       } else {
         const text = error instanceof Error ? error.message : String(error);

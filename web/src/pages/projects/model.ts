@@ -1,4 +1,5 @@
 import type { FieldError, ProjectParams } from '../../api';
+import { renderMessage } from '../../i18n/messages';
 import { DEFAULT_PIPELINE, PIPELINE_FORM_FIELDS } from './pipeline-fields';
 import { PRE_TRADE_FORM_FIELDS } from './pretrade-fields';
 
@@ -64,6 +65,11 @@ export const FORM_FIELDS = [
   ...PIPELINE_FORM_FIELDS,
 ] as const;
 
+/** A field's reason in the UI language when the server catalogued it, else as the server wrote it. */
+export function fieldReason(field: FieldError): string {
+  return field.text ? renderMessage(field.text) : field.message;
+}
+
 /**
  * Puts each server error on the form field it names, or on the closest enclosing one
  * (`params.themeIds.0` -> `params.themeIds`); errors on no field are returned for a general message.
@@ -82,7 +88,7 @@ export function placeFieldErrors(fields: readonly FieldError[]): {
       unplaced.push(field);
       continue;
     }
-    byField.set(target, [...(byField.get(target) ?? []), field.message]);
+    byField.set(target, [...(byField.get(target) ?? []), fieldReason(field)]);
   }
   const placed = [...byField.entries()].map(([name, errors]) => ({ name: name.split('.'), errors }));
   return { placed, unplaced };

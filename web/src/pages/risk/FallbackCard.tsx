@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { FallbackResponse, Project } from '../../api';
 import { errorText } from '../../components';
 import { useServerEvent } from '../../events';
+import { renderMessage } from '../../i18n/messages';
 import { riskApi } from './risk-api';
 
 /**
@@ -58,7 +59,9 @@ export function FallbackCard({ project }: { project: Project | null }) {
                 {dayjs(latest.at).format('YYYY-MM-DD HH:mm:ss')}
               </Descriptions.Item>
               <Descriptions.Item label={t('risk.fallback.reason')} span={2}>
-                <span data-testid="fallback-reason">{latest.reason}</span>
+                <span data-testid="fallback-reason">
+                  {latest.reasonText ? renderMessage(latest.reasonText) : latest.reason}
+                </span>
               </Descriptions.Item>
               {latest.sourceSnapshotId !== null ? (
                 <Descriptions.Item label={t('risk.fallback.source')}>

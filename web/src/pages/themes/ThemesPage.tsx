@@ -20,6 +20,7 @@ import {
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DEMO_THEME_NAME } from '../../../../src/contract/demo';
 import { api, type Theme, type ThemeMember, type ThemeSummary, themeExportUrl } from '../../api';
 import {
   errorText,
@@ -218,7 +219,10 @@ export function ThemesPage() {
                     {dayjs(selected.updatedAt).format('YYYY-MM-DD HH:mm:ss')}
                   </Descriptions.Item>
                   <Descriptions.Item label={t('themes.fields.description')}>
-                    {selected.description || '—'}
+                    {selected.description ||
+                      (selected.kind === 'system' && selected.name === DEMO_THEME_NAME
+                        ? t('themes.demoDescription')
+                        : '—')}
                   </Descriptions.Item>
                 </Descriptions>
               </Card>

@@ -20,6 +20,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { BacktestSummary, ModelSummary } from '../../../api';
 import { errorText } from '../../../components/errorText';
+import { RecordView } from '../../../components/RecordView';
 import { renderEnum } from '../../../i18n/messages';
 import { CheckButton } from '../CheckButton';
 import { decisionsApi, type Snapshot, type SnapshotContent, type SnapshotVerify } from '../decisions-api';
@@ -574,11 +575,7 @@ export function SnapshotView({
             {
               key: 'params',
               label: t('decisions.tabs.params'),
-              children: (
-                <pre className="mono" data-testid="snapshot-params" style={{ whiteSpace: 'pre-wrap' }}>
-                  {JSON.stringify(c.params, null, 2)}
-                </pre>
-              ),
+              children: <RecordView value={c.params} empty="—" testId="snapshot-params" />,
             },
           ]}
         />

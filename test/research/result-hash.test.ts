@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/alpha/index.js';
+import { prepareResearch, resultHash, runBacktest } from '../../src/backtest/index.js';
+import { canonicalJsonSha256 } from '../../src/backtest/result-hash.js';
+import { sha256Hex } from '../../src/sources/alpha/index.js';
+import { generateMarket, sectorOf, symbolName } from './fixtures/market.js';
+
+// The result hash must stay sha256(canonicalJson(result)): hashes stored before (backtest folders,
+// `result_hash`, sweeps' rows) are compared with fresh ones when a result is rerun.
+const reference = (value: unknown): string => sha256Hex(canonicalJson(value));
+
+describe('result hash', () => {
+  it('is the digest of the canonical JSON of a real result, also after a JSON round trip', () => {
+    const bars = generateMarket({ seed: 7, symbols: 12, days: 600 });
+    const sectors = Object.fromEntries(bars.map((_, i) => [symbolName(i), { sector: sectorOf(i) }]));
+    const research = prepareResearch(bars, sectors);
+    const scores = research.dataset.raw.filter((_, i) => i % research.dataset.nFeatures === 2);
+    const result = runBacktest(
+      { panel: research.panel, schedule: research.schedule, scores, sectors: research.sectors },
+      { construction: { topN: 4 } },
+    );
+    expect(result.rebalances[0]!.trades.length).toBeGreaterThan(0);
+    expect(resultHash(result)).toBe(reference(result));
+    expect(resultHash(JSON.parse(JSON.stringify(result)))).toBe(reference(result));
+  });
+
+  it('writes exactly what canonicalJson writes for the values JSON treats specially', () => {
+    const cases: unknown[] = [
+      { b: 1, a: [3, { d: null, c: Number.NaN }], e: -0, f: Number.POSITIVE_INFINITY },
+      { z: undefined, y: () => 1, x: Symbol('s'), w: [undefined, () => 1] },
+      { 10: 'ten', 9: 'nine', b: { 2: 'x', a: 'y' }, a: 1 },
+      { when: new Date(0), view: new Float64Array([1.5, 2]), nested: { toJSON: () => ({ q: 1, p: 2 }) } },
+      { gone: { toJSON: () => undefined }, kept: 'é\u2028"\\', '': 'empty key' },
+      JSON.parse('{"__proto__": {"b": 1}, "a": 2}'),
+      Object.assign(Object.create(null), { b: 2, a: 1 }),
+      [[{ b: 1, a: 2 }], 'text', true, null],
+      'text',
+      3.25,
+    ];
+    for (const value of cases) expect(canonicalJsonSha256(value)).toBe(reference(value));
+    expect(() => canonicalJsonSha256({ big: 1n })).toThrow();
+  });
+});
