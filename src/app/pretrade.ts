@@ -25,7 +25,10 @@ export function preTradeOptions(ctx: AppContext): PreTradeOptions {
         // One alert per blocked run: a second block of the same run counts on the open one.
         dedupeKey: `pretrade:run:${blocked.runId}`,
         params: {
-          rule: `pre-trade ${blocked.rules} (run ${blocked.runId}, ${blocked.tradingDate})`,
+          rule: 'pretrade',
+          rules: blocked.rules.split(', '),
+          runId: blocked.runId,
+          tradingDate: blocked.tradingDate,
           detail: blocked.detail,
           project: blocked.project,
         },

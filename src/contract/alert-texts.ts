@@ -19,8 +19,8 @@ export interface AlertParamsByKind {
   'ib.reconnected': { host: string; port: number; downSeconds: number; disconnects: number };
   'order.rejected': { clientOrderId: string; symbol: string; side: string; quantity: number; reason: string };
   'order.failed': { clientOrderId: string; symbol: string; side: string; quantity: number; reason: string };
-  'risk.warning': { rule: string; detail: string; project?: string };
-  'risk.triggered': { rule: string; detail: string; project?: string };
+  'risk.warning': RiskAlertParams;
+  'risk.triggered': RiskAlertParams;
   'trading.halted': { reason: string; actor: string };
   'trading.resumed': { actor: string };
   'run.started': { project: string; tradingDate: string; runId: number };
@@ -60,6 +60,30 @@ export interface AlertParamsByKind {
 
 export type AlertKind = keyof AlertParamsByKind;
 
+/**
+ * A risk alert: the rule's code and its figures, so either language renders it. `detail` is the same
+ * in English (logs, API users); rows written before the figures were stored have only `rule` and
+ * `detail`, and render those as they are.
+ */
+export interface RiskAlertParams {
+  /** dailyLoss | drawdown (intraday), pretrade, defensive; free text in older rows. */
+  rule: string;
+  detail: string;
+  project?: string;
+  /** Intraday: the measured share and its limit (0.0761 = 7.61%), and the state it moved to. */
+  value?: number;
+  limit?: number;
+  action?: 'REDUCING' | 'HALTED';
+  /** Pre-trade: the failed rules' codes, the run and its trading date; `detail` keeps the findings. */
+  rules?: string[];
+  runId?: number;
+  tradingDate?: string;
+  /** Defensive move after a halt: into `symbol` or to cash; deferred while run `heldBy` holds the day. */
+  move?: 'asset' | 'cash';
+  symbol?: string;
+  heldBy?: number;
+}
+
 /** How a text puts catalogued messages and enum values in its language (default: as they are). */
 export interface AlertTextHelpers {
   message?: (message: Message) => string;
@@ -85,6 +109,76 @@ const POLICIES: Record<AlertLanguage, Record<string, string>> = {
   en: { 'last-good': 'trade the last good decision again', 'stand-still': 'stand still' },
 };
 const policy = (value: string, language: AlertLanguage) => POLICIES[language][value] ?? value;
+
+/** Risk rule names (intraday metrics, pre-trade rules, the defensive move); unknown ones stay as they are. */
+const RISK_RULES: Record<AlertLanguage, Record<string, string>> = {
+  'zh-CN': {
+    dailyLoss: '当日亏损',
+    drawdown: '回撤',
+    pretrade: '交易前检查',
+    defensive: '防御操作',
+    funds: '资金',
+    margin: '保证金',
+    exposure: '敞口',
+    'fat-finger': '异常大单',
+    state: '账户与交易状态',
+  },
+  en: {
+    dailyLoss: 'daily loss',
+    drawdown: 'drawdown',
+    pretrade: 'pre-trade checks',
+    defensive: 'defensive move',
+    funds: 'funds',
+    margin: 'margin',
+    exposure: 'exposure',
+    'fat-finger': 'fat finger',
+    state: 'account and trading state',
+  },
+};
+const riskRule = (value: string, language: AlertLanguage) => RISK_RULES[language][value] ?? value;
+const pct = (value: number) => `${(value * 100).toFixed(2)}%`;
+
+/** The rule and what it measured, from the stored figures when the row has them. */
+function riskSummary(p: RiskAlertParams, language: AlertLanguage): string {
+  const zh = language === 'zh-CN';
+  const rule = riskRule(p.rule, language);
+  if (p.value !== undefined && p.limit !== undefined) {
+    const figures = zh
+      ? `${rule} ${pct(p.value)}，限额 ${pct(p.limit)}`
+      : `${rule} ${pct(p.value)} / limit ${pct(p.limit)}`;
+    if (p.action === 'HALTED') return zh ? `${figures}，交易已暂停` : `${figures}; trading halted`;
+    if (p.action === 'REDUCING') return zh ? `${figures}，只允许减仓` : `${figures}; reducing only`;
+    return figures;
+  }
+  if (p.rules !== undefined) {
+    const names = p.rules.map((r) => riskRule(r, language)).join(zh ? '、' : ', ');
+    const run =
+      p.runId === undefined
+        ? ''
+        : zh
+          ? `（运行 #${p.runId}，${p.tradingDate ?? ''}）`
+          : ` (run #${p.runId}, ${p.tradingDate ?? ''})`;
+    const findings = p.detail ? (zh ? `：${p.detail}` : `: ${p.detail}`) : '';
+    return zh ? `${rule}未通过：${names}${run}${findings}` : `${rule} failed: ${names}${run}${findings}`;
+  }
+  if (p.heldBy !== undefined) {
+    return zh
+      ? `${rule}：运行 #${p.heldBy} 已占用 ${p.tradingDate ?? ''}，防御操作推迟到下一个交易日`
+      : `${rule}: run #${p.heldBy} already holds ${p.tradingDate ?? ''}, the move waits for the next trading day`;
+  }
+  if (p.move !== undefined) {
+    const into =
+      p.move === 'asset'
+        ? zh
+          ? `转入 ${p.symbol ?? ''}`
+          : `move into ${p.symbol ?? ''}`
+        : zh
+          ? '卖出转为现金'
+          : 'sell to cash';
+    return zh ? `${rule}：暂停后${into}` : `${rule}: ${into} after the halt`;
+  }
+  return zh ? `${rule}。${p.detail}` : `${rule}. ${p.detail}`;
+}
 
 /** A failure as its catalogued message when the text's language can render it, else its English text. */
 const reason = (text: Message | undefined, english: string, h: AlertTextHelpers) =>
@@ -120,14 +214,14 @@ const TEXTS: Texts = {
       `Order failed: ${side(p.side, h)} ${p.quantity} ${p.symbol} (${p.clientOrderId}). Reason: ${p.reason}`,
   },
   'risk.warning': {
-    'zh-CN': (p) => `风控预警${p.project ? `（${p.project}）` : ''}：${p.rule}。${p.detail}`,
-    en: (p) => `Risk warning${p.project ? ` (${p.project})` : ''}: ${p.rule}. ${p.detail}`,
+    'zh-CN': (p) => `风控预警${p.project ? `（${p.project}）` : ''}：${riskSummary(p, 'zh-CN')}`,
+    en: (p) => `Risk warning${p.project ? ` (${p.project})` : ''}: ${riskSummary(p, 'en')}`,
   },
   'risk.triggered': {
     'zh-CN': (p) =>
-      `风控触发${p.project ? `（${p.project}）` : ''}：${p.rule}。${p.detail}。相关订单已被拦截。`,
+      `风控触发${p.project ? `（${p.project}）` : ''}：${riskSummary(p, 'zh-CN')}。相关订单已被拦截。`,
     en: (p) =>
-      `Risk limit triggered${p.project ? ` (${p.project})` : ''}: ${p.rule}. ${p.detail}. The orders concerned were blocked.`,
+      `Risk limit triggered${p.project ? ` (${p.project})` : ''}: ${riskSummary(p, 'en')}. The orders concerned were blocked.`,
   },
   'trading.halted': {
     'zh-CN': (p) => `交易已暂停（操作人：${p.actor}）。原因：${p.reason}。需人工确认后才能恢复。`,

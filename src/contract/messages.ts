@@ -198,6 +198,10 @@ export const MESSAGES = {
   PIPELINE_NO_SNAPSHOT: def({}, 'the decide step froze no decision snapshot'),
   PIPELINE_CHECKLIST_FAILED: def({ items: 'text' }, 'checklist failed: {{items}}'),
   PIPELINE_PRETRADE_BLOCKED: def({ rules: 'text' }, 'pre-trade risk blocked the run: {{rules}}'),
+  PIPELINE_REJECTIONS_ABOVE_LIMIT: def(
+    { rejected: 'number', orders: 'number', share: 'percent', limit: 'percent' },
+    'IB rejected {{rejected}} of {{orders}} orders ({{share}}, above the limit of {{limit}}): trading stopped',
+  ),
   PIPELINE_WAITING_GATEWAY: def(
     {},
     'waiting for the IB connection (the run is missed if IB is not back before its window closes)',

@@ -153,6 +153,7 @@ export const PipelineSettings = z.object({
   windowCloseMinutesBeforeClose: z.number(),
   leftover: z.enum(['cancel', 'reprice', 'leave']),
   fallback: z.enum(['last-good', 'stand-still']),
+  maxRejectedShare: z.number(),
 });
 export type PipelineSettings = z.infer<typeof PipelineSettings>;
 

@@ -24,7 +24,6 @@
  * - `redecide(snapshotId, reason, actor)`: an explicit, audited re-decision; the new snapshot names
  *   the one it supersedes (id, hash, reason) and becomes the date's current decision.
  * - `get(id)`, `verify(id)` -> `{ ok, problems }`, `list(projectId)`.
- * - `latestCompleted(projectId, before?)`: the newest model snapshot not superseded (before a date).
  * - `freezeManual({ projectId, tradingDate, weights, fileHash, actor })`: a person's weights as a
  *   `manual` snapshot (execution's manual path does this itself).
  * - `freezeFallback({ projectId, tradingDate, sourceSnapshotId, reason, actor? })`: last-good

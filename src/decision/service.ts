@@ -153,10 +153,6 @@ export class DecisionService {
     return this.store.verify(id);
   }
 
-  latestCompleted(projectId: number, before?: string): Promise<Snapshot | undefined> {
-    return this.store.latestCompleted(projectId, before);
-  }
-
   list(projectId: number): Promise<SnapshotSummary[]> {
     return this.store.list(projectId);
   }

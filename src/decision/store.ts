@@ -170,25 +170,6 @@ export class SnapshotStore {
     return row ? toSnapshot(row) : undefined;
   }
 
-  /** The newest current model snapshot of the project before `before` (all dates when omitted). */
-  async latestCompleted(projectId: number, before?: string): Promise<Snapshot | undefined> {
-    let query = this.db
-      .selectFrom('decision_snapshots as s')
-      .selectAll('s')
-      .where('s.project_id', '=', projectId)
-      .where('s.kind', '=', 'model')
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('decision_snapshots as n').select('n.id').whereRef('n.supersedes_id', '=', 's.id'),
-          ),
-        ),
-      );
-    if (before !== undefined) query = query.where('s.trading_date', '<', before);
-    const row = await query.orderBy('s.trading_date', 'desc').orderBy('s.id', 'desc').executeTakeFirst();
-    return row ? toSnapshot(row) : undefined;
-  }
-
   /** The snapshot whose weights a project held going into `tradingDate` (any kind), if any. */
   async previous(projectId: number, tradingDate: string): Promise<Snapshot | undefined> {
     const row = await this.db

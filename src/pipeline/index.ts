@@ -11,6 +11,7 @@ export {
   type GatewayWait,
   PipelineRunner,
   type PipelineRunnerOptions,
+  REJECTIONS_ABOVE_LIMIT,
   recordTrigger,
   type StepEndEvent,
   type TriggerInput,
@@ -33,6 +34,7 @@ export {
   type StepName,
   type StepStatus,
   type StepWork,
+  type StoppedTrading,
   TRIGGERS,
   type Trigger,
 } from './types.js';

@@ -9,6 +9,7 @@ import {
   isPaperAccount,
   type SizingPrice,
   sizeTargets,
+  type TradeOrder,
   withLastCloses,
 } from '../execution/index.js';
 import {
@@ -27,10 +28,10 @@ import {
   type TradingState,
 } from '../risk/index.js';
 import { postTradeReport, writeReportFile } from './report.js';
-import { CHECKLIST_DATA_FAILED } from './runner.js';
+import { CHECKLIST_DATA_FAILED, REJECTIONS_ABOVE_LIMIT } from './runner.js';
 import { type Evidence, type FallbackPort, type StepContext, StepError, type StepWork } from './types.js';
 
-type Decisions = Pick<DecisionService, 'decideAndFreeze' | 'preview' | 'latestCompleted' | 'freezeFallback'>;
+type Decisions = Pick<DecisionService, 'decideAndFreeze' | 'preview' | 'freezeFallback'>;
 
 export interface LiveStepDeps {
   clock: Clock;
@@ -93,6 +94,30 @@ function snapshotIdOf(ctx: StepContext): number {
       text: msg('PIPELINE_NO_SNAPSHOT', {}),
     });
   return id;
+}
+
+/**
+ * Cancels a run's open orders through the execution engine (an unsent one is closed in the store and
+ * never goes out; a working one is cancelled at IB); returns how many were asked to stop.
+ */
+async function cancelOpen(
+  runtime: ExecutionRuntime,
+  open: readonly TradeOrder[],
+  reason: string,
+): Promise<number> {
+  let canceled = 0;
+  for (const order of open) {
+    if (order.ibOrderId === null) {
+      if (await runtime.engine.repo.cancelUnsent(order.id, reason)) canceled++;
+      continue;
+    }
+    // Already final at IB by the time the cancel goes out: nothing to stop.
+    await runtime.engine.cancel(order.id).then(
+      () => canceled++,
+      () => undefined,
+    );
+  }
+  return canceled;
 }
 
 const dailyAdvSessions = 20;
@@ -522,6 +547,27 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
         ctx.signal.throwIfAborted();
         await engine.idle();
         const run = await engine.repo.getRun(tradeRunId);
+        const all = await engine.repo.orders({ runId: tradeRunId });
+        const rejected = all.filter((o) => o.status === 'REJECTED').length;
+        const limit = ctx.params.pipeline.maxRejectedShare;
+        if (all.length > 0 && rejected / all.length > limit) {
+          const share = rejected / all.length;
+          // Final: the runner stops the run's trading (cancels what is open) and applies the policy.
+          throw new StepError(
+            REJECTIONS_ABOVE_LIMIT,
+            `IB rejected ${rejected} of ${all.length} orders, above the limit of ${limit}`,
+            {
+              final: true,
+              evidence: { tradeRunId, orders: all.length, rejected, share, maxRejectedShare: limit },
+              text: msg('PIPELINE_REJECTIONS_ABOVE_LIMIT', {
+                rejected,
+                orders: all.length,
+                share,
+                limit,
+              }),
+            },
+          );
+        }
         const open = await engine.repo.orders({ runId: tradeRunId, open: true });
         if (run.status === 'COMPLETED' || run.status === 'FAILED' || open.length === 0) {
           return { tradeRunId, status: run.status, openOrders: 0, leftoverPolicy: null };
@@ -529,10 +575,7 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
         if (deps.clock.nowMs() >= windowEndMs) {
           const policy = ctx.params.pipeline.leftover;
           if (policy !== 'leave') {
-            for (const order of open) {
-              if (order.ibOrderId === null) await engine.repo.cancelUnsent(order.id, 'the run window closed');
-              else await engine.cancel(order.id).catch(() => undefined);
-            }
+            await cancelOpen(runtime, open, 'the run window closed');
             await service.waitForRun(tradeRunId, 10_000);
           }
           let repriced = 0;
@@ -591,14 +634,24 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
     },
   };
 
+  /** The trade run of a pipeline run: the submit step's, else the one of its key (submit failed). */
+  async function tradeRunOf(runtime: ExecutionRuntime, ctx: StepContext): Promise<number | null> {
+    const known = Number(ctx.evidence.submit?.tradeRunId ?? ctx.run.tradeRunId ?? Number.NaN);
+    if (Number.isInteger(known) && known > 0) return known;
+    const runs = await runtime.engine.repo.listRuns({ limit: 50 });
+    const found = runs.find(
+      (r) => r.projectId === ctx.run.projectId && r.tradingDate === ctx.run.tradingDate,
+    );
+    return found?.id ?? null;
+  }
+
   const fallback: FallbackPort = {
-    async lastGood(ctx, reason) {
-      const source = await deps.decisions.latestCompleted(ctx.run.projectId, ctx.run.tradingDate);
-      if (!source) return null;
+    async lastGood(ctx, reason, sourceSnapshotId) {
+      if (sourceSnapshotId === undefined) return null;
       const snapshot = await deps.decisions.freezeFallback({
         projectId: ctx.run.projectId,
         tradingDate: ctx.run.tradingDate,
-        sourceSnapshotId: source.id,
+        sourceSnapshotId,
         reason,
         actor: 'pipeline',
       });
@@ -607,11 +660,26 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
         contentHash: snapshot.contentHash,
         kind: snapshot.kind,
         asOf: snapshot.content.asOf,
-        sourceSnapshotId: source.id,
+        sourceSnapshotId,
         weights: snapshot.content.weightsAfter,
       };
     },
+    async stopTrading(ctx) {
+      const runtime = mustRuntime(deps);
+      const tradeRunId = await tradeRunOf(runtime, ctx);
+      let sent = 0;
+      let canceled = 0;
+      if (tradeRunId !== null) {
+        const orders = await runtime.engine.repo.orders({ runId: tradeRunId });
+        sent = orders.filter((o) => o.ibOrderId !== null).length;
+        const open = await runtime.engine.repo.orders({ runId: tradeRunId, open: true });
+        canceled = await cancelOpen(runtime, open, 'the run stopped trading');
+        if (open.length > 0) await runtime.service.waitForRun(tradeRunId, 10_000).catch(() => undefined);
+      }
+      return { tradeRunId, sent, canceled };
+    },
   };
+
   return { work, fallback };
 }
 

@@ -18,6 +18,7 @@ import {
   StepError,
   type StepName,
   type StepWork,
+  type StoppedTrading,
   type Trigger,
 } from './types.js';
 import { manualWindow, type RunWindow, windowOn } from './window.js';
@@ -153,6 +154,15 @@ export interface StepEndEvent {
  */
 export const CHECKLIST_DATA_FAILED = 'CHECKLIST_DATA_FAILED';
 
+/**
+ * The monitor step's code when IB rejected more of the run's orders than `pipeline.maxRejectedShare`
+ * allows: the run stops trading and follows the fallback policy.
+ */
+export const REJECTIONS_ABOVE_LIMIT = 'REJECTIONS_ABOVE_LIMIT';
+
+/** Submit failures where nothing can have gone out: the run fails as before (a person may rerun it). */
+const SUBMIT_SENT_NOTHING = new Set(['PRETRADE_BLOCKED', 'NO_SNAPSHOT', 'NO_DECISION', 'NO_TRADING_RUNTIME']);
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -285,6 +295,12 @@ export class PipelineRunner {
         }
         return this.repo.get(run.id);
       }
+      if (
+        (step.name === 'monitor' && outcome.failure.code === REJECTIONS_ABOVE_LIMIT) ||
+        (step.name === 'submit' && !SUBMIT_SENT_NOTHING.has(outcome.failure.code))
+      ) {
+        if (await this.stopTrading(run, project, step.name, outcome.failure)) return this.repo.get(run.id);
+      }
       await this.repo.skipRemaining(run.id);
       await this.repo.finishRun(run.id, 'FAILED', { error: `${step.name}: ${outcome.error}` });
       await this.options.audit.append({
@@ -340,13 +356,7 @@ export class PipelineRunner {
       const current = await this.repo.get(run.id);
       const controller = new AbortController();
       this.active.add(controller);
-      const ctx: StepContext = {
-        run: current,
-        params: project.params,
-        evidence: evidenceOf(current),
-        attempt,
-        signal: controller.signal,
-      };
+      const ctx = contextOf(current, project, controller.signal, attempt);
       // The monitor step runs until the window closes; its own deadline is the window.
       const timeoutMs = step.name === 'monitor' ? null : (stepTimeoutsMs[step.name] ?? stepTimeoutMs);
       const startedWall = performance.now();
@@ -413,15 +423,13 @@ export class PipelineRunner {
     }
     if (policy === 'last-good' && (await this.repo.claimStep(run.id, 'decide', owner))) {
       const current = await this.repo.get(run.id);
-      const ctx: StepContext = {
-        run: current,
-        params: project.params,
-        evidence: evidenceOf(current),
-        attempt: 1,
-        signal: new AbortController().signal,
-      };
+      const ctx = contextOf(current, project, new AbortController().signal, 1);
       try {
-        const evidence = await this.options.fallback.lastGood(ctx, reason);
+        const evidence = await this.options.fallback.lastGood(
+          ctx,
+          reason,
+          await this.lastGoodSnapshotId(run.projectId, run.tradingDate),
+        );
         if (evidence) {
           await this.repo.endStep(run.id, 'decide', owner, {
             status: 'SUCCEEDED',
@@ -442,6 +450,76 @@ export class PipelineRunner {
     } else {
       used = 'stand-still';
     }
+    await this.recordFallback(run, project, used, failedStep, failure);
+    if (used === 'last-good') return 'continue';
+    await this.standStill(run.id, failedStep, reason);
+    return 'stop';
+  }
+
+  /**
+   * Trading failed after orders may have gone out (IB rejected more than the project allows, or the
+   * submit step failed for good): the run's open orders are cancelled and nothing more is sent. A
+   * last-good project stands still too: the snapshot this run traded may be what is wrong, and trading
+   * another one on top of a half-done list in the same window is not safe; the last good snapshot is
+   * recorded as the target a person may trade. False when nothing went out (the run just fails).
+   */
+  private async stopTrading(
+    run: PipelineRun,
+    project: Project,
+    failedStep: StepName,
+    failure: StepFailure,
+  ): Promise<boolean> {
+    const port = this.options.fallback.stopTrading;
+    if (!port) return false;
+    const current = await this.repo.get(run.id);
+    let stopped: StoppedTrading | null = null;
+    try {
+      stopped = await port(contextOf(current, project, new AbortController().signal, 1));
+    } catch (error) {
+      // The run still stops: nothing more is sent by it, and the alert asks for a look.
+      this.options.logger?.error(
+        { err: error, runId: run.id },
+        'cancelling the open orders of a stopped run failed',
+      );
+    }
+    if (failedStep === 'submit' && stopped?.sent === 0) return false;
+    // The target a last-good project would trade: the snapshot of its last run that completed.
+    const lastGoodSnapshotId =
+      project.params.pipeline.fallback === 'last-good'
+        ? await this.lastGoodSnapshotId(run.projectId, run.tradingDate)
+        : undefined;
+    await this.recordFallback(run, project, 'stand-still', failedStep, failure, {
+      stoppedTrading: true,
+      tradeRunId: stopped?.tradeRunId ?? null,
+      sent: stopped?.sent ?? null,
+      canceled: stopped?.canceled ?? null,
+      lastGoodSnapshotId: typeof lastGoodSnapshotId === 'number' ? lastGoodSnapshotId : null,
+    });
+    if (stopped?.tradeRunId != null) await this.repo.setRunFields(run.id, { tradeRunId: stopped.tradeRunId });
+    await this.standStill(run.id, failedStep, failure.message);
+    return true;
+  }
+
+  /**
+   * The snapshot `last-good` trades: the decision of the project's last run that completed
+   * (SUCCEEDED), not merely the newest snapshot, whose run may have failed or stood still.
+   */
+  private async lastGoodSnapshotId(projectId: number, tradingDate: string): Promise<number | undefined> {
+    const good = await this.repo.lastGood(projectId, tradingDate);
+    const id = good?.steps.find((s) => s.name === 'decide')?.evidence?.snapshotId;
+    return typeof id === 'number' ? id : undefined;
+  }
+
+  /** The policy applied: on the run, in the audit log (with the reason's code) and as an alert. */
+  private async recordFallback(
+    run: PipelineRun,
+    project: Project,
+    used: string,
+    failedStep: StepName,
+    failure: StepFailure,
+    extra: Evidence = {},
+  ): Promise<void> {
+    const reason = failure.message;
     await this.repo.setRunFields(run.id, { fallback: used });
     await this.options.audit.append({
       actor: 'pipeline',
@@ -451,9 +529,11 @@ export class PipelineRunner {
         runId: run.id,
         tradingDate: run.tradingDate,
         policy: used,
-        configured: policy,
+        configured: project.params.pipeline.fallback,
         step: failedStep,
         reason,
+        reasonCode: failure.code,
+        ...extra,
       },
     });
     await this.alert('fallback.used', {
@@ -463,10 +543,11 @@ export class PipelineRunner {
       reasonCode: failure.code,
       reasonText: failure.text,
     });
-    if (used === 'last-good') return 'continue';
-    await this.repo.skipRemaining(run.id);
-    await this.repo.finishRun(run.id, 'STOOD_STILL', { error: `${failedStep}: ${reason}` });
-    return 'stop';
+  }
+
+  private async standStill(runId: number, failedStep: StepName, reason: string): Promise<void> {
+    await this.repo.skipRemaining(runId);
+    await this.repo.finishRun(runId, 'STOOD_STILL', { error: `${failedStep}: ${reason}` });
   }
 
   /**
@@ -530,6 +611,10 @@ export class PipelineRunner {
       this.options.logger?.error({ err: error, kind }, 'could not enqueue a pipeline alert');
     }
   }
+}
+
+function contextOf(run: PipelineRun, project: Project, signal: AbortSignal, attempt: number): StepContext {
+  return { run, params: project.params, evidence: evidenceOf(run), attempt, signal };
 }
 
 function evidenceOf(run: PipelineRun): Partial<Record<StepName, Evidence>> {

@@ -93,6 +93,22 @@ export type StepWork = Record<StepName, (ctx: StepContext) => Promise<Evidence>>
 
 /** The fallback used when the decide step failed for good. */
 export interface FallbackPort {
-  /** `last-good`: freeze the last completed run's snapshot again for this run; null when none exists. */
-  lastGood(ctx: StepContext, reason: string): Promise<Evidence | null>;
+  /**
+   * `last-good`: freeze the snapshot of the project's last completed run (`sourceSnapshotId`, found by
+   * the runner) again for this run; null when there is none.
+   */
+  lastGood(ctx: StepContext, reason: string, sourceSnapshotId: number | undefined): Promise<Evidence | null>;
+  /**
+   * Trading failed mid-run (rejections above the limit, submit failed after orders went out): cancel
+   * the run's open orders so nothing more is sent. Says how many orders went out (`sent`) and how
+   * many were cancelled. Omitted: the runner has no broker (tests of the runner alone) and such a run
+   * simply fails.
+   */
+  stopTrading?(ctx: StepContext): Promise<StoppedTrading>;
+}
+
+export interface StoppedTrading {
+  tradeRunId: number | null;
+  sent: number;
+  canceled: number;
 }

@@ -168,6 +168,15 @@ export const projectParamsSchema = z
         fallback: z
           .enum(['last-good', 'stand-still'], { error: 'must be last-good or stand-still' })
           .default('stand-still'),
+        /**
+         * Share of the run's orders IB may reject; above it the run stops trading and follows the
+         * fallback policy (a broken decision or account, not bad luck on a few symbols).
+         */
+        maxRejectedShare: z
+          .number({ error: 'must be a number' })
+          .min(0, 'must be at least 0')
+          .max(1, 'must be at most 1')
+          .default(0.2),
       })
       .strict()
       .default({
@@ -178,6 +187,7 @@ export const projectParamsSchema = z
         windowCloseMinutesBeforeClose: 30,
         leftover: 'cancel',
         fallback: 'stand-still',
+        maxRejectedShare: 0.2,
       }),
     execution: z
       .object({

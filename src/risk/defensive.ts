@@ -211,6 +211,8 @@ export class DefensiveActions {
       dedupeKey: `defensive|${project.id}|${defensive.haltKey}`,
       params: {
         rule: 'defensive',
+        move: defensive.action,
+        ...(defensive.symbol ? { symbol: defensive.symbol } : {}),
         detail: `${defensive.action === 'asset' ? `move into ${defensive.symbol}` : 'sell to cash'} after halt: ${defensive.reason}`,
         project: project.name,
       },
@@ -247,6 +249,8 @@ export class DefensiveActions {
       dedupeKey: `defensive-deferred|${project.id}|${haltKey}|${day}`,
       params: {
         rule: 'defensive',
+        heldBy: holder.id,
+        tradingDate: day,
         detail: `run ${holder.id} already holds ${day}: the defensive move waits for the next trading day`,
         project: project.name,
       },

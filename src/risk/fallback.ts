@@ -52,15 +52,21 @@ export async function fallbackStatus(
     .selectFrom('pipeline_steps')
     .selectAll()
     .where('run_id', '=', run.id)
-    .where('name', 'in', ['checklist', 'decide'])
+    .where('name', 'in', ['checklist', 'decide', 'submit', 'monitor'])
     .execute();
   const decide = steps.find((s) => s.name === 'decide');
-  const checklist = steps.find((s) => s.name === 'checklist');
   const evidence = parse(decideEvidence, decide?.evidence_json ?? null);
-  // The failure that made the run fall back: the decide step's own, else the checklist's (bad data).
+  // The failure that made the run fall back: the decide step's own, else the checklist's (bad data),
+  // else trading's (rejections above the limit, a submit that failed after orders went out).
+  const failedAt = (name: string) => {
+    const step = steps.find((s) => s.name === name);
+    return step?.status === 'FAILED' ? decodeFailure(step.error) : null;
+  };
   const failure =
     decodeFailure(evidence?.failedStep === 'checklist' ? null : (decide?.error ?? null)) ??
-    (checklist?.status === 'FAILED' ? decodeFailure(checklist.error) : null);
+    failedAt('checklist') ??
+    failedAt('monitor') ??
+    failedAt('submit');
   let sourceHash: string | null = null;
   if (evidence?.snapshotId !== undefined) {
     const snapshot = await db
@@ -74,8 +80,12 @@ export async function fallbackStatus(
     pipelineRunId: Number(run.id),
     tradingDate: run.trading_date,
     used: run.fallback,
-    // Stand-still leaves the reason on the run: `decide: …`, or `checklist: …` when its data was bad.
-    reason: evidence?.reason ?? failure?.message ?? (run.error ?? '').replace(/^(decide|checklist): /, ''),
+    // Stand-still leaves the reason on the run: `decide: …`, `checklist: …` when its data was bad, or
+    // the trading step that stopped.
+    reason:
+      evidence?.reason ??
+      failure?.message ??
+      (run.error ?? '').replace(/^(decide|checklist|submit|monitor): /, ''),
     reasonText: parseMessage(evidence?.reasonText) ?? failure?.text ?? null,
     at: decide?.ended_at ?? run.finished_at ?? run.created_at,
     snapshotId: evidence?.snapshotId ?? null,

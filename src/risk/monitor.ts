@@ -1,4 +1,5 @@
 import { tradingDayOf } from '../calendar/index.js';
+import type { RiskAlertParams } from '../contract/alert-texts.js';
 import type { RiskReading, RiskScopeStatus, RiskStatusResponse } from '../contract/risk.js';
 import type { Clock } from '../core/index.js';
 import { type AccountReading, assessIntraday, type IntradayLimits, type RiskLevel } from './intraday.js';
@@ -33,7 +34,7 @@ export interface IntradayEvidence {
 export interface RiskAlert {
   kind: 'risk.warning' | 'risk.triggered';
   dedupeKey: string;
-  params: { rule: string; detail: string; project?: string };
+  params: RiskAlertParams;
 }
 
 export interface RiskMonitorOptions {
@@ -256,7 +257,7 @@ export class RiskMonitor {
       this.options.alert({
         kind: 'risk.triggered',
         dedupeKey: `intraday|${scope.scope}|${evidence.metric}|${this.day}`,
-        params: { rule: evidence.metric, detail: reason, ...projectParam(scope) },
+        params: { ...figures(evidence), action: to, detail: reason, ...projectParam(scope) },
       }),
     );
     await this.safely('trigger action', () => this.options.onTrigger(scope, to, evidence));
@@ -274,7 +275,7 @@ export class RiskMonitor {
       this.options.alert({
         kind: 'risk.warning',
         dedupeKey: `intraday-warning|${scope.scope}|${evidence.metric}|${this.day}`,
-        params: { rule: evidence.metric, detail: describe(evidence), ...projectParam(scope) },
+        params: { ...figures(evidence), detail: describe(evidence), ...projectParam(scope) },
       }),
     );
   }
@@ -335,6 +336,11 @@ function accountReadingOf(reading: RiskReading): AccountReading {
 
 function projectParam(scope: MonitoredScope): { project?: string } {
   return scope.projectId === null ? {} : { project: scope.name };
+}
+
+/** The alert's figures: each language renders its own sentence from them. */
+function figures(e: IntradayEvidence): Pick<RiskAlertParams, 'rule' | 'value' | 'limit'> {
+  return { rule: e.metric, value: e.value, limit: e.limit };
 }
 
 const pct = (n: number) => `${(n * 100).toFixed(2)}%`;

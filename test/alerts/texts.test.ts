@@ -76,6 +76,51 @@ describe('alert texts', () => {
     );
   });
 
+  it('renders risk alerts from the rule code and figures: no English on a Chinese page; old rows as stored', () => {
+    const warning: AlertParamsByKind['risk.warning'] = {
+      rule: 'dailyLoss',
+      value: 0.0761,
+      limit: 0.05,
+      detail: 'daily loss 7.61% / limit 5.00%; net liquidation 92390.00, day start 100000.00',
+    };
+    const zh = alertText('risk.warning', warning, 'zh-CN');
+    expect(zh).toBe('风控预警：当日亏损 7.61%，限额 5.00%');
+    expect(zh).not.toMatch(/[A-Za-z]/);
+    expect(alertText('risk.warning', warning, 'en')).toBe('Risk warning: daily loss 7.61% / limit 5.00%');
+    const halt = alertText('risk.triggered', { ...warning, rule: 'drawdown', action: 'HALTED' }, 'zh-CN');
+    expect(halt).toBe('风控触发：回撤 7.61%，限额 5.00%，交易已暂停。相关订单已被拦截。');
+    const pretrade = {
+      rule: 'pretrade',
+      rules: ['funds', 'fat-finger'],
+      runId: 7,
+      tradingDate: '2026-11-23',
+      detail: '',
+    };
+    expect(alertText('risk.triggered', { ...pretrade, project: 'alpha' }, 'zh-CN')).toBe(
+      '风控触发（alpha）：交易前检查未通过：资金、异常大单（运行 #7，2026-11-23）。相关订单已被拦截。',
+    );
+    const defensive = {
+      rule: 'defensive',
+      move: 'asset' as const,
+      symbol: 'SHY',
+      detail: 'move into SHY after halt: x',
+    };
+    expect(alertText('risk.triggered', defensive, 'zh-CN')).toBe(
+      '风控触发：防御操作：暂停后转入 SHY。相关订单已被拦截。',
+    );
+    const deferred = {
+      rule: 'defensive',
+      heldBy: 3,
+      tradingDate: '2026-11-23',
+      detail: 'run 3 already holds',
+    };
+    expect(alertText('risk.triggered', deferred, 'zh-CN')).not.toMatch(/[A-Za-z]/);
+    // A row stored before the figures: its rule and English detail, as it always read.
+    expect(alertText('risk.warning', { rule: 'sector cap', detail: 'tech 41%' }, 'zh-CN')).toBe(
+      '风控预警：sector cap。tech 41%',
+    );
+  });
+
   it('splits texts over 4,096 UTF-16 units at line breaks, never inside a surrogate pair', () => {
     const lines = Array.from({ length: 300 }, (_, i) => `line ${i} ${'x'.repeat(20)}`).join('\n');
     const parts = splitText(lines);

@@ -126,7 +126,7 @@ describe('web app: alert history under 系统审计 and the Telegram test button
     expect(muted.status).toBe('suppressed');
     await page.getByTestId('audit-tab-log').click();
     await page.waitForURL(/\/audit$/);
-    await expect.poll(() => page.locator('.ant-table').first().textContent()).toContain('alerts.rule.update');
+    await expect.poll(() => page.locator('.ant-table').first().textContent()).toContain('修改告警规则');
   });
 
   it('the same page in English', async () => {

@@ -91,7 +91,7 @@ describe('web app: switching to live needs the account id typed again', () => {
     await page.getByTestId('audit-filter-action').fill('settings.update.live');
     await page.getByTestId('audit-search').click();
     const actions = page.locator('.ant-table-tbody tr.ant-table-row .ant-tag');
-    await expect.poll(() => actions.allTextContents()).toEqual(['settings.update.live-mode-confirmed']);
+    await expect.poll(() => actions.allTextContents()).toEqual(['修改设置（已确认实盘）']);
   });
 
   it('switches back to paper without any confirmation', async () => {

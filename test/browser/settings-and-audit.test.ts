@@ -172,17 +172,18 @@ describe('web app: trading configuration and system audit', () => {
 
     const rows = page.locator('.ant-table-tbody tr.ant-table-row');
     const actions = () => rows.locator('.ant-tag').allTextContents();
-    await expect.poll(actions).toContain('settings.update');
+    // Actions read in the UI language (the tag itself is in the tooltip and the filter).
+    await expect.poll(actions).toContain('修改设置');
     const all = await actions();
-    expect(all).toContain('auth.login');
-    expect(all).toContain('auth.login.failed');
+    expect(all).toContain('登录');
+    expect(all).toContain('登录失败');
     // Newest first: the client-id change is the latest record.
-    expect(all[0]).toBe('settings.update');
+    expect(all[0]).toBe('修改设置');
 
     // The secrets saved by the previous test appear only masked in before/after.
     await page.getByTestId('audit-filter-action').fill('settings.');
     await page.getByTestId('audit-search').click();
-    await expect.poll(async () => new Set(await actions())).toEqual(new Set(['settings.update']));
+    await expect.poll(async () => new Set(await actions())).toEqual(new Set(['修改设置']));
     expect(await rows.count()).toBe(2);
     const secretsRow = rows.nth(1);
     await secretsRow.locator('.ant-table-row-expand-icon').click();
@@ -197,7 +198,7 @@ describe('web app: trading configuration and system audit', () => {
     // A name that is no account is audited as 'unknown user' (it may be a password typed in the wrong box).
     await page.getByTestId('audit-filter-actor').fill('unknown user');
     await page.getByTestId('audit-search').click();
-    await expect.poll(actions).toEqual(['auth.login.failed']);
+    await expect.poll(actions).toEqual(['登录失败']);
 
     // Time range: a day long past holds nothing; a range spanning today holds everything.
     await page.getByTestId('audit-filter-actor').fill('');

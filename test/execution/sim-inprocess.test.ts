@@ -178,10 +178,11 @@ describe.each(ENGINES)('execution against the paper gateway over TCP, %s', (engi
       tradingDate: DATE,
       weights,
     });
-    await waitUntil('some orders at the gateway', () => sim.orderLog().length >= 10, 20_000);
+    await waitUntil('some orders at the gateway', () => sim.orderLog().length >= 10, 60_000);
     await sim.faults.dropAll();
     const first = await pending;
-    const run = await runtime.service.waitForRun(first.run.id, 20_000);
+    // The reconnect backs off; on a loaded machine (two test files at once) it can take a while.
+    const run = await runtime.service.waitForRun(first.run.id, 60_000);
     expect(run.status).toBe('COMPLETED');
     expect(sim.orderLog().length).toBe(40);
     await expectDbAgreesWithGateway(sim, brokerage, runtime, store);

@@ -38,6 +38,9 @@ describe.each(ENGINES)('pipeline routes on %s', (engine) => {
       [{ pipeline: { retries: -1 } }, 'params.pipeline.retries'],
       [{ pipeline: { stepTimeoutMs: 10 } }, 'params.pipeline.stepTimeoutMs'],
       [{ pipeline: { fallback: 'guess' } }, 'params.pipeline.fallback'],
+      [{ pipeline: { maxRejectedShare: -0.1 } }, 'params.pipeline.maxRejectedShare'],
+      [{ pipeline: { maxRejectedShare: 1.5 } }, 'params.pipeline.maxRejectedShare'],
+      [{ pipeline: { maxRejectedShare: '0.2' } }, 'params.pipeline.maxRejectedShare'],
       [{ schedule: { weekday: 7 } }, 'params.schedule.weekday'],
     ] as const) {
       const response = await api.request<ErrorBody>('PUT', `/api/projects/${projectId}`, {

@@ -27,6 +27,20 @@ export async function startWeeksApp(engine: EngineName, startMs: number) {
   return { t, api, clock, projectId };
 }
 
+/** The app's built-in paper gateway (its faults and order log). */
+export function builtInGateway(t: TestApp) {
+  const handle = t.app.trading.builtInGateway;
+  if (!handle) throw new Error('no built-in gateway');
+  return handle;
+}
+
+/** How many orders the gateway has been asked to place so far. */
+export function placedOrders(t: TestApp): number {
+  return builtInGateway(t)
+    .orderLog()
+    .filter((e) => e.kind === 'place').length;
+}
+
 /** A week kept every invariant: the run succeeded, no order twice, every order traced, on target, reported. */
 export function expectCleanWeek(week: WeekResult): void {
   const label = `week ${week.week} (${week.tradingDate}): ${JSON.stringify(week)}`;

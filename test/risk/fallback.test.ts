@@ -3,7 +3,7 @@ import type { AppContext } from '../../src/app/context.js';
 import { FallbackResponse } from '../../src/contract/risk.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { DecisionService, SnapshotStore } from '../../src/decision/index.js';
-import { liveStepWork } from '../../src/pipeline/index.js';
+import { liveStepWork, PipelineRepository } from '../../src/pipeline/index.js';
 import { fallbackStatus } from '../../src/risk/index.js';
 import { ENGINES, type EngineTarget, freshTarget } from '../helpers/engines.js';
 import { CountingWork, createProject, pipelineContext, runnerFor } from '../pipeline/context.js';
@@ -46,7 +46,7 @@ describe.each(ENGINES)('fallback shown from the pipeline record, %s', (engine) =
       projects: ctx.projects,
       dataRoot: target.dataRoot,
     });
-    // The pipeline's own fallback port (the last completed model snapshot, frozen as `fallback`).
+    // The pipeline's own fallback port (the last completed run's snapshot, frozen as `fallback`).
     const { fallback } = liveStepWork({
       clock: ctx.clock,
       dataRoot: target.dataRoot,
@@ -113,6 +113,23 @@ describe.each(ENGINES)('fallback shown from the pipeline record, %s', (engine) =
         'test',
       )
     ).snapshot;
+    // The week that decided it completed: last-good trades only a completed run's decision.
+    const repo = new PipelineRepository(ctx.store.db, ctx.clock);
+    const { run: earlier } = await repo.createOrJoin({
+      projectId: good,
+      tradingDate: '2026-01-05',
+      dryRun: false,
+      trigger: 'manual',
+      actor: 'test',
+      notBefore: '2026-01-05T15:00:00.000Z',
+      windowEnd: '2026-01-05T20:30:00.000Z',
+    });
+    expect(await repo.claimStep(earlier.id, 'decide', 'seed')).toBe(true);
+    await repo.endStep(earlier.id, 'decide', 'seed', {
+      status: 'SUCCEEDED',
+      evidence: { snapshotId: source.id },
+    });
+    await repo.finishRun(earlier.id, 'SUCCEEDED');
     const traded = await runner.settled(
       (await runner.trigger({ projectId: good, trigger: 'manual', actor: 'test' })).run.id,
     );

@@ -148,7 +148,7 @@ describe.each(ENGINES)('pre-trade risk on execution runs, %s', (engineName) => {
       .execute();
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.kind).toBe('risk.triggered');
-    expect(JSON.parse(alerts[0]?.params_json ?? '{}').rule).toContain(rule);
+    expect(JSON.parse(alerts[0]?.params_json ?? '{}').rules).toContain(rule);
   }
 
   it('blocks a run that breaks each rule in turn and sends a run that breaks none unchanged', async () => {

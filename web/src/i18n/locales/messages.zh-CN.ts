@@ -64,6 +64,8 @@ export const messagesZhCN = {
     PIPELINE_NO_SNAPSHOT: '决策步骤未冻结决策快照',
     PIPELINE_CHECKLIST_FAILED: '交易前检查未通过：{{items}}',
     PIPELINE_PRETRADE_BLOCKED: '交易前风控拦截了本次运行：{{rules}}',
+    PIPELINE_REJECTIONS_ABOVE_LIMIT:
+      'IB 拒绝了 {{orders}} 笔订单中的 {{rejected}} 笔（{{share}}，超过上限 {{limit}}）：已停止交易',
     PIPELINE_WAITING_GATEWAY: '等待 IB 连接恢复（若在运行窗口关闭前未恢复，本次运行记为错过）',
     PIPELINE_WAITING_GATEWAY_RESTART: '等待网关计划重启结束（窗口至 {{until}}）',
     DECISION_NO_MODEL: '项目 #{{project}} 的版本 v{{version}} 还没有训练好的模型；请先训练再决策',

@@ -145,12 +145,15 @@ export const pipelineEn: Widen<typeof pipelineZhCN> = {
       windowCloseMinutesBeforeClose: 'Window ends before the close (minutes)',
       leftover: 'Unfilled leftovers',
       fallback: 'When the decision fails',
+      maxRejectedShare: 'Largest share of rejected orders (0–1)',
     },
     hints: {
       retries: 'Further attempts of a failed step; 0 = one attempt only',
       backoffMs: 'Wait before the first retry, doubled for each further one',
       stepTimeoutMs: 'Longest one attempt may take; the monitor step ends with the window instead',
       windowCloseMinutesBeforeClose: 'An early close shortens the window accordingly',
+      maxRejectedShare:
+        "Above this share of the run's orders rejected by IB, the run cancels its open orders, sends nothing more and stands still",
     },
     leftover: {
       cancel: 'Cancel',

@@ -8,6 +8,8 @@ import { type AuditQuery, type AuditRecord, type AuditVerifyResponse, api } from
 import { PageHeader } from '../../components';
 import { RecordView, targetText } from '../../components/RecordView';
 import { useServerEvent } from '../../events';
+import { currentLanguage } from '../../i18n';
+import { auditActionText } from '../../i18n/auditActions';
 import { AuditTabs } from '../alerts';
 
 interface FilterForm {
@@ -189,7 +191,12 @@ export function AuditPage() {
       title: t('audit.columns.action'),
       dataIndex: 'action',
       width: 200,
-      render: (action: string) => <Tag color={actionColor(action)}>{action}</Tag>,
+      // The tag stays in the tooltip: the action filter takes tags.
+      render: (action: string) => (
+        <Tooltip title={action}>
+          <Tag color={actionColor(action)}>{auditActionText(action, currentLanguage())}</Tag>
+        </Tooltip>
+      ),
     },
     {
       title: t('audit.columns.target'),

@@ -7,6 +7,7 @@ export const PIPELINE_NUMBER_FIELDS = [
   'backoffMs',
   'stepTimeoutMs',
   'windowCloseMinutesBeforeClose',
+  'maxRejectedShare',
 ] as const;
 
 /** The steps with a time-out of their own (the monitor step ends with the run's window). */
@@ -37,6 +38,7 @@ export const DEFAULT_PIPELINE: PipelineSettings = {
   windowCloseMinutesBeforeClose: 30,
   leftover: 'cancel',
   fallback: 'stand-still',
+  maxRejectedShare: 0.2,
 };
 
 /** A project's pipeline settings; a project saved before they existed gets the defaults. */
