@@ -178,9 +178,16 @@ describe.each(ENGINES)('execution against the paper gateway over TCP, %s', (engi
       tradingDate: DATE,
       weights,
     });
+    // Handled from the start: a failure before the drop is this test's failure, not an unhandled rejection.
+    const settled = pending.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
     await waitUntil('some orders at the gateway', () => sim.orderLog().length >= 10, 60_000);
     await sim.faults.dropAll();
-    const first = await pending;
+    const outcome = await settled;
+    if ('error' in outcome) throw outcome.error;
+    const first = outcome.value;
     // The reconnect backs off; on a loaded machine (two test files at once) it can take a while.
     const run = await runtime.service.waitForRun(first.run.id, 60_000);
     expect(run.status).toBe('COMPLETED');
