@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { ENGINES, type EngineTarget, freshTarget } from '../helpers/engines.js';
-import { CountingWork, createProject, pipelineContext, runnerFor } from './context.js';
+import { CountingWork, createProject, pipelineContext, quickPipeline, runnerFor } from './context.js';
 
 // Tuesday 2026-01-13, 10:30 New York (15:30 UTC): the market is open.
 const OPEN_NOW = Date.parse('2026-01-13T15:30:00Z');
@@ -169,16 +169,7 @@ describe.each(ENGINES)('pipeline runner (%s)', (engine) => {
     expect(stood.fallback).toBe('stand-still');
     expect(counting.calls.submit).toBe(0);
 
-    const good = await createProject(ctx, 'good', {
-      pipeline: {
-        retries: 0,
-        backoffMs: 0,
-        stepTimeoutMs: 1000,
-        windowCloseMinutesBeforeClose: 30,
-        leftover: 'cancel',
-        fallback: 'last-good',
-      },
-    });
+    const good = await createProject(ctx, 'good', quickPipeline('last-good'));
     const second = await runner.trigger({ projectId: good, trigger: 'manual', actor: 'test' });
     const traded = await runner.settled(second.run.id);
     expect(traded.status).toBe('SUCCEEDED');
