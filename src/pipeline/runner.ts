@@ -493,7 +493,7 @@ export class PipelineRunner {
       tradeRunId: stopped?.tradeRunId ?? null,
       sent: stopped?.sent ?? null,
       canceled: stopped?.canceled ?? null,
-      lastGoodSnapshotId: typeof lastGoodSnapshotId === 'number' ? lastGoodSnapshotId : null,
+      lastGoodSnapshotId: lastGoodSnapshotId ?? null,
     });
     if (stopped?.tradeRunId != null) await this.repo.setRunFields(run.id, { tradeRunId: stopped.tradeRunId });
     await this.standStill(run.id, failedStep, failure.message);
