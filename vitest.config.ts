@@ -15,6 +15,8 @@ const TIMING_SENSITIVE = [
   'test/server/ib-jobs.test.ts',
   // Drops the connection mid-run and waits on the reconnect; a starved event loop misses heartbeats.
   'test/execution/sim-inprocess.test.ts',
+  // Resets, drops and duplicates the gateway connection, like connection-faults.
+  'test/alerts/ib-reason-zh.test.ts',
 ];
 
 /**

@@ -119,9 +119,9 @@ export class IbConnectionAlerts {
     }
     if (this.raised) {
       // Counted on the open alert; nothing new is sent.
-      this.raise(state.reason);
+      this.raise(state);
     } else {
-      this.graceTimer = setTimeout(() => this.raise(this.connection.state().reason), this.timings.graceMs);
+      this.graceTimer = setTimeout(() => this.raise(this.connection.state()), this.timings.graceMs);
       this.graceTimer.unref();
     }
     this.loginTimer = setTimeout(() => {
@@ -161,7 +161,7 @@ export class IbConnectionAlerts {
     this.windowTimer.unref();
   }
 
-  private raise(reason: string | null): void {
+  private raise({ reason, reasonCode }: ConnectionState): void {
     this.graceTimer = undefined;
     this.raised = true;
     const downSeconds = (this.target.clock.nowMs() - (this.downSinceMs ?? this.target.clock.nowMs())) / 1000;
@@ -169,7 +169,7 @@ export class IbConnectionAlerts {
       enqueueAlert(this.target, {
         kind: 'ib.disconnected',
         dedupeKey: DEDUPE_KEY,
-        params: { ...this.where, reason, downSeconds },
+        params: { ...this.where, reason, reasonCode: reasonCode ?? null, downSeconds },
       }),
     );
   }

@@ -10,7 +10,8 @@ import {
   type AlertParamsByKind,
   alertText,
 } from '../contract/alert-texts.js';
-import { englishText } from '../contract/messages.js';
+import { sharedEnumText } from '../contract/enum-texts.js';
+import { type EnumName, englishText } from '../contract/messages.js';
 
 export { ALERT_LANGUAGES, type AlertKind, type AlertLanguage, type AlertParamsByKind };
 
@@ -117,7 +118,10 @@ export function renderAlert<K extends AlertKind>(
   language: AlertLanguage,
 ): string {
   // The server has the catalogue in English only: in Chinese a failure keeps its English detail.
-  const helpers = language === 'en' ? { message: englishText } : {};
+  // In Chinese, enum values inside texts (a side, a finding's mode or sector) are named from the
+  // tables the web app shares; English keeps the values as they are (BUY, paper, Energy).
+  const enumValue = (name: EnumName, value: string) => sharedEnumText(language, name, value);
+  const helpers = language === 'en' ? { message: englishText } : { enumValue };
   return `${SEVERITY_MARK[severity]} ${alertText(kind, params, language, helpers)}`;
 }
 

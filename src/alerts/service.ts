@@ -84,8 +84,21 @@ async function orderAlertFrom(ctx: AlertContext, record: AuditRecord): Promise<v
       side: order?.side ?? parts?.side ?? '?',
       quantity: Number(order?.quantity ?? 0),
       reason: String(after.error ?? order?.last_error ?? 'rejected by the broker'),
+      ...ibRejection(after.error ?? order?.last_error ?? null),
     },
   });
+}
+
+/**
+ * IB's code and own words from a recorded rejection (`201: Order rejected - ...`), shown as IB
+ * wrote them; a text without a code is IB's words as they are; none: IB gave no reason.
+ */
+export function ibRejection(error: unknown): { ibCode?: number; ibMessage: string | null } {
+  if (error === null || error === undefined || String(error).trim() === '') return { ibMessage: null };
+  const text = String(error);
+  const coded = /^(-?\d+): ([\s\S]*)$/.exec(text);
+  if (!coded) return { ibMessage: text };
+  return { ibCode: Number(coded[1]), ibMessage: coded[2] ?? '' };
 }
 
 /** Connection alerts for one IB runtime, with the timings from the settings. */

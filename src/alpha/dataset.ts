@@ -28,7 +28,11 @@ export interface AlphaDataset {
   readonly featureNames: readonly string[];
   /** `[(k * nSymbols + s) * nFeatures + f]`, raw feature values (NaN when missing). */
   readonly raw: Float64Array;
-  /** Same layout, rank-normalised; 0 for missing or ineligible. */
+  /**
+   * Same layout, rank-normalised; 0 for missing or ineligible. Computed on first read (then kept): a
+   * model that reads one input (the rule model) takes `normalizedFeature` instead, and the S&P 500
+   * data's full matrix is 42 MB of fresh memory and eight more cross-sectional sorts per decision.
+   */
   readonly normalized: Float64Array;
   /** `[k * nSymbols + s]`. */
   readonly eligible: Uint8Array;
@@ -57,17 +61,10 @@ export function buildDataset(
   const nFeatures = FEATURE_COUNT + expressions.length;
   // The built-in features land in their columns of `raw` directly, the expressions' after them.
   const raw = computeFeatures(panel, decisionRows, nFeatures);
-  const normalized = new Float64Array(raw.length);
   const eligible = new Uint8Array(nDecisions * nSymbols);
   const forwardReturn = new Float64Array(nDecisions * nSymbols).fill(Number.NaN);
   const label = new Float64Array(nDecisions * nSymbols).fill(Number.NaN);
-  const scratch: RankScratch = {
-    members: new Int32Array(nSymbols),
-    values: new Float64Array(nSymbols),
-    owners: new Int32Array(nSymbols),
-    ranks: new Float64Array(nSymbols),
-    order: new Float64Array(nSymbols),
-  };
+  const scratch = rankScratch(nSymbols);
 
   // Small functions per decision rather than one loop nest: V8 optimises them after a few calls
   // instead of replacing a giant function's frame mid-loop (on-stack replacement), which costs more.
@@ -85,23 +82,21 @@ export function buildDataset(
     }
   }
 
-  for (let k = 0; k < nDecisions; k++) {
+  for (let k = 0; k < nDecisions - 1; k++) {
     const count = collectMembers(eligible, k * nSymbols, nSymbols, scratch.members);
-    for (let f = 0; f < nFeatures; f++)
-      rankFeature(raw, normalized, k * nSymbols, nFeatures, f, count, scratch);
-    if (k + 1 < nDecisions)
-      rankForward(
-        panel,
-        decisionRows[k]!,
-        decisionRows[k + 1]!,
-        k * nSymbols,
-        count,
-        forwardReturn,
-        label,
-        scratch,
-      );
+    rankForward(
+      panel,
+      decisionRows[k]!,
+      decisionRows[k + 1]!,
+      k * nSymbols,
+      count,
+      forwardReturn,
+      label,
+      scratch,
+    );
   }
   const featureNames = [...FEATURE_NAMES, ...expressions];
+  let normalized: Float64Array | undefined;
   return {
     panel,
     decisionRows,
@@ -109,10 +104,73 @@ export function buildDataset(
     nFeatures,
     featureNames,
     raw,
-    normalized,
+    // Enumerable, so a copy of the dataset (the sweep's shared copy for its workers) carries it.
+    get normalized(): Float64Array {
+      normalized ??= normalizeFeatures(raw, eligible, nDecisions, nSymbols, nFeatures);
+      return normalized;
+    },
     eligible,
     forwardReturn,
     label,
+  };
+}
+
+/** The whole `normalized` matrix: every feature ranked at every decision. */
+function normalizeFeatures(
+  raw: Float64Array,
+  eligible: Uint8Array,
+  nDecisions: number,
+  nSymbols: number,
+  nFeatures: number,
+): Float64Array {
+  const out = new Float64Array(raw.length);
+  const scratch = rankScratch(nSymbols);
+  for (let k = 0; k < nDecisions; k++) {
+    const count = collectMembers(eligible, k * nSymbols, nSymbols, scratch.members);
+    for (let f = 0; f < nFeatures; f++)
+      rankFeature(raw, k * nSymbols, nFeatures, f, count, scratch, out, nFeatures, f);
+  }
+  return out;
+}
+
+/** Columns already ranked by `normalizedFeature`, per dataset. */
+const featureColumns = new WeakMap<AlphaDataset, Map<number, Float64Array>>();
+
+/**
+ * Feature f rank-normalised, `[k * nSymbols + s]`: the values of `normalized` at column f, bit for bit,
+ * computed alone (and kept per dataset). A model scored by one input (the rule model) reads this, so
+ * the whole matrix is never built for it.
+ */
+export function normalizedFeature(dataset: AlphaDataset, f: number): Float64Array {
+  const { nSymbols, nFeatures, raw, eligible } = dataset;
+  if (!Number.isInteger(f) || f < 0 || f >= nFeatures)
+    throw new Error(`feature: column ${f} is not one of the dataset's ${nFeatures}`);
+  let columns = featureColumns.get(dataset);
+  if (!columns) {
+    columns = new Map();
+    featureColumns.set(dataset, columns);
+  }
+  let column = columns.get(f);
+  if (!column) {
+    const nDecisions = dataset.decisionRows.length;
+    column = new Float64Array(nDecisions * nSymbols);
+    const scratch = rankScratch(nSymbols);
+    for (let k = 0; k < nDecisions; k++) {
+      const count = collectMembers(eligible, k * nSymbols, nSymbols, scratch.members);
+      rankFeature(raw, k * nSymbols, nFeatures, f, count, scratch, column, 1, 0);
+    }
+    columns.set(f, column);
+  }
+  return column;
+}
+
+function rankScratch(nSymbols: number): RankScratch {
+  return {
+    members: new Int32Array(nSymbols),
+    values: new Float64Array(nSymbols),
+    owners: new Int32Array(nSymbols),
+    ranks: new Float64Array(nSymbols),
+    order: new Float64Array(nSymbols),
   };
 }
 
@@ -149,28 +207,33 @@ function collectMembers(eligible: Uint8Array, offset: number, nSymbols: number, 
   return count;
 }
 
-/** Ranks feature f of one decision (samples from `offset`) over its eligible members. */
+/**
+ * Ranks feature f of one decision (samples from `offset`) over its eligible members into `out`, the
+ * sample `index` at `index * stride + shift` (the matrix's layout, or a single column's).
+ */
 function rankFeature(
   raw: Float64Array,
-  normalized: Float64Array,
   offset: number,
   nFeatures: number,
   f: number,
   count: number,
   scratch: RankScratch,
+  out: Float64Array,
+  stride: number,
+  shift: number,
 ): void {
   const { members, values, owners, ranks, order } = scratch;
   let n = 0;
   for (let i = 0; i < count; i++) {
-    const o = (offset + members[i]!) * nFeatures + f;
-    const value = raw[o]!;
+    const index = offset + members[i]!;
+    const value = raw[index * nFeatures + f]!;
     if (!Number.isNaN(value)) {
       values[n] = value;
-      owners[n++] = o;
+      owners[n++] = index * stride + shift;
     }
   }
   centeredRanks(values, n, ranks, order);
-  for (let i = 0; i < n; i++) normalized[owners[i]!] = ranks[i]!;
+  for (let i = 0; i < n; i++) out[owners[i]!] = ranks[i]!;
 }
 
 /** Forward returns from decision row t to row `next` of the eligible members, and their ranks (labels). */

@@ -7,7 +7,13 @@
  * parameters, seed, universe and code version; `ModelRegistry` keeps records under
  * `<dataRoot>/models/`. `scoresForDate` scores any date with the model in force then.
  */
-export { type AlphaDataset, buildDataset, centeredRanks, type DatasetOptions } from './dataset.js';
+export {
+  type AlphaDataset,
+  buildDataset,
+  centeredRanks,
+  type DatasetOptions,
+  normalizedFeature,
+} from './dataset.js';
 export {
   evaluateSignal,
   parseSignal,

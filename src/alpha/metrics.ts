@@ -35,9 +35,10 @@ export function pearson(a: Float64Array, b: Float64Array, n: number): number {
 }
 
 export function periodMetrics(scores: Float64Array, returns: Float64Array, n: number): PeriodMetrics {
-  const scoreRanks = new Float64Array(n);
-  const returnRanks = new Float64Array(n);
-  const order = new Float64Array(n);
+  if (scratch.length < 3 * n) scratch = new Float64Array(Math.max(3 * n, 2 * scratch.length));
+  const scoreRanks = scratch.subarray(0, n);
+  const returnRanks = scratch.subarray(n, 2 * n);
+  const order = scratch.subarray(2 * n, 3 * n);
   centeredRanks(scores, n, scoreRanks, order);
   centeredRanks(returns, n, returnRanks, order);
   let hits = 0;
@@ -56,6 +57,10 @@ export function periodMetrics(scores: Float64Array, returns: Float64Array, n: nu
     n,
   };
 }
+
+// Scratch for the ranks, grown on demand: training scores every week of decades, and three fresh
+// arrays per week were a noticeable share of it. Safe because the metrics never yield midway.
+let scratch = new Float64Array(3 * 1024);
 
 /** Mean of the finite values, NaN if none. */
 export function meanOf(values: readonly number[]): number {

@@ -21,6 +21,11 @@ export interface FittedModel {
   readonly state: ModelState;
   /** Scores `n` rows of `x` (row-major `n x width` of the training set); higher = more attractive. */
   score(x: Float64Array, n: number): Float64Array;
+  /**
+   * Set when a row's score is its input in this column, unchanged (the rule model): scoring a dataset
+   * may then read that one normalised column instead of copying whole rows (see walkforward.ts).
+   */
+  readonly column?: number;
 }
 
 export interface ModelFamily<P> {
@@ -59,6 +64,7 @@ function ruleModel(state: z.infer<typeof ruleStateSchema>): FittedModel {
       for (let i = 0; i < n; i++) out[i] = x[i * width + state.featureIndex]!;
       return out;
     },
+    column: state.featureIndex,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { AlphaDataset } from './dataset.js';
+import { type AlphaDataset, normalizedFeature } from './dataset.js';
 import {
   type FittedModel,
   familyOf,
@@ -79,11 +79,12 @@ export function trainingSet(
   to: number,
   withSamples = true,
 ): TrainingSet {
-  const { nSymbols, label, normalized, nFeatures: width } = dataset;
+  const { nSymbols, label, nFeatures: width } = dataset;
   let n = 0;
   for (let index = from * nSymbols; index < (to + 1) * nSymbols; index++)
     if (!Number.isNaN(label[index]!)) n++;
   if (!withSamples) return { x: new Float64Array(0), y: new Float64Array(0), n, width };
+  const normalized = dataset.normalized; // read only here: the first read ranks every feature
   const x = new Float64Array(n * width);
   const y = new Float64Array(n);
   let i = 0;
@@ -106,7 +107,15 @@ export function scoreDecision(
   members: Int32Array = new Int32Array(dataset.nSymbols),
   scores: Float64Array = new Float64Array(dataset.decisionRows.length * dataset.nSymbols).fill(Number.NaN),
 ): Float64Array {
-  const { nSymbols, normalized, nFeatures: width } = dataset;
+  const { nSymbols, nFeatures: width } = dataset;
+  if (model.column !== undefined) {
+    // The rule model's score is one input as it is: read its column, not every row of `normalized`.
+    const column = normalizedFeature(dataset, model.column);
+    for (let index = k * nSymbols; index < (k + 1) * nSymbols; index++)
+      if (dataset.eligible[index]) scores[index] = column[index]!;
+    return scores;
+  }
+  const normalized = dataset.normalized;
   let count = 0;
   for (let s = 0; s < nSymbols; s++) {
     const index = k * nSymbols + s;

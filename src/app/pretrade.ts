@@ -1,5 +1,6 @@
 import { enqueueAlert } from '../alerts/index.js';
-import type { PreTradeOptions } from '../execution/index.js';
+import type { RiskAlertParams } from '../contract/alert-texts.js';
+import type { BlockedRunAlert, PreTradeOptions } from '../execution/index.js';
 import { type PreTradeLimitsInput, preTradeLimitsSchema, TradingStates } from '../risk/index.js';
 import type { AppContext } from './context.js';
 
@@ -24,14 +25,7 @@ export function preTradeOptions(ctx: AppContext): PreTradeOptions {
         kind: 'risk.triggered',
         // One alert per blocked run: a second block of the same run counts on the open one.
         dedupeKey: `pretrade:run:${blocked.runId}`,
-        params: {
-          rule: 'pretrade',
-          rules: blocked.rules.split(', '),
-          runId: blocked.runId,
-          tradingDate: blocked.tradingDate,
-          detail: blocked.detail,
-          project: blocked.project,
-        },
+        params: preTradeAlertParams(blocked),
       });
     },
     logger: {
@@ -39,6 +33,19 @@ export function preTradeOptions(ctx: AppContext): PreTradeOptions {
       warn: (fields, message) => ctx.logger.warn(fields, message),
       error: (fields, message) => ctx.logger.error(fields, message),
     },
+  };
+}
+
+/** A blocked run's `risk.triggered` parameters: the rules and findings each language renders. */
+export function preTradeAlertParams(blocked: BlockedRunAlert): RiskAlertParams {
+  return {
+    rule: 'pretrade',
+    rules: blocked.rules,
+    runId: blocked.runId,
+    tradingDate: blocked.tradingDate,
+    findings: blocked.findings,
+    detail: blocked.detail,
+    project: blocked.project,
   };
 }
 

@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import type { Panel, WeeklySchedule } from '../alpha/index.js';
 import { type DecisionInput, decideWeights, type RiskStage } from '../decide/index.js';
-import { sizeCheckedTargets } from '../execution/sizing.js';
 import { constructionParamsSchema } from '../portfolio/index.js';
+import { sizeCheckedTargets } from '../sizing/index.js';
 import { formatDay, parseDay } from '../sources/alpha/index.js';
 import { commissionSchema, ibCommission } from './costs.js';
 import { drawdownSeries, type PerformanceStats, performanceStats } from './stats.js';
 
 /**
  * The weekly backtest. Each rebalance runs the same stages as live trading: scores (alpha) ->
- * `decideWeights` from src/decision (portfolio construction, then the risk stage; live trading's
- * `decide` runs the same stages) -> sizeTargets (execution sizing) ->
+ * `decideWeights` from src/decide (portfolio construction, then the risk stage; live trading's
+ * `decide` runs the same stages) -> sizeTargets (src/sizing, which live execution uses too) ->
  * fills. The decision uses data up to the close of the day before the rebalance day; trades fill at
  * that day's open (default) or close, with slippage against the trader and IB-like commissions.
  *
@@ -51,7 +51,7 @@ export const backtestConfigSchema = z.object({
 export type BacktestConfig = z.infer<typeof backtestConfigSchema>;
 export type BacktestConfigInput = z.input<typeof backtestConfigSchema>;
 
-/** The decision stages live in src/decision (THE decide); re-exported for the backtest's callers. */
+/** The decision stages live in src/decide (THE decide); re-exported for the backtest's callers. */
 export { type DecisionInput, decideWeights, type RiskStage };
 
 export interface BacktestInput {
@@ -299,150 +299,149 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
     benchFrom = last + 1;
   };
 
-  for (let t = startRow; t <= endRow; t++) {
-    const k = tradeRowToDecision.get(t);
-    if (k !== undefined) {
-      const decisionRow = schedule.decisionRows[k]!;
-      // Weights held at the decision close: the portfolio construction's starting point.
-      let decisionEquity = cash;
-      for (let s = 0; s < nSymbols; s++)
-        if (positions[s] !== 0) decisionEquity += positions[s]! * closeAt(s, decisionRow);
-      for (let s = 0; s < nSymbols; s++) {
-        previousWeights[s] =
-          positions[s] !== 0 ? (positions[s]! * closeAt(s, decisionRow)) / decisionEquity : 0;
-      }
-      const scores = input.scores.subarray(k * nSymbols, (k + 1) * nSymbols);
-      for (let s = 0, cell = t; s < nSymbols; s++, cell += nDays) {
-        priceRow[s] = tradePrices[cell]!;
-        barRow[s] = panel.hasBar[cell]!;
-      }
-      const tradable = (s: number): boolean => barRow[s] === 1;
-      // A plain loop: Float64Array.from with a mapping callback is several times slower here.
-      for (let s = 0; s < nSymbols; s++) eligibleScores[s] = tradable(s) ? scores[s]! : Number.NaN;
-      const weights = decideWeights({
-        symbols: panel.symbols,
-        scores: eligibleScores,
-        volatility: input.volatility?.subarray(k * nSymbols, (k + 1) * nSymbols),
-        sectors: input.sectors,
-        previousWeights,
-        construction: config.construction,
-        risk: input.risk,
-      });
-      input.onDecision?.({
-        decisionDate: formatDay(panel.days[decisionRow]!),
-        tradeDate: formatDay(panel.days[t]!),
-        scores: Float64Array.from(eligibleScores),
-        weights: Float64Array.from(weights),
-      });
-
-      // Net liquidation at this rebalance's prices; untradable holdings keep their position.
-      let netLiquidation = cash;
-      const weightRecord: Record<string, number> = {};
-      const prices: Record<string, number> = {};
-      const heldShares: Record<string, number> = {};
-      let gross = 0;
-      for (let s = 0; s < nSymbols; s++) {
-        const price = priceAt(s);
-        if (positions[s] !== 0) netLiquidation += positions[s]! * price;
-        // Only names weighted or held are sized: the rest need no price of the day (a strided read).
-        if (!tradable(s) || (!(weights[s]! > 0) && positions[s] === 0)) continue;
-        const symbol = panel.symbols[s]!;
-        const realPrice = price / factorAt(s, t);
-        // The checks sizing's schema made, done here once per priced name (see sizeCheckedTargets).
-        if (!(realPrice > 0 && realPrice < Number.POSITIVE_INFINITY))
-          throw new Error(`panel: ${symbol} has no usable price on ${formatDay(panel.days[t]!)}`);
-        if (weights[s]! > 0) {
-          weightRecord[symbol] = weights[s]!;
-          gross += weights[s]!;
-        }
-        if (positions[s] !== 0) {
-          // Whole shares for sizing; the reinvested dividends' fraction of a share becomes cash.
-          const real = realShares(s, t);
-          const whole = Math.floor(real + 1e-6);
-          cash += (real - whole) * realPrice;
-          positions[s] = whole / factorAt(s, t);
-          if (whole !== 0) heldShares[symbol] = whole;
-        }
-        if (weights[s]! > 0 || positions[s] !== 0) prices[symbol] = realPrice;
-      }
-      if (
-        !(netLiquidation >= 0 && Number.isFinite(netLiquidation) && Number.isFinite(cash)) ||
-        gross > 1 + 1e-6
-      )
-        throw new Error(
-          `backtest: cannot size ${formatDay(panel.days[t]!)}: net liquidation ${netLiquidation}, cash ${cash}, weights ${gross}`,
-        );
-      const sized = sizeCheckedTargets({
-        netLiquidation,
-        cashBuffer: 0, // the construction already left the buffer unallocated
-        cash,
-        weights: weightRecord,
-        prices,
-        positions: heldShares,
-        defaultLotSize: config.lotSize,
-        minOrderValue: config.minOrderValue,
-        commission: costs,
-        weightTolerance: 1e-6,
-      });
-
-      const trades: Trade[] = [];
-      let traded = 0;
-      let rebalanceCommission = 0;
-      for (const order of sized.orders) {
-        const s = symbolIndex.get(order.symbol)!;
-        const fill = order.price * (1 + (order.quantity > 0 ? slip : -slip));
-        const fee = commission(Math.abs(order.quantity), fill);
-        cash -= order.quantity * fill + fee;
-        const after = (heldShares[order.symbol] ?? 0) + order.quantity;
-        positions[s] = after === 0 ? 0 : after / factorAt(s, t);
-        traded += Math.abs(order.quantity) * fill;
-        rebalanceCommission += fee;
-        trades.push({ symbol: order.symbol, quantity: order.quantity, price: fill, commission: fee });
-      }
-      totalCommission += rebalanceCommission;
-      const turnover = netLiquidation > 0 ? traded / netLiquidation / 2 : 0;
-      turnoverSum += turnover;
-
-      const holdings: Holding[] = [];
-      const rebalanceSectors: Record<string, number> = {};
-      let afterEquity = cash;
-      for (let s = 0; s < nSymbols; s++) if (positions[s] !== 0) afterEquity += positions[s]! * priceAt(s);
-      for (let s = 0; s < nSymbols; s++) {
-        if (positions[s] === 0) continue;
-        const weight = (positions[s]! * priceAt(s)) / afterEquity;
-        holdings.push({ symbol: panel.symbols[s]!, shares: wholeShares(realShares(s, t)), weight });
-        const sector = input.sectors?.[s] ?? 'unknown';
-        sectorSums.set(sector, (sectorSums.get(sector) ?? 0) + weight);
-        rebalanceSectors[sector] = (rebalanceSectors[sector] ?? 0) + weight;
-      }
-      rebalances.push({
-        date: dayText[t]!,
-        decisionDate: dayText[decisionRow]!,
-        equity: netLiquidation,
-        turnover,
-        commission: rebalanceCommission,
-        trades,
-        holdings,
-        sectors: rebalanceSectors,
-      });
-
-      // Equal-weight benchmark of the same universe: every tradable symbol, frictionless.
-      valueBenchmarkThrough(t - 1);
-      let benchValue = benchCash;
-      let count = 0;
-      for (let s = 0; s < nSymbols; s++) {
-        if (benchUnits[s] !== 0) benchValue += benchUnits[s]! * priceAt(s);
-        if (tradable(s)) count++;
-      }
-      benchCash = count > 0 ? 0 : benchValue;
-      for (let s = 0; s < nSymbols; s++)
-        benchUnits[s] = count > 0 && tradable(s) ? benchValue / count / priceAt(s) : 0;
-      positionsChanged = true;
-      input.onProgress?.(rebalances.length, rebalanceCount);
+  /** The rebalance on trade row t for decision k: decide, size, fill, record; re-weight the benchmark. */
+  const rebalance = (t: number, k: number): void => {
+    const decisionRow = schedule.decisionRows[k]!;
+    // Weights held at the decision close: the portfolio construction's starting point.
+    let decisionEquity = cash;
+    for (let s = 0; s < nSymbols; s++)
+      if (positions[s] !== 0) decisionEquity += positions[s]! * closeAt(s, decisionRow);
+    for (let s = 0; s < nSymbols; s++) {
+      previousWeights[s] =
+        positions[s] !== 0 ? (positions[s]! * closeAt(s, decisionRow)) / decisionEquity : 0;
     }
+    const scores = input.scores.subarray(k * nSymbols, (k + 1) * nSymbols);
+    for (let s = 0, cell = t; s < nSymbols; s++, cell += nDays) {
+      priceRow[s] = tradePrices[cell]!;
+      barRow[s] = panel.hasBar[cell]!;
+    }
+    const tradable = (s: number): boolean => barRow[s] === 1;
+    // A plain loop: Float64Array.from with a mapping callback is several times slower here.
+    for (let s = 0; s < nSymbols; s++) eligibleScores[s] = tradable(s) ? scores[s]! : Number.NaN;
+    const weights = decideWeights({
+      symbols: panel.symbols,
+      scores: eligibleScores,
+      volatility: input.volatility?.subarray(k * nSymbols, (k + 1) * nSymbols),
+      sectors: input.sectors,
+      previousWeights,
+      construction: config.construction,
+      risk: input.risk,
+    });
+    input.onDecision?.({
+      decisionDate: formatDay(panel.days[decisionRow]!),
+      tradeDate: formatDay(panel.days[t]!),
+      scores: Float64Array.from(eligibleScores),
+      weights: Float64Array.from(weights),
+    });
 
-    if (positionsChanged) rebuildLists();
-    // Holdings whose bars end today (before the panel's do) are sold at today's close.
+    // Net liquidation at this rebalance's prices; untradable holdings keep their position.
+    let netLiquidation = cash;
+    const weightRecord = symbolRecord();
+    const prices = symbolRecord();
+    const heldShares = symbolRecord();
+    let gross = 0;
+    for (let s = 0; s < nSymbols; s++) {
+      const price = priceAt(s);
+      if (positions[s] !== 0) netLiquidation += positions[s]! * price;
+      // Only names weighted or held are sized: the rest need no price of the day (a strided read).
+      if (!tradable(s) || (!(weights[s]! > 0) && positions[s] === 0)) continue;
+      const symbol = panel.symbols[s]!;
+      const realPrice = price / factorAt(s, t);
+      // The checks sizing's schema made, done here once per priced name (see sizeCheckedTargets).
+      if (!(realPrice > 0 && realPrice < Number.POSITIVE_INFINITY))
+        throw new Error(`panel: ${symbol} has no usable price on ${formatDay(panel.days[t]!)}`);
+      if (weights[s]! > 0) {
+        weightRecord[symbol] = weights[s]!;
+        gross += weights[s]!;
+      }
+      if (positions[s] !== 0) {
+        // Whole shares for sizing; the reinvested dividends' fraction of a share becomes cash.
+        const real = realShares(s, t);
+        const whole = Math.floor(real + 1e-6);
+        cash += (real - whole) * realPrice;
+        positions[s] = whole / factorAt(s, t);
+        if (whole !== 0) heldShares[symbol] = whole;
+      }
+      if (weights[s]! > 0 || positions[s] !== 0) prices[symbol] = realPrice;
+    }
+    if (
+      !(netLiquidation >= 0 && Number.isFinite(netLiquidation) && Number.isFinite(cash)) ||
+      gross > 1 + 1e-6
+    )
+      throw new Error(
+        `backtest: cannot size ${formatDay(panel.days[t]!)}: net liquidation ${netLiquidation}, cash ${cash}, weights ${gross}`,
+      );
+    const sized = sizeCheckedTargets({
+      netLiquidation,
+      cashBuffer: 0, // the construction already left the buffer unallocated
+      cash,
+      weights: weightRecord,
+      prices,
+      positions: heldShares,
+      defaultLotSize: config.lotSize,
+      minOrderValue: config.minOrderValue,
+      commission: costs,
+      weightTolerance: 1e-6,
+    });
+
+    const trades: Trade[] = [];
+    let traded = 0;
+    let rebalanceCommission = 0;
+    for (const order of sized.orders) {
+      const s = symbolIndex.get(order.symbol)!;
+      const fill = order.price * (1 + (order.quantity > 0 ? slip : -slip));
+      const fee = commission(Math.abs(order.quantity), fill);
+      cash -= order.quantity * fill + fee;
+      const after = (heldShares[order.symbol] ?? 0) + order.quantity;
+      positions[s] = after === 0 ? 0 : after / factorAt(s, t);
+      traded += Math.abs(order.quantity) * fill;
+      rebalanceCommission += fee;
+      trades.push({ symbol: order.symbol, quantity: order.quantity, price: fill, commission: fee });
+    }
+    totalCommission += rebalanceCommission;
+    const turnover = netLiquidation > 0 ? traded / netLiquidation / 2 : 0;
+    turnoverSum += turnover;
+
+    const holdings: Holding[] = [];
+    const rebalanceSectors: Record<string, number> = {};
+    let afterEquity = cash;
+    for (let s = 0; s < nSymbols; s++) if (positions[s] !== 0) afterEquity += positions[s]! * priceAt(s);
+    for (let s = 0; s < nSymbols; s++) {
+      if (positions[s] === 0) continue;
+      const weight = (positions[s]! * priceAt(s)) / afterEquity;
+      holdings.push({ symbol: panel.symbols[s]!, shares: wholeShares(realShares(s, t)), weight });
+      const sector = input.sectors?.[s] ?? 'unknown';
+      sectorSums.set(sector, (sectorSums.get(sector) ?? 0) + weight);
+      rebalanceSectors[sector] = (rebalanceSectors[sector] ?? 0) + weight;
+    }
+    rebalances.push({
+      date: dayText[t]!,
+      decisionDate: dayText[decisionRow]!,
+      equity: netLiquidation,
+      turnover,
+      commission: rebalanceCommission,
+      trades,
+      holdings,
+      sectors: rebalanceSectors,
+    });
+
+    // Equal-weight benchmark of the same universe: every tradable symbol, frictionless.
+    valueBenchmarkThrough(t - 1);
+    let benchValue = benchCash;
+    let count = 0;
+    for (let s = 0; s < nSymbols; s++) {
+      if (benchUnits[s] !== 0) benchValue += benchUnits[s]! * priceAt(s);
+      if (tradable(s)) count++;
+    }
+    benchCash = count > 0 ? 0 : benchValue;
+    for (let s = 0; s < nSymbols; s++)
+      benchUnits[s] = count > 0 && tradable(s) ? benchValue / count / priceAt(s) : 0;
+    positionsChanged = true;
+    input.onProgress?.(rebalances.length, rebalanceCount);
+  };
+
+  /** Holdings whose bars end on row t (before the panel's do) are sold at its close. */
+  const sellEnded = (t: number): void => {
     for (let i = 0; i < heldCount; i++) {
       const s = held[i]!;
       if (panel.lastRow[s] !== t || t === nDays - 1) continue;
@@ -463,6 +462,16 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
       });
       positionsChanged = true;
     }
+  };
+
+  // Small functions called from a short loop rather than one loop nest: V8 optimises each after a
+  // few calls, instead of compiling this whole function mid-loop (on-stack replacement), which made
+  // a process's first backtest more than twice as slow as the next one.
+  for (let t = startRow; t <= endRow; t++) {
+    const k = tradeRowToDecision.get(t);
+    if (k !== undefined) rebalance(t, k);
+    if (positionsChanged) rebuildLists();
+    sellEnded(t);
     if (positionsChanged) rebuildLists();
     let value = cash;
     for (let i = 0; i < heldCount; i++) {
@@ -525,6 +534,15 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
     monthly: monthlyReturns(dayText.slice(startRow, endRow + 1), equity, benchmarkEquity),
     sectorExposure,
   };
+}
+
+/**
+ * An empty symbol -> number record for sizing's input. Without a prototype V8 keeps it a hash table
+ * from the start: plain `{}` objects given ~30 of 500 symbols in a different order every week each
+ * grew their own chain of hidden classes, a large share of a backtest's garbage and time.
+ */
+function symbolRecord(): Record<string, number> {
+  return Object.create(null) as Record<string, number>;
 }
 
 /** Real shares for display: whole when they are whole up to floating-point noise. */

@@ -1,55 +1,254 @@
+import { createHash, type Hash } from 'node:crypto';
 import { canonicalJson } from '../alpha/index.js';
 import { sha256Hex } from '../sources/alpha/index.js';
 
 /**
  * `sha256Hex(canonicalJson(value))`, the same digest bit for bit, at a fraction of the cost.
  *
- * Why: canonicalJson's replacer runs for every value of the tree (a result of 20 years has ~150,000
- * numbers and ~30,000 trade and holding objects), which was ~40% of a sweep point and most of its
- * garbage. Here only objects whose keys are out of order are copied, in sorted order as canonicalJson's
- * replacer copies them, and the native serializer (no replacer) writes the text. Keeping the digest,
- * rather than hashing a new binary form, means every hash stored before (backtest folders,
- * `result_hash`, sweeps' rows) still verifies.
+ * Why: canonicalJson's replacer runs for every value and copies every object of the tree (a result of
+ * 20 years has ~300,000 numbers in ~80,000 trade and holding objects) into a ~6 MB text; that was ~40%
+ * of a sweep point and most of its garbage, which with two workers also kept the GC threads busy.
+ * Here the tree is walked once and its text handed to the hash piece by piece, no copy, no big
+ * string: what JSON.stringify can write in canonical form by itself, it writes natively (an array of
+ * plain values; an array of flat objects of one key order, with its keys in canonical order as the
+ * property list), and the rest (the few objects around them) is written by the walk, keys sorted.
+ * Keeping the digest, rather than hashing a new binary form, means every hash stored before (backtest
+ * folders, `result_hash`, sweeps' rows) still verifies.
  *
- * A tree with anything but plain JSON data (typed arrays, dates, `toJSON`, `__proto__` keys) goes to
- * canonicalJson whole, so the text is always exactly canonicalJson's.
+ * A tree with anything but plain JSON data (typed arrays, dates, `toJSON`, `__proto__` keys, bigints,
+ * a top level that is not an object) goes to canonicalJson whole, so the text is always exactly
+ * canonicalJson's.
  */
 export function canonicalJsonSha256(value: unknown): string {
-  const sorted = sortedTree(value, new Map());
-  return sha256Hex((sorted === UNUSUAL ? canonicalJson(value) : JSON.stringify(sorted)) as string);
+  if (typeof value === 'object' && value !== null) {
+    const writer = new HashWriter();
+    try {
+      if (writer.value(value)) return writer.digest();
+    } finally {
+      writer.release();
+    }
+  }
+  return sha256Hex(canonicalJson(value) as string);
 }
 
-const UNUSUAL = Symbol('unusual');
-
-/** A key order seen before: whether it is sorted, and the positions in sorted order if not. */
+/** A key order seen before: the keys as found and how to write them in canonical order. */
 interface Shape {
   keys: readonly string[];
-  order: readonly number[] | null;
+  /** Positions in `keys`, in canonical order. */
+  order: readonly number[];
+  /** The keys in canonical order: JSON.stringify's property list for an array of such objects. */
+  sorted: string[];
+  /** `"key":` as UTF-8, per position in `keys`. */
+  prefixes: readonly Uint8Array[];
 }
 
-/** Shapes by first key: a result's thousands of trades and holdings share a handful of key orders. */
-type Shapes = Map<string, Shape[]>;
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const NULL_BYTES = Uint8Array.from([0x6e, 0x75, 0x6c, 0x6c]);
 
-function shapeOf(keys: readonly string[], shapes: Shapes): Shape | typeof UNUSUAL {
-  const first = keys.length > 0 ? keys[0]! : '';
-  let bucket = shapes.get(first);
-  if (bucket) {
-    for (const shape of bucket) if (sameKeys(shape.keys, keys)) return shape;
-  } else {
-    bucket = [];
-    shapes.set(first, bucket);
+/** A byte buffer reused across calls (fresh memory costs page faults); a nested call makes its own. */
+let spare: Uint8Array | undefined;
+
+/**
+ * The canonical text of a tree, written into a buffer that is handed to the hash whenever it fills.
+ * `value` returns false, leaving the hash unusable, as soon as it meets what needs canonicalJson.
+ */
+class HashWriter {
+  private readonly hash: Hash = createHash('sha256');
+  private readonly bytes: Uint8Array = spare ?? new Uint8Array(64 * 1024);
+  private at = 0;
+  /** Shapes by first key: a result's thousands of trades and holdings share a handful of key orders. */
+  private readonly shapes = new Map<string, Shape[]>();
+
+  constructor() {
+    spare = undefined;
   }
-  let sorted = true;
-  for (let i = 0; i < keys.length; i++) {
-    if (keys[i] === '__proto__') return UNUSUAL;
-    if (i > 0 && !(keys[i - 1]! < keys[i]!)) sorted = false;
+
+  release(): void {
+    spare = this.bytes;
   }
-  const order = sorted
-    ? null
-    : keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
-  const shape = { keys, order };
-  bucket.push(shape);
-  return shape;
+
+  digest(): string {
+    this.flush();
+    return this.hash.digest('hex');
+  }
+
+  /** Writes an object or array (the caller handled primitives); false if canonicalJson must do it. */
+  value(value: object): boolean {
+    if (Array.isArray(value)) return this.array(value);
+    const shape = this.plainShape(value);
+    if (shape === undefined) return false;
+    const record = value as Record<string, unknown>;
+    this.byte(0x7b);
+    let first = true;
+    for (const i of shape.order) {
+      const inner = record[shape.keys[i]!];
+      // Properties JSON leaves out: undefined, functions and symbols.
+      if (inner === undefined || typeof inner === 'function' || typeof inner === 'symbol') continue;
+      if (typeof inner === 'bigint') return false;
+      if (!first) this.byte(COMMA);
+      first = false;
+      this.raw(shape.prefixes[i]!);
+      if (!this.primitive(inner, false) && !this.value(inner as object)) return false;
+    }
+    this.byte(0x7d);
+    return true;
+  }
+
+  private array(value: readonly unknown[]): boolean {
+    if ('toJSON' in value) return false;
+    const native = this.nativeList(value);
+    if (native !== false) {
+      this.text(JSON.stringify(value, native ?? undefined));
+      return true;
+    }
+    this.byte(0x5b);
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) this.byte(COMMA);
+      const item: unknown = value[i];
+      // In an array, what JSON cannot write becomes null.
+      if (!this.primitive(item, true) && !this.value(item as object)) return false;
+    }
+    this.byte(0x5d);
+    return true;
+  }
+
+  /**
+   * Whether JSON.stringify alone writes this array's canonical text: null when it holds no objects
+   * (and no bigint, on which JSON.stringify throws), the property list when it holds flat plain
+   * objects of one key order (the list applies to every object of the array, so none may nest one),
+   * false otherwise.
+   */
+  private nativeList(value: readonly unknown[]): string[] | null | false {
+    let shape: Shape | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'bigint') return false;
+      if (typeof item !== 'object' || item === null) {
+        if (shape) return false;
+        continue;
+      }
+      if (Array.isArray(item)) return false;
+      const itemShape = this.plainShape(item);
+      if (itemShape === undefined || (shape !== undefined && itemShape !== shape)) return false;
+      if (shape === undefined && i > 0) return false; // plain values before the first object
+      shape = itemShape;
+      const record = item as Record<string, unknown>;
+      for (const key of shape.keys) {
+        const inner = record[key];
+        if ((typeof inner === 'object' && inner !== null) || typeof inner === 'bigint') return false;
+      }
+    }
+    return shape ? shape.sorted : null;
+  }
+
+  /** The shape of a plain object (no `toJSON`, no prototype but Object's), else undefined. */
+  private plainShape(value: object): Shape | undefined {
+    const prototype = Object.getPrototypeOf(value);
+    if ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in value) return undefined;
+    return this.shapeOf(Object.keys(value));
+  }
+
+  /** Writes a non-object and returns true; false (writing nothing) for an object or array. */
+  private primitive(value: unknown, inArray: boolean): boolean {
+    switch (typeof value) {
+      case 'number':
+        // As JSON.stringify: Number#toString (so -0 as 0), NaN and the infinities as null.
+        if (Number.isFinite(value)) this.ascii(String(value));
+        else this.raw(NULL_BYTES);
+        return true;
+      case 'string':
+        this.string(value);
+        return true;
+      case 'boolean':
+        this.ascii(value ? 'true' : 'false');
+        return true;
+      case 'object':
+        if (value !== null) return false;
+        this.raw(NULL_BYTES);
+        return true;
+      case 'bigint':
+        // JSON.stringify throws on a bigint: canonicalJson (the caller's fallback) does the throwing.
+        return false;
+      default:
+        // undefined, functions and symbols: null in an array (object properties never get here).
+        if (!inArray) return false;
+        this.raw(NULL_BYTES);
+        return true;
+    }
+  }
+
+  /** A JSON string: plain ASCII directly, anything needing escapes or UTF-8 through JSON.stringify. */
+  private string(text: string): void {
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 0x20 || code === QUOTE || code === 0x5c || code > 0x7e) {
+        this.text(JSON.stringify(text));
+        return;
+      }
+    }
+    this.byte(QUOTE);
+    this.ascii(text);
+    this.byte(QUOTE);
+  }
+
+  /** JSON text from JSON.stringify (any characters): straight to the hash, as UTF-8. */
+  private text(json: string): void {
+    this.flush();
+    this.hash.update(json, 'utf8');
+  }
+
+  /** Short text known to be ASCII (numbers, literals, checked strings). */
+  private ascii(text: string): void {
+    if (this.at + text.length > this.bytes.length) {
+      this.flush();
+      if (text.length > this.bytes.length) {
+        this.hash.update(text, 'latin1');
+        return;
+      }
+    }
+    for (let i = 0; i < text.length; i++) this.bytes[this.at++] = text.charCodeAt(i);
+  }
+
+  private raw(chunk: Uint8Array): void {
+    if (this.at + chunk.length > this.bytes.length) {
+      this.flush();
+      if (chunk.length > this.bytes.length) {
+        this.hash.update(chunk);
+        return;
+      }
+    }
+    for (let i = 0; i < chunk.length; i++) this.bytes[this.at++] = chunk[i]!;
+  }
+
+  private byte(code: number): void {
+    if (this.at === this.bytes.length) this.flush();
+    this.bytes[this.at++] = code;
+  }
+
+  private flush(): void {
+    if (this.at > 0) this.hash.update(this.bytes.subarray(0, this.at));
+    this.at = 0;
+  }
+
+  /** The shape of these keys (found or made), or undefined for a `__proto__` key. */
+  private shapeOf(keys: readonly string[]): Shape | undefined {
+    const first = keys.length > 0 ? keys[0]! : '';
+    let bucket = this.shapes.get(first);
+    if (bucket) {
+      for (const shape of bucket) if (sameKeys(shape.keys, keys)) return shape;
+    } else {
+      bucket = [];
+      this.shapes.set(first, bucket);
+    }
+    if (keys.includes('__proto__')) return undefined;
+    const order = keys.map((_, i) => i).sort((a, b) => compareKeys(keys[a]!, keys[b]!));
+    const prefixes: Uint8Array[] = new Array(keys.length);
+    for (const i of order) prefixes[i] = Buffer.from(`${JSON.stringify(keys[i])}:`, 'utf8');
+    const shape = { keys, order, sorted: order.map((i) => keys[i]!), prefixes };
+    bucket.push(shape);
+    return shape;
+  }
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
@@ -58,51 +257,18 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-/** `value` with every object's keys in sorted order (shared where already sorted), or UNUSUAL. */
-function sortedTree(value: unknown, shapes: Shapes): unknown {
-  if (typeof value !== 'object' || value === null) return typeof value === 'bigint' ? UNUSUAL : value;
-  if (Array.isArray(value)) {
-    if ('toJSON' in value) return UNUSUAL;
-    let copy: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      if (typeof item !== 'object' || item === null) {
-        if (typeof item === 'bigint') return UNUSUAL;
-        continue;
-      }
-      const inner = sortedTree(item, shapes);
-      if (inner === UNUSUAL) return UNUSUAL;
-      if (inner !== item) {
-        copy ??= value.slice();
-        copy[i] = inner;
-      }
-    }
-    return copy ?? value;
-  }
-  const prototype = Object.getPrototypeOf(value);
-  if ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in value) return UNUSUAL;
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
-  const shape = shapeOf(keys, shapes);
-  if (shape === UNUSUAL) return UNUSUAL;
-  let values: unknown[] | undefined;
-  for (let i = 0; i < keys.length; i++) {
-    const inner = record[keys[i]!];
-    if (typeof inner !== 'object' || inner === null) {
-      if (typeof inner === 'bigint') return UNUSUAL;
-      continue;
-    }
-    const sorted = sortedTree(inner, shapes);
-    if (sorted === UNUSUAL) return UNUSUAL;
-    if (sorted !== inner) {
-      values ??= keys.map((key) => record[key]);
-      values[i] = sorted;
-    }
-  }
-  if (shape.order === null && values === undefined) return value;
-  // Inserted in sorted order like canonicalJson's copy, so integer-like keys end up where its do.
-  const out: Record<string, unknown> = {};
-  if (shape.order === null) for (let i = 0; i < keys.length; i++) out[keys[i]!] = values![i];
-  else for (const i of shape.order) out[keys[i]!] = values ? values[i] : record[keys[i]!];
-  return out;
+/**
+ * The order canonicalJson's sorted copy ends up in: V8 lists integer keys (array indices) first, in
+ * numeric order, then the rest in insertion order, which canonicalJson makes the default sort order.
+ */
+function compareKeys(a: string, b: string): number {
+  const indexA = isArrayIndex(a);
+  const indexB = isArrayIndex(b);
+  if (indexA !== indexB) return indexA ? -1 : 1;
+  if (indexA) return Number(a) - Number(b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isArrayIndex(key: string): boolean {
+  return /^(?:0|[1-9][0-9]{0,9})$/.test(key) && Number(key) <= 4_294_967_294;
 }

@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { type PerformanceEntry, PerformanceObserver, performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import type { BacktestConfigInput } from './engine.js';
 import type { ResearchData } from './prepare.js';
@@ -16,7 +16,14 @@ type Message = ({ type: 'init' } & State) | { type: 'point'; index: number; poin
 let state: State | undefined;
 const cache = new ScoreCache();
 // Summed over this worker's points; each reply carries the totals so far.
-const times = { total: 0, scores: 0, hash: 0 };
+const times = { total: 0, scores: 0, hash: 0, gc: 0 };
+// GC pauses of this thread, for the benchmark's breakdown: the observer's entries arrive after the
+// fact, so each reply first takes the ones still pending.
+const addGc = (entries: PerformanceEntry[]): void => {
+  for (const entry of entries) times.gc += entry.duration;
+};
+const gcObserver = new PerformanceObserver((list) => addGc(list.getEntries()));
+gcObserver.observe({ entryTypes: ['gc'] });
 
 const reply = (message: WorkerReply): void => parentPort?.postMessage(message);
 
@@ -28,6 +35,7 @@ parentPort?.on('message', (message: Message) => {
   if (!state) throw new Error('sweep worker: a point arrived before the data');
   const research = state.research[String(message.point.weekday)]!;
   const row = runPoint(research, message.point, state.base, state.dataDigest, state.scope, cache, times);
+  addGc(gcObserver.takeRecords());
   reply({ type: 'row', index: message.index, row, times });
 });
 // Modules loaded, ready for the data: the pool's start-up figure (an absolute time, comparable across threads).

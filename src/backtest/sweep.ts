@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readdir, rm, stat, utimes } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -157,10 +158,15 @@ export interface PointTimes {
   scores: number;
   /** The result hash. */
   hash: number;
+  /**
+   * GC pauses of the point's thread (perf_hooks 'gc' entries), measured in worker threads only: 0 for
+   * points run in the caller's thread.
+   */
+  gc: number;
 }
 
 function newPointTimes(): PointTimes {
-  return { total: 0, scores: 0, hash: 0 };
+  return { total: 0, scores: 0, hash: 0, gc: 0 };
 }
 
 /**
@@ -200,7 +206,7 @@ export function runPoint(
   times: PointTimes,
 ): SweepRow {
   const start = performance.now();
-  const scores = cache.get(`${point.weekday}\u0000${point.signal}`, () => {
+  const scores = cache.get(scoreKey(point), () => {
     const scored = signalScores(point.signal, research.dataset, research.sectors);
     return scope.membership && Object.keys(scope.membership).length > 0
       ? restrictToMembership(scored, research.panel, research.schedule, scope.membership)
@@ -334,7 +340,7 @@ export async function runSweep(request: SweepRequest): Promise<SweepRow[]> {
     }
 
     const research = Object.fromEntries(researchByWeekday);
-    let next = 0;
+    const queue = new PointQueue(points, pool.length);
     const work = Promise.all(
       pool.map(
         (worker, w) =>
@@ -343,8 +349,8 @@ export async function runSweep(request: SweepRequest): Promise<SweepRow[]> {
             signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
             const send = () => {
               if (signal?.aborted) return reject(signal.reason);
-              if (next >= points.length) return resolve();
-              const index = next++;
+              const index = queue.take(w);
+              if (index === undefined) return resolve();
               worker.postMessage({ type: 'point', index, point: points[index] });
             };
             worker.on('message', (message: WorkerReply) => {
@@ -368,6 +374,54 @@ export async function runSweep(request: SweepRequest): Promise<SweepRow[]> {
   return rows;
 }
 
+/**
+ * Hands out a grid's points to the workers, each keeping to the points of one score-cache key (signal
+ * and weekday) while it lasts, so that each key's scores are computed about once in all rather than
+ * once per worker. A worker whose key is done moves to the key with the most points left that no
+ * worker is on, else joins the one with the most left (computing that key's scores a second time).
+ */
+export class PointQueue {
+  /** Point indices per key, in grid order. */
+  private readonly groups: number[][];
+  private readonly current: (number[] | undefined)[];
+
+  constructor(points: readonly SweepPoint[], workers: number) {
+    const byKey = new Map<string, number[]>();
+    points.forEach((point, i) => {
+      const key = scoreKey(point);
+      const group = byKey.get(key);
+      if (group) group.push(i);
+      else byKey.set(key, [i]);
+    });
+    this.groups = [...byKey.values()];
+    this.current = new Array(workers).fill(undefined);
+  }
+
+  /** The next point for worker `w`, or undefined when all were handed out. */
+  take(w: number): number | undefined {
+    let group = this.current[w];
+    if (!group || group.length === 0) {
+      group = this.largest(false) ?? this.largest(true);
+      this.current[w] = group;
+    }
+    return group?.shift();
+  }
+
+  private largest(shared: boolean): number[] | undefined {
+    let best: number[] | undefined;
+    for (const group of this.groups) {
+      if (group.length === 0 || (!shared && this.current.includes(group))) continue;
+      if (!best || group.length > best.length) best = group;
+    }
+    return best;
+  }
+}
+
+/** What a point's scores depend on: its signal and weekday. */
+function scoreKey(point: SweepPoint): string {
+  return `${point.weekday}\u0000${point.signal}`;
+}
+
 function startWorker(entry: WorkerEntry): Worker {
   if (entry.kind === 'file') return new Worker(entry.url);
   // The last resort from source: register tsx's loader in the worker (~1 s of CPU per worker).
@@ -379,7 +433,13 @@ function startWorker(entry: WorkerEntry): Worker {
 
 type WorkerEntry = { kind: 'file' | 'typescript'; url: URL };
 
-let sourceEntry: Promise<WorkerEntry> | undefined;
+/** A worker bundled from source: its file, and its code to write that file again if it was pruned. */
+interface Bundle {
+  entry: WorkerEntry;
+  code?: string;
+}
+
+let sourceEntry: Promise<Bundle> | undefined;
 
 /**
  * The worker's code. Built, it is the compiled sweep-worker.js. From source (tsx, tests) it is the
@@ -388,15 +448,32 @@ let sourceEntry: Promise<WorkerEntry> | undefined;
  * modules one by one, and every worker of a sweep pays it while the data is being prepared. Written
  * under node_modules so the bundle's package imports (zod) resolve as the source's do.
  */
-function workerEntry(): Promise<WorkerEntry> {
+async function workerEntry(): Promise<WorkerEntry> {
   if (!import.meta.url.endsWith('.ts'))
-    return Promise.resolve({ kind: 'file', url: new URL('./sweep-worker.js', import.meta.url) });
+    return { kind: 'file', url: new URL('./sweep-worker.js', import.meta.url) };
   const source = new URL('./sweep-worker.ts', import.meta.url);
-  sourceEntry ??= bundleWorker(source).catch(() => ({ kind: 'typescript', url: source }));
-  return sourceEntry;
+  sourceEntry ??= bundleWorker(source).catch(() => ({ entry: { kind: 'typescript', url: source } }));
+  const { entry, code } = await sourceEntry;
+  if (code !== undefined) {
+    const file = fileURLToPath(entry.url);
+    try {
+      // In use now, so other processes' pruning (which spares recent files) leaves it alone; and
+      // written again if a process running newer sources pruned it since.
+      const now = new Date();
+      if (existsSync(file)) await utimes(file, now, now);
+      else await writeFileAtomic(file, code);
+    } catch {
+      return { kind: 'typescript', url: source };
+    }
+  }
+  return entry;
 }
 
-async function bundleWorker(source: URL): Promise<WorkerEntry> {
+const BUNDLE_NAME = /^sweep-worker-[0-9a-f]{16}\.mjs$/;
+/** A bundle used this recently may be another process's that is about to start its workers: kept. */
+const BUNDLE_GRACE_MS = 60_000;
+
+async function bundleWorker(source: URL): Promise<Bundle> {
   const { build } = await import('esbuild');
   const output = await build({
     entryPoints: [fileURLToPath(source)],
@@ -409,15 +486,29 @@ async function bundleWorker(source: URL): Promise<WorkerEntry> {
   });
   const code = output.outputFiles[0]!.text;
   const root = fileURLToPath(new URL('../../', import.meta.url));
-  const file = path.join(
-    root,
-    'node_modules',
-    '.cache',
-    'ibloop',
-    `sweep-worker-${sha256Hex(code).slice(0, 16)}.mjs`,
-  );
+  const dir = path.join(root, 'node_modules', '.cache', 'ibloop');
+  const name = `sweep-worker-${sha256Hex(code).slice(0, 16)}.mjs`;
+  const file = path.join(dir, name);
   if (!existsSync(file)) await writeFileAtomic(file, code);
-  return { kind: 'file', url: pathToFileURL(file) };
+  await pruneBundles(dir, name);
+  return { entry: { kind: 'file', url: pathToFileURL(file) }, code };
+}
+
+/**
+ * Removes the bundles of other worker sources, once per process: one is written per version of the
+ * worker's sources (~90 KB each), and they piled up.
+ */
+async function pruneBundles(dir: string, keep: string): Promise<void> {
+  const now = Date.now();
+  for (const name of await readdir(dir).catch(() => [])) {
+    if (name === keep || !BUNDLE_NAME.test(name)) continue;
+    const file = path.join(dir, name);
+    try {
+      if (now - (await stat(file)).mtimeMs > BUNDLE_GRACE_MS) await rm(file, { force: true });
+    } catch {
+      // Gone already (another process pruned it): nothing to do.
+    }
+  }
 }
 
 /**

@@ -11,6 +11,8 @@
  * - Repeated broker messages are delivered as they come; consumers must be idempotent.
  */
 
+import type { IbReason } from '../contract/ib.js';
+
 export type ConnectionStatus = 'DISCONNECTED' | 'CONNECTING' | 'CONNECTED' | 'DEGRADED';
 
 export interface BrokerErrorInfo {
@@ -19,12 +21,16 @@ export interface BrokerErrorInfo {
   code: number;
   message: string;
   atMs: number;
+  /** Our own errors (code 0, e.g. a heartbeat timeout) as a code the UI renders; IB's have none. */
+  reasonCode?: IbReason;
 }
 
 export interface ConnectionState {
   status: ConnectionStatus;
   /** Why the state is what it is, e.g. "1100: connectivity lost", "heartbeat timeout". */
   reason: string | null;
+  /** The same reason as a code the UI renders in its language (absent: brokers without codes). */
+  reasonCode?: IbReason | null;
   sinceMs: number;
   host: string;
   port: number;

@@ -8,16 +8,41 @@
  *
  * Pure TypeScript: no Node or server imports, so the web app can import it.
  */
+import { actorName } from './actor-texts.js';
+import type { IbReason } from './ib.js';
+import { ibReasonText } from './ib-reason-texts.js';
 import type { EnumName, Message } from './messages.js';
+import type { RiskFindingView } from './pretrade.js';
+import { PRETRADE_FINDINGS_EN } from './pretrade-texts.en.js';
+import { findingSentence } from './pretrade-texts.js';
+import { PRETRADE_FINDINGS_ZH_CN } from './pretrade-texts.zh-CN.js';
 
 export const ALERT_LANGUAGES = ['zh-CN', 'en'] as const;
 export type AlertLanguage = (typeof ALERT_LANGUAGES)[number];
 
 /** The parameters each kind takes (stored as JSON with the row, so the text can be re-rendered). */
 export interface AlertParamsByKind {
-  'ib.disconnected': { host: string; port: number; reason: string | null; downSeconds: number };
+  'ib.disconnected': {
+    host: string;
+    port: number;
+    /** In English (logs, API users); rows before `reasonCode` render it as it is. */
+    reason: string | null;
+    /** The reason as a code (src/contract/ib-reason-texts.ts), rendered in the reader's language. */
+    reasonCode?: IbReason | null;
+    downSeconds: number;
+  };
   'ib.reconnected': { host: string; port: number; downSeconds: number; disconnects: number };
-  'order.rejected': { clientOrderId: string; symbol: string; side: string; quantity: number; reason: string };
+  'order.rejected': {
+    clientOrderId: string;
+    symbol: string;
+    side: string;
+    quantity: number;
+    /** In English (logs, API users); rows before `ibMessage` render it as it is. */
+    reason: string;
+    /** IB's error code and its own text, shown as IB wrote it; null: IB gave no reason. */
+    ibCode?: number;
+    ibMessage?: string | null;
+  };
   'order.failed': { clientOrderId: string; symbol: string; side: string; quantity: number; reason: string };
   'risk.warning': RiskAlertParams;
   'risk.triggered': RiskAlertParams;
@@ -33,7 +58,14 @@ export interface AlertParamsByKind {
     /** The failure as a catalogued message, when the pipeline has one (rows before had only `error`). */
     errorText?: Message;
   };
-  'run.missed': { project: string; scheduledAt: string; reason: string };
+  'run.missed': {
+    project: string;
+    scheduledAt: string;
+    /** In English (logs, API users). */
+    reason: string;
+    /** Why, as a code each language renders; rows before it have only `reason`. */
+    reasonCode?: RunMissedReason;
+  };
   'fallback.used': {
     project: string;
     policy: string;
@@ -43,7 +75,14 @@ export interface AlertParamsByKind {
     reasonCode?: string;
     reasonText?: Message;
   };
-  'reconcile.differences': { reason: string; differences: number; detail: string };
+  'reconcile.differences': {
+    /** What started the reconciliation (startup, reconnect, ...). */
+    reason: string;
+    differences: number;
+    /** The counts in English (logs, API users); rows before `counts` have only this. */
+    detail: string;
+    counts?: ReconcileCounts;
+  };
   'gateway.login-needed': { host: string; port: number; downSeconds: number };
   'daily.summary': {
     date: string;
@@ -59,6 +98,17 @@ export interface AlertParamsByKind {
 }
 
 export type AlertKind = keyof AlertParamsByKind;
+
+/** Why a weekly run never started: IB not back in time, the window closed, the server was down. */
+export const RUN_MISSED_REASONS = ['ib-not-back', 'window-closed', 'server-down'] as const;
+export type RunMissedReason = (typeof RUN_MISSED_REASONS)[number];
+
+/** What a reconciliation found: our orders IB no longer knows, IB orders not ours, position differences. */
+export interface ReconcileCounts {
+  missing: number;
+  foreign: number;
+  positionDiffs: number;
+}
 
 /**
  * A risk alert: the rule's code and its figures, so either language renders it. `detail` is the same
@@ -78,9 +128,21 @@ export interface RiskAlertParams {
   rules?: string[];
   runId?: number;
   tradingDate?: string;
-  /** Defensive move after a halt: into `symbol` or to cash; deferred while run `heldBy` holds the day. */
+  /** Pre-trade: the first findings (code, symbol, figures), rendered per language; older rows have only `detail`. */
+  findings?: RiskFindingView[];
+  /**
+   * Defensive move after a halt: into `symbol` or to cash, after a halt of the account or the project;
+   * a monitor's halt gives its metric against its limit, a person's halt their words (`haltReason`,
+   * shown as written). `heldBy`: rows from before moves were made the same day (deferred while run
+   * `heldBy` held the day).
+   */
   move?: 'asset' | 'cash';
   symbol?: string;
+  haltScope?: 'account' | 'project';
+  haltMetric?: 'dailyLoss' | 'drawdown';
+  haltValue?: number;
+  haltLimit?: number;
+  haltReason?: string;
   heldBy?: number;
 }
 
@@ -138,8 +200,15 @@ const RISK_RULES: Record<AlertLanguage, Record<string, string>> = {
 const riskRule = (value: string, language: AlertLanguage) => RISK_RULES[language][value] ?? value;
 const pct = (value: number) => `${(value * 100).toFixed(2)}%`;
 
+const FINDING_TEXTS = { 'zh-CN': PRETRADE_FINDINGS_ZH_CN, en: PRETRADE_FINDINGS_EN } as const;
+
 /** The rule and what it measured, from the stored figures when the row has them. */
-function riskSummary(p: RiskAlertParams, language: AlertLanguage): string {
+/** A defensive move (or its old postponement) reports a sale, not blocked orders. */
+function isDefensiveMove(p: RiskAlertParams): boolean {
+  return p.move !== undefined || p.heldBy !== undefined;
+}
+
+function riskSummary(p: RiskAlertParams, language: AlertLanguage, h: AlertTextHelpers = {}): string {
   const zh = language === 'zh-CN';
   const rule = riskRule(p.rule, language);
   if (p.value !== undefined && p.limit !== undefined) {
@@ -158,7 +227,10 @@ function riskSummary(p: RiskAlertParams, language: AlertLanguage): string {
         : zh
           ? `（运行 #${p.runId}，${p.tradingDate ?? ''}）`
           : ` (run #${p.runId}, ${p.tradingDate ?? ''})`;
-    const findings = p.detail ? (zh ? `：${p.detail}` : `: ${p.detail}`) : '';
+    const listed = p.findings
+      ? p.findings.map((f) => findingSentence(f, FINDING_TEXTS[language], h)).join(zh ? '；' : '; ')
+      : p.detail;
+    const findings = listed ? (zh ? `：${listed}` : `: ${listed}`) : '';
     return zh ? `${rule}未通过：${names}${run}${findings}` : `${rule} failed: ${names}${run}${findings}`;
   }
   if (p.heldBy !== undefined) {
@@ -175,9 +247,99 @@ function riskSummary(p: RiskAlertParams, language: AlertLanguage): string {
         : zh
           ? '卖出转为现金'
           : 'sell to cash';
-    return zh ? `${rule}：暂停后${into}` : `${rule}: ${into} after the halt`;
+    return zh
+      ? `${rule}：暂停后${into}${haltOf(p, language)}`
+      : `${rule}: ${into} after the halt${haltOf(p, language)}`;
   }
   return zh ? `${rule}。${p.detail}` : `${rule}. ${p.detail}`;
+}
+
+/** The halt a defensive move answers: whose it was and why (figures, or a person's words). */
+function haltOf(p: RiskAlertParams, language: AlertLanguage): string {
+  const zh = language === 'zh-CN';
+  if (p.haltScope === undefined) return '';
+  const scope = p.haltScope === 'account' ? (zh ? '账户' : 'account') : zh ? '项目' : 'project';
+  const why =
+    p.haltMetric !== undefined && p.haltValue !== undefined && p.haltLimit !== undefined
+      ? zh
+        ? `${riskRule(p.haltMetric, language)} ${pct(p.haltValue)}，限额 ${pct(p.haltLimit)}`
+        : `${riskRule(p.haltMetric, language)} ${pct(p.haltValue)} / limit ${pct(p.haltLimit)}`
+      : p.haltReason
+        ? zh
+          ? `原因：${p.haltReason}`
+          : p.haltReason
+        : '';
+  if (zh) return `（${scope}暂停${why ? `，${why}` : ''}）`;
+  return ` (${scope} halt${why ? `: ${why}` : ''})`;
+}
+
+const MISSED: Record<AlertLanguage, Record<RunMissedReason, string>> = {
+  'zh-CN': {
+    'ib-not-back': '交易窗口结束前 IB 未恢复连接',
+    'window-closed': '运行开始前交易窗口已结束',
+    'server-down': '交易窗口期间服务器未运行（或未持有交易权）',
+  },
+  en: {
+    'ib-not-back': 'IB was not back before the window closed',
+    'window-closed': 'the window closed before the run could start',
+    'server-down': 'the server was not running (or not trading) during the window',
+  },
+};
+/** Why a run was missed, in a language (the runner stores the English one as the run's error). */
+export const missedReasonText = (code: RunMissedReason, language: AlertLanguage): string =>
+  MISSED[language][code];
+const missedReason = (p: AlertParamsByKind['run.missed'], language: AlertLanguage) =>
+  p.reasonCode ? MISSED[language][p.reasonCode] : p.reason;
+
+/** What started a reconciliation (the contract's ReconcileReason); unknown ones stay as they are. */
+const RECONCILE_REASONS: Record<AlertLanguage, Record<string, string>> = {
+  'zh-CN': {
+    startup: '启动',
+    reconnect: '重新连接',
+    'restored-data-lost': '连接恢复（数据丢失）',
+    'restored-data-kept': '连接恢复（数据保留）',
+    manual: '手动',
+  },
+  en: {
+    startup: 'startup',
+    reconnect: 'reconnect',
+    'restored-data-lost': 'restored, data lost',
+    'restored-data-kept': 'restored, data kept',
+    manual: 'manual',
+  },
+};
+const COUNT_NAMES: Record<AlertLanguage, Record<keyof ReconcileCounts, string>> = {
+  'zh-CN': { missing: 'IB 未找到的本地订单', foreign: '非本系统的 IB 订单', positionDiffs: '持仓差异' },
+  en: {
+    missing: 'orders IB no longer knows',
+    foreign: 'IB orders not ours',
+    positionDiffs: 'position differences',
+  },
+};
+/** The reconciliation's counts in the language (the stored English detail on older rows). */
+function reconcileSummary(p: AlertParamsByKind['reconcile.differences'], language: AlertLanguage) {
+  const reason = RECONCILE_REASONS[language][p.reason] ?? p.reason;
+  if (!p.counts) return { reason, detail: p.detail };
+  const counts = p.counts;
+  const parts = (Object.keys(COUNT_NAMES[language]) as (keyof ReconcileCounts)[])
+    .filter((key) => counts[key] > 0)
+    .map((key) => `${COUNT_NAMES[language][key]} ${counts[key]}`);
+  return { reason, detail: parts.join(language === 'zh-CN' ? '，' : ', ') };
+}
+
+/** Why IB is down: from the code when the row has one, else the stored English as it is. */
+function disconnectReason(p: AlertParamsByKind['ib.disconnected'], language: AlertLanguage): string {
+  if (p.reasonCode) return ibReasonText(p.reasonCode, language);
+  return p.reason ?? (language === 'zh-CN' ? '未知' : 'unknown');
+}
+
+/** Why IB rejected an order: IB's own words, marked as IB's; older rows keep their stored text. */
+function rejectionReason(p: AlertParamsByKind['order.rejected'], language: AlertLanguage): string {
+  const zh = language === 'zh-CN';
+  if (p.ibMessage === undefined) return p.reason;
+  if (p.ibMessage === null) return zh ? 'IB 未说明原因' : 'IB gave no reason';
+  const code = p.ibCode === undefined ? '' : zh ? `IB 错误 ${p.ibCode}，` : `IB error ${p.ibCode}, `;
+  return zh ? `${code}IB 的原文：${p.ibMessage}` : `${code}IB's message: ${p.ibMessage}`;
 }
 
 /** A failure as its catalogued message when the text's language can render it, else its English text. */
@@ -191,9 +353,9 @@ type Texts = {
 const TEXTS: Texts = {
   'ib.disconnected': {
     'zh-CN': (p) =>
-      `IB 连接已断开超过 ${duration(p.downSeconds, 'zh-CN')}（${p.host}:${p.port}）。原因：${p.reason ?? '未知'}。恢复前不会下单。`,
+      `IB 连接已断开超过 ${duration(p.downSeconds, 'zh-CN')}（${p.host}:${p.port}）。原因：${disconnectReason(p, 'zh-CN')}。恢复前不会下单。`,
     en: (p) =>
-      `IB has been disconnected for over ${duration(p.downSeconds, 'en')} (${p.host}:${p.port}). Reason: ${p.reason ?? 'unknown'}. No orders are sent until it is back.`,
+      `IB has been disconnected for over ${duration(p.downSeconds, 'en')} (${p.host}:${p.port}). Reason: ${disconnectReason(p, 'en')}. No orders are sent until it is back.`,
   },
   'ib.reconnected': {
     'zh-CN': (p) =>
@@ -203,9 +365,9 @@ const TEXTS: Texts = {
   },
   'order.rejected': {
     'zh-CN': (p, h) =>
-      `订单被拒绝：${side(p.side, h)} ${p.quantity} ${p.symbol}（${p.clientOrderId}）。原因：${p.reason}`,
+      `订单被拒绝：${side(p.side, h)} ${p.quantity} ${p.symbol}（${p.clientOrderId}）。原因：${rejectionReason(p, 'zh-CN')}`,
     en: (p, h) =>
-      `Order rejected: ${side(p.side, h)} ${p.quantity} ${p.symbol} (${p.clientOrderId}). Reason: ${p.reason}`,
+      `Order rejected: ${side(p.side, h)} ${p.quantity} ${p.symbol} (${p.clientOrderId}). Reason: ${rejectionReason(p, 'en')}`,
   },
   'order.failed': {
     'zh-CN': (p, h) =>
@@ -218,19 +380,20 @@ const TEXTS: Texts = {
     en: (p) => `Risk warning${p.project ? ` (${p.project})` : ''}: ${riskSummary(p, 'en')}`,
   },
   'risk.triggered': {
-    'zh-CN': (p) =>
-      `风控触发${p.project ? `（${p.project}）` : ''}：${riskSummary(p, 'zh-CN')}。相关订单已被拦截。`,
-    en: (p) =>
-      `Risk limit triggered${p.project ? ` (${p.project})` : ''}: ${riskSummary(p, 'en')}. The orders concerned were blocked.`,
+    'zh-CN': (p, h) =>
+      `风控触发${p.project ? `（${p.project}）` : ''}：${riskSummary(p, 'zh-CN', h)}。${isDefensiveMove(p) ? '' : '相关订单已被拦截。'}`,
+    en: (p, h) =>
+      `Risk limit triggered${p.project ? ` (${p.project})` : ''}: ${riskSummary(p, 'en', h)}.${isDefensiveMove(p) ? '' : ' The orders concerned were blocked.'}`,
   },
   'trading.halted': {
-    'zh-CN': (p) => `交易已暂停（操作人：${p.actor}）。原因：${p.reason}。需人工确认后才能恢复。`,
+    'zh-CN': (p) =>
+      `交易已暂停（操作人：${actorName(p.actor, 'zh-CN')}）。原因：${p.reason}。需人工确认后才能恢复。`,
     en: (p) =>
-      `Trading halted by ${p.actor}. Reason: ${p.reason}. It stays halted until a person resumes it.`,
+      `Trading halted by ${actorName(p.actor, 'en')}. Reason: ${p.reason}. It stays halted until a person resumes it.`,
   },
   'trading.resumed': {
-    'zh-CN': (p) => `交易已恢复（操作人：${p.actor}）。`,
-    en: (p) => `Trading resumed by ${p.actor}.`,
+    'zh-CN': (p) => `交易已恢复（操作人：${actorName(p.actor, 'zh-CN')}）。`,
+    en: (p) => `Trading resumed by ${actorName(p.actor, 'en')}.`,
   },
   'run.started': {
     'zh-CN': (p) => `调仓开始：项目 ${p.project}，交易日 ${p.tradingDate}（运行 #${p.runId}）。`,
@@ -249,8 +412,10 @@ const TEXTS: Texts = {
       `Rebalance failed: project ${p.project}, trading date ${p.tradingDate} (run #${p.runId}). Error: ${reason(p.errorText, p.error, h)}`,
   },
   'run.missed': {
-    'zh-CN': (p) => `调仓未执行：项目 ${p.project}，计划时间 ${p.scheduledAt}。原因：${p.reason}`,
-    en: (p) => `Rebalance missed: project ${p.project}, scheduled for ${p.scheduledAt}. Reason: ${p.reason}`,
+    'zh-CN': (p) =>
+      `调仓未执行：项目 ${p.project}，计划时间 ${p.scheduledAt}。原因：${missedReason(p, 'zh-CN')}`,
+    en: (p) =>
+      `Rebalance missed: project ${p.project}, scheduled for ${p.scheduledAt}. Reason: ${missedReason(p, 'en')}`,
   },
   'fallback.used': {
     'zh-CN': (p, h) =>
@@ -259,8 +424,14 @@ const TEXTS: Texts = {
       `Fallback used: project ${p.project}, policy: ${policy(p.policy, 'en')}. Reason: ${reason(p.reasonText, p.reason, h)}`,
   },
   'reconcile.differences': {
-    'zh-CN': (p) => `对账发现 ${p.differences} 处差异（${p.reason}）：${p.detail}`,
-    en: (p) => `Reconciliation found ${p.differences} difference(s) (${p.reason}): ${p.detail}`,
+    'zh-CN': (p) => {
+      const { reason, detail } = reconcileSummary(p, 'zh-CN');
+      return `对账发现 ${p.differences} 处差异（${reason}）：${detail}`;
+    },
+    en: (p) => {
+      const { reason, detail } = reconcileSummary(p, 'en');
+      return `Reconciliation found ${p.differences} difference(s) (${reason}): ${detail}`;
+    },
   },
   'gateway.login-needed': {
     'zh-CN': (p) =>
@@ -275,8 +446,9 @@ const TEXTS: Texts = {
       `Daily summary ${p.date}: PnL ${num(p.pnl, 'en')}, net liquidation ${num(p.netLiquidation, 'en')}, ${p.positions} positions. Audit chain head #${p.auditSeq} ${p.auditHeadHash}`,
   },
   'test.message': {
-    'zh-CN': (p) => `ibloop 测试消息（${p.actor} 发送）：Telegram 告警配置正常。`,
-    en: (p) => `ibloop test message (sent by ${p.actor}): Telegram alerts are set up correctly.`,
+    'zh-CN': (p) => `ibloop 测试消息（${actorName(p.actor, 'zh-CN')} 发送）：Telegram 告警配置正常。`,
+    en: (p) =>
+      `ibloop test message (sent by ${actorName(p.actor, 'en')}): Telegram alerts are set up correctly.`,
   },
 };
 

@@ -3,6 +3,8 @@
  * recomputation. Pure zod, shared with the web app.
  */
 import { z } from 'zod';
+import { messageSchema } from './messages.js';
+import { StateCause } from './risk.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const weightRecord = z.record(z.string(), z.number());
@@ -54,7 +56,14 @@ export const snapshotContentSchema = z.object({
   supersedes: z.object({ id: z.number().int(), hash: z.string(), reason: z.string() }).nullable(),
   manual: z.object({ fileHash: z.string(), actor: z.string() }).nullable(),
   fallback: z
-    .object({ sourceSnapshotId: z.number().int(), sourceHash: z.string(), reason: z.string() })
+    .object({
+      sourceSnapshotId: z.number().int(),
+      sourceHash: z.string(),
+      /** In English (logs, API users). */
+      reason: z.string(),
+      /** The reason as a catalogued message (absent on snapshots frozen before it was kept). */
+      reasonText: messageSchema.optional(),
+    })
     .nullable(),
   /**
    * A halt's defensive move (kind `defensive`): the project's policy and the halt it answers
@@ -65,7 +74,10 @@ export const snapshotContentSchema = z.object({
       action: z.enum(['cash', 'asset']),
       symbol: z.string().nullable(),
       haltKey: z.string(),
+      /** The halt's reason in English, or a person's own words. */
       reason: z.string(),
+      /** What the monitor measured when it halted (absent for a person's halt and older snapshots). */
+      cause: StateCause.nullable().optional(),
     })
     .optional(),
 });

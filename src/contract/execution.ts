@@ -4,7 +4,7 @@
  * in every answer are masked (`DU****67`).
  */
 import { z } from 'zod';
-import { messageSchema as catalogued, type Message } from './messages.js';
+import { messageSchema as catalogued, ENUMS, type Message } from './messages.js';
 import { RunPreTradeView } from './pretrade.js';
 
 const message = catalogued as unknown as z.ZodType<Message>;
@@ -55,6 +55,10 @@ export type LeaseResponse = z.infer<typeof LeaseResponse>;
 
 const JsonRecord = z.record(z.string(), z.unknown());
 
+/** `scheduled`: the weekly (or manual) run of the day; `defensive`: a halt's defensive move. */
+export const RunKind = z.enum(ENUMS.runKind);
+export type RunKind = z.infer<typeof RunKind>;
+
 export const TradeRun = z.object({
   id: z.number(),
   /** The project's name when the run was created. */
@@ -62,6 +66,9 @@ export const TradeRun = z.object({
   /** Null only for runs from before runs named project ids. */
   projectId: z.number().nullable(),
   tradingDate: z.string(),
+  /** The run's key within its day: `scheduled`, or `defensive:<halt>` (one run per halt). */
+  runKey: z.string(),
+  kind: RunKind,
   mode: z.string(),
   status: RunStatus,
   weights: z.record(z.string(), z.number()),

@@ -12,22 +12,67 @@ const TradingMode = z.enum(['paper', 'live']);
 export const IbConnectionStatus = z.enum(['DISCONNECTED', 'CONNECTING', 'CONNECTED', 'DEGRADED']);
 export type IbConnectionStatus = z.infer<typeof IbConnectionStatus>;
 
+/**
+ * Why the IB connection is in its state, or why orders are refused, as a code with its figures: the
+ * web app and the alert texts render it in the reader's language (src/contract/ib-reason-texts.ts).
+ * `ibMessage` is IB's own text, shown as IB wrote it. `retryMs`: the next connection attempt's delay.
+ */
+const retry = { retryMs: z.number().optional() };
+const accounts = z.array(z.string());
+export const IbReason = z.discriminatedUnion('code', [
+  z.object({ code: z.literal('not-started'), ...retry }),
+  z.object({ code: z.literal('stopped'), ...retry }),
+  z.object({ code: z.literal('connecting'), ...retry }),
+  z.object({ code: z.literal('reconnecting'), attempt: z.number(), ...retry }),
+  z.object({ code: z.literal('not-connected-yet'), ...retry }),
+  z.object({ code: z.literal('socket-closed'), ...retry }),
+  z.object({ code: z.literal('heartbeat-timeout'), ...retry }),
+  z.object({ code: z.literal('connect-timeout'), ms: z.number(), ...retry }),
+  z.object({ code: z.literal('client-id-in-use'), clientId: z.number(), ...retry }),
+  /** IB's own connection message: 1100 (connectivity lost), 502/504 (cannot connect), ... */
+  z.object({ code: z.literal('ib-message'), ibCode: z.number(), ibMessage: z.string(), ...retry }),
+  z.object({
+    code: z.literal('data-farm-broken'),
+    farms: z.array(z.object({ ibCode: z.number(), farm: z.string() })),
+    ...retry,
+  }),
+  // Why orders are refused: the account IB reports does not fit the mode (masked account ids).
+  z.object({ code: z.literal('no-managed-accounts'), ...retry }),
+  z.object({ code: z.literal('accounts-pending'), ...retry }),
+  z.object({ code: z.literal('account-not-reported'), account: z.string(), reported: accounts, ...retry }),
+  z.object({ code: z.literal('account-wrong-mode'), mode: TradingMode, account: z.string(), ...retry }),
+  z.object({ code: z.literal('no-account-for-mode'), mode: TradingMode, accounts, ...retry }),
+  z.object({ code: z.literal('several-accounts'), mode: TradingMode, accounts, ...retry }),
+]);
+export type IbReason = z.infer<typeof IbReason>;
+export type IbReasonCode = IbReason['code'];
+
 export const IbStatus = z.object({
   source,
   /** One of IbConnectionStatus; a string so that a newer server's state still renders. */
   status: z.string(),
+  /** In English (logs, API users); `reasonCode` is what the UI renders (null: show `reason` as is). */
   reason: z.string().nullable(),
+  reasonCode: IbReason.nullable(),
   sinceMs: z.number(),
   mode: TradingMode,
   /** Masked account id. */
   account: z.string().nullable(),
   /** Masked. */
   accounts: z.array(z.string()),
-  modeCheck: z.object({ ok: z.boolean(), reason: z.string().nullable() }),
+  modeCheck: z.object({ ok: z.boolean(), reason: z.string().nullable(), reasonCode: IbReason.nullable() }),
   serverVersion: z.number().nullable(),
   lastHeartbeatMs: z.number().nullable(),
   reconnectCount: z.number(),
-  lastError: z.object({ code: z.number(), message: z.string(), atMs: z.number() }).nullable(),
+  /** `reasonCode`: our own errors (code 0) as a code the UI renders; IB's errors are IB's text. */
+  lastError: z
+    .object({
+      code: z.number(),
+      message: z.string(),
+      atMs: z.number(),
+      reasonCode: IbReason.nullable().optional(),
+    })
+    .nullable(),
   host: z.string(),
   port: z.number(),
   clientId: z.number(),
@@ -119,7 +164,12 @@ export const TestConnectionResult = z.object({
   /** Masked. */
   accounts: z.array(z.string()),
   /** `account`: the (masked) account orders would go to. */
-  modeCheck: z.object({ ok: z.boolean(), account: z.string().nullable(), reason: z.string().nullable() }),
+  modeCheck: z.object({
+    ok: z.boolean(),
+    account: z.string().nullable(),
+    reason: z.string().nullable(),
+    reasonCode: IbReason.nullable(),
+  }),
   error: z.string().nullable(),
   source,
 });

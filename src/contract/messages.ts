@@ -48,6 +48,8 @@ export const ENUMS = {
   fetchEvent: ['request', 'rate-wait', 'retry-wait', 'done', 'failed'],
   /** Decision snapshots (src/contract/decisions.ts): kind, data source, risk-stage cut, dropped symbol. */
   snapshotKind: ['model', 'manual', 'fallback', 'defensive'],
+  /** A trade run: the day's scheduled (weekly or manual) run, or a halt's defensive move. */
+  runKind: ['scheduled', 'defensive'],
   snapshotSource: ['ib', 'manual', 'snapshot', 'risk'],
   defensiveAction: ['cash', 'asset'],
   cutReason: ['RISK_MAX_POSITION', 'RISK_MAX_SECTOR', 'RISK_MAX_GROSS'],

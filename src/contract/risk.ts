@@ -14,10 +14,36 @@ export type TradingStateName = z.infer<typeof TradingStateName>;
 export const RiskLevelName = z.enum(['ok', 'warning', 'trigger']);
 export type RiskLevelName = z.infer<typeof RiskLevelName>;
 
+export const IntradayMetricName = z.enum(['dailyLoss', 'drawdown']);
+export type IntradayMetricName = z.infer<typeof IntradayMetricName>;
+
+/**
+ * What an automatic state change was based on, as a code and its figures: each language renders its
+ * own sentence. The intraday monitor's trigger: the metric against its limit and the state it set.
+ */
+export const StateCause = z.object({
+  code: z.literal('intraday.trigger'),
+  metric: IntradayMetricName,
+  /** Shares of net liquidation (0.0761 = 7.61%). */
+  value: z.number(),
+  limit: z.number(),
+  action: z.enum(['REDUCING', 'HALTED']),
+  netLiquidation: z.number(),
+  /** What the metric is measured from: the day's starting net liquidation or the high-water mark. */
+  base: z.number().nullable(),
+});
+export type StateCause = z.infer<typeof StateCause>;
+
 export const TradingStateView = z.object({
   scope: z.string(),
   state: TradingStateName,
+  /**
+   * Why the state was set, as text: a person's typed words (shown as written), or the automatic
+   * change's English line (logs; rows from before `cause` show it as they always did).
+   */
   reason: z.string(),
+  /** The automatic change's code and figures; null when a person set the state. */
+  cause: StateCause.nullable(),
   changedAt: z.string().nullable(),
   changedBy: z.string().nullable(),
 });

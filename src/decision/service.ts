@@ -16,7 +16,7 @@ import type {
   SnapshotSummary,
   SnapshotVerify,
 } from '../contract/decisions.js';
-import { msg } from '../contract/messages.js';
+import { type Message, msg } from '../contract/messages.js';
 import type { Clock } from '../core/clock.js';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
 import { type Decision, decide } from '../decide/index.js';
@@ -50,7 +50,10 @@ export interface FallbackRequest {
   projectId: number;
   tradingDate: string;
   sourceSnapshotId: number;
+  /** In English (logs, API users). */
   reason: string;
+  /** The same reason as a catalogued message, rendered in the reader's language. */
+  reasonText?: Message;
   actor?: string;
 }
 
@@ -136,7 +139,12 @@ export class DecisionService {
       params: project.params as unknown as Record<string, unknown>,
       supersedes: null,
       manual: null,
-      fallback: { sourceSnapshotId: source.id, sourceHash: source.contentHash, reason: request.reason },
+      fallback: {
+        sourceSnapshotId: source.id,
+        sourceHash: source.contentHash,
+        reason: request.reason,
+        ...(request.reasonText ? { reasonText: request.reasonText } : {}),
+      },
     };
     return (await this.store.insert(content, request.actor ?? 'pipeline')).snapshot;
   }

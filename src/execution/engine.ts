@@ -406,10 +406,7 @@ export class ExecutionEngine {
 
   /** Sends what is pending in every run that is still being executed. */
   async resumeAll(): Promise<void> {
-    const runs = (await this.repo.listRuns({ limit: 200 })).filter(
-      (r) => r.status === 'SUBMITTING' || r.status === 'WORKING',
-    );
-    for (const run of runs) {
+    for (const run of await this.repo.runsInFlight()) {
       if (this.sendBlocker()) return;
       await this.submitPending(run.id);
       if (run.status === 'SUBMITTING') await this.repo.setRunStatus(run.id, 'WORKING');

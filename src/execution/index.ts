@@ -1,7 +1,18 @@
 /**
  * Execution: sizing (weights -> integer share targets, shared by backtests and live trading so a live
- * trade date can be reproduced by a backtest), planning, the order state machine and submission.
+ * trade date can be reproduced by a backtest; it lives in src/sizing so a backtest need not load this
+ * module), planning, the order state machine and submission.
  */
+
+export {
+  type CommissionEstimate,
+  type SizedOrder,
+  type SizingInput,
+  SizingInputError,
+  type SizingResult,
+  sizeTargets,
+  validateSizingInput,
+} from '../sizing/index.js';
 export {
   type AccountCheck,
   checkTradingAccount,
@@ -32,6 +43,7 @@ export {
 } from './planning.js';
 export {
   type BlockedRunAlert,
+  blockedRunAlert,
   type PlannedCheckOrder,
   PreTradeGate,
   type PreTradeOptions,
@@ -59,6 +71,7 @@ export {
   type RunInput,
   type StateFacts,
 } from './repository.js';
+export { defensiveRunKey, runKindOf, SCHEDULED_RUN_KEY } from './run-key.js';
 export { type RunOnceOptions, type RunOnceOutput, readWeightsFile, runTargetsOnce } from './run-once.js';
 export {
   defaultHolder,
@@ -74,17 +87,9 @@ export {
   executeOptionsSchema,
   type PrepareResult,
   positionsAfterFills,
+  runKeyOf,
   tradingDateSchema,
 } from './service.js';
-export {
-  type CommissionEstimate,
-  type SizedOrder,
-  type SizingInput,
-  SizingInputError,
-  type SizingResult,
-  sizeTargets,
-  validateSizingInput,
-} from './sizing.js';
 export {
   canTransition,
   decideTransition,

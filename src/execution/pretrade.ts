@@ -1,12 +1,14 @@
 import type { Brokerage, BrokerContract, OrderRequest, WhatIfAnswer } from '../brokerage/index.js';
-import type { RunPreTradeView } from '../contract/pretrade.js';
+import type { RuleVerdictView, RunPreTradeView } from '../contract/pretrade.js';
 import { inBatches } from '../core/batches.js';
 import { type Clock, isoNow } from '../core/clock.js';
 import {
   checkPreTrade,
   type PreTradeLimitsInput,
   type PreTradeOrder,
+  type PreTradeRuleName,
   projectScope,
+  type RiskFinding,
   type TradingStates,
   type WhatIfMargin,
 } from '../risk/index.js';
@@ -28,11 +30,16 @@ export interface BlockedRunAlert {
   projectId: number;
   project: string;
   tradingDate: string;
-  /** The failed rules, e.g. `funds, margin`. */
-  rules: string;
-  /** The first findings as `code symbol k=v`, for the alert text. */
+  /** The failed rules, in the order they ran. */
+  rules: PreTradeRuleName[];
+  /** The first findings (code, symbol, figures): each language renders its own sentence from them. */
+  findings: RiskFinding[];
+  /** The same findings as `code symbol k=v`, for logs and API users. */
   detail: string;
 }
+
+/** Findings an alert carries: enough to say what failed without a wall of text on a phone. */
+const ALERT_FINDINGS = 5;
 
 export interface PreTradeOptions {
   projectRisk(projectId: number): Promise<ProjectRisk>;
@@ -172,24 +179,8 @@ export class PreTradeGate {
         );
       }
     });
-    const detail = failed
-      .flatMap((v) => v.findings)
-      .slice(0, 5)
-      .map((f) =>
-        [f.code, f.symbol ?? '', ...Object.entries(f.params).map(([k, v]) => `${k}=${v}`)]
-          .filter(Boolean)
-          .join(' '),
-      )
-      .join('; ');
     try {
-      await this.options.alert({
-        runId: run.id,
-        projectId,
-        project: request.risk.name,
-        tradingDate: run.tradingDate,
-        rules,
-        detail,
-      });
+      await this.options.alert(blockedRunAlert(run, projectId, request.risk.name, failed));
     } catch (error) {
       // The block stands either way; a lost alert must not turn a blocked run into a failed request.
       this.logger.error({ err: error, runId: run.id }, 'could not queue the pre-trade risk alert');
@@ -306,6 +297,40 @@ function orStored(stats: Map<string, DailyStats>, stored: LastCloses | undefined
       stats.set(symbol, { adv: found.adv ?? bar.adv, previousClose: found.previousClose ?? bar.price });
   }
   return stats;
+}
+
+/** The alert of a run its failed verdicts blocked: the rules and the first findings, structured. */
+export function blockedRunAlert(
+  run: Pick<TradeRun, 'id' | 'tradingDate'>,
+  projectId: number,
+  project: string,
+  failed: readonly RuleVerdictView[],
+): BlockedRunAlert {
+  // Round-robin over the failed rules: each rule's first finding before any rule's second.
+  const findings: RiskFinding[] = [];
+  const longest = Math.max(0, ...failed.map((v) => v.findings.length));
+  for (let i = 0; i < longest && findings.length < ALERT_FINDINGS; i++) {
+    for (const verdict of failed) {
+      const finding = verdict.findings[i];
+      if (finding && findings.length < ALERT_FINDINGS) findings.push(finding);
+    }
+  }
+  const detail = findings
+    .map((f) =>
+      [f.code, f.symbol ?? '', ...Object.entries(f.params).map(([k, v]) => `${k}=${v}`)]
+        .filter(Boolean)
+        .join(' '),
+    )
+    .join('; ');
+  return {
+    runId: run.id,
+    projectId,
+    project,
+    tradingDate: run.tradingDate,
+    rules: failed.map((v) => v.rule),
+    findings,
+    detail,
+  };
 }
 
 /**

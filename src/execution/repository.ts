@@ -7,6 +7,7 @@ import { InputError, NotFoundError } from '../core/errors.js';
 import type { Database, Engine } from '../store/index.js';
 import type { TradeFillsTable, TradeOrdersTable, TradeRunsTable } from '../store/tables/execution.js';
 import { clientOrderId } from './order-ref.js';
+import { runKindOf, SCHEDULED_RUN_KEY } from './run-key.js';
 import { decideTransition, isTerminal, type OrderState } from './state-machine.js';
 import { writeTransaction } from './tx.js';
 import type { OrderIntent, RunStatus, TradeFill, TradeOrder, TradeOrderEvent, TradeRun } from './types.js';
@@ -15,9 +16,11 @@ import type { OrderIntent, RunStatus, TradeFill, TradeOrder, TradeOrderEvent, Tr
 export type Fence = (trx: Kysely<Database>) => Promise<number>;
 
 export interface RunInput {
-  /** An existing project; the run key is (projectId, tradingDate). */
+  /** An existing project; the run key is (projectId, tradingDate, runKey). */
   projectId: number;
   tradingDate: string;
+  /** The run's kind within the day (default `scheduled`; see run-key.ts). */
+  runKey?: string;
   mode: string;
   weights: Record<string, number>;
   actor: string;
@@ -55,9 +58,10 @@ export class ExecutionRepository {
 
   // ---- runs -------------------------------------------------------------------------------
 
-  /** A second trigger for the same project and trading date joins the existing run. */
+  /** A second trigger for the same project, trading date and run key joins the existing run. */
   async createOrJoinRun(input: RunInput): Promise<{ run: TradeRun; created: boolean }> {
     const now = isoNow(this.clock);
+    const runKey = input.runKey ?? SCHEDULED_RUN_KEY;
     return this.tx(async (trx) => {
       const project = await trx
         .selectFrom('projects')
@@ -84,8 +88,9 @@ export class ExecutionRepository {
           finished_at: null,
           snapshot_id: input.snapshot?.id ?? null,
           snapshot_hash: input.snapshot?.hash ?? null,
+          run_key: runKey,
         })
-        .onConflict((oc) => oc.columns(['project_id', 'trading_date']).doNothing())
+        .onConflict((oc) => oc.columns(['project_id', 'trading_date', 'run_key']).doNothing())
         .returning(['id'])
         .executeTakeFirst();
       const row = await trx
@@ -93,6 +98,7 @@ export class ExecutionRepository {
         .selectAll()
         .where('project_id', '=', input.projectId)
         .where('trading_date', '=', input.tradingDate)
+        .where('run_key', '=', runKey)
         .executeTakeFirstOrThrow();
       if (inserted) {
         await this.auditIn(trx, {
@@ -103,6 +109,7 @@ export class ExecutionRepository {
             projectId: input.projectId,
             project: project.name,
             tradingDate: input.tradingDate,
+            runKey,
             mode: input.mode,
             weights: input.weights,
             snapshotId: input.snapshot?.id ?? null,
@@ -118,6 +125,29 @@ export class ExecutionRepository {
     const row = await this.db.selectFrom('trade_runs').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError(`run ${id}`);
     return toRun(row);
+  }
+
+  /** The run of a project on a trading date with the given key (default: the day's scheduled run). */
+  async runOn(
+    projectId: number,
+    tradingDate: string,
+    runKey = SCHEDULED_RUN_KEY,
+  ): Promise<TradeRun | undefined> {
+    const row = await this.db
+      .selectFrom('trade_runs')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('trading_date', '=', tradingDate)
+      .where('run_key', '=', runKey)
+      .executeTakeFirst();
+    return row ? toRun(row) : undefined;
+  }
+
+  /** Runs still being executed (SUBMITTING or WORKING), oldest first: what resuming sends. */
+  async runsInFlight(filter: { projectId?: number } = {}): Promise<TradeRun[]> {
+    let query = this.db.selectFrom('trade_runs').selectAll().where('status', 'in', ['SUBMITTING', 'WORKING']);
+    if (filter.projectId !== undefined) query = query.where('project_id', '=', filter.projectId);
+    return (await query.orderBy('id').execute()).map(toRun);
   }
 
   async listRuns(
@@ -889,6 +919,8 @@ function toRun(row: Selectable<TradeRunsTable>): TradeRun {
     project: row.project,
     projectId: row.project_id === null ? null : Number(row.project_id),
     tradingDate: row.trading_date,
+    runKey: row.run_key,
+    kind: runKindOf(row.run_key),
     mode: row.mode,
     status: row.status as RunStatus,
     weights: JSON.parse(row.weights_json) as Record<string, number>,

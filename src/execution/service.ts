@@ -5,6 +5,7 @@ import { msg } from '../contract/messages.js';
 import type { Clock } from '../core/clock.js';
 import { ConflictError, InputError } from '../core/errors.js';
 import { canonicalHash, type Snapshot, SnapshotStore } from '../decision/index.js';
+import { SizingInputError, sizeTargets } from '../sizing/index.js';
 import type { ExecutionEngine } from './engine.js';
 import { planCancels, planOrders } from './planning.js';
 import { PreTradeGate, type PreTradeOptions } from './pretrade.js';
@@ -17,8 +18,8 @@ import {
   type QuoteSnapshot,
   type SizingPrice,
 } from './prices.js';
+import { defensiveRunKey, SCHEDULED_RUN_KEY } from './run-key.js';
 import { Mutex } from './serial.js';
-import { SizingInputError, sizeTargets } from './sizing.js';
 import type { OrderIntent, TradeOrder, TradeRun } from './types.js';
 import { validateWeights } from './weights.js';
 
@@ -31,6 +32,17 @@ export const tradingDateSchema = z.string().superRefine((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: `${value} is not an NYSE trading day (weekend or holiday)` });
   }
 });
+
+/**
+ * The run a snapshot is traded in: a halt's `defensive` snapshot in the run of its halt (so the move
+ * is made the same day even when the scheduled run has already traded, and once per halt); every
+ * other snapshot in the day's scheduled run, which a second trigger joins. The key follows from what
+ * is traded rather than from the request, so no caller can open a second run of a day at will.
+ */
+export function runKeyOf(snapshot: Pick<Snapshot, 'kind' | 'content'>): string {
+  const halt = snapshot.kind === 'defensive' ? snapshot.content.defensive?.haltKey : undefined;
+  return halt === undefined ? SCHEDULED_RUN_KEY : defensiveRunKey(halt);
+}
 
 /**
  * What starting a run takes. The mode is not here: it is the server's configured mode (the engine's),
@@ -209,6 +221,7 @@ export class ExecutionService {
       snapshot: { id: snapshot.id, hash: snapshot.contentHash },
       projectId: input.projectId,
       tradingDate: input.tradingDate,
+      runKey: runKeyOf(snapshot),
       mode,
       weights,
       actor: input.actor,

@@ -1,4 +1,5 @@
 import type { OrderSide, OrderType, TimeInForce } from '../brokerage/index.js';
+import type { RunKind } from '../contract/execution.js';
 import type { RunPreTradeView } from '../contract/pretrade.js';
 import type { OrderState } from './state-machine.js';
 
@@ -10,9 +11,12 @@ export interface TradeRun {
   id: number;
   /** The project's name when the run was created. */
   project: string;
-  /** The run key is (projectId, tradingDate); null only for runs from before runs named ids. */
+  /** The run key is (projectId, tradingDate, runKey); null only for runs from before runs named ids. */
   projectId: number | null;
   tradingDate: string;
+  /** `scheduled` (the weekly or manual run of the day) or `defensive:<haltKey>` (see run-key.ts). */
+  runKey: string;
+  kind: RunKind;
   mode: string;
   status: RunStatus;
   weights: Record<string, number>;

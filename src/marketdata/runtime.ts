@@ -11,6 +11,7 @@ import {
   maskAccount,
   type TradingMode,
 } from '../brokerage/ib/index.js';
+import type { IbReason } from '../contract/ib.js';
 import { IbBarStore } from './bar-store.js';
 import { ContractCache } from './contract-cache.js';
 import { QuoteStreamWriter } from './quote-stream.js';
@@ -44,15 +45,17 @@ export interface IbStatus {
   source: 'ib';
   status: string;
   reason: string | null;
+  /** The reason as a code the UI renders in its language; null: show `reason` as it is. */
+  reasonCode: IbReason | null;
   sinceMs: number;
   mode: TradingMode;
   account: string | null;
   accounts: string[];
-  modeCheck: { ok: boolean; reason: string | null };
+  modeCheck: { ok: boolean; reason: string | null; reasonCode: IbReason | null };
   serverVersion: number | null;
   lastHeartbeatMs: number | null;
   reconnectCount: number;
-  lastError: { code: number; message: string; atMs: number } | null;
+  lastError: { code: number; message: string; atMs: number; reasonCode?: IbReason | null } | null;
   host: string;
   port: number;
   clientId: number;
@@ -126,6 +129,7 @@ export function createIbRuntime(input: {
       source: 'ib',
       status: s.status,
       reason: s.reason,
+      reasonCode: s.reasonCode ?? null,
       sinceMs: s.sinceMs,
       mode: settings.mode,
       account: check.account
@@ -134,12 +138,17 @@ export function createIbRuntime(input: {
           ? maskAccount(settings.account)
           : null,
       accounts: s.managedAccounts.map(maskAccount),
-      modeCheck: { ok: check.ok, reason: check.reason },
+      modeCheck: { ok: check.ok, reason: check.reason, reasonCode: check.reasonCode },
       serverVersion: s.serverVersion,
       lastHeartbeatMs: s.lastHeartbeatMs,
       reconnectCount: s.reconnectCount,
       lastError: s.lastError
-        ? { code: s.lastError.code, message: s.lastError.message, atMs: s.lastError.atMs }
+        ? {
+            code: s.lastError.code,
+            message: s.lastError.message,
+            atMs: s.lastError.atMs,
+            reasonCode: s.lastError.reasonCode ?? null,
+          }
         : null,
       host: settings.host,
       port: settings.port,

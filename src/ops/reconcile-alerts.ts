@@ -5,6 +5,7 @@
  */
 import { type AlertTarget, enqueueAlert } from '../alerts/index.js';
 import type { AuditLog, AuditRecord } from '../audit/index.js';
+import type { ReconcileCounts } from '../contract/alert-texts.js';
 
 const COUNTED = ['missing', 'foreign', 'positionDiffs'] as const;
 
@@ -13,6 +14,13 @@ export function reconcileDifferences(record: Pick<AuditRecord, 'action' | 'after
   if (record.action !== 'execution.reconcile.ok') return 0;
   const after = (record.after ?? {}) as Record<string, unknown>;
   return COUNTED.reduce((sum, key) => sum + (typeof after[key] === 'number' ? (after[key] as number) : 0), 0);
+}
+
+/** The counts by kind, so each language names them (the alert's `detail` keeps them in English). */
+function countsOf(after: Record<string, unknown>): ReconcileCounts {
+  const count = (key: (typeof COUNTED)[number]) =>
+    typeof after[key] === 'number' ? (after[key] as number) : 0;
+  return { missing: count('missing'), foreign: count('foreign'), positionDiffs: count('positionDiffs') };
 }
 
 export function watchReconciliations(
@@ -29,7 +37,7 @@ export function watchReconciliations(
     enqueueAlert(ctx, {
       kind: 'reconcile.differences',
       dedupeKey: 'reconcile',
-      params: { reason: String(after.reason ?? 'unknown'), differences, detail },
+      params: { reason: String(after.reason ?? 'unknown'), differences, detail, counts: countsOf(after) },
     }).catch((error: unknown) =>
       logger.error({ err: error, audit: record.id }, 'could not record a reconciliation alert'),
     );

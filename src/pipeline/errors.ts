@@ -1,6 +1,20 @@
 import { type Message, msg, parseMessage } from '../contract/messages.js';
 import { StepError } from './types.js';
 
+/**
+ * The checklist's code when only market-data items failed (bars incomplete or stale, quotes stale):
+ * the decision's inputs are bad but the state is safe, so the run follows the fallback policy like a
+ * failed decision does. Any other failed item (IB down, account, trading state, open orders, lease)
+ * fails the run.
+ */
+export const CHECKLIST_DATA_FAILED = 'CHECKLIST_DATA_FAILED';
+
+/**
+ * The monitor step's code when IB rejected more of the run's orders than `pipeline.maxRejectedShare`
+ * allows: the run stops trading and follows the fallback policy.
+ */
+export const REJECTIONS_ABOVE_LIMIT = 'REJECTIONS_ABOVE_LIMIT';
+
 /** A step's failure as stored: the StepError code, the catalogued message the UI renders, the English text. */
 export interface StepFailure {
   code: string;

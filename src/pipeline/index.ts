@@ -3,15 +3,14 @@
  * plan, risk, submit, monitor, report), each recorded with its status, attempts, evidence and error.
  */
 
+export { CHECKLIST_DATA_FAILED, REJECTIONS_ABOVE_LIMIT } from './errors.js';
 export { type ChecklistItem, type LiveStepDeps, liveStepWork } from './live.js';
 export { type PostTradeReport, postTradeReport, type SymbolReport } from './report.js';
 export { type NewRun, PipelineRepository, runKeyOf } from './repository.js';
 export {
-  CHECKLIST_DATA_FAILED,
   type GatewayWait,
   PipelineRunner,
   type PipelineRunnerOptions,
-  REJECTIONS_ABOVE_LIMIT,
   recordTrigger,
   type StepEndEvent,
   type TriggerInput,

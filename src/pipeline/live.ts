@@ -27,8 +27,8 @@ import {
   type PreTradeOrder,
   type TradingState,
 } from '../risk/index.js';
+import { CHECKLIST_DATA_FAILED, REJECTIONS_ABOVE_LIMIT } from './errors.js';
 import { postTradeReport, writeReportFile } from './report.js';
-import { CHECKLIST_DATA_FAILED, REJECTIONS_ABOVE_LIMIT } from './runner.js';
 import { type Evidence, type FallbackPort, type StepContext, StepError, type StepWork } from './types.js';
 
 type Decisions = Pick<DecisionService, 'decideAndFreeze' | 'preview' | 'freezeFallback'>;
@@ -634,25 +634,26 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
     },
   };
 
-  /** The trade run of a pipeline run: the submit step's, else the one of its key (submit failed). */
+  /**
+   * The trade run of a pipeline run: the submit step's, else the day's scheduled run (submit failed
+   * before it said which). Never a defensive run of the same day: the pipeline does not trade those.
+   */
   async function tradeRunOf(runtime: ExecutionRuntime, ctx: StepContext): Promise<number | null> {
     const known = Number(ctx.evidence.submit?.tradeRunId ?? ctx.run.tradeRunId ?? Number.NaN);
     if (Number.isInteger(known) && known > 0) return known;
-    const runs = await runtime.engine.repo.listRuns({ limit: 50 });
-    const found = runs.find(
-      (r) => r.projectId === ctx.run.projectId && r.tradingDate === ctx.run.tradingDate,
-    );
+    const found = await runtime.engine.repo.runOn(ctx.run.projectId, ctx.run.tradingDate);
     return found?.id ?? null;
   }
 
   const fallback: FallbackPort = {
-    async lastGood(ctx, reason, sourceSnapshotId) {
+    async lastGood(ctx, reason, sourceSnapshotId, reasonText) {
       if (sourceSnapshotId === undefined) return null;
       const snapshot = await deps.decisions.freezeFallback({
         projectId: ctx.run.projectId,
         tradingDate: ctx.run.tradingDate,
         sourceSnapshotId,
         reason,
+        ...(reasonText ? { reasonText } : {}),
         actor: 'pipeline',
       });
       return {

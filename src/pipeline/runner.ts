@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import { type AlertKind, type AlertParamsByKind, type AlertTarget, enqueueAlert } from '../alerts/index.js';
 import type { AuditLog } from '../audit/index.js';
+import { missedReasonText, type RunMissedReason } from '../contract/alert-texts.js';
 import { msg } from '../contract/messages.js';
 import type { Clock } from '../core/clock.js';
 import { InputError } from '../core/errors.js';
 import type { Project } from '../projects/index.js';
 import type { Database } from '../store/index.js';
-import { type StepFailure, stepFailure } from './errors.js';
+import { CHECKLIST_DATA_FAILED, REJECTIONS_ABOVE_LIMIT, type StepFailure, stepFailure } from './errors.js';
 import { type NewRun, PipelineRepository } from './repository.js';
 import {
   type Evidence,
@@ -146,20 +147,6 @@ export interface StepEndEvent {
   wallMs: number;
 }
 
-/**
- * The checklist's code when only market-data items failed (bars incomplete or stale, quotes stale):
- * the decision's inputs are bad but the state is safe, so the run follows the fallback policy like a
- * failed decision does. Any other failed item (IB down, account, trading state, open orders, lease)
- * fails the run.
- */
-export const CHECKLIST_DATA_FAILED = 'CHECKLIST_DATA_FAILED';
-
-/**
- * The monitor step's code when IB rejected more of the run's orders than `pipeline.maxRejectedShare`
- * allows: the run stops trading and follows the fallback policy.
- */
-export const REJECTIONS_ABOVE_LIMIT = 'REJECTIONS_ABOVE_LIMIT';
-
 /** Submit failures where nothing can have gone out: the run fails as before (a person may rerun it). */
 const SUBMIT_SENT_NOTHING = new Set(['PRETRADE_BLOCKED', 'NO_SNAPSHOT', 'NO_DECISION', 'NO_TRADING_RUNTIME']);
 
@@ -248,12 +235,7 @@ export class PipelineRunner {
       if (nowMs < Date.parse(run.notBefore)) return run;
       if (!run.dryRun && nowMs >= Date.parse(run.windowEnd)) {
         const waited = run.steps.find((s) => s.name === 'checklist')?.evidence?.waiting;
-        await this.missed(
-          run,
-          waited
-            ? 'IB was not back before the window closed'
-            : 'the window closed before the run could start',
-        );
+        await this.missed(run, waited ? 'ib-not-back' : 'window-closed');
         return this.repo.get(run.id);
       }
       const wait = run.dryRun ? null : await this.options.gatewayWait?.();
@@ -429,6 +411,7 @@ export class PipelineRunner {
           ctx,
           reason,
           await this.lastGoodSnapshotId(run.projectId, run.tradingDate),
+          failure.text,
         );
         if (evidence) {
           await this.repo.endStep(run.id, 'decide', owner, {
@@ -583,7 +566,9 @@ export class PipelineRunner {
   }
 
   /** A run whose window closed before it started. */
-  async missed(run: PipelineRun, reason: string): Promise<void> {
+  async missed(run: PipelineRun, reasonCode: RunMissedReason): Promise<void> {
+    // Stored and audited in English; the alert carries the code so each language renders it.
+    const reason = missedReasonText(reasonCode, 'en');
     await this.repo.skipRemaining(run.id);
     await this.repo.finishRun(run.id, 'MISSED', { error: reason });
     await this.options.audit.append({
@@ -596,6 +581,7 @@ export class PipelineRunner {
       project: await this.projectName(run),
       scheduledAt: run.notBefore,
       reason,
+      reasonCode,
     });
   }
 

@@ -95,9 +95,15 @@ export type StepWork = Record<StepName, (ctx: StepContext) => Promise<Evidence>>
 export interface FallbackPort {
   /**
    * `last-good`: freeze the snapshot of the project's last completed run (`sourceSnapshotId`, found by
-   * the runner) again for this run; null when there is none.
+   * the runner) again for this run; null when there is none. `reasonText` is the failure as a
+   * catalogued message, kept in the snapshot so that its page says why in the reader's language.
    */
-  lastGood(ctx: StepContext, reason: string, sourceSnapshotId: number | undefined): Promise<Evidence | null>;
+  lastGood(
+    ctx: StepContext,
+    reason: string,
+    sourceSnapshotId: number | undefined,
+    reasonText?: Message,
+  ): Promise<Evidence | null>;
   /**
    * Trading failed mid-run (rejections above the limit, submit failed after orders went out): cancel
    * the run's open orders so nothing more is sent. Says how many orders went out (`sent`) and how

@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/index.js';
 import { isTradingDay, tradingDayOf } from '../calendar/index.js';
-import type { RiskScopeStatus, TradingStateView } from '../contract/risk.js';
+import type { RiskScopeStatus, StateCause, TradingStateView } from '../contract/risk.js';
 import type { Clock } from '../core/index.js';
+import { defensiveRunKey } from '../execution/run-key.js';
 import type { Database } from '../store/index.js';
 import type { RiskAlert } from './monitor.js';
 import { projectScope, type TradingStates } from './trading-state.js';
@@ -27,7 +28,10 @@ export interface DefensiveRecord {
   action: 'cash' | 'asset';
   symbol: string | null;
   haltKey: string;
+  /** The halt's reason as stored (English from the monitor, or a person's words). */
   reason: string;
+  /** The monitor's measurement behind the halt, so the snapshot page says why in either language. */
+  cause: StateCause | null;
 }
 
 export interface DefensiveRunOutcome {
@@ -69,6 +73,7 @@ export interface DefensiveActionsOptions {
 export const DEFENSIVE_ACTOR = 'risk-defensive';
 
 const FINAL = new Set(['COMPLETED', 'BLOCKED']);
+const IN_FLIGHT = new Set(['SUBMITTING', 'WORKING']);
 const haltKeyOf = z.object({ defensive: z.object({ haltKey: z.string() }) });
 
 /**
@@ -88,8 +93,15 @@ export function defensiveWeights(project: DefendedProject, held: readonly string
  * positions are sold (and the asset bought) through the normal execution path, as a run that trades
  * a `defensive` snapshot naming the halt. One halt gets at most one move: the snapshot is found again
  * by the halt's key (scope and time it went HALTED) after a restart or a lease takeover, and its run
- * is joined, never repeated. A run of the project already holds today's run key (project + trading
- * date): the move waits for the next trading day, with a risk event and an alert saying so.
+ * is joined, never repeated.
+ *
+ * The move is made the same day even when the project's scheduled run already traded that day: its
+ * run has its own key, `defensive:<haltKey>` (execution/run-key.ts, migration 0019), beside the
+ * day's `scheduled` run. While an order of another run of the project is still out at the broker
+ * the move waits for it rather than cancelling it: the halt itself has already cancelled the
+ * project's open orders (sent ones at the broker, unsent intents in the database), so they are final
+ * within a monitor pass or two, and the move then sizes its sells from the positions their fills
+ * really left. Planning over orders that may still fill would leave a remainder behind.
  */
 export class DefensiveActions {
   private running: Promise<void> | null = null;
@@ -97,8 +109,6 @@ export class DefensiveActions {
   private readonly done = new Set<string>();
   /** haltKey|projectId -> earliest time a failed move is tried again. */
   private readonly retryAt = new Map<string, number>();
-  /** haltKey|projectId|day of deferrals already recorded. */
-  private readonly deferred = new Set<string>();
 
   constructor(private readonly options: DefensiveActionsOptions) {}
 
@@ -135,28 +145,26 @@ export class DefensiveActions {
     const memo = `${haltKey}|${project.id}`;
     const nowMs = this.options.clock.nowMs();
     if ((this.retryAt.get(memo) ?? 0) > nowMs) return true;
-    const earlier = await this.snapshotOf(project.id, haltKey);
-    const run = earlier ? await this.runOf(earlier.id) : undefined;
+    const run = await this.moveOf(project.id, haltKey);
     if (run && FINAL.has(run.status)) {
       this.done.add(memo);
       return true;
     }
     // Sending and following fills is the engine's (it resumes runs after a restart): wait for it.
-    if (run && (run.status === 'SUBMITTING' || run.status === 'WORKING')) return false;
+    if (run && IN_FLIGHT.has(run.status)) return false;
+    // Another run of the project (the day's scheduled run) still has orders out: wait (see above).
+    if (await this.ordersStillOut(project.id, haltKey)) return false;
     const today = tradingDayOf(nowMs);
     if (!isTradingDay(today)) return true;
+    const earlier = await this.snapshotOf(project.id, haltKey);
     let snapshotId = earlier?.tradingDate === today ? earlier.id : undefined;
     if (snapshotId === undefined) {
-      const holder = await this.runOn(project.id, today);
-      if (holder) {
-        await this.deferOnce(project, haltKey, today, holder);
-        return true;
-      }
       const defensive: DefensiveRecord = {
         action: project.defensive.action === 'asset' ? 'asset' : 'cash',
         symbol: project.defensive.action === 'asset' ? (project.defensive.symbol ?? null) : null,
         haltKey,
         reason: halt.reason,
+        cause: halt.cause,
       };
       const weights = defensiveWeights(project, await this.options.held());
       if (Object.keys(weights).length === 0) {
@@ -170,7 +178,7 @@ export class DefensiveActions {
         defensive,
       });
       snapshotId = frozen.snapshotId;
-      if (frozen.created) await this.announce(project, defensive, weights, snapshotId, today);
+      if (frozen.created) await this.announce(project, defensive, halt, weights, snapshotId, today);
     }
     try {
       const outcome = await this.options.execute({ projectId: project.id, tradingDate: today, snapshotId });
@@ -190,12 +198,14 @@ export class DefensiveActions {
   private async announce(
     project: DefendedProject,
     defensive: DefensiveRecord,
+    halt: TradingStateView,
     weights: Record<string, number>,
     snapshotId: number,
     tradingDate: string,
   ): Promise<void> {
     const scope = projectScope(project.id);
-    const detail = { ...defensive, snapshotId, tradingDate, weights };
+    const runKey = defensiveRunKey(defensive.haltKey);
+    const detail = { ...defensive, runKey, snapshotId, tradingDate, weights };
     await this.options.db.transaction().execute(async (trx) => {
       await this.options.states.recordEvent(
         { scope, kind: 'defensive.started', rule: defensive.action, detail },
@@ -209,51 +219,7 @@ export class DefensiveActions {
     await this.safeAlert({
       kind: 'risk.triggered',
       dedupeKey: `defensive|${project.id}|${defensive.haltKey}`,
-      params: {
-        rule: 'defensive',
-        move: defensive.action,
-        ...(defensive.symbol ? { symbol: defensive.symbol } : {}),
-        detail: `${defensive.action === 'asset' ? `move into ${defensive.symbol}` : 'sell to cash'} after halt: ${defensive.reason}`,
-        project: project.name,
-      },
-    });
-  }
-
-  private async deferOnce(
-    project: DefendedProject,
-    haltKey: string,
-    day: string,
-    holder: { id: number },
-  ): Promise<void> {
-    const memo = `${haltKey}|${project.id}|${day}`;
-    if (this.deferred.has(memo)) return;
-    this.deferred.add(memo);
-    const scope = projectScope(project.id);
-    const known = await this.options.db
-      .selectFrom('risk_events')
-      .select('detail_json')
-      .where('scope', '=', scope)
-      .where('kind', '=', 'defensive.deferred')
-      .where('run_id', '=', holder.id)
-      .execute();
-    if (known.some((row) => row.detail_json.includes(JSON.stringify(haltKey)))) return;
-    await this.options.states.recordEvent({
-      scope,
-      kind: 'defensive.deferred',
-      rule: project.defensive.action,
-      runId: holder.id,
-      detail: { haltKey, tradingDate: day, heldBy: holder.id },
-    });
-    await this.safeAlert({
-      kind: 'risk.triggered',
-      dedupeKey: `defensive-deferred|${project.id}|${haltKey}|${day}`,
-      params: {
-        rule: 'defensive',
-        heldBy: holder.id,
-        tradingDate: day,
-        detail: `run ${holder.id} already holds ${day}: the defensive move waits for the next trading day`,
-        project: project.name,
-      },
+      params: { ...defensiveAlertParams(defensive, halt), project: project.name },
     });
   }
 
@@ -286,24 +252,63 @@ export class DefensiveActions {
     return undefined;
   }
 
-  private async runOf(snapshotId: number): Promise<{ id: number; status: string } | undefined> {
+  /** The move's run: the project's run with the halt's key (whatever day it was made on). */
+  private async moveOf(
+    projectId: number,
+    haltKey: string,
+  ): Promise<{ id: number; status: string } | undefined> {
     const row = await this.options.db
       .selectFrom('trade_runs')
       .select(['id', 'status'])
-      .where('snapshot_id', '=', snapshotId)
+      .where('project_id', '=', projectId)
+      .where('run_key', '=', defensiveRunKey(haltKey))
+      .orderBy('id', 'desc')
       .executeTakeFirst();
     return row ? { id: Number(row.id), status: row.status } : undefined;
   }
 
-  private async runOn(projectId: number, day: string): Promise<{ id: number } | undefined> {
+  /**
+   * Whether an order of another run of the project (the day's scheduled run) went to the broker and
+   * is not final yet: it may still fill. Intents never sent do not count: the halt cancelled them, and
+   * the trading state would not let them leave anyway (nor would the move's own plan, which cancels
+   * what is in its way). A run can stay SUBMITTING with nothing out, so the run status is not asked.
+   */
+  private async ordersStillOut(projectId: number, haltKey: string): Promise<boolean> {
     const row = await this.options.db
-      .selectFrom('trade_runs')
-      .select('id')
-      .where('project_id', '=', projectId)
-      .where('trading_date', '=', day)
+      .selectFrom('trade_orders')
+      .innerJoin('trade_runs', 'trade_runs.id', 'trade_orders.run_id')
+      .select('trade_orders.id')
+      .where('trade_runs.project_id', '=', projectId)
+      .where('trade_runs.run_key', '!=', defensiveRunKey(haltKey))
+      .where('trade_orders.status', 'in', ['NEW', 'SUBMITTED', 'PARTIAL'])
+      .where('trade_orders.ib_order_id', 'is not', null)
       .executeTakeFirst();
-    return row ? { id: Number(row.id) } : undefined;
+    return row !== undefined;
   }
+}
+
+/**
+ * The alert of a move, as codes and figures that alert-texts.ts renders in either language: the
+ * move, the halted scope and, for a monitor's halt, the metric against its limit. A person's halt
+ * carries only their words (`haltReason`, shown as written). `detail` is the English line for logs.
+ */
+export function defensiveAlertParams(
+  defensive: DefensiveRecord,
+  halt: TradingStateView,
+): RiskAlert['params'] {
+  const cause = halt.cause;
+  const haltScope = halt.scope === 'account' ? 'account' : 'project';
+  const move = defensive.action === 'asset' ? `move into ${defensive.symbol ?? ''}` : 'sell to cash';
+  return {
+    rule: 'defensive',
+    move: defensive.action,
+    ...(defensive.symbol ? { symbol: defensive.symbol } : {}),
+    haltScope,
+    ...(cause
+      ? { haltMetric: cause.metric, haltValue: cause.value, haltLimit: cause.limit }
+      : { haltReason: halt.reason }),
+    detail: `${move} after the ${haltScope} halt (${defensive.haltKey})`,
+  };
 }
 
 /** The halted state that came first (its time keys the halt), or null when neither is HALTED. */

@@ -6,6 +6,7 @@ export {
   type DefensivePolicy,
   type DefensiveRecord,
   type DefensiveRunOutcome,
+  defensiveAlertParams,
   defensiveWeights,
 } from './defensive.js';
 export { fallbackStatus } from './fallback.js';

@@ -1,6 +1,6 @@
 import { tradingDayOf } from '../calendar/index.js';
 import type { RiskAlertParams } from '../contract/alert-texts.js';
-import type { RiskReading, RiskScopeStatus, RiskStatusResponse } from '../contract/risk.js';
+import type { RiskReading, RiskScopeStatus, RiskStatusResponse, StateCause } from '../contract/risk.js';
 import type { Clock } from '../core/index.js';
 import { type AccountReading, assessIntraday, type IntradayLimits, type RiskLevel } from './intraday.js';
 import type { AccountFiguresNow, RiskMarks } from './marks.js';
@@ -243,7 +243,7 @@ export class RiskMonitor {
     const { states } = this.options;
     const reason = `${describe(evidence)} (${MONITOR_ACTOR})`;
     // The state first: from here on the pre-trade check refuses new orders of this scope.
-    const view = await states.tighten(scope.scope, to, reason, MONITOR_ACTOR);
+    const view = await states.tighten(scope.scope, to, reason, MONITOR_ACTOR, causeOf(evidence, to));
     this.covered.add(`${scope.scope}|${evidence.metric}`);
     this.options.publish?.(RISK_STATE_EVENT, { projectId: scope.projectId, ...view });
     await this.options.marks.flush();
@@ -345,7 +345,20 @@ function figures(e: IntradayEvidence): Pick<RiskAlertParams, 'rule' | 'value' | 
 
 const pct = (n: number) => `${(n * 100).toFixed(2)}%`;
 
-/** One line for the alert, the state's reason and the audit log (figures, not prose). */
+/** The state's cause: the figures each language renders its own sentence from (the risk page). */
+function causeOf(e: IntradayEvidence, to: 'REDUCING' | 'HALTED'): StateCause {
+  return {
+    code: 'intraday.trigger',
+    metric: e.metric,
+    value: e.value,
+    limit: e.limit,
+    action: to,
+    netLiquidation: e.netLiquidation,
+    base: e.metric === 'dailyLoss' ? e.startOfDayNetLiquidation : e.highWaterMark,
+  };
+}
+
+/** One English line for logs, API users and the audit log; the UI renders the cause and the figures. */
 function describe(e: IntradayEvidence): string {
   const what = e.metric === 'dailyLoss' ? 'daily loss' : 'drawdown';
   const base =

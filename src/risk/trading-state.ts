@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/index.js';
+import { StateCause } from '../contract/risk.js';
 import { type Clock, InputError, isoNow } from '../core/index.js';
 import type { Database } from '../store/index.js';
 import { TRADING_STATES, type TradingState } from './pretrade/types.js';
@@ -21,6 +22,8 @@ export interface TradingStateView {
   scope: RiskScope;
   state: TradingState;
   reason: string;
+  /** An automatic change's code and figures (rendered per language); null when a person set it. */
+  cause: StateCause | null;
   changedAt: string | null;
   changedBy: string | null;
 }
@@ -75,12 +78,13 @@ export class TradingStates {
       .where('scope', '=', scope)
       .executeTakeFirst();
     if (!row || !isTradingState(row.state)) {
-      return { scope, state: 'ACTIVE', reason: '', changedAt: null, changedBy: null };
+      return { scope, state: 'ACTIVE', reason: '', cause: null, changedAt: null, changedBy: null };
     }
     return {
       scope,
       state: row.state,
       reason: row.reason,
+      cause: causeOf(row.cause_json),
       changedAt: row.changed_at,
       changedBy: row.changed_by,
     };
@@ -94,17 +98,21 @@ export class TradingStates {
     return RANK[project.state] > RANK[account.state] ? project : account;
   }
 
-  /** Moves a scope to a stricter state; a state already as strict is left as it is. */
+  /**
+   * Moves a scope to a stricter state; a state already as strict is left as it is. An automatic
+   * change passes its `cause` (code + figures) beside the English `reason`; a person's halt has none.
+   */
   async tighten(
     scope: RiskScope,
     to: 'REDUCING' | 'HALTED',
     reason: string,
     actor: string,
+    cause: StateCause | null = null,
   ): Promise<TradingStateView> {
     return this.db.transaction().execute(async (trx) => {
       const current = await this.getIn(trx, scope);
       if (RANK[current.state] >= RANK[to]) return current;
-      return this.write(trx, scope, current.state, to, reason, actor, 'risk.state.tighten');
+      return this.write(trx, scope, current.state, { to, reason, cause }, actor, 'risk.state.tighten');
     });
   }
 
@@ -122,7 +130,14 @@ export class TradingStates {
       if (RANK[request.to] >= RANK[current.state]) {
         throw new InputError('to', `must be less strict than the current state ${current.state}`);
       }
-      return this.write(trx, scope, current.state, request.to, reason, actor, 'risk.state.resume');
+      return this.write(
+        trx,
+        scope,
+        current.state,
+        { to: request.to, reason, cause: null },
+        actor,
+        'risk.state.resume',
+      );
     });
   }
 
@@ -185,6 +200,7 @@ export class TradingStates {
       scope,
       state,
       reason: row?.reason ?? '',
+      cause: causeOf(row?.cause_json ?? null),
       changedAt: row?.changed_at ?? null,
       changedBy: row?.changed_by ?? null,
     };
@@ -194,25 +210,45 @@ export class TradingStates {
     trx: Kysely<Database>,
     scope: RiskScope,
     from: TradingState,
-    to: TradingState,
-    reason: string,
+    change: { to: TradingState; reason: string; cause: StateCause | null },
     actor: string,
     action: string,
   ): Promise<TradingStateView> {
+    const { to, reason, cause } = change;
     const changedAt = isoNow(this.clock);
-    const values = { scope, state: to, reason, changed_at: changedAt, changed_by: actor };
+    const set = {
+      state: to,
+      reason,
+      cause_json: cause ? JSON.stringify(cause) : null,
+      changed_at: changedAt,
+      changed_by: actor,
+    };
     await trx
       .insertInto('trading_state')
-      .values(values)
-      .onConflict((oc) =>
-        oc.column('scope').doUpdateSet({ state: to, reason, changed_at: changedAt, changed_by: actor }),
-      )
+      .values({ scope, ...set })
+      .onConflict((oc) => oc.column('scope').doUpdateSet(set))
       .execute();
-    await this.recordEvent({ scope, kind: 'state.changed', detail: { from, to, reason, actor } }, trx);
-    await this.audit.append(
-      { actor, action, target: scope, before: { state: from }, after: { state: to, reason } },
+    // The event and the audit record carry the cause too: the risk page renders their reason from it.
+    const causeField = cause ? { cause } : {};
+    await this.recordEvent(
+      { scope, kind: 'state.changed', detail: { from, to, reason, ...causeField, actor } },
       trx,
     );
-    return { scope, state: to, reason, changedAt, changedBy: actor };
+    await this.audit.append(
+      { actor, action, target: scope, before: { state: from }, after: { state: to, reason, ...causeField } },
+      trx,
+    );
+    return { scope, state: to, reason, cause, changedAt, changedBy: actor };
+  }
+}
+
+/** The stored cause, or null for a person's change, an older row or one this version cannot read. */
+function causeOf(json: string | null): StateCause | null {
+  if (json === null) return null;
+  try {
+    const parsed = StateCause.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
   }
 }

@@ -125,8 +125,7 @@ export class Scheduler {
           notBefore: new Date(window.fireMs).toISOString(),
           windowEnd: new Date(window.windowEndMs).toISOString(),
         });
-        if (created)
-          await runner.missed(run, 'the server was not running (or not trading) during the window');
+        if (created) await runner.missed(run, 'server-down');
       }
     }
     await runner.resumeDue();

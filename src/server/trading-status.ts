@@ -51,6 +51,7 @@ export type ReplicaIbStatus = Pick<
   IbStatus,
   | 'status'
   | 'reason'
+  | 'reasonCode'
   | 'sinceMs'
   | 'accounts'
   | 'modeCheck'
@@ -84,9 +85,11 @@ export async function holderIbStatus(db: Kysely<Database>, clock: Clock): Promis
   return {
     status: row.status,
     reason: row.reason,
+    // The holder records the English reason only: the UI shows it as it is.
+    reasonCode: null,
     sinceMs: ms(row.since) ?? clock.nowMs(),
     accounts: row.accounts_masked === '' ? [] : row.accounts_masked.split(','),
-    modeCheck: { ok: tradable, reason: tradable ? null : row.reason },
+    modeCheck: { ok: tradable, reason: tradable ? null : row.reason, reasonCode: null },
     serverVersion: row.server_version === null ? null : Number(row.server_version),
     lastHeartbeatMs: ms(row.last_heartbeat_at),
     reconnectCount: Number(row.reconnect_count),

@@ -48,7 +48,7 @@ describe.each(ENGINES)('order rejected alerts on %s', (engine) => {
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ kind: 'order.rejected', severity: 'critical', dedupeKey: 'run:5' });
     expect(items[0]!.text).toContain(
-      'Order rejected: BUY 0 AAPL (ibl:R5:AAPL:B:0). Reason: 201: Order rejected',
+      "Order rejected: BUY 0 AAPL (ibl:R5:AAPL:B:0). Reason: IB error 201, IB's message: Order rejected - reason: margin",
     );
   });
 });

@@ -105,9 +105,7 @@ describe('alert texts', () => {
       symbol: 'SHY',
       detail: 'move into SHY after halt: x',
     };
-    expect(alertText('risk.triggered', defensive, 'zh-CN')).toBe(
-      '风控触发：防御操作：暂停后转入 SHY。相关订单已被拦截。',
-    );
+    expect(alertText('risk.triggered', defensive, 'zh-CN')).toBe('风控触发：防御操作：暂停后转入 SHY。');
     const deferred = {
       rule: 'defensive',
       heldBy: 3,

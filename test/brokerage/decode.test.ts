@@ -24,11 +24,13 @@ describe('IB decoding helpers', () => {
       ok: true,
       account: 'DU1234567',
       reason: null,
+      reasonCode: null,
     });
     expect(checkMode('live', undefined, ['U7654321'])).toEqual({
       ok: true,
       account: 'U7654321',
       reason: null,
+      reasonCode: null,
     });
     expect(checkMode('paper', undefined, ['U7654321']).reason).toBe(
       'mode is paper but IB reports only live accounts (U7****21)',

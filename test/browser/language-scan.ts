@@ -71,6 +71,26 @@ export function zhFindings(where: string, text: string, ignore: readonly string[
   return findings;
 }
 
+/** Product names a Chinese text names as they are. */
+const PRODUCT_NAMES = ['ibloop', 'Telegram', 'Gateway'];
+
+/**
+ * Server-written English in a zh-CN text the catalogue scan cannot see (sentences the server built
+ * itself, `code k=v` lists): any Latin word that is not in capitals (tickers, IB, codes), a product
+ * name or data the user typed (`ignore`). For texts that are all the server's: alerts, risk reasons.
+ */
+export function englishWordFindings(where: string, text: string, ignore: readonly string[] = []): string[] {
+  let scanned = text;
+  for (const allowed of ignore) scanned = scanned.split(allowed).join(' ');
+  // Model versions (v1) are labels, not words.
+  const words = (scanned.match(/[A-Za-z][A-Za-z0-9]*/g) ?? []).filter(
+    (word) => word !== word.toUpperCase() && !PRODUCT_NAMES.includes(word) && !/^v\d+$/.test(word),
+  );
+  return words.length === 0
+    ? []
+    : [`zh-CN ${where}: English words ${words.join(' ')} in "${text.slice(0, 120)}"`];
+}
+
 /** The lines of an English page that show Chinese. */
 export function enFindings(where: string, text: string): string[] {
   return text

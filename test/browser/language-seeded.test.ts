@@ -7,12 +7,29 @@ import type { SimGatewayHandle } from '../../src/sim/index.js';
 import { OPEN_MS, startSim } from '../execution/sim-env.js';
 import { pollUntil } from '../helpers/poll.js';
 import { launchBrowser, login, newPage, startPaperTradingApp } from './harness.js';
-import { appRoutes, enFindings, settle, settledText, zhFindings } from './language-scan.js';
+import {
+  appRoutes,
+  enFindings,
+  englishWordFindings,
+  settle,
+  settledText,
+  zhFindings,
+} from './language-scan.js';
 
 const PASSWORD = 'browser-language-seeded-pw';
 const HELD = ['AAPL', 'MSFT', 'JPM'];
 /** Data, not UI text: names the test and the demo give (they stay as typed in every language). */
 const DATA_NAMES = [DEMO_PROJECT_NAME, DEMO_THEME_NAME, 'language scan', 'Language scan theme'];
+
+/**
+ * Texts the server fills from its own records (alerts, a halted scope's reason, risk evidence): on a
+ * zh-CN page no Latin word may be left in them but tickers, codes in capitals and the names above.
+ */
+const SERVER_TEXTS: ReadonlyArray<{ route: string; selector: string; expect: string }> = [
+  { route: '/live/risk', selector: '[data-testid=risk-scope-reason]', expect: '当日亏损' },
+  { route: '/live/risk', selector: '[data-testid=risk-events] .ant-table-row', expect: '交易前检查' },
+  { route: '/audit/alerts', selector: '[data-testid^=alert-text-]', expect: '交易前检查未通过' },
+];
 
 /**
  * Rows a page shows its details for once clicked (the first of each is opened, once per page):
@@ -93,6 +110,14 @@ async function seed(sim: SimGatewayHandle, simNow: number): Promise<Seeded> {
     (s) => JSON.stringify(s).includes('HALTED'),
     30_000,
   );
+  // A run while halted (the next day: the day's run exists): the pre-trade checks block it, with
+  // risk events and a pre-trade alert.
+  const blocked = await api.request<{ run: { status: string } }>('POST', '/api/execution/runs', {
+    projectId: project.body.project.id,
+    tradingDate: '2026-11-25',
+    weights: { AAPL: 0.2, MSFT: 0.2, JPM: 0.2 },
+  });
+  expect(blocked.body.run.status, JSON.stringify(blocked.body)).toBe('BLOCKED');
   return { app, dataRoot, runId: run.body.run.id };
 }
 
@@ -199,6 +224,17 @@ describe('web app: every seeded page and tab in the UI language', () => {
     );
     // The walk reached the seeded content: the run's orders (translated sides) and the demo project.
     expect(reads).toBeGreaterThan(routes.length);
+
+    // What the server wrote about the halt and the block: reasons, evidence and alerts in Chinese.
+    for (const { route, selector, expect: shows } of SERVER_TEXTS) {
+      await page.goto(route);
+      await settle(page);
+      const texts = await page.locator(selector).allInnerTexts();
+      expect(texts.join('\n'), `${route} ${selector}`).toContain(shows);
+      for (const text of texts)
+        for (const finding of englishWordFindings(`${route} ${selector}`, text, DATA_NAMES))
+          findings.add(finding);
+    }
 
     await page.evaluate(`window.localStorage.setItem('ibloop.language', 'en')`);
     await walk(

@@ -82,6 +82,13 @@ describe('one decide, loaded without the IB stack', () => {
     expect(forbidden(loaded)).toEqual([]);
   });
 
+  it('src/backtest sizes with the sizing module that execution uses, without loading execution', () => {
+    const loaded = loadedBy('backtest/index.ts');
+    expect(loaded.has('sizing/sizing.ts')).toBe(true);
+    expect(loaded.has('execution/index.ts') || loaded.has('execution/service.ts')).toBe(false);
+    expect(loadedBy('execution/index.ts').has('sizing/sizing.ts')).toBe(true);
+  });
+
   it('src/decision reaches the IB stack (the walk sees what it must keep the backtest from)', () => {
     const loaded = loadedBy('decision/index.ts');
     expect(loaded.has('decide/decide.ts')).toBe(true);

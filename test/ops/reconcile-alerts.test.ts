@@ -37,6 +37,11 @@ describe('reconciliation differences', () => {
     off();
     const { items } = await listAlerts(ctx.store.db, { limit: 10, offset: 0 });
     expect(items.map((a) => [a.kind, a.severity])).toEqual([['reconcile.differences', 'warning']]);
-    expect(items[0]!.params).toMatchObject({ differences: 4, detail: 'missing 3, positionDiffs 1' });
+    expect(items[0]!.params).toMatchObject({
+      differences: 4,
+      detail: 'missing 3, positionDiffs 1',
+      // The counts by kind: each language names them (the alert texts test renders them).
+      counts: { missing: 3, foreign: 0, positionDiffs: 1 },
+    });
   });
 });

@@ -1,27 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PipelineRunView, RunNowResponse } from '../../src/contract/pipeline.js';
+import { describe, expect, it } from 'vitest';
+import type { PipelineRunView } from '../../src/contract/pipeline.js';
 import { FallbackResponse } from '../../src/contract/risk.js';
 import { REJECTIONS_ABOVE_LIMIT } from '../../src/pipeline/index.js';
-import type { SimClock } from '../../src/sim/market/index.js';
-import type { ApiClient, TestApp } from '../helpers/app.js';
 import { ENGINES } from '../helpers/engines.js';
-import { pollUntil } from '../helpers/poll.js';
-import { createProject } from './context.js';
-import { builtInGateway, placedOrders, startWeeksApp } from './weeks-env.js';
-
-/** Monday 2026-11-23 10:00 New York: the market is open on the gateway's clock. */
-const MONDAY_OPEN = Date.UTC(2026, 10, 23, 15, 0, 0);
-const DAY_MS = 86_400_000;
-
-interface FallbackAudit {
-  runId: number;
-  policy: string;
-  configured: string;
-  step: string;
-  reasonCode: string;
-  stoppedTrading?: boolean;
-  lastGoodSnapshotId?: number | null;
-}
+import { DAY_MS, type FallbackAudit, useFallbackApp } from './fallback-env.js';
 
 /**
  * Issue #13 item 3 / #15: IB rejects more of a run's orders than `pipeline.maxRejectedShare` allows
@@ -32,80 +14,11 @@ interface FallbackAudit {
 describe.each(ENGINES)(
   'IB rejects the run orders: the run stops and follows the fallback policy, %s',
   (engine) => {
-    let t: TestApp;
-    let api: ApiClient;
-    let clock: SimClock;
-    let projectId: number;
-
-    beforeAll(async () => {
-      ({ t, api, clock, projectId } = await startWeeksApp(engine, MONDAY_OPEN));
-    }, 600_000);
-    afterAll(async () => t?.close());
-
-    const gateway = () => builtInGateway(t);
-    const placed = () => placedOrders(t);
-    const setPipeline = async (pipeline: {
-      fallback: 'last-good' | 'stand-still';
-      maxRejectedShare: number;
-    }) => {
-      const project = await t.app.ctx.projects.get(projectId);
-      await t.app.ctx.projects.update(
-        projectId,
-        { params: { ...project.params, pipeline: { ...project.params.pipeline, ...pipeline } } },
-        'test',
-      );
-    };
-    const runNow = async (): Promise<PipelineRunView> => {
-      const started = await api.request<RunNowResponse>('POST', '/api/pipeline/run', { projectId });
-      expect(started.status, started.text).toBe(200);
-      return pollUntil(
-        async () =>
-          (await api.request<{ run: PipelineRunView }>('GET', `/api/pipeline/runs/${started.body.run.id}`))
-            .body.run,
-        (r) => !['WAITING', 'RUNNING'].includes(r.status),
-        240_000,
-      );
-    };
-    const fallbackAudit = async (runId: number): Promise<FallbackAudit[]> =>
-      (
-        await t.app.ctx.store.db
-          .selectFrom('audit_log')
-          .select('after_json')
-          .where('action', '=', 'pipeline.fallback')
-          .execute()
-      )
-        .map((a) => JSON.parse(a.after_json ?? '{}') as FallbackAudit)
-        .filter((a) => a.runId === runId);
-    const fallbackAlerts = async () =>
-      (
-        await t.app.ctx.store.db
-          .selectFrom('alert_outbox')
-          .select('kind')
-          .where('kind', '=', 'fallback.used')
-          .execute()
-      ).length;
-    const service = () => {
-      const found = t.app.trading.execution?.service;
-      if (!found) throw new Error('no execution runtime');
-      return found;
-    };
+    const app = useFallbackApp(engine);
+    const { gateway, placed, service, setPipeline, runNow, liquidate, fallbackAudit, fallbackAlerts } = app;
     const summary = (run: PipelineRunView) =>
       JSON.stringify(run.steps.map((s) => [s.name, s.status, s.error]));
     const stepOf = (run: PipelineRunView, name: string) => run.steps.find((s) => s.name === name);
-
-    /** Sells every position from another project, so the next run has orders to send. */
-    const liquidate = async (tradingDate: string, symbol: string) => {
-      const liquidator = await createProject(t.app.ctx, `liquidator ${tradingDate}`);
-      const sold = await service().executeTargets({
-        projectId: liquidator,
-        tradingDate,
-        weights: { [symbol]: 0 },
-        actor: 'test',
-      });
-      await service().waitForRun(sold.run.id, 60_000);
-      const positions = await service().engine.broker.account.positions();
-      expect(positions.filter((p) => p.quantity !== 0)).toEqual([]);
-    };
 
     /** The run stood still on rejections: audited, alerted, and nothing placed after the stop. */
     const expectStopped = async (run: PipelineRunView, configured: string, alertsBefore: number) => {
@@ -136,6 +49,7 @@ describe.each(ENGINES)(
     };
 
     it('a rejection within the limit changes nothing; above it the run stops, stand-still and last-good alike', async () => {
+      const { api, clock, projectId } = app;
       // Monday: one of the run's orders (30 symbols, 10 % at most each) rejected, within the default
       // limit of 20 %: the run completes as usual.
       await gateway().faults.rejectNext(1);

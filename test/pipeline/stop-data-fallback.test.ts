@@ -1,19 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.js';
-import type { PipelineRunView, RunNowResponse } from '../../src/contract/pipeline.js';
-import { FallbackResponse } from '../../src/contract/risk.js';
+import type { PipelineRunView } from '../../src/contract/pipeline.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { CHECKLIST_DATA_FAILED, StepError } from '../../src/pipeline/index.js';
-import type { SimClock } from '../../src/sim/market/index.js';
-import type { ApiClient, TestApp } from '../helpers/app.js';
 import { ENGINES, type EngineTarget, freshTarget } from '../helpers/engines.js';
-import { pollUntil } from '../helpers/poll.js';
 import { CountingWork, createProject, pipelineContext, quickPipeline, runnerFor } from './context.js';
-import { startWeeksApp } from './weeks-env.js';
-
-/** Monday 2026-11-23 10:00 New York: the market is open on the gateway's clock. */
-const MONDAY_OPEN = Date.UTC(2026, 10, 23, 15, 0, 0);
-const DAY_MS = 86_400_000;
+import { DAY_MS, useFallbackApp } from './fallback-env.js';
 
 type Policy = 'last-good' | 'stand-still';
 
@@ -25,68 +17,13 @@ type Policy = 'last-good' | 'stand-still';
  * and shown by GET /api/risk/fallback (the Live Trading page's fallback card).
  */
 describe.each(ENGINES)('market data stopped: the run follows the fallback policy, %s', (engine) => {
-  let t: TestApp;
-  let api: ApiClient;
-  let clock: SimClock;
-  let projectId: number;
-
-  beforeAll(async () => {
-    ({ t, api, clock, projectId } = await startWeeksApp(engine, MONDAY_OPEN));
-  }, 600_000);
-  afterAll(async () => t?.close());
-
-  const gateway = () => {
-    const handle = t.app.trading.builtInGateway;
-    if (!handle) throw new Error('no built-in gateway');
-    return handle;
-  };
-  const placed = () =>
-    gateway()
-      .orderLog()
-      .filter((e) => e.kind === 'place').length;
-  const setPolicy = async (fallback: Policy) => {
-    const project = await t.app.ctx.projects.get(projectId);
-    await t.app.ctx.projects.update(
-      projectId,
-      { params: { ...project.params, pipeline: { ...project.params.pipeline, fallback } } },
-      'test',
-    );
-  };
-  const runNow = async (): Promise<PipelineRunView> => {
-    const started = await api.request<RunNowResponse>('POST', '/api/pipeline/run', { projectId });
-    expect(started.status, started.text).toBe(200);
-    expect(started.body.marketClosed).toBe(false);
-    return pollUntil(
-      async () =>
-        (await api.request<{ run: PipelineRunView }>('GET', `/api/pipeline/runs/${started.body.run.id}`)).body
-          .run,
-      (r) => !['WAITING', 'RUNNING'].includes(r.status),
-      240_000,
-    );
-  };
-  const shown = async () => {
-    const answer = await api.request<FallbackResponse>('GET', `/api/risk/fallback?project=${projectId}`);
-    expect(answer.status, answer.text).toBe(200);
-    return FallbackResponse.parse(answer.body);
-  };
-  const fallbackRecords = async (runId: number) => {
-    const db = t.app.ctx.store.db;
-    const audit = (
-      await db
-        .selectFrom('audit_log')
-        .select('after_json')
-        .where('action', '=', 'pipeline.fallback')
-        .execute()
-    )
-      .map((a) => JSON.parse(a.after_json ?? '{}') as { runId: number; policy: string; step: string })
-      .filter((a) => a.runId === runId);
-    const alerts = await db
-      .selectFrom('alert_outbox')
-      .select('kind')
-      .where('kind', '=', 'fallback.used')
-      .execute();
-    return { audit, alerts: alerts.length };
-  };
+  const app = useFallbackApp(engine);
+  const { gateway, placed, runNow, liquidate, shown } = app;
+  const setPolicy = (fallback: Policy) => app.setPipeline({ fallback });
+  const fallbackRecords = async (runId: number) => ({
+    audit: await app.fallbackAudit(runId),
+    alerts: await app.fallbackAlerts(),
+  });
   const checklistOf = (run: PipelineRunView) => {
     const step = run.steps.find((s) => s.name === 'checklist');
     const items = (step?.evidence?.items ?? []) as Array<{ id: string; ok: boolean }>;
@@ -94,6 +31,7 @@ describe.each(ENGINES)('market data stopped: the run follows the fallback policy
   };
 
   it('stands still, then trades the last good snapshot from the last closes', async () => {
+    const { t, api, clock } = app;
     // Monday: a normal run completes, so its model snapshot is the last good one.
     const good = await runNow();
     expect(good.status, JSON.stringify(good.steps.map((s) => [s.name, s.status, s.error]))).toBe('SUCCEEDED');
@@ -115,16 +53,7 @@ describe.each(ENGINES)('market data stopped: the run follows the fallback policy
     await api.login();
     const service = t.app.trading.execution?.service;
     if (!service) throw new Error('no execution runtime');
-    const liquidator = await createProject(t.app.ctx, 'liquidator');
-    const sold = await service.executeTargets({
-      projectId: liquidator,
-      tradingDate: '2026-11-24',
-      weights: { [symbols[0] as string]: 0 },
-      actor: 'test',
-    });
-    await service.waitForRun(sold.run.id, 60_000);
-    const positions = await service.engine.broker.account.positions();
-    expect(positions.filter((p) => p.quantity !== 0)).toEqual([]);
+    await liquidate('2026-11-24', symbols[0] as string);
 
     // The feed stops for every symbol; stand-still: the run ends STOOD_STILL and sends nothing.
     for (const symbol of symbols) await gateway().faults.stopData(symbol);

@@ -34,6 +34,30 @@ describe('result hash', () => {
       JSON.parse('{"__proto__": {"b": 1}, "a": 2}'),
       Object.assign(Object.create(null), { b: 2, a: 1 }),
       [[{ b: 1, a: 2 }], 'text', true, null],
+      // Arrays JSON.stringify writes natively (plain values; flat objects of one key order) and the
+      // ones next to them that it must not: mixed, nested, other key orders, special values.
+      [1.5, -0, Number.NaN, Number.NEGATIVE_INFINITY, 'é', undefined, () => 1, true, null],
+      [
+        { q: 2, p: -0, n: Number.NaN, u: undefined, f: () => 1, s: 'ü\u2028' },
+        { q: 3, p: 1, n: 2, u: 4, f: 5, s: '' },
+      ],
+      [
+        { 10: 'a', 9: 'b', x: 1 },
+        { 10: 'c', 9: 'd', x: 2 },
+      ],
+      [
+        { b: 1, a: 2 },
+        { a: 2, b: 1 },
+      ],
+      [
+        { b: 1, a: { d: 1, c: 2 } },
+        { b: 1, a: null },
+      ],
+      [3, { b: 1, a: 2 }],
+      [{ b: 1, a: 2 }, 3],
+      [{ b: 1, a: [2, 1] }],
+      [{ constructor: 1, b: 2 }, {}],
+      { trades: [{ symbol: 'A', quantity: 3, price: 1.25, commission: 0.1 }], z: [[1, 2], []], a: {} },
       'text',
       3.25,
     ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SizingInputError, sizeTargets } from '../../src/execution/sizing.js';
+import { SizingInputError, sizeTargets } from '../../src/sizing/index.js';
 
 const base = {
   netLiquidation: 100_000,

@@ -91,6 +91,8 @@ describe('parameter sweeps', () => {
     expect(second!.points).toHaveLength(2);
     expect(second!.points[0]! + second!.points[1]!).toBe(16);
     expect(second!.startupMs.every((ms) => ms > 0 && ms < second!.wallMs)).toBe(true);
+    // GC pauses are measured in the workers (the benchmark prints them).
+    expect([...first!.pointTimes, ...second!.pointTimes].some((times) => times.gc > 0)).toBe(true);
     for (const times of [...first!.pointTimes, ...second!.pointTimes]) {
       expect(times.hash).toBeGreaterThan(0);
       expect(times.scores + times.hash).toBeLessThan(times.total);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RiskStateResponse } from '../../src/contract/risk.js';
 import { ManualClock } from '../../src/core/clock.js';
+import { ExecutionRepository } from '../../src/execution/index.js';
 import { type RunningApp, startApp } from '../../src/server/index.js';
 import type { SimGatewayHandle } from '../../src/sim/index.js';
 import { duplicateRefs, OPEN_MS, startSim } from '../execution/sim-env.js';
@@ -18,7 +19,13 @@ interface RunView {
   status: string;
   createdBy: string;
   snapshotId: number | null;
+  tradingDate: string;
+  runKey: string;
+  kind: string;
 }
+
+/** The trading day of OPEN_MS (New York). */
+const DAY = '2026-11-24';
 
 /**
  * Issue #13's defensive action against the paper gateway over TCP: a -8% shock on the held names
@@ -31,7 +38,15 @@ describe.each(ENGINES)('defensive move on a halt, %s', (engine) => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function setup(defensive: { action: 'cash' } | { action: 'asset'; symbol: string }) {
+  /**
+   * `positions: 'account'` puts the held names straight into the paper account (an earlier week's
+   * run: no run of today); `'run'` buys them with today's scheduled run through the API and waits
+   * for it to complete, so the halt comes on the day the project already traded.
+   */
+  async function setup(
+    defensive: { action: 'cash' } | { action: 'asset'; symbol: string },
+    positions: 'account' | 'run' = 'account',
+  ) {
     const started = await startSim({ startMs: OPEN_MS, initialCash: 1_000_000, pnlUpdateMs: 200 });
     const sim = started.sim;
     cleanups.push(() => sim.close());
@@ -50,11 +65,30 @@ describe.each(ENGINES)('defensive move on a halt, %s', (engine) => {
       name: 'Defensive test',
       members: [...Object.keys(HELD), 'KO'].map((symbol) => ({ symbol, sector: 'Information Technology' })),
     });
+    // The scheduled run buys 35% of one name in one sector: its caps must allow that.
+    const caps = positions === 'run' ? { maxPositionWeight: 0.4, maxSectorWeight: 1 } : {};
     const project = await api.request<{ project: { id: number } }>('POST', '/api/projects', {
       name: 'defended',
-      params: { themeIds: [theme.body.theme.id], risk: { ...RISK, defensive } },
+      params: { themeIds: [theme.body.theme.id], risk: { ...RISK, ...caps, defensive } },
     });
     expect(project.status).toBe(201);
+    const projectId = project.body.project.id;
+    if (positions === 'run') {
+      const weekly = await api.request<{ run: RunView }>('POST', '/api/execution/runs', {
+        projectId,
+        tradingDate: DAY,
+        weights: HELD,
+      });
+      expect(weekly.status).toBe(201);
+      const done = await pollUntil(
+        async () =>
+          (await api.request<{ run: RunView }>('GET', `/api/execution/runs/${weekly.body.run.id}`)).body.run,
+        (r) => r.status !== 'PLANNING' && r.status !== 'SUBMITTING' && r.status !== 'WORKING',
+        30_000,
+      );
+      expect(done.status).toBe('COMPLETED');
+      return { sim, clock, t, api, env, projectId, weeklyRunId: weekly.body.run.id };
+    }
     // Positions from an earlier week, straight into the paper account: no run holds today's key.
     const now = started.simClock.nowMs();
     sim.gateway.broker.account.values(now);
@@ -70,7 +104,7 @@ describe.each(ENGINES)('defensive move on a halt, %s', (engine) => {
         0,
       );
     }
-    return { sim, clock, t, api, env, projectId: project.body.project.id };
+    return { sim, clock, t, api, env, projectId, weeklyRunId: null };
   }
 
   const places = (sim: SimGatewayHandle) => sim.orderLog().filter((e) => e.kind === 'place');
@@ -142,8 +176,13 @@ describe.each(ENGINES)('defensive move on a halt, %s', (engine) => {
     expect(held(env.sim)).toEqual([]);
     await expectOnce(env, run);
 
-    // Still halted, still the same halt: later checks, a restart and a new lease holder add nothing.
+    await expectNothingMore(env, run, sent.length);
+  }, 120_000);
+
+  /** Still halted, still the same halt: later checks, a restart and a new lease holder add nothing. */
+  async function expectNothingMore(env: Awaited<ReturnType<typeof setup>>, run: RunView, sent: number) {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(places(env.sim)).toHaveLength(sent);
     await env.t.app.close();
     const replica: RunningApp = await startApp({
       env: {
@@ -167,9 +206,10 @@ describe.each(ENGINES)('defensive move on a halt, %s', (engine) => {
       30_000,
     );
     await new Promise((resolve) => setTimeout(resolve, 2_500));
-    expect(places(env.sim)).toHaveLength(sent.length);
+    expect(places(env.sim)).toHaveLength(sent);
     await expectOnce({ ...env, t: { ...env.t, app: replica } }, run);
-  }, 120_000);
+    return { api, replica };
+  }
 
   it('moves into the defensive asset: sells the held names and buys it, through the halt', async () => {
     const env = await setup({ action: 'asset', symbol: 'KO' });
@@ -187,4 +227,58 @@ describe.each(ENGINES)('defensive move on a halt, %s', (engine) => {
     const state = await env.api.request<RiskStateResponse>('GET', `/api/risk/state?project=${env.projectId}`);
     expect(state.body.effective.state).toBe('HALTED');
   }, 120_000);
+  it('defends on the day the weekly run traded: the move runs beside it, the same day, once', async () => {
+    const env = await setup({ action: 'cash' }, 'run');
+    const bought = places(env.sim);
+    expect(bought.map((e) => `${e.action} ${e.symbol}`).sort()).toEqual(['BUY AAPL', 'BUY JPM', 'BUY MSFT']);
+    const run = await haltAndDefend(env);
+    // The same trading day as the weekly run, not the next one.
+    expect(run).toMatchObject({ tradingDate: DAY, kind: 'defensive' });
+    expect(run.runKey).toMatch(/^defensive:(account|project:\d+)@/);
+    const sells = places(env.sim).slice(bought.length);
+    expect(sells.map((e) => `${e.action} ${e.symbol}`).sort()).toEqual([
+      'SELL AAPL',
+      'SELL JPM',
+      'SELL MSFT',
+    ]);
+    // Sent on day D (the gateway's own clock), by the defensive run (its order refs name its id).
+    for (const sell of sells) {
+      expect(new Date(sell.simTimeMs).toISOString().slice(0, 10)).toBe(DAY);
+      expect(sell.orderRef).toMatch(new RegExp(`^ibl:R${run.id}:`));
+    }
+    expect(held(env.sim)).toEqual([]);
+    await expectOnce(env, run);
+    // Nothing was deferred: that path is gone.
+    const deferred = await env.t.app.ctx.store.db
+      .selectFrom('risk_events')
+      .select('id')
+      .where('kind', '=', 'defensive.deferred')
+      .execute();
+    expect(deferred).toEqual([]);
+
+    const { api, replica } = await expectNothingMore(env, run, bought.length + sells.length);
+    // Both runs of the day, each with its kind; the listing and the run view agree.
+    const { runs } = (await api.request<{ runs: RunView[] }>('GET', '/api/execution/runs')).body;
+    const ofDay = runs.filter((r) => r.tradingDate === DAY).map((r) => [r.id, r.kind, r.runKey, r.status]);
+    expect(ofDay).toEqual([
+      [run.id, 'defensive', run.runKey, 'COMPLETED'],
+      [env.weeklyRunId, 'scheduled', 'scheduled', 'COMPLETED'],
+    ]);
+    const view = (await api.request<{ run: RunView }>('GET', `/api/execution/runs/${run.id}`)).body.run;
+    expect(view).toMatchObject({ id: run.id, kind: 'defensive', tradingDate: DAY });
+    // The day's scheduled run is still the one a lookup by date finds (what the pipeline uses), and a
+    // second trigger of the day joins it rather than the move (and sends nothing: it is done).
+    const ctx = replica.ctx;
+    const repo = new ExecutionRepository(ctx.store.db, ctx.store.engine, ctx.audit, ctx.clock);
+    expect((await repo.runOn(env.projectId, DAY))?.id).toBe(env.weeklyRunId);
+    expect((await repo.runOn(env.projectId, DAY, run.runKey))?.id).toBe(run.id);
+    const again = await api.request<{ run: RunView; joined: boolean }>('POST', '/api/execution/runs', {
+      projectId: env.projectId,
+      tradingDate: DAY,
+      weights: HELD,
+    });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ joined: true, run: { id: env.weeklyRunId, kind: 'scheduled' } });
+    expect(places(env.sim)).toHaveLength(bought.length + sells.length);
+  }, 150_000);
 });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AUDIT_ACTIONS, auditActionText } from '../../web/src/i18n/auditActions.js';
+import { AUDIT_ACTIONS, auditActionText, auditActorText } from '../../web/src/i18n/auditActions.js';
 
 const SRC = join(import.meta.dirname, '../../src');
 
@@ -69,5 +69,30 @@ describe('audit action names', () => {
     expect(auditActionText('pipeline.fallback', 'en')).toBe('Fallback used');
     expect(auditActionText('future.thing', 'zh-CN')).toBe('future.thing');
     expect(auditActionText('toString', 'en')).toBe('toString');
+  });
+});
+
+describe('audit actor names', () => {
+  /** The system's own actors: `actor: '...'` literals and `..._ACTOR = '...'` constants in src. */
+  function systemActors(): Set<string> {
+    const actors = new Set<string>();
+    for (const file of sourceFiles(SRC)) {
+      const text = readFileSync(file, 'utf8');
+      for (const match of text.matchAll(/\bactor: '([a-z][a-z-]*)'|_ACTOR = '([a-z][a-z-]*)'/g))
+        actors.add(match[1] ?? match[2] ?? '');
+    }
+    // The message catalogue's parameter kind, not an actor.
+    actors.delete('text');
+    return actors;
+  }
+
+  it('every system actor reads in Chinese on a zh-CN page; a user name stays as typed', () => {
+    const actors = systemActors();
+    for (const known of ['risk', 'risk-monitor', 'pipeline', 'scheduler']) expect(actors).toContain(known);
+    for (const actor of actors) {
+      expect(auditActorText(actor, 'zh-CN'), actor).toMatch(HAN);
+      expect(auditActorText(actor, 'en'), actor).not.toMatch(HAN);
+    }
+    expect(auditActorText('alice', 'zh-CN')).toBe('alice');
   });
 });

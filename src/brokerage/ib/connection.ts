@@ -6,6 +6,7 @@
  */
 
 import { EventName, IBApi, type MarketDataType } from '@stoqey/ib';
+import type { IbReason } from '../../contract/ib.js';
 import type { Clock } from '../../core/clock.js';
 import {
   type BrokerErrorInfo,
@@ -90,9 +91,16 @@ export class IbConnection implements ConnectionPort {
   private firstConnectPromise: Promise<void> | null = null;
   private requestSeq = FIRST_REQUEST_ID;
   private orderSeq = 0;
-  private ibDisconnected: string | null = null;
-  private brokenFarms = new Map<string, string>();
-  private modeCheckResult: ModeCheck = { ok: false, account: null, reason: 'not connected yet' };
+  /** IB's 1100 (connectivity lost) while it lasts: IB's message and its code. */
+  private ibDisconnected: { text: string; code: IbReason } | null = null;
+  /** Broken data farms by name: IB's code and message. */
+  private brokenFarms = new Map<string, { ibCode: number; text: string }>();
+  private modeCheckResult: ModeCheck = {
+    ok: false,
+    account: null,
+    reason: 'not connected yet',
+    reasonCode: { code: 'not-connected-yet' },
+  };
   private current: ConnectionState;
   private readonly attachers: Array<(api: IBApi) => void> = [];
   private readonly requestWatchers = new Map<number, (error: Error) => void>();
@@ -110,6 +118,7 @@ export class IbConnection implements ConnectionPort {
     this.current = {
       status: 'DISCONNECTED',
       reason: 'not started',
+      reasonCode: { code: 'not-started' },
       sinceMs: options.clock.nowMs(),
       host: options.host,
       port: options.port,
@@ -145,7 +154,7 @@ export class IbConnection implements ConnectionPort {
     this.running = false;
     this.clearTimer('retryTimer');
     this.closeSession('stopped');
-    this.setStatus('DISCONNECTED', 'stopped');
+    this.setStatus('DISCONNECTED', 'stopped', { code: 'stopped' });
   }
 
   onStateChange(listener: (state: ConnectionState) => void): Unsubscribe {
@@ -259,11 +268,11 @@ export class IbConnection implements ConnectionPort {
   }
 
   /** Forces the current session down and reconnects (used by the heartbeat). */
-  forceReconnect(reason: string): void {
+  forceReconnect(reason: string, code: IbReason | null = null): void {
     if (!this.running) return;
     this.log.warn({ reason }, 'IB: forcing a reconnect');
     this.closeSession(reason);
-    this.scheduleRetry(reason);
+    this.scheduleRetry(reason, code);
   }
 
   // ------------------------------------------------------------------ sessions
@@ -275,6 +284,7 @@ export class IbConnection implements ConnectionPort {
     this.setStatus(
       'CONNECTING',
       this.attempt === 0 ? 'connecting' : `reconnecting (attempt ${this.attempt + 1})`,
+      this.attempt === 0 ? { code: 'connecting' } : { code: 'reconnecting', attempt: this.attempt + 1 },
     );
     // The library's throttle is set loose and replaced by an exact pacer (see pacer.ts); if it cannot
     // be replaced, the library's highest safe setting (40/s) stays.
@@ -338,13 +348,16 @@ export class IbConnection implements ConnectionPort {
     api.on(EventName.disconnected, () => {
       if (!live()) return;
       this.closeSession('socket closed');
-      this.scheduleRetry('socket closed');
+      this.scheduleRetry('socket closed', { code: 'socket-closed' });
     });
     for (const attacher of this.attachers) attacher(api);
 
     this.connectTimer = setTimeout(() => {
       if (!live() || this.ready) return;
-      this.forceReconnect(`no nextValidId within ${o.connectTimeoutMs} ms`);
+      this.forceReconnect(`no nextValidId within ${o.connectTimeoutMs} ms`, {
+        code: 'connect-timeout',
+        ms: o.connectTimeoutMs,
+      });
     }, o.connectTimeoutMs);
     // Pitfall 7: the client id goes to connect(), so a reconnect keeps the same id.
     api.connect(o.clientId);
@@ -359,7 +372,12 @@ export class IbConnection implements ConnectionPort {
     this.everConnected = true;
     this.current = { ...this.current, serverVersion: api.serverVersion || this.current.serverVersion };
     if (this.current.managedAccounts.length === 0) {
-      this.modeCheckResult = { ok: false, account: null, reason: 'IB has not reported managed accounts yet' };
+      this.modeCheckResult = {
+        ok: false,
+        account: null,
+        reason: 'IB has not reported managed accounts yet',
+        reasonCode: { code: 'accounts-pending' },
+      };
       api.reqManagedAccts();
     }
     api.reqMarketDataType(this.options.marketDataType as MarketDataType);
@@ -383,7 +401,7 @@ export class IbConnection implements ConnectionPort {
       return;
     }
     if (FARM_BROKEN.has(code)) {
-      this.brokenFarms.set(farmName(message), `${code}: ${message}`);
+      this.brokenFarms.set(farmName(message), { ibCode: code, text: `${code}: ${message}` });
       this.current = { ...this.current, lastError: info };
       if (this.ready) this.refreshStatus();
       return;
@@ -399,7 +417,10 @@ export class IbConnection implements ConnectionPort {
         this.droppedListeners.emit(info);
         return;
       case 1100:
-        this.ibDisconnected = `1100: ${message}`;
+        this.ibDisconnected = {
+          text: `1100: ${message}`,
+          code: { code: 'ib-message', ibCode: 1100, ibMessage: message },
+        };
         this.current = { ...this.current, lastError: info };
         if (this.ready) this.refreshStatus();
         return;
@@ -417,22 +438,25 @@ export class IbConnection implements ConnectionPort {
         }
         return;
       }
-      case 326:
+      case 326: {
         // TWS closes the socket after this; the retry keeps the same client id (orders belong to it).
+        const why: IbReason = { code: 'client-id-in-use', clientId: this.options.clientId };
         this.current = {
           ...this.current,
           lastError: info,
           reason: `326: client id ${this.options.clientId} in use`,
+          reasonCode: why,
         };
         this.closeSession(`326: client id ${this.options.clientId} in use`);
-        this.scheduleRetry(`326: client id ${this.options.clientId} in use`);
+        this.scheduleRetry(`326: client id ${this.options.clientId} in use`, why);
         return;
+      }
       case 502:
       case 504:
         this.current = { ...this.current, lastError: info };
         if (!this.ready && this.api) {
           this.closeSession(`${code}: ${message}`);
-          this.scheduleRetry(`${code}: ${message}`);
+          this.scheduleRetry(`${code}: ${message}`, { code: 'ib-message', ibCode: code, ibMessage: message });
         }
         return;
       default:
@@ -469,9 +493,10 @@ export class IbConnection implements ConnectionPort {
           code: 0,
           message: `heartbeat timeout: no currentTime within ${timeoutMs} ms`,
           atMs: o.clock.nowMs(),
+          reasonCode: { code: 'heartbeat-timeout' },
         },
       };
-      this.forceReconnect('heartbeat timeout');
+      this.forceReconnect('heartbeat timeout', { code: 'heartbeat-timeout' });
     }, timeoutMs);
     this.api.reqCurrentTime();
   }
@@ -502,16 +527,16 @@ export class IbConnection implements ConnectionPort {
     if (wasReady || api) this.lostListeners.emit(error);
   }
 
-  private scheduleRetry(reason: string): void {
+  private scheduleRetry(reason: string, code: IbReason | null): void {
     if (!this.running) {
-      this.setStatus('DISCONNECTED', reason);
+      this.setStatus('DISCONNECTED', reason, code);
       return;
     }
     if (this.retryTimer) return;
     const { initialMs, maxMs, factor } = this.options.backoff;
     const delay = Math.min(maxMs, initialMs * factor ** this.attempt);
     this.attempt += 1;
-    this.setStatus('DISCONNECTED', `${reason}; retry in ${delay} ms`);
+    this.setStatus('DISCONNECTED', `${reason}; retry in ${delay} ms`, code && { ...code, retryMs: delay });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       this.openSession();
@@ -520,19 +545,24 @@ export class IbConnection implements ConnectionPort {
 
   private refreshStatus(): void {
     if (!this.ready) return;
-    const farms = [...this.brokenFarms.values()];
-    if (this.ibDisconnected) this.setStatus('DEGRADED', this.ibDisconnected);
-    else if (!this.modeCheckResult.ok)
-      this.setStatus('DEGRADED', `orders refused: ${this.modeCheckResult.reason}`);
-    else if (farms.length > 0) this.setStatus('DEGRADED', `data farm broken: ${farms.join('; ')}`);
-    else this.setStatus('CONNECTED', null);
+    const farms = [...this.brokenFarms.entries()];
+    const check = this.modeCheckResult;
+    if (this.ibDisconnected) this.setStatus('DEGRADED', this.ibDisconnected.text, this.ibDisconnected.code);
+    else if (!check.ok) this.setStatus('DEGRADED', `orders refused: ${check.reason}`, check.reasonCode);
+    else if (farms.length > 0)
+      this.setStatus('DEGRADED', `data farm broken: ${farms.map(([, farm]) => farm.text).join('; ')}`, {
+        code: 'data-farm-broken',
+        farms: farms.map(([farm, { ibCode }]) => ({ ibCode, farm })),
+      });
+    else this.setStatus('CONNECTED', null, null);
   }
 
-  private setStatus(status: ConnectionStatus, reason: string | null): void {
+  /** `reason` in English (logs, API users) and as `code` for the UI; the English decides what changed. */
+  private setStatus(status: ConnectionStatus, reason: string | null, code: IbReason | null): void {
     const changed = status !== this.current.status || reason !== this.current.reason;
     if (!changed) return;
     const sinceMs = status !== this.current.status ? this.options.clock.nowMs() : this.current.sinceMs;
-    this.current = { ...this.current, status, reason, sinceMs };
+    this.current = { ...this.current, status, reason, reasonCode: code, sinceMs };
     this.stateListeners.emit(this.state());
   }
 

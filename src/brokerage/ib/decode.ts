@@ -5,6 +5,7 @@
 import type { CommissionReport, Contract, ContractDetails, Execution, Order, OrderState } from '@stoqey/ib';
 import { OrderType as IbOrderType, OrderAction, SecType } from '@stoqey/ib';
 import { maskSecret } from '../../config/index.js';
+import type { IbReason } from '../../contract/ib.js';
 import { ENUMS } from '../../contract/messages.js';
 import { zonedToUtcMs } from '../../core/time-zone.js';
 import type {
@@ -210,6 +211,8 @@ export interface ModeCheck {
   /** The account orders go to when ok. */
   account: string | null;
   reason: string | null;
+  /** The same reason as a code the UI renders in its language (account ids masked). */
+  reasonCode: IbReason | null;
 }
 
 /**
@@ -217,7 +220,14 @@ export interface ModeCheck {
  * a non-DU account. A configured account must be one IB reports.
  */
 export function checkMode(mode: TradingMode, configured: string | undefined, managed: string[]): ModeCheck {
-  if (managed.length === 0) return { ok: false, account: null, reason: 'IB reported no managed accounts' };
+  if (managed.length === 0) {
+    return {
+      ok: false,
+      account: null,
+      reason: 'IB reported no managed accounts',
+      reasonCode: { code: 'no-managed-accounts' },
+    };
+  }
   const isPaper = (a: string) => a.toUpperCase().startsWith('DU');
   if (configured) {
     if (!managed.includes(configured)) {
@@ -225,6 +235,11 @@ export function checkMode(mode: TradingMode, configured: string | undefined, man
         ok: false,
         account: null,
         reason: `configured account ${maskAccount(configured)} is not among the accounts IB reports (${managed.map(maskAccount).join(', ')})`,
+        reasonCode: {
+          code: 'account-not-reported',
+          account: maskAccount(configured),
+          reported: managed.map(maskAccount),
+        },
       };
     }
     if (mode === 'paper' && !isPaper(configured)) {
@@ -232,6 +247,7 @@ export function checkMode(mode: TradingMode, configured: string | undefined, man
         ok: false,
         account: null,
         reason: `mode is paper but account ${maskAccount(configured)} is a live account (paper accounts start with DU)`,
+        reasonCode: { code: 'account-wrong-mode', mode, account: maskAccount(configured) },
       };
     }
     if (mode === 'live' && isPaper(configured)) {
@@ -239,9 +255,10 @@ export function checkMode(mode: TradingMode, configured: string | undefined, man
         ok: false,
         account: null,
         reason: `mode is live but account ${maskAccount(configured)} is a paper account (starts with DU)`,
+        reasonCode: { code: 'account-wrong-mode', mode, account: maskAccount(configured) },
       };
     }
-    return { ok: true, account: configured, reason: null };
+    return { ok: true, account: configured, reason: null, reasonCode: null };
   }
   const matching = managed.filter((a) => (mode === 'paper' ? isPaper(a) : !isPaper(a)));
   if (matching.length === 0) {
@@ -252,6 +269,7 @@ export function checkMode(mode: TradingMode, configured: string | undefined, man
         mode === 'paper'
           ? `mode is paper but IB reports only live accounts (${managed.map(maskAccount).join(', ')})`
           : `mode is live but IB reports only paper accounts (${managed.map(maskAccount).join(', ')})`,
+      reasonCode: { code: 'no-account-for-mode', mode, accounts: managed.map(maskAccount) },
     };
   }
   if (matching.length > 1) {
@@ -259,9 +277,10 @@ export function checkMode(mode: TradingMode, configured: string | undefined, man
       ok: false,
       account: null,
       reason: `IB reports several ${mode} accounts (${matching.map(maskAccount).join(', ')}); configure which one to trade`,
+      reasonCode: { code: 'several-accounts', mode, accounts: matching.map(maskAccount) },
     };
   }
-  return { ok: true, account: matching[0] ?? null, reason: null };
+  return { ok: true, account: matching[0] ?? null, reason: null, reasonCode: null };
 }
 
 /** IB leaves unset figures empty or at Double.MAX_VALUE; both read as unknown. */

@@ -14,6 +14,8 @@ import * as decisions from './0014_decisions.js';
 import * as runPretrade from './0015_run_pretrade.js';
 import * as riskMarks from './0016_risk_marks.js';
 import * as pipeline from './0018_pipeline.js';
+import * as runKey from './0019_run_key.js';
+import * as stateCause from './0020_state_cause.js';
 
 /**
  * Versioned migrations, applied in key order. Never edit a migration that has shipped; add a new one.
@@ -34,4 +36,6 @@ export const migrations: Record<string, Migration> = {
   '0015_run_pretrade': runPretrade,
   '0016_risk_marks': riskMarks,
   '0018_pipeline': pipeline,
+  '0019_run_key': runKey,
+  '0020_state_cause': stateCause,
 };

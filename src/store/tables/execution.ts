@@ -46,6 +46,11 @@ export interface TradeRunsTable {
   snapshot_hash: string | null;
   /** Every pre-trade rule's verdict with its numbers (0015); null before the checks ran. */
   pretrade_json: string | null;
+  /**
+   * The run's kind within its day (0019): the key is (project_id, trading_date, run_key). 'scheduled'
+   * is the weekly or manual run (every run before 0019); `defensive:<haltKey>` a halt's defensive move.
+   */
+  run_key: Generated<string>;
 }
 
 export interface TradeOrdersTable {

@@ -8,6 +8,8 @@ export interface TradingStateTable {
   scope: string;
   state: string;
   reason: string;
+  /** An automatic change's cause as JSON (contract StateCause); null when a person made it. */
+  cause_json: string | null;
   changed_at: string;
   changed_by: string;
 }

@@ -3,6 +3,8 @@
  * in that route's chunk and not in the first-load bundle; a tag missing here shows as written
  * (test/web/audit-actions.test.ts fails when the server writes one this map does not name).
  */
+import { actorName } from '../../../src/contract/actor-texts.js';
+
 const ZH_CN = {
   'alerts.rule.update': '修改告警规则',
   'alerts.test-message': '发送测试告警',
@@ -108,4 +110,9 @@ export const AUDIT_ACTIONS: {
 export function auditActionText(action: string, language: keyof typeof AUDIT_ACTIONS): string {
   const names = AUDIT_ACTIONS[language];
   return Object.hasOwn(names, action) ? (names[action] ?? action) : action;
+}
+
+/** Who acted, in the language: a system actor by its name (src/contract/actor-texts.ts, shared with the alert texts), a person's user name as it is. */
+export function auditActorText(actor: string, language: keyof typeof AUDIT_ACTIONS): string {
+  return actorName(actor, language);
 }

@@ -144,6 +144,7 @@ export const liveEn: Widen<typeof liveZhCN> = {
     project: 'Project',
     allProjects: 'All projects',
     tradingDate: 'Trading date',
+    kind: 'Kind',
     mode: 'Mode',
     status: 'Status',
     symbols: 'Symbols',

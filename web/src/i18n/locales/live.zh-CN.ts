@@ -131,6 +131,7 @@ export const liveZhCN = {
     project: '项目',
     allProjects: '全部项目',
     tradingDate: '交易日',
+    kind: '类型',
     mode: '模式',
     status: '状态',
     symbols: '股票数',

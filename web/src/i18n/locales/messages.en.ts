@@ -1,4 +1,5 @@
 // `.js`: the unit test loads this file under Node's resolution too (the bundler maps it to the .ts).
+import { ENUM_TEXTS_EN } from '../../../../src/contract/enum-texts.js';
 import { MESSAGES, type MessageCode } from '../../../../src/contract/messages.js';
 import type { messagesZhCN } from './messages.zh-CN.js';
 
@@ -54,11 +55,11 @@ export const messagesEn: Widen<typeof messagesZhCN> = {
       Filled: 'Filled',
       Inactive: 'Inactive',
     },
-    side: { BUY: 'Buy', SELL: 'Sell' },
+    side: ENUM_TEXTS_EN.side,
     orderType: { MKT: 'Market', LMT: 'Limit' },
     timeInForce: { DAY: 'Day', GTC: 'Good till cancelled' },
-    mode: { paper: 'Paper', live: 'Live' },
-    tradingState: { ACTIVE: 'Active', REDUCING: 'Reducing only', HALTED: 'Halted' },
+    mode: ENUM_TEXTS_EN.mode,
+    tradingState: ENUM_TEXTS_EN.tradingState,
     orderEventKind: {
       applied: 'State change',
       unchanged: 'No change',
@@ -78,20 +79,7 @@ export const messagesEn: Widen<typeof messagesZhCN> = {
       'demo.seed': 'demo data',
       sweep: 'parameter sweep',
     },
-    // The data's own (English) names.
-    gicsSector: {
-      'Communication Services': 'Communication Services',
-      'Consumer Discretionary': 'Consumer Discretionary',
-      'Consumer Staples': 'Consumer Staples',
-      Energy: 'Energy',
-      Financials: 'Financials',
-      'Health Care': 'Health Care',
-      Industrials: 'Industrials',
-      'Information Technology': 'Information Technology',
-      Materials: 'Materials',
-      'Real Estate': 'Real Estate',
-      Utilities: 'Utilities',
-    },
+    gicsSector: ENUM_TEXTS_EN.gicsSector,
     fetchEvent: {
       request: 'requesting',
       'rate-wait': 'rate wait',
@@ -99,6 +87,7 @@ export const messagesEn: Widen<typeof messagesZhCN> = {
       done: 'done',
       failed: 'failed',
     },
+    runKind: { scheduled: 'scheduled', defensive: 'defensive move' },
     snapshotKind: {
       model: 'model decision',
       manual: 'manual weights',

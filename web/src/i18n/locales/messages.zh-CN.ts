@@ -2,6 +2,8 @@
  * 服务器消息目录（src/contract/messages.ts）的简体中文文本，以及服务器发送的枚举值的译名；
  * `messages.en.ts` 必须逐键对应。`{{参数}}` 与目录中的参数同名；枚举参数在填入前已被翻译。
  */
+import { ENUM_TEXTS_ZH_CN } from '../../../../src/contract/enum-texts.js';
+
 export const messagesZhCN = {
   codes: {
     BROKER_NOT_CONNECTED: '经纪商连接状态为「{{status}}」',
@@ -120,11 +122,11 @@ export const messagesZhCN = {
       Filled: '已成交',
       Inactive: '未激活',
     },
-    side: { BUY: '买入', SELL: '卖出' },
+    side: ENUM_TEXTS_ZH_CN.side,
     orderType: { MKT: '市价单', LMT: '限价单' },
     timeInForce: { DAY: '当日有效', GTC: '撤销前有效' },
-    mode: { paper: '模拟盘', live: '实盘' },
-    tradingState: { ACTIVE: '正常交易', REDUCING: '只减仓', HALTED: '暂停交易' },
+    mode: ENUM_TEXTS_ZH_CN.mode,
+    tradingState: ENUM_TEXTS_ZH_CN.tradingState,
     orderEventKind: {
       applied: '状态变更',
       unchanged: '状态未变',
@@ -144,19 +146,7 @@ export const messagesZhCN = {
       'demo.seed': '演示数据生成',
       sweep: '参数扫描',
     },
-    gicsSector: {
-      'Communication Services': '通信服务',
-      'Consumer Discretionary': '可选消费',
-      'Consumer Staples': '日常消费',
-      Energy: '能源',
-      Financials: '金融',
-      'Health Care': '医疗保健',
-      Industrials: '工业',
-      'Information Technology': '信息技术',
-      Materials: '原材料',
-      'Real Estate': '房地产',
-      Utilities: '公用事业',
-    },
+    gicsSector: ENUM_TEXTS_ZH_CN.gicsSector,
     fetchEvent: {
       request: '请求中',
       'rate-wait': '限速等待',
@@ -164,6 +154,7 @@ export const messagesZhCN = {
       done: '完成',
       failed: '失败',
     },
+    runKind: { scheduled: '定期调仓', defensive: '防御调仓' },
     snapshotKind: { model: '模型决策', manual: '手动权重', fallback: '沿用上次', defensive: '防御调仓' },
     snapshotSource: { ib: 'IB 日线', manual: '手动文件', snapshot: '既有快照', risk: '风控' },
     defensiveAction: { cash: '转为现金', asset: '换入防御资产' },

@@ -109,4 +109,10 @@ export const riskEn: Widen<typeof riskZhCN> = {
     stateChange: '{{from}} → {{to}} ({{actor}}): {{reason}}',
     rule: 'Rule {{rule}}',
   },
+  /** An automatic change's cause (code and figures) in the UI language; a person's reason shows as typed. */
+  cause: {
+    intraday:
+      '{{metric}} {{value}} reached the limit {{limit}}; trading state set to {{action}} (net liquidation {{nav}}, {{base}})',
+    base: { dailyLoss: 'day start {{value}}', drawdown: 'high-water mark {{value}}' },
+  },
 };

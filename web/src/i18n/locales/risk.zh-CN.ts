@@ -98,4 +98,10 @@ export const riskZhCN = {
     stateChange: '{{from}} → {{to}}（{{actor}}）：{{reason}}',
     rule: '规则 {{rule}}',
   },
+  /** 自动变更的原因（代码与数字），按界面语言生成；人工填写的原因原样显示。 */
+  cause: {
+    intraday:
+      '{{metric}} {{value}} 达到限额 {{limit}}，交易状态改为「{{action}}」（净清算值 {{nav}}，{{base}}）',
+    base: { dailyLoss: '开盘净值 {{value}}', drawdown: '净值高水位 {{value}}' },
+  },
 };

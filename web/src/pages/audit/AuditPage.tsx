@@ -9,7 +9,7 @@ import { PageHeader } from '../../components';
 import { RecordView, targetText } from '../../components/RecordView';
 import { useServerEvent } from '../../events';
 import { currentLanguage } from '../../i18n';
-import { auditActionText } from '../../i18n/auditActions';
+import { auditActionText, auditActorText } from '../../i18n/auditActions';
 import { AuditTabs } from '../alerts';
 
 interface FilterForm {
@@ -186,7 +186,17 @@ export function AuditPage() {
         </Tooltip>
       ),
     },
-    { title: t('audit.columns.actor'), dataIndex: 'actor', width: 140 },
+    {
+      title: t('audit.columns.actor'),
+      dataIndex: 'actor',
+      width: 140,
+      // The system's actors by name in the UI language; the raw actor (what the filter takes) on hover.
+      render: (actor: string) => (
+        <Tooltip title={actor}>
+          <span data-actor={actor}>{auditActorText(actor, currentLanguage())}</span>
+        </Tooltip>
+      ),
+    },
     {
       title: t('audit.columns.action'),
       dataIndex: 'action',

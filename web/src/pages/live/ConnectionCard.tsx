@@ -7,6 +7,7 @@ import { TradingBadge } from '../../components';
 import { useTradingStatus } from '../../events';
 import { renderEnum } from '../../i18n/messages';
 import { SETTINGS_PATH } from '../../layout';
+import { ibReasonLine } from './ib-reason';
 import { ageSeconds, formatTime, IB_STATUS_COLORS, LABEL_STYLE, type Loadable, useNow } from './model';
 
 function GatewayNotice({ status }: { status: IbStatus }) {
@@ -61,7 +62,11 @@ function StatusDetails({ status }: { status: IbStatus }) {
           >
             {renderEnum('connectionStatus', status.status)}
           </Tag>
-          {status.reason ? <Typography.Text type="secondary">{status.reason}</Typography.Text> : null}
+          {status.reason ? (
+            <Typography.Text type="secondary" data-testid="live-ib-reason">
+              {ibReasonLine(status.reasonCode, status.reason)}
+            </Typography.Text>
+          ) : null}
         </Space>
       </Descriptions.Item>
       <Descriptions.Item label={t('liveTrading.connection.mode')}>
@@ -81,7 +86,9 @@ function StatusDetails({ status }: { status: IbStatus }) {
           <Space wrap>
             <Tag color="error">{t('liveTrading.connection.modeCheckFailed')}</Tag>
             {status.modeCheck.reason ? (
-              <Typography.Text type="secondary">{status.modeCheck.reason}</Typography.Text>
+              <Typography.Text type="secondary" data-testid="live-ib-mode-check-reason">
+                {ibReasonLine(status.modeCheck.reasonCode, status.modeCheck.reason, false)}
+              </Typography.Text>
             ) : null}
           </Space>
         )}
@@ -104,7 +111,7 @@ function StatusDetails({ status }: { status: IbStatus }) {
           {status.lastError
             ? t('liveTrading.connection.errorLine', {
                 code: status.lastError.code,
-                message: status.lastError.message,
+                message: ibReasonLine(status.lastError.reasonCode, status.lastError.message),
                 time: formatTime(status.lastError.atMs),
               })
             : t('liveTrading.connection.noError')}

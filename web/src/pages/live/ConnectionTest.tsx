@@ -3,6 +3,7 @@ import { Alert, Button, Spin } from 'antd';
 import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TestConnectionResult } from '../../api';
+import { ibReasonLine } from './ib-reason';
 import { liveApi } from './live-api';
 import { errorText } from './model';
 
@@ -78,7 +79,9 @@ export function ConnectionTestAlert({ state, onRetest }: { state: ConnectionTest
         className="page-notice"
         data-testid="connection-test"
         data-result="mode-mismatch"
-        title={t('liveTrading.testConnection.modeMismatch', { reason: result.modeCheck.reason ?? '' })}
+        title={t('liveTrading.testConnection.modeMismatch', {
+          reason: ibReasonLine(result.modeCheck.reasonCode, result.modeCheck.reason, false) ?? '',
+        })}
         description={detail}
         action={retest}
       />

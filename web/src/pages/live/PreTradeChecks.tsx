@@ -3,57 +3,25 @@ import type { ColumnsType } from 'antd/es/table';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { RiskFindingView, RuleVerdictView, RunPreTradeView } from '../../../../src/contract/pretrade';
+import {
+  type FindingFormat,
+  findingParams,
+  formatFigure,
+  measuredIsFraction,
+} from '../../../../src/contract/pretrade-texts';
+import { renderEnum } from '../../i18n/messages';
 import { DETAIL_STYLE, formatInteger, formatPrice, formatTime } from './model';
 
-/** Measured figures and finding parameters that are shares of something: shown as percentages. */
-const FRACTIONS = new Set([
-  'share',
-  'weight',
-  'gross',
-  'band',
-  'largestWeight',
-  'largestSectorWeight',
-  'largestAdvShare',
-  'largestPriceDeviation',
-]);
-/** Money figures, in the account currency. */
-const MONEY = new Set([
-  'cashBefore',
-  'bought',
-  'sold',
-  'cashAfter',
-  'floor',
-  'initMarginAfter',
-  'equityWithLoanAfter',
-  'largestOrderValue',
-  'value',
-  'price',
-  'previousClose',
-]);
-/** Findings whose `cap` is a share (the others cap money, shares or a count). */
-const FRACTION_CAPS = new Set([
-  'risk.margin.above-cap',
-  'risk.exposure.position-weight',
-  'risk.exposure.sector-weight',
-  'risk.exposure.gross',
-  'risk.fat-finger.volume-share',
-]);
+/** Figures in the page's formats; enum values (side, mode, sector) in the UI language. */
+const FORMAT: FindingFormat = { money: formatPrice, integer: formatInteger, enumValue: renderEnum };
 
-function formatFigure(key: string, value: number | string, fractionCap = false): string {
-  if (typeof value !== 'number') return value;
-  if (FRACTIONS.has(key) || (key === 'cap' && fractionCap)) return `${(value * 100).toFixed(2)}%`;
-  if (MONEY.has(key)) return formatPrice(value);
-  return Number.isInteger(value) ? formatInteger(value) : String(value);
-}
-
-/** A finding as a sentence in the UI language, its numbers formatted. */
+/** A finding as a sentence in the UI language, its numbers formatted (texts shared with the alerts). */
 export function findingText(t: TFunction, finding: RiskFindingView): string {
-  const fractionCap = FRACTION_CAPS.has(finding.code);
-  const params: Record<string, string> = { symbol: finding.symbol ?? '' };
-  for (const [key, value] of Object.entries(finding.params))
-    params[key] = formatFigure(key, value, fractionCap);
   const key = `pretrade.findings.${finding.code.replace(/^risk\./, '')}`;
-  return t(key, { ...params, defaultValue: t('pretrade.unknownFinding', { code: finding.code }) });
+  return t(key, {
+    ...findingParams(finding, FORMAT),
+    defaultValue: t('pretrade.unknownFinding', { code: finding.code }),
+  });
 }
 
 /** Every pre-trade rule's verdict of the run, with what it measured and why it failed. */
@@ -84,7 +52,7 @@ export function PreTradeChecks({ preTrade }: { preTrade: RunPreTradeView | null 
             <div key={key}>
               {t(`pretrade.measured.${key}`, { defaultValue: key })}:{' '}
               <span className="mono">
-                {formatFigure(key, value, verdict.rule === 'margin' && key === 'cap')}
+                {formatFigure(key, value, measuredIsFraction(verdict.rule, key), FORMAT)}
               </span>
             </div>
           ))}

@@ -14,7 +14,9 @@ import {
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { actorName } from '../../../../src/contract/actor-texts';
 import type { RunDetail, SymbolProgress, TradeFill, TradeOrder, TradeOrderEvent } from '../../api';
+import { currentLanguage } from '../../i18n';
 import { renderEnum } from '../../i18n/messages';
 import { RunParity, RunSnapshotLink } from '../decisions';
 import { GroupedBars } from './charts';
@@ -392,7 +394,9 @@ export function RunDetailView({
         <Descriptions.Item label={t('liveTrading.runs.mode')}>
           {renderEnum('mode', run.mode)}
         </Descriptions.Item>
-        <Descriptions.Item label={t('liveTrading.runs.createdBy')}>{run.createdBy}</Descriptions.Item>
+        <Descriptions.Item label={t('liveTrading.runs.createdBy')}>
+          {actorName(run.createdBy, currentLanguage())}
+        </Descriptions.Item>
         <Descriptions.Item label={t('liveTrading.runs.started')}>
           {formatTime(run.startedAt)}
         </Descriptions.Item>

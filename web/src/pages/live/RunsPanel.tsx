@@ -3,7 +3,9 @@ import { Alert, Button, Empty, Progress, Select, Space, Table, Tag, Typography }
 import type { ColumnsType } from 'antd/es/table';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { actorName } from '../../../../src/contract/actor-texts';
 import type { RunDetail, TradeRun } from '../../api';
+import { currentLanguage } from '../../i18n';
 import { renderEnum } from '../../i18n/messages';
 import { RunSnapshotLink } from '../decisions';
 import { liveApi } from './live-api';
@@ -100,6 +102,13 @@ export function RunsPanel({
       sorter: byText((r) => r.tradingDate),
     },
     {
+      title: t('liveTrading.runs.kind'),
+      dataIndex: 'kind',
+      render: (kind: TradeRun['kind']) => (
+        <Tag color={kind === 'defensive' ? 'orange' : 'default'}>{renderEnum('runKind', kind)}</Tag>
+      ),
+    },
+    {
       title: t('liveTrading.runs.mode'),
       dataIndex: 'mode',
       render: (mode: string) => (
@@ -119,7 +128,11 @@ export function RunsPanel({
       sorter: byNumber((r) => Object.keys(r.weights).length),
       render: (_: unknown, r) => <span className="mono">{Object.keys(r.weights).length}</span>,
     },
-    { title: t('liveTrading.runs.createdBy'), dataIndex: 'createdBy' },
+    {
+      title: t('liveTrading.runs.createdBy'),
+      dataIndex: 'createdBy',
+      render: (actor: string) => actorName(actor, currentLanguage()),
+    },
     {
       title: t('liveTrading.runs.created'),
       sorter: byText((r) => r.createdAt),

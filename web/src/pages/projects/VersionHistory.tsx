@@ -2,7 +2,9 @@ import { Empty, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { actorName } from '../../../../src/contract/actor-texts';
 import type { ProjectVersion } from '../../api';
+import { currentLanguage } from '../../i18n';
 import { diffParams, type ParamDiffRow } from './model';
 
 function show(value: ParamDiffRow['from']): string {
@@ -55,7 +57,12 @@ export function VersionHistory({ versions, current }: { versions: ProjectVersion
               </Space>
             ),
           },
-          { title: t('projects.versions.createdBy'), dataIndex: 'createdBy', key: 'createdBy' },
+          {
+            title: t('projects.versions.createdBy'),
+            dataIndex: 'createdBy',
+            key: 'createdBy',
+            render: (actor: string) => actorName(actor, currentLanguage()),
+          },
           {
             title: t('projects.versions.createdAt'),
             dataIndex: 'createdAt',

@@ -35,6 +35,7 @@ import { errorText, formatUsd, PageHeader } from '../../components';
 import { useServerEvent } from '../../events';
 import { accountApi } from '../live/account-api';
 import { findingText } from '../live/PreTradeChecks';
+import { actorText, causeFrom, causeText } from './cause';
 import { PreTradeBars } from './PreTradeBars';
 import { STATE_COLOR } from './RiskStateBadge';
 import { riskApi } from './risk-api';
@@ -191,9 +192,11 @@ function ScopeCard({
   checked: TradeRun | undefined;
   onDialog: (dialog: Dialog) => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const state = scope.state;
   const label = scopeLabel(scope, t('risk.account'));
+  // An automatic change reads from its figures in the UI language; a person's words as typed.
+  const reason = state.cause ? causeText(t, state.cause, i18n.language) : state.reason;
   const nav = account?.figures.netLiquidation ?? 0;
   const gross = nav > 0 ? (account?.figures.grossPositionValue ?? 0) / nav : 0;
   const largest = Math.max(0, ...(account?.positions.map((p) => Math.abs(p.weight)) ?? []));
@@ -237,17 +240,18 @@ function ScopeCard({
         </Space>
       }
     >
-      {state.state !== 'ACTIVE' && state.reason ? (
+      {state.state !== 'ACTIVE' && reason ? (
         <Alert
           type={state.state === 'HALTED' ? 'error' : 'warning'}
           showIcon
           className="risk-reason"
-          message={`${t('risk.scope.reason')}: ${state.reason}`}
+          data-testid="risk-scope-reason"
+          message={`${t('risk.scope.reason')}: ${reason}`}
           description={
             state.changedAt
               ? t('risk.scope.changed', {
                   time: dayjs(state.changedAt).format('YYYY-MM-DD HH:mm:ss'),
-                  by: state.changedBy ?? '',
+                  by: actorText(state.changedBy ?? ''),
                 })
               : undefined
           }
@@ -300,6 +304,8 @@ function Evidence({ event }: { event: RiskEventView }) {
   const num = (key: string) => (typeof d[key] === 'number' ? (d[key] as number) : null);
   const str = (key: string) => (typeof d[key] === 'string' ? (d[key] as string) : '');
   const money = (n: number | null) => (n === null ? '—' : formatUsd(n, i18n.language, 2));
+  // State changes (and the defensive move after a halt) carry the automatic cause when there was one.
+  const cause = causeFrom(d.cause);
   if (event.kind === 'intraday.warning' || event.kind === 'intraday.trigger') {
     const metric = str('metric');
     return (
@@ -333,8 +339,8 @@ function Evidence({ event }: { event: RiskEventView }) {
         {t('risk.events.stateChange', {
           from: name('from'),
           to: name('to'),
-          actor: str('actor'),
-          reason: str('reason'),
+          actor: actorText(str('actor')),
+          reason: cause ? causeText(t, cause, i18n.language) : str('reason'),
         })}
       </span>
     );
@@ -369,7 +375,7 @@ function Evidence({ event }: { event: RiskEventView }) {
           action,
           snapshot: num('snapshotId') ?? '—',
           date: str('tradingDate'),
-          reason: str('reason'),
+          reason: cause ? causeText(t, cause, i18n.language) : str('reason'),
         })}
       </span>
     );

@@ -4,9 +4,11 @@ import type { ColumnsType } from 'antd/es/table';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { actorName } from '../../../../../src/contract/actor-texts';
 import { api, type Project } from '../../../api';
 import { PageHeader, PageLoading } from '../../../components';
 import { errorText } from '../../../components/errorText';
+import { currentLanguage } from '../../../i18n';
 import { renderEnum } from '../../../i18n/messages';
 import { decisionsApi, type Snapshot, type SnapshotSummary } from '../decisions-api';
 import { SnapshotLink } from '../links';
@@ -190,7 +192,11 @@ export function SnapshotListPage() {
         </Tooltip>
       ),
     },
-    { title: t('decisions.fields.createdBy'), dataIndex: 'createdBy' },
+    {
+      title: t('decisions.fields.createdBy'),
+      dataIndex: 'createdBy',
+      render: (actor: string) => actorName(actor, currentLanguage()),
+    },
   ];
 
   return (

@@ -18,10 +18,13 @@ import type { TFunction } from 'i18next';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { actorName } from '../../../../../src/contract/actor-texts';
 import type { BacktestSummary, ModelSummary } from '../../../api';
 import { errorText } from '../../../components/errorText';
 import { RecordView } from '../../../components/RecordView';
-import { renderEnum } from '../../../i18n/messages';
+import { currentLanguage } from '../../../i18n';
+import { renderEnum, renderMessage } from '../../../i18n/messages';
+import { causeText } from '../../risk/cause';
 import { CheckButton } from '../CheckButton';
 import { decisionsApi, type Snapshot, type SnapshotContent, type SnapshotVerify } from '../decisions-api';
 import { SnapshotLink } from '../links';
@@ -140,7 +143,7 @@ function VerifyBadge({ id }: { id: number }) {
 
 /** Manual, fallback and re-decision provenance: where the decision came from and what replaced what. */
 function Provenance({ snapshot, supersededBy }: { snapshot: Snapshot; supersededBy: number | null }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const c = snapshot.content;
   return (
     <>
@@ -157,7 +160,9 @@ function Provenance({ snapshot, supersededBy }: { snapshot: Snapshot; superseded
                 <Hash value={c.manual.fileHash} testId="snapshot-file-hash" />
               </Descriptions.Item>
               <Descriptions.Item label={t('decisions.manual.actor')}>
-                <span data-testid="snapshot-manual-actor">{c.manual.actor}</span>
+                <span data-testid="snapshot-manual-actor">
+                  {actorName(c.manual.actor, currentLanguage())}
+                </span>
               </Descriptions.Item>
             </Descriptions>
           }
@@ -177,7 +182,9 @@ function Provenance({ snapshot, supersededBy }: { snapshot: Snapshot; superseded
                 <Hash value={c.fallback.sourceHash} />
               </Descriptions.Item>
               <Descriptions.Item label={t('decisions.fallback.reason')}>
-                {c.fallback.reason}
+                <span title={c.fallback.reason} data-testid="snapshot-fallback-reason">
+                  {c.fallback.reasonText ? renderMessage(c.fallback.reasonText) : c.fallback.reason}
+                </span>
               </Descriptions.Item>
             </Descriptions>
           }
@@ -202,7 +209,9 @@ function Provenance({ snapshot, supersededBy }: { snapshot: Snapshot; superseded
                 <span className="mono">{c.defensive.haltKey}</span>
               </Descriptions.Item>
               <Descriptions.Item label={t('decisions.defensive.reason')}>
-                {c.defensive.reason}
+                <span data-testid="snapshot-defensive-reason">
+                  {c.defensive.cause ? causeText(t, c.defensive.cause, i18n.language) : c.defensive.reason}
+                </span>
               </Descriptions.Item>
             </Descriptions>
           }
@@ -531,7 +540,7 @@ export function SnapshotView({
                 {new Date(snapshot.createdAt).toLocaleString()}
               </Descriptions.Item>
               <Descriptions.Item label={t('decisions.fields.createdBy')}>
-                {snapshot.createdBy}
+                {actorName(snapshot.createdBy, currentLanguage())}
               </Descriptions.Item>
               <Descriptions.Item label={t('decisions.fields.previous')}>
                 {c.previousSnapshotId !== null ? (

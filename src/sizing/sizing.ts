@@ -150,7 +150,10 @@ export function sizeCheckedTargets(input: SizingInput): SizingResult {
   const sorted = [...symbols].sort();
 
   const targets: Record<string, number> = {};
-  const lots: Record<string, number> = {};
+  // A hash table from the start (no prototype): symbol keys in a different set every week would grow
+  // a chain of hidden classes on a plain object (see the backtest's symbolRecord). Internal only; the
+  // returned `targets` stays a plain object for the callers.
+  const lots = Object.create(null) as Record<string, number>;
   for (const symbol of sorted) {
     const current = input.positions[symbol] ?? 0;
     const weight = input.weights[symbol] ?? 0;

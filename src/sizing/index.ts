@@ -1,0 +1,15 @@
+/**
+ * Sizing: target weights -> whole-share orders, one pure rule (no broker, no store). Its own module so
+ * that live execution (src/execution) and every backtest rebalance (src/backtest) import the same
+ * code, and a backtest does not load the execution service stack to reach it.
+ */
+export {
+  type CommissionEstimate,
+  type SizedOrder,
+  type SizingInput,
+  SizingInputError,
+  type SizingResult,
+  sizeCheckedTargets,
+  sizeTargets,
+  validateSizingInput,
+} from './sizing.js';
