@@ -7,11 +7,17 @@ import type { AlphaBars } from '../../src/sources/alpha/bars.js';
 
 /**
  * Data-source policy (DESIGN invariant 4): trading code reads only IB data. The folders below may not
- * import research data (`sources/alpha`) or the research model code (`alpha`); `execution/sizing.ts`
- * is pure arithmetic shared with backtests and is exempt.
+ * import research data (`sources/alpha`) or the research model code (`alpha`). `src/sizing` is pure
+ * arithmetic shared with backtests; trading sizes with it, so it is held to the same rule.
  */
-const TRADING_FOLDERS = ['src/brokerage', 'src/marketdata', 'src/execution', 'src/risk', 'src/pipeline'];
-const EXEMPT = new Set(['src/execution/sizing.ts']);
+const TRADING_FOLDERS = [
+  'src/brokerage',
+  'src/marketdata',
+  'src/execution',
+  'src/risk',
+  'src/pipeline',
+  'src/sizing',
+];
 const FORBIDDEN = [path.resolve('src/sources/alpha'), path.resolve('src/alpha')];
 
 function filesUnder(folder: string): string[] {
@@ -69,9 +75,7 @@ describe('data-source policy', () => {
   });
 
   it('no trading module imports Alpha data or research code', () => {
-    const files = TRADING_FOLDERS.flatMap((f) => filesUnder(path.resolve(f))).filter(
-      (f) => !EXEMPT.has(path.relative(process.cwd(), f)),
-    );
+    const files = TRADING_FOLDERS.flatMap((f) => filesUnder(path.resolve(f)));
     expect(files.length).toBeGreaterThan(10);
     const found = files.flatMap((f) =>
       violations(f).map((spec) => `${path.relative(process.cwd(), f)} -> ${spec}`),
