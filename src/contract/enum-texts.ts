@@ -5,7 +5,7 @@
  *
  * Pure TypeScript: no Node or server imports, so the web app can import it.
  */
-import type { EnumName } from './messages.js';
+import { ENUMS, type EnumName } from './messages.js';
 
 /** The enums the server renders itself, each value's name. */
 export type SharedEnumName = 'side' | 'mode' | 'tradingState' | 'gicsSector';
@@ -34,20 +34,10 @@ export const ENUM_TEXTS_EN = {
   side: { BUY: 'Buy', SELL: 'Sell' },
   mode: { paper: 'Paper', live: 'Live' },
   tradingState: { ACTIVE: 'Active', REDUCING: 'Reducing only', HALTED: 'Halted' },
-  // The data's own (English) names.
-  gicsSector: {
-    'Communication Services': 'Communication Services',
-    'Consumer Discretionary': 'Consumer Discretionary',
-    'Consumer Staples': 'Consumer Staples',
-    Energy: 'Energy',
-    Financials: 'Financials',
-    'Health Care': 'Health Care',
-    Industrials: 'Industrials',
-    'Information Technology': 'Information Technology',
-    Materials: 'Materials',
-    'Real Estate': 'Real Estate',
-    Utilities: 'Utilities',
-  },
+  // The data's own (English) names: the catalogue's list, each value naming itself.
+  gicsSector: Object.fromEntries(ENUMS.gicsSector.map((sector) => [sector, sector])) as Readonly<
+    Record<(typeof ENUMS.gicsSector)[number], string>
+  >,
 } as const satisfies SharedEnumTexts;
 
 const TABLES: Record<'zh-CN' | 'en', SharedEnumTexts> = { 'zh-CN': ENUM_TEXTS_ZH_CN, en: ENUM_TEXTS_EN };
