@@ -229,8 +229,14 @@ describe('web app: every seeded page and tab in the UI language', () => {
     for (const { route, selector, expect: shows } of SERVER_TEXTS) {
       await page.goto(route);
       await settle(page);
+      // Tables fill after their query answers, which may be after the page settled: wait for the text.
+      await expect
+        .poll(async () => (await page.locator(selector).allInnerTexts()).join('\n'), {
+          message: `${route} ${selector}`,
+          timeout: 20_000,
+        })
+        .toContain(shows);
       const texts = await page.locator(selector).allInnerTexts();
-      expect(texts.join('\n'), `${route} ${selector}`).toContain(shows);
       for (const text of texts)
         for (const finding of englishWordFindings(`${route} ${selector}`, text, DATA_NAMES))
           findings.add(finding);

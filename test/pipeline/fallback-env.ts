@@ -104,6 +104,8 @@ export function useFallbackApp(engine: EngineName) {
         .t.app.ctx.store.db.selectFrom('audit_log')
         .select('after_json')
         .where('action', '=', 'pipeline.fallback')
+        // The chain's order: PostgreSQL returns rows in no particular order without it.
+        .orderBy('id')
         .execute();
       return rows
         .map((a) => JSON.parse(a.after_json ?? '{}') as FallbackAudit)
