@@ -17,6 +17,8 @@ const TIMING_SENSITIVE = [
   'test/execution/sim-inprocess.test.ts',
   // Resets, drops and duplicates the gateway connection, like connection-faults.
   'test/alerts/ib-reason-zh.test.ts',
+  // Takes the gateway down (refuse) under two replicas and waits on the recorded reason.
+  'test/alerts/ib-connection-zh.test.ts',
 ];
 
 /**

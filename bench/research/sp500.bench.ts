@@ -5,7 +5,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -155,24 +155,30 @@ async function main(): Promise<void> {
 
     // The CLI as a user runs it (weekly top-20, rule model): a fresh process, so module loading counts
     // too, then store -> features -> scores -> backtest -> report files. Through tsx (TypeScript loaded
-    // on the fly, as `npm run ibloop` runs it) and compiled (what the installed `ibloop` runs: the
-    // sources transpiled one file per module like `npm run build:server`, into tmp/ of the repo).
+    // on the fly, as `npm run ibloop` runs it), compiled under plain `node` (the sources transpiled one
+    // file per module like `npm run build:server`, into tmp/ of the repo) and as the installed `ibloop`
+    // command runs: its launcher bin/ibloop (which sets glibc's huge-page tunable) on that build.
     const out = path.join(root, 'cli-out');
     const cliArgs = ['backtest', '--data-root', root, '--model', 'rule', '--top-n', '20', '--out', out];
-    const compiled = await compileCli();
+    const { main: compiled, launcher } = await compileCli();
     const runs = Number(process.env.BENCH_CLI_RUNS ?? 3);
-    for (const [label, argv] of [
-      ['end to end from the CLI (tsx), target < 2 s', ['--import', 'tsx', 'src/cli/main.ts', ...cliArgs]],
-      ['end to end from the compiled CLI, target < 2 s', [compiled, ...cliArgs]],
+    const node = (args: readonly string[]) => [process.execPath, [...PHASES_IMPORT, ...args]] as const;
+    // The launcher starts `node` itself: the phase marks' preload goes in through NODE_OPTIONS.
+    const env = {
+      ...process.env,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${PHASES_IMPORT.join('=')}`.trim(),
+    };
+    for (const [label, [command, argv], options] of [
+      ['end to end from the CLI (tsx)', node(['--import', 'tsx', 'src/cli/main.ts', ...cliArgs]), {}],
+      ['end to end from the compiled CLI (node main.js)', node([compiled, ...cliArgs]), {}],
+      ['end to end, installed command (bin/ibloop), target < 2 s', [launcher, cliArgs], { env }],
     ] as const) {
       const walls: number[] = [];
       const phases: Phases[] = [];
       let last = '';
       for (let run = 0; run < runs; run++) {
         const start = performance.now();
-        const child = spawnSync(process.execPath, [PHASES_IMPORT[0], PHASES_IMPORT[1], ...argv], {
-          encoding: 'utf8',
-        });
+        const child = spawnSync(command, argv, { encoding: 'utf8', ...options });
         const wall = performance.now() - start;
         walls.push(wall);
         if (child.status !== 0) console.log(`  CLI failed: ${child.stderr.slice(-500)}`);
@@ -254,9 +260,10 @@ function cliPhases(stderr: string, wall: number): Phases | undefined {
 /**
  * The CLI's sources transpiled file by file (esbuild, as tsc's build would emit them) under tmp/ of the
  * repo, so bare imports resolve from its node_modules; a copy of package.json sits where the compiled
- * CLI looks for its version. Returns the compiled main.js.
+ * CLI looks for its version, and of the launcher where the package's bin is. Returns the compiled
+ * main.js and the launcher.
  */
-async function compileCli(): Promise<string> {
+async function compileCli(): Promise<{ main: string; launcher: string }> {
   const repo = path.resolve(import.meta.dirname, '../..');
   const target = path.join(repo, 'tmp', 'bench-cli');
   await rm(target, { recursive: true, force: true });
@@ -274,7 +281,10 @@ async function compileCli(): Promise<string> {
   });
   await mkdir(target, { recursive: true });
   await writeFile(path.join(target, 'package.json'), await readFile(path.join(repo, 'package.json')));
-  return path.join(target, 'dist', 'cli', 'main.js');
+  const launcher = path.join(target, 'bin', 'ibloop');
+  await mkdir(path.dirname(launcher), { recursive: true });
+  await copyFile(path.join(repo, 'bin', 'ibloop'), launcher);
+  return { main: path.join(target, 'dist', 'cli', 'main.js'), launcher };
 }
 
 await main();

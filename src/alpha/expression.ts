@@ -384,7 +384,8 @@ export function evaluateSignal(
  */
 export function signalScores(
   text: string,
-  dataset: AlphaDataset,
+  // What the signal reads (evaluateSignal's part): a sweep's workers get only this of the dataset.
+  dataset: Pick<AlphaDataset, 'panel' | 'decisionRows' | 'nSymbols' | 'eligible'>,
   sectors: readonly (string | undefined)[] = [],
 ): Float64Array {
   const raw = evaluateSignal(text, dataset, sectors);

@@ -100,7 +100,7 @@ export function restrictToMembership(
 
 /** The backtest input of prepared research data and one set of scores. */
 export function researchInput(
-  research: ResearchData,
+  research: Pick<ResearchData, 'panel' | 'schedule' | 'sectors' | 'volatility'>,
   scores: Float64Array,
 ): Pick<BacktestInput, 'panel' | 'schedule' | 'scores' | 'sectors' | 'volatility'> {
   return {

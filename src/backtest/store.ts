@@ -34,8 +34,9 @@ export class FileBacktestStore implements BacktestStore {
     this.dir = path.join(dataRoot, 'backtests');
   }
 
-  async save(result: BacktestResult): Promise<string> {
-    const id = resultHash(result).slice(0, 16);
+  /** `hash`: the result's hash when the caller has it already (it takes a while on decades of data). */
+  async save(result: BacktestResult, hash: string = resultHash(result)): Promise<string> {
+    const id = hash.slice(0, 16);
     await exportBacktest(result, path.join(this.dir, id));
     return id;
   }

@@ -1,12 +1,18 @@
 import { type PerformanceEntry, PerformanceObserver, performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import type { BacktestConfigInput } from './engine.js';
-import type { ResearchData } from './prepare.js';
-import { runPoint, ScoreCache, type SweepPoint, type SweepScope, type WorkerReply } from './sweep.js';
+import {
+  type PointResearch,
+  runPoint,
+  ScoreCache,
+  type SweepPoint,
+  type SweepScope,
+  type WorkerReply,
+} from './sweep.js';
 
 /** A sweep worker: receives the shared research data once, then backtests points one at a time. */
 interface State {
-  research: Record<string, ResearchData>;
+  research: Record<string, PointResearch>;
   base: BacktestConfigInput;
   dataDigest: string;
   scope: SweepScope;

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
-import { canonicalJson, signalScores, validateSignal } from '../alpha/index.js';
+import { type AlphaDataset, canonicalJson, signalScores, validateSignal } from '../alpha/index.js';
 import { WEIGHTING_SCHEMES } from '../portfolio/index.js';
 import { createWeightLimits, type WeightLimits } from '../risk/index.js';
 import {
@@ -27,8 +27,8 @@ import { resultHash } from './report.js';
 
 /**
  * Parameter sweeps: a grid of parameter sets backtested as one job, in worker threads that share one
- * loaded panel and feature dataset per rebalance weekday (SharedArrayBuffer: nothing is copied per
- * worker). Each point has a hash of its parameters and data, and its result hash lets anyone rerun it
+ * loaded panel and what a signal reads of the dataset per rebalance weekday (SharedArrayBuffer:
+ * nothing is copied per worker). Each point has a hash of its parameters and data, and its result hash lets anyone rerun it
  * alone and get the same result bit for bit.
  *
  * Caveat the callers must state: the best of many backtests is optimistic (multiple testing); its
@@ -137,11 +137,32 @@ export function pointHash(
 }
 
 /**
+ * What a point reads of prepared research data: all of it but the dataset's feature matrices, which
+ * expression signals do not read. A sweep's workers get only this: the rest is not copied into shared
+ * memory, and the dataset's lazily ranked `normalized` matrix (a getter, which copying every property
+ * would call) is never computed.
+ */
+export type PointResearch = Omit<ResearchData, 'dataset'> & {
+  dataset: Pick<AlphaDataset, 'panel' | 'decisionRows' | 'nSymbols' | 'eligible'>;
+};
+
+export function pointResearch(research: ResearchData): PointResearch {
+  const { panel, decisionRows, nSymbols, eligible } = research.dataset;
+  return {
+    panel: research.panel,
+    schedule: research.schedule,
+    sectors: research.sectors,
+    volatility: research.volatility,
+    dataset: { panel, decisionRows, nSymbols, eligible },
+  };
+}
+
+/**
  * Runs one point on prepared research data (what each worker does, and what a rerun does): the same
  * backtest, decide and risk stage as a single backtest of these settings, so the two agree exactly.
  */
 export function runSweepPoint(
-  research: ResearchData,
+  research: PointResearch,
   point: SweepPoint,
   base: BacktestConfigInput,
   dataDigest: string,
@@ -197,7 +218,7 @@ export class ScoreCache {
  * scope, which a sweep fixes), adding where the time went to `times`.
  */
 export function runPoint(
-  research: ResearchData,
+  research: PointResearch,
   point: SweepPoint,
   base: BacktestConfigInput,
   dataDigest: string,
@@ -311,11 +332,13 @@ export async function runSweep(request: SweepRequest): Promise<SweepRow[]> {
     });
   try {
     const weekdays = [...new Set(points.map((point) => point.weekday))];
-    const researchByWeekday = new Map<number, ResearchData>();
+    const researchByWeekday = new Map<number, PointResearch>();
     // Only workers need shared memory; the copy is skipped in this thread.
     const share = workers > 0 ? sharingCopier() : <T>(value: T): T => value;
-    for (const weekday of weekdays)
-      researchByWeekday.set(weekday, share(prepareResearch(request.bars, request.sectors, { weekday })));
+    for (const weekday of weekdays) {
+      const research = prepareResearch(request.bars, request.sectors, { weekday });
+      researchByWeekday.set(weekday, share(pointResearch(research)));
+    }
     const prepareMs = performance.now() - started;
     if (workers <= 0) {
       const cache = new ScoreCache();

@@ -12,6 +12,8 @@
  */
 
 import type { IbReason } from '../contract/ib.js';
+import { type Message, msg } from '../contract/messages.js';
+import type { ErrorText } from '../core/errors.js';
 
 export type ConnectionStatus = 'DISCONNECTED' | 'CONNECTING' | 'CONNECTED' | 'DEGRADED';
 
@@ -343,14 +345,25 @@ export interface Brokerage {
   };
 }
 
-/** The broker is not connected (or not tradable); nothing was sent. */
-export class BrokerUnavailableError extends Error {
+/**
+ * The broker is not connected (or not tradable); nothing was sent. `message` is English (logs);
+ * `reasonCode` says why as a code and `text` the whole refusal as a catalogued message, which HTTP
+ * answers and stored records carry so that the UI says it in its language. Brokers without reason
+ * codes give none: the text then names the status only.
+ */
+export class BrokerUnavailableError extends Error implements ErrorText {
+  readonly text: Message;
+
   constructor(
     readonly status: ConnectionStatus,
     detail: string,
+    readonly reasonCode: IbReason | null = null,
   ) {
     super(`broker unavailable (${status}): ${detail}`);
     this.name = 'BrokerUnavailableError';
+    this.text = reasonCode
+      ? msg('BROKER_UNAVAILABLE', { status, reason: reasonCode })
+      : msg('BROKER_NOT_CONNECTED', { status });
   }
 }
 
@@ -358,17 +371,34 @@ export class BrokerUnavailableError extends Error {
 export class BrokerRequestError extends Error {
   constructor(
     readonly code: number,
-    message: string,
+    /** The broker's own words. */
+    readonly brokerMessage: string,
   ) {
-    super(`IB error ${code}: ${message}`);
+    super(`IB error ${code}: ${brokerMessage}`);
     this.name = 'BrokerRequestError';
   }
 }
 
 /** A request got no answer in time. */
 export class BrokerTimeoutError extends Error {
-  constructor(what: string, ms: number) {
+  constructor(
+    what: string,
+    readonly ms: number,
+  ) {
     super(`${what}: no answer within ${ms} ms`);
     this.name = 'BrokerTimeoutError';
   }
+}
+
+/**
+ * Why a broker request failed, as a code the UI renders, for records that keep the failure (e.g. a
+ * backfill's failed chunks); null for errors that are not the broker's.
+ */
+export function brokerFailureReason(error: unknown): IbReason | null {
+  if (error instanceof BrokerUnavailableError) return error.reasonCode;
+  // Code 0: our own check before sending (English, not the broker's words): no code for it yet.
+  if (error instanceof BrokerRequestError && error.code !== 0)
+    return { code: 'ib-message', ibCode: error.code, ibMessage: error.brokerMessage };
+  if (error instanceof BrokerTimeoutError) return { code: 'no-answer', ms: error.ms };
+  return null;
 }

@@ -144,6 +144,21 @@ export interface RiskAlertParams {
   haltLimit?: number;
   haltReason?: string;
   heldBy?: number;
+  /**
+   * A defensive move still waiting past its bound: minutes since the halt, and the orders of another
+   * run the broker has not finalised (nothing is sent until they are).
+   */
+  waitMinutes?: number;
+  ordersOut?: DefensiveOrderOut[];
+}
+
+/** An order a defensive move waits for: still out at the broker, `filled` of `quantity` done. */
+export interface DefensiveOrderOut {
+  clientOrderId: string;
+  symbol: string;
+  side: string;
+  quantity: number;
+  filled: number;
 }
 
 /** How a text puts catalogued messages and enum values in its language (default: as they are). */
@@ -247,11 +262,34 @@ function riskSummary(p: RiskAlertParams, language: AlertLanguage, h: AlertTextHe
         : zh
           ? '卖出转为现金'
           : 'sell to cash';
+    if (p.ordersOut !== undefined) return waitingSummary(p, rule, into, language, h);
     return zh
       ? `${rule}：暂停后${into}${haltOf(p, language)}`
       : `${rule}: ${into} after the halt${haltOf(p, language)}`;
   }
   return zh ? `${rule}。${p.detail}` : `${rule}. ${p.detail}`;
+}
+
+/** A move still waiting past its bound: for which orders, and that nothing is sent until they end. */
+function waitingSummary(
+  p: RiskAlertParams,
+  rule: string,
+  into: string,
+  language: AlertLanguage,
+  h: AlertTextHelpers,
+): string {
+  const zh = language === 'zh-CN';
+  const orders = (p.ordersOut ?? [])
+    .map((o) =>
+      zh
+        ? `${o.symbol} ${side(o.side, h)} 已成交 ${o.filled}/${o.quantity}（${o.clientOrderId}）`
+        : `${o.symbol} ${side(o.side, h)} ${o.filled}/${o.quantity} filled (${o.clientOrderId})`,
+    )
+    .join(zh ? '；' : '; ');
+  const waited = duration((p.waitMinutes ?? 0) * 60, language);
+  return zh
+    ? `${rule}：暂停后${into}${haltOf(p, language)}尚未执行，已等待 ${waited}，其他运行的订单仍在券商处未完结：${orders}。已向券商查询并再次请求撤单；这些订单完结前不会发出任何防御订单，请到券商处核对`
+    : `${rule}: ${into} after the halt${haltOf(p, language)} is still waiting after ${waited} for orders of another run still out at the broker: ${orders}. The broker was asked again and the cancels repeated; no defensive order is sent until they are final. Check them at the broker`;
 }
 
 /** The halt a defensive move answers: whose it was and why (figures, or a person's words). */

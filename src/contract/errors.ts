@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'CONFLICT',
   'RATE_LIMITED',
   'HOST_NOT_ALLOWED',
+  'BROKER_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -58,5 +59,7 @@ export const ERROR_RESPONSES = {
   421: errorAnswer('the Host header is not one this server answers to (HOST_NOT_ALLOWED)'),
   429: errorAnswer('too many requests (RATE_LIMITED); Retry-After says when to try again'),
   500: errorAnswer('an internal error (INTERNAL)'),
-  503: errorAnswer('a part the route needs is not running, e.g. the IB runtime (INTERNAL)'),
+  503: errorAnswer(
+    'a part the route needs is not running, e.g. the IB runtime (INTERNAL), or IB is not connected (BROKER_UNAVAILABLE: error.text says why)',
+  ),
 } as const;

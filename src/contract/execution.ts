@@ -4,8 +4,9 @@
  * in every answer are masked (`DU****67`).
  */
 import { z } from 'zod';
+import { IbConnectionStatus, IbReason } from './ib.js';
 import { messageSchema as catalogued, ENUMS, type Message } from './messages.js';
-import { RunPreTradeView } from './pretrade.js';
+import { PreTradeRuleName, RunPreTradeView } from './pretrade.js';
 
 const message = catalogued as unknown as z.ZodType<Message>;
 const positiveId = z.coerce.number().int().positive('must be a positive integer');
@@ -216,7 +217,9 @@ export const ReconciliationRecord = z.object({
   status: z.string(),
   summary: ReconciliationSummary.partial(),
   details: JsonRecord,
+  /** English (logs); `errorText` the same as a catalogued message the UI renders, when there is one. */
   error: z.string().nullable(),
+  errorText: message.nullable(),
 });
 export type ReconciliationRecord = z.infer<typeof ReconciliationRecord>;
 
@@ -270,6 +273,8 @@ export const ReconcileReport = z.object({
   reason: ReconcileReason,
   status: z.enum(['ok', 'failed']),
   error: z.string().nullable(),
+  /** `error` as a catalogued message (e.g. IB refused: `BROKER_UNAVAILABLE` with its reason code). */
+  errorText: message.nullable(),
   summary: ReconciliationSummary,
   details: ReconcileDetails,
 });
@@ -278,6 +283,36 @@ export type ReconcileReport = z.infer<typeof ReconcileReport>;
 export const ReconcileResponse = z.object({ reconciliation: ReconcileReport });
 export type ReconcileResponse = z.infer<typeof ReconcileResponse>;
 
+/**
+ * Why a run stopped sending before its whole order list left, as a code with its figures: the web app
+ * and the alert texts render it in the reader's language (src/contract/execution-texts.ts), logs read
+ * its English line. What is left is sent by the next run call or after the next reconciliation.
+ */
+export const StopReason = z.discriminatedUnion('code', [
+  /** Pre-trade risk failed these rules: the run is BLOCKED and nothing of it was recorded. */
+  z.object({ code: z.literal('pretrade-blocked'), rules: z.array(PreTradeRuleName) }),
+  z.object({ code: z.literal('engine-stopped') }),
+  z.object({ code: z.literal('no-lease') }),
+  z.object({ code: z.literal('broker-not-connected'), status: IbConnectionStatus }),
+  /** The account the gateway offers does not fit the mode (IB's reason code, masked account ids). */
+  z.object({ code: z.literal('account-problem'), reason: IbReason }),
+  z.object({ code: z.literal('not-reconciled') }),
+  /** The trading state (the account's or the project's) lets nothing leave. */
+  z.object({ code: z.literal('trading-halted') }),
+  /** REDUCING: sells leave, buys wait. */
+  z.object({ code: z.literal('trading-reducing') }),
+  /** Cancels of orders in the way are not final yet: these symbols are ordered once they are. */
+  z.object({ code: z.literal('cancels-pending'), count: z.number().int(), symbols: z.array(z.string()) }),
+  /** The send could not be recorded (the lease moved on): nothing left. */
+  z.object({ code: z.literal('claim-refused') }),
+  /** The broker refused the send before anything left; `reason` when the adapter says why. */
+  z.object({ code: z.literal('broker-unavailable'), reason: IbReason.optional() }),
+  /** The send failed with an unknown outcome: the next reconciliation decides. */
+  z.object({ code: z.literal('place-failed') }),
+]);
+export type StopReason = z.infer<typeof StopReason>;
+export type StopReasonCode = StopReason['code'];
+
 /** POST /api/execution/runs: 201 for a new run, 200 when it joined the run of the same key. */
 export const ExecuteResponse = z.object({
   run: TradeRun,
@@ -285,7 +320,8 @@ export const ExecuteResponse = z.object({
   /** Intents recorded by this call. */
   intents: z.number(),
   sent: z.number(),
-  stoppedBecause: z.string().nullable(),
+  /** Why sending stopped before the whole list left (null: it did not stop). */
+  stoppedBecause: StopReason.nullable(),
 });
 export type ExecuteResponse = z.infer<typeof ExecuteResponse>;
 

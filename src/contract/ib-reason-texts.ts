@@ -71,7 +71,28 @@ function base(r: IbReason, language: IbReasonLanguage): string {
       return zh
         ? `IB 报告了多个${MODE[language][r.mode]}账户（${list(r.accounts, language)}），请配置要交易的账户`
         : `IB reports several ${r.mode} accounts (${list(r.accounts, language)}); configure which one to trade`;
+    case 'no-order-id':
+      return zh ? '尚未收到 IB 的首个订单编号' : 'no order id yet: wait for the first nextValidId';
+    case 'no-answer':
+      return zh ? `${r.ms} 毫秒内未收到 IB 的应答` : `no answer from IB within ${r.ms} ms`;
+    case 'cannot-connect': {
+      const where = `${r.host}:${r.port}`;
+      const within = r.withinMs;
+      let text = zh
+        ? `无法${within === undefined ? '' : `在 ${within} 毫秒内`}连接 ${where}`
+        : `could not connect to ${where}${within === undefined ? '' : ` within ${within} ms`}`;
+      if (r.ibCode !== undefined)
+        text = zh
+          ? `${text}（IB 错误 ${r.ibCode}，IB 的原文：${r.ibMessage ?? ''}）`
+          : `${text} (IB error ${r.ibCode}, IB's message: ${r.ibMessage ?? ''})`;
+      return text;
+    }
+    case 'recorded':
+      // Written by a version before codes: only its English text exists, labelled as such.
+      return zh ? `旧版本记录的原因（原文）：${r.text}` : r.text;
   }
+  // A code from a newer server: say which, rather than nothing.
+  return (r as { code: string }).code;
 }
 
 /** Codes that say why orders are refused (the account does not fit the mode), not why the link is down. */

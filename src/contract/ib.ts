@@ -43,6 +43,24 @@ export const IbReason = z.discriminatedUnion('code', [
   z.object({ code: z.literal('account-wrong-mode'), mode: TradingMode, account: z.string(), ...retry }),
   z.object({ code: z.literal('no-account-for-mode'), mode: TradingMode, accounts, ...retry }),
   z.object({ code: z.literal('several-accounts'), mode: TradingMode, accounts, ...retry }),
+  // Why a request or a connection test got nowhere.
+  z.object({ code: z.literal('no-order-id'), ...retry }),
+  z.object({ code: z.literal('no-answer'), ms: z.number(), ...retry }),
+  /**
+   * A connection test could not connect. `withinMs`: it gave up after that long; `ibCode` and
+   * `ibMessage`: IB's last connection message (its own words), when it sent one.
+   */
+  z.object({
+    code: z.literal('cannot-connect'),
+    host: z.string(),
+    port: z.number(),
+    withinMs: z.number().optional(),
+    ibCode: z.number().optional(),
+    ibMessage: z.string().optional(),
+    ...retry,
+  }),
+  /** A reason recorded without a code (by a version before codes): its English text as recorded. */
+  z.object({ code: z.literal('recorded'), text: z.string(), ...retry }),
 ]);
 export type IbReason = z.infer<typeof IbReason>;
 export type IbReasonCode = IbReason['code'];
@@ -170,7 +188,9 @@ export const TestConnectionResult = z.object({
     reason: z.string().nullable(),
     reasonCode: IbReason.nullable(),
   }),
+  /** In English (logs, API users); `errorCode` is what the UI renders. */
   error: z.string().nullable(),
+  errorCode: IbReason.nullable(),
   source,
 });
 export type TestConnectionResult = z.infer<typeof TestConnectionResult>;
@@ -290,7 +310,10 @@ export const BackfillReport = z.object({
   stored: z.number(),
   empty: z.number(),
   pacingRetries: z.number(),
-  failures: z.array(z.object({ symbol: z.string(), key: z.string(), error: z.string() })),
+  /** `error` in English (logs); `reasonCode` the same as a code the UI renders (absent on old reports). */
+  failures: z.array(
+    z.object({ symbol: z.string(), key: z.string(), error: z.string(), reasonCode: IbReason.optional() }),
+  ),
   /** Bars now stored per symbol inside the window. */
   bars: z.array(z.object({ symbol: z.string(), bars: z.number() })),
 });

@@ -8,6 +8,8 @@
  * Pure zod/TypeScript: no Node or server imports, so the web app can import it.
  */
 import { z } from 'zod';
+import type { IbReason } from './ib.js';
+import { ibReasonText } from './ib-reason-texts.js';
 
 /**
  * Enumerations the server sends as raw values. The UI translates each value (messages.enums.*); a
@@ -54,6 +56,19 @@ export const ENUMS = {
   defensiveAction: ['cash', 'asset'],
   cutReason: ['RISK_MAX_POSITION', 'RISK_MAX_SECTOR', 'RISK_MAX_GROSS'],
   dropReason: ['BARS_MISSING', 'BARS_STALE'],
+  /** The weekly pipeline's checklist items (src/pipeline/live.ts) and the pre-trade rules, listed in failures. */
+  checklistItem: [
+    'ib.connected',
+    'account.mode',
+    'universe.conIds',
+    'bars.complete',
+    'quotes.fresh',
+    'trading.active',
+    'reconciliation.clean',
+    'market.open',
+    'lease.held',
+  ],
+  pretradeRule: ['funds', 'margin', 'exposure', 'fat-finger', 'state'],
   /** What is wrong with a line of an imported price file (IMPORT_LINE_INVALID). */
   importProblem: [
     'json-response',
@@ -84,8 +99,23 @@ export const ENUMS = {
 export type EnumName = keyof typeof ENUMS;
 export type EnumValue<E extends EnumName> = (typeof ENUMS)[E][number];
 
-/** What a parameter holds: plain text (names, symbols, ids), a number, a fraction shown as a percentage, or an enum value. */
-export type ParamKind = 'text' | 'number' | 'percent' | EnumName;
+/**
+ * What a parameter holds: plain text (names, symbols, ids), a number, a fraction shown as a
+ * percentage, an enum value, or why IB is down or refuses (an `IbReason` object, src/contract/ib.ts,
+ * rendered by src/contract/ib-reason-texts.ts).
+ */
+export type ParamKind = 'text' | 'number' | 'percent' | 'ibReason' | EnumName | ListKind;
+
+/**
+ * A list of one enum's values, sent as text joined by ", ": each value is named in the UI language,
+ * one the enum does not know (an older row, a newer server) shows as it is.
+ */
+export type ListKind = `${EnumName}[]`;
+
+/** The enum a list parameter's values come from, or null when the kind is not a list. */
+export function listEnum(kind: ParamKind): EnumName | null {
+  return kind.endsWith('[]') ? (kind.slice(0, -2) as EnumName) : null;
+}
 
 interface MessageDef {
   params: Readonly<Record<string, ParamKind>>;
@@ -97,6 +127,14 @@ const def = <P extends Record<string, ParamKind>>(params: P, en: string) => ({ p
 export const MESSAGES = {
   // Readiness to trade and API refusals.
   BROKER_NOT_CONNECTED: def({ status: 'connectionStatus' }, 'broker is {{status}}'),
+  IB_RUNTIME_NOT_RUNNING: def(
+    {},
+    'the IB runtime is not running (IB is not configured or the server started without it)',
+  ),
+  BROKER_UNAVAILABLE: def(
+    { status: 'connectionStatus', reason: 'ibReason' },
+    'broker unavailable ({{status}}): {{reason}}',
+  ),
   NO_EXECUTION_LEASE: def({}, 'this process does not hold the execution lease'),
   STARTUP_RECONCILIATION_PENDING: def({}, 'startup reconciliation has not succeeded yet'),
   RECONNECT_RECONCILIATION_PENDING: def(
@@ -198,8 +236,8 @@ export const MESSAGES = {
   PIPELINE_NO_TRADING_RUNTIME: def({}, 'the trading runtime is not running'),
   PIPELINE_NO_DECISION: def({}, 'the decide step recorded no weights'),
   PIPELINE_NO_SNAPSHOT: def({}, 'the decide step froze no decision snapshot'),
-  PIPELINE_CHECKLIST_FAILED: def({ items: 'text' }, 'checklist failed: {{items}}'),
-  PIPELINE_PRETRADE_BLOCKED: def({ rules: 'text' }, 'pre-trade risk blocked the run: {{rules}}'),
+  PIPELINE_CHECKLIST_FAILED: def({ items: 'checklistItem[]' }, 'checklist failed: {{items}}'),
+  PIPELINE_PRETRADE_BLOCKED: def({ rules: 'pretradeRule[]' }, 'pre-trade risk blocked the run: {{rules}}'),
   PIPELINE_REJECTIONS_ABOVE_LIMIT: def(
     { rejected: 'number', orders: 'number', share: 'percent', limit: 'percent' },
     'IB rejected {{rejected}} of {{orders}} orders ({{share}}, above the limit of {{limit}}): trading stopped',
@@ -240,7 +278,13 @@ export const MESSAGES = {
 export type MessageCode = keyof typeof MESSAGES;
 export const MESSAGE_CODES = /* @__PURE__ */ Object.keys(MESSAGES) as [MessageCode, ...MessageCode[]];
 
-type ParamValue<K> = K extends 'number' | 'percent' ? number : K extends EnumName ? EnumValue<K> : string;
+type ParamValue<K> = K extends 'number' | 'percent'
+  ? number
+  : K extends 'ibReason'
+    ? IbReason
+    : K extends EnumName
+      ? EnumValue<K>
+      : string;
 export type MessageParams<C extends MessageCode> = {
   -readonly [P in keyof (typeof MESSAGES)[C]['params']]: ParamValue<(typeof MESSAGES)[C]['params'][P]>;
 };
@@ -257,7 +301,8 @@ export function msg<C extends MessageCode>(code: C, params: MessageParams<C>): M
 export const messageSchema = /* @__PURE__ */ z
   .object({
     code: z.enum(MESSAGE_CODES),
-    params: z.record(z.string(), z.union([z.string(), z.number()])),
+    // An IbReason parameter is an object; its renderer copes with codes it does not know.
+    params: z.record(z.string(), z.union([z.string(), z.number(), z.looseObject({ code: z.string() })])),
   })
   .superRefine((value, ctx) => {
     const declared: Record<string, ParamKind> = MESSAGES[value.code].params;
@@ -266,9 +311,11 @@ export const messageSchema = /* @__PURE__ */ z
       const ok =
         kind === 'number' || kind === 'percent'
           ? typeof given === 'number'
-          : kind === 'text'
+          : kind === 'text' || listEnum(kind) !== null
             ? typeof given === 'string'
-            : (ENUMS[kind] as readonly string[]).includes(String(given));
+            : kind === 'ibReason'
+              ? typeof given === 'object'
+              : (ENUMS[kind as EnumName] as readonly string[]).includes(String(given));
       if (!ok) ctx.addIssue({ code: 'custom', path: ['params', name], message: `must be a ${kind}` });
     }
   });
@@ -279,15 +326,16 @@ export function parseMessage(value: unknown): Message | null {
   return parsed.success ? (parsed.data as Message) : null;
 }
 
-/** A parameter as English text: percentages with two decimals, the rest as they are. */
-function englishParam(kind: ParamKind, value: string | number): string {
+/** A parameter as English text: percentages with two decimals, IB reasons as sentences, the rest as they are. */
+function englishParam(kind: ParamKind, value: string | number | object): string {
+  if (kind === 'ibReason' && typeof value === 'object') return ibReasonText(value as IbReason, 'en', false);
   return kind === 'percent' && typeof value === 'number' ? `${(value * 100).toFixed(2)}%` : String(value);
 }
 
 /** The English sentence, for logs, the CLI and the API's `message` fields. */
 export function englishText(message: Message): string {
   const def: MessageDef = MESSAGES[message.code];
-  const params = message.params as Record<string, string | number>;
+  const params = message.params as Record<string, string | number | object>;
   return def.en.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
     const kind = def.params[name];
     const value = params[name];

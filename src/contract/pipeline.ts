@@ -3,6 +3,7 @@
  * Pure zod, shared with the web app.
  */
 import { z } from 'zod';
+import { RUN_MISSED_REASONS } from './alert-texts.js';
 import { type Message, messageSchema } from './messages.js';
 
 /** The catalogue's schema checks the parameters; its type is the precise union of messages. */
@@ -65,7 +66,10 @@ export const PipelineRunView = z.object({
   finishedAt: z.string().nullable(),
   tradeRunId: z.number().int().nullable(),
   fallback: z.string().nullable(),
+  /** In English (logs, API users). */
   error: z.string().nullable(),
+  /** A MISSED run: why, as a code the UI renders in its language (null: not missed, or not known). */
+  missedReason: z.enum(RUN_MISSED_REASONS).nullable(),
   report: evidence.nullable(),
   steps: z.array(PipelineStepView),
 });

@@ -1,4 +1,5 @@
 import { maskSecret } from '../config/index.js';
+import type { IbReason } from '../contract/ib.js';
 
 export type TradingMode = 'paper' | 'live';
 
@@ -10,7 +11,10 @@ export function isPaperAccount(account: string): boolean {
 export interface AccountCheck {
   /** The account orders go to, when `problem` is null. */
   account: string | null;
+  /** In English (logs, API users). */
   problem: string | null;
+  /** The problem as IB's reason code, rendered in the reader's language (src/contract/ib-reason-texts.ts). */
+  reasonCode: IbReason | null;
 }
 
 /**
@@ -23,17 +27,28 @@ export function checkTradingAccount(
   configured: string | undefined,
   managed: readonly string[],
 ): AccountCheck {
-  const list = managed.map(maskSecret).join(', ');
-  if (managed.length === 0) return { account: null, problem: 'the gateway has not named its accounts yet' };
+  const masked = managed.map(maskSecret);
+  const list = masked.join(', ');
+  if (managed.length === 0)
+    return {
+      account: null,
+      problem: 'the gateway has not named its accounts yet',
+      reasonCode: { code: 'accounts-pending' },
+    };
   if (configured !== undefined && !managed.includes(configured)) {
     return {
       account: null,
       problem: `the gateway is logged into ${list}, not the configured account ${maskSecret(configured)} (IB_ACCOUNT)`,
+      reasonCode: { code: 'account-not-reported', account: maskSecret(configured), reported: masked },
     };
   }
   const account = configured ?? managed.find((a) => isPaperAccount(a) === (mode === 'paper'));
   if (account === undefined) {
-    return { account: null, problem: `mode is ${mode} but the gateway offers only ${list}` };
+    return {
+      account: null,
+      problem: `mode is ${mode} but the gateway offers only ${list}`,
+      reasonCode: { code: 'no-account-for-mode', mode, accounts: masked },
+    };
   }
   if (isPaperAccount(account) !== (mode === 'paper')) {
     return {
@@ -42,7 +57,8 @@ export function checkTradingAccount(
         mode === 'paper'
           ? `mode is paper but account ${maskSecret(account)} is a live account (paper accounts start with DU)`
           : `mode is live but account ${maskSecret(account)} is a paper account (starts with DU)`,
+      reasonCode: { code: 'account-wrong-mode', mode, account: maskSecret(account) },
     };
   }
-  return { account, problem: null };
+  return { account, problem: null, reasonCode: null };
 }

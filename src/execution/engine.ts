@@ -10,8 +10,10 @@ import {
   type OrderStatusUpdate,
   type ReconcileReason,
 } from '../brokerage/index.js';
-import type { ReconcileReport as ContractReconcileReport } from '../contract/execution.js';
-import { englishText, type Message, msg } from '../contract/messages.js';
+import type { ReconcileReport as ContractReconcileReport, StopReason } from '../contract/execution.js';
+import { stopReasonLine } from '../contract/execution-texts.js';
+import { IbReason } from '../contract/ib.js';
+import { englishText, type Message, msg, parseMessage } from '../contract/messages.js';
 import { type Clock, isoNow } from '../core/clock.js';
 import { ConflictError, InputError } from '../core/errors.js';
 import type { ExecutionLease } from '../lock/index.js';
@@ -70,7 +72,7 @@ export type SendGate = (
   side: TradeOrder['side'],
   /** The order about to leave (a halt's defensive run may send what the state otherwise stops). */
   order?: Pick<TradeOrder, 'runId' | 'symbol'>,
-) => Promise<string | null>;
+) => Promise<StopReason | null>;
 
 export interface ContractLookup {
   getMany(symbols: readonly string[]): Promise<Map<string, BrokerContract>>;
@@ -255,6 +257,11 @@ export class ExecutionEngine {
     return this.accountCheck().problem;
   }
 
+  /** The same problem as IB's reason code (rendered in the reader's language), or null. */
+  accountProblemCode(): IbReason | null {
+    return this.accountCheck().reasonCode;
+  }
+
   private accountCheck() {
     return checkTradingAccount(this.mode, this.accountOption, this.broker.connection.state().managedAccounts);
   }
@@ -323,7 +330,7 @@ export class ExecutionEngine {
    * the first moment sending is not allowed; what is left is sent by `resumeAll` after the next
    * successful reconciliation.
    */
-  async submitPending(runId: number): Promise<{ sent: number; stoppedBecause: string | null }> {
+  async submitPending(runId: number): Promise<{ sent: number; stoppedBecause: StopReason | null }> {
     return this.sendLock.run(async () => {
       const pending = (await this.repo.orders({ runId })).filter(
         (o) => o.status === 'NEW' && o.ibOrderId === null,
@@ -334,34 +341,46 @@ export class ExecutionEngine {
         pending.length > 0 && this.sendGate ? (await this.repo.getRun(runId)).projectId : null;
       for (const order of pending) {
         const blocked = this.sendBlocker() ?? (await this.sendGate?.(projectId, order.side, order)) ?? null;
-        if (blocked) return { sent, stoppedBecause: blocked };
+        if (blocked) return this.stopSending(runId, sent, blocked);
         await this.limiter.take();
         const outcome = await this.sendOne(order);
         if (outcome === 'sent') sent += 1;
-        else if (outcome !== 'skipped') return { sent, stoppedBecause: outcome };
+        else if (outcome !== 'skipped') return this.stopSending(runId, sent, outcome);
       }
       return { sent, stoppedBecause: null };
     });
   }
 
-  private sendBlocker(): string | null {
-    if (this.stopped) return 'engine stopped';
-    if (!this.lease.isHeld()) return 'execution lease not held';
-    if (this.broker.connection.state().status !== 'CONNECTED') return 'broker not connected';
-    const accountProblem = this.accountProblem();
-    if (accountProblem) return accountProblem;
-    if (!this.reconciledSinceConnect) return 'not reconciled since the last connect';
+  /** Logs why a run stopped sending (in English) and answers it as its code. */
+  private stopSending(runId: number, sent: number, reason: StopReason) {
+    this.logger.info(
+      { runId, sent, stoppedBecause: reason },
+      `run ${runId} stopped sending: ${stopReasonLine(reason)}`,
+    );
+    return { sent, stoppedBecause: reason };
+  }
+
+  private sendBlocker(): StopReason | null {
+    if (this.stopped) return { code: 'engine-stopped' };
+    if (!this.lease.isHeld()) return { code: 'no-lease' };
+    const status = this.broker.connection.state().status;
+    if (status !== 'CONNECTED') return { code: 'broker-not-connected', status };
+    const account = this.accountCheck();
+    if (account.problem !== null)
+      return { code: 'account-problem', reason: account.reasonCode ?? { code: 'accounts-pending' } };
+    if (!this.reconciledSinceConnect) return { code: 'not-reconciled' };
     return null;
   }
 
-  private async sendOne(order: TradeOrder): Promise<'sent' | 'skipped' | string> {
+  private async sendOne(order: TradeOrder): Promise<'sent' | 'skipped' | StopReason> {
     const contract = await this.contract(order.symbol, `order ${order.clientOrderId}`);
     const ibOrderId = this.broker.orders.nextOrderId();
     let claimed: TradeOrder | null;
     try {
       claimed = await this.repo.claimForSend(order.id, ibOrderId, (trx) => this.lease.fence(trx));
     } catch (error) {
-      return `claim refused: ${(error as Error).message}`;
+      this.logger.warn({ err: error, order: order.clientOrderId }, 'the send could not be claimed');
+      return { code: 'claim-refused' };
     }
     if (!claimed) return 'skipped';
     const claim: SessionClaim = {
@@ -375,7 +394,7 @@ export class ExecutionEngine {
     // The claim is committed; only now may the order leave. Check again: the commit took time.
     const blocked = this.sendBlocker();
     if (blocked) {
-      await this.repo.releaseClaim(order.id, ibOrderId, `not sent: ${blocked}`);
+      await this.repo.releaseClaim(order.id, ibOrderId, `not sent: ${stopReasonLine(blocked)}`);
       return blocked;
     }
     try {
@@ -395,11 +414,11 @@ export class ExecutionEngine {
       if (error instanceof BrokerUnavailableError) {
         // The port guarantees nothing left: the intent may be sent again later.
         await this.repo.releaseClaim(order.id, ibOrderId, error.message);
-        return error.message;
+        return { code: 'broker-unavailable', ...brokerReason(error) };
       }
       // Unknown outcome: keep the claim; the next reconciliation decides.
       this.logger.error({ err: error, order: claimed.clientOrderId }, 'place failed with an unknown outcome');
-      return `place failed: ${(error as Error).message}`;
+      return { code: 'place-failed' };
     }
     return 'sent';
   }
@@ -440,7 +459,13 @@ export class ExecutionEngine {
         msg('ORDER_NOT_SENT', { id: orderId }),
       );
     const blocked = this.sendBlocker();
-    if (blocked) throw new ConflictError('execution', blocked);
+    if (blocked)
+      throw new ConflictError(
+        'execution',
+        stopReasonLine(blocked),
+        msg('NOT_READY_TO_TRADE', {}),
+        this.readiness().texts,
+      );
     await this.limiter.take();
     this.broker.orders.cancel(order.ibOrderId);
     await this.repo.applyFacts(order.id, {
@@ -690,6 +715,7 @@ export class ExecutionEngine {
       reason,
       status: 'ok',
       error: null,
+      errorText: null,
       summary: {
         brokerOpen: 0,
         brokerCompleted: 0,
@@ -819,6 +845,8 @@ export class ExecutionEngine {
     } catch (error) {
       report.status = 'failed';
       report.error = (error as Error).message;
+      // IB refused (BrokerUnavailableError) or another catalogued reason: the UI says it in its language.
+      report.errorText = parseMessage((error as { text?: unknown } | null)?.text);
     }
     report.id = await this.repo.recordReconciliation({
       reason,
@@ -828,6 +856,7 @@ export class ExecutionEngine {
       summary: report.summary,
       details: report.details,
       error: report.error,
+      errorText: report.errorText,
     });
     this.lastReconcile = report;
     if (report.status === 'ok') {
@@ -854,4 +883,13 @@ export class ExecutionEngine {
     await this.repo.adoptOrder(broker, parts.runId, parts.leg, token, next);
     return true;
   }
+}
+
+/**
+ * Why the adapter refused a send, when its error carries IB's reason code (`reasonCode`; adapters
+ * without one leave the stop reason without it).
+ */
+function brokerReason(error: BrokerUnavailableError): { reason?: IbReason } {
+  const parsed = IbReason.safeParse((error as { reasonCode?: unknown }).reasonCode);
+  return parsed.success ? { reason: parsed.data } : {};
 }

@@ -1,4 +1,5 @@
 import type { Brokerage, BrokerContract, OrderRequest, WhatIfAnswer } from '../brokerage/index.js';
+import type { StopReason } from '../contract/execution.js';
 import type { RuleVerdictView, RunPreTradeView } from '../contract/pretrade.js';
 import { inBatches } from '../core/batches.js';
 import { type Clock, isoNow } from '../core/clock.js';
@@ -149,17 +150,17 @@ export class PreTradeGate {
 
   /**
    * BLOCKED with every verdict, one risk event per failed rule (with its evidence) and the audit
-   * record in one transaction; then the alert. Returns the reason the run stopped.
+   * record in one transaction; then the alert. Returns the reason the run stopped (the failed rules).
    */
   async block(
     repo: ExecutionRepository,
     request: Pick<PreTradeRequest, 'run' | 'projectId' | 'risk'>,
     record: RunPreTradeView,
-  ): Promise<string> {
+  ): Promise<StopReason> {
     const { run, projectId } = request;
     const failed = record.verdicts.filter((v) => !v.passed);
-    const rules = failed.map((v) => v.rule).join(', ');
-    const reason = `blocked by pre-trade risk: ${rules}`;
+    // The run's error column keeps the English line (logs, API users); the UI reads the verdicts.
+    const reason = `blocked by pre-trade risk: ${failed.map((v) => v.rule).join(', ')}`;
     await repo.blockRun(run.id, record, reason, async (trx) => {
       for (const verdict of failed) {
         await this.options.tradingStates.recordEvent(
@@ -185,7 +186,7 @@ export class PreTradeGate {
       // The block stands either way; a lost alert must not turn a blocked run into a failed request.
       this.logger.error({ err: error, runId: run.id }, 'could not queue the pre-trade risk alert');
     }
-    return reason;
+    return { code: 'pretrade-blocked', rules: failed.map((v) => v.rule) };
   }
 
   /**
@@ -347,8 +348,9 @@ export function tradingStateGate(states: TradingStates): SendGate {
       const defensive = await states.defensiveRun(order.runId);
       if (defensive && (side === 'SELL' || order.symbol === defensive.symbol)) return null;
     }
-    if (view.state === 'HALTED') return `trading state HALTED: ${view.reason}`;
-    if (side === 'BUY') return `trading state REDUCING: buys wait`;
+    // The halt's reason is the state's (the risk page shows it with its cause), not the order's.
+    if (view.state === 'HALTED') return { code: 'trading-halted' };
+    if (side === 'BUY') return { code: 'trading-reducing' };
     return null;
   };
 }

@@ -1,6 +1,7 @@
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { AuditEntry, AuditLog, AuditRecord } from '../audit/index.js';
 import type { BrokerCommission, BrokerExecution, BrokerOrder } from '../brokerage/index.js';
+import { type Message, parseMessage } from '../contract/messages.js';
 import type { RunPreTradeView } from '../contract/pretrade.js';
 import { type Clock, isoNow } from '../core/clock.js';
 import { InputError, NotFoundError } from '../core/errors.js';
@@ -806,6 +807,7 @@ export class ExecutionRepository {
     summary: Record<string, unknown>;
     details: Record<string, unknown>;
     error: string | null;
+    errorText: Message | null;
   }): Promise<number> {
     return this.tx(async (trx) => {
       const row = await trx
@@ -819,6 +821,7 @@ export class ExecutionRepository {
           summary_json: JSON.stringify(entry.summary),
           details_json: JSON.stringify(entry.details),
           error: entry.error,
+          error_text_json: entry.errorText ? JSON.stringify(entry.errorText) : null,
         })
         .returning(['id'])
         .executeTakeFirstOrThrow();
@@ -843,6 +846,7 @@ export class ExecutionRepository {
       summary: Record<string, unknown>;
       details: Record<string, unknown>;
       error: string | null;
+      errorText: Message | null;
     }>
   > {
     const rows = await this.db
@@ -861,6 +865,7 @@ export class ExecutionRepository {
       summary: JSON.parse(row.summary_json) as Record<string, unknown>,
       details: JSON.parse(row.details_json) as Record<string, unknown>,
       error: row.error,
+      errorText: row.error_text_json === null ? null : parseMessage(JSON.parse(row.error_text_json)),
     }));
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { BrokerContract, OrderType, TimeInForce } from '../brokerage/index.js';
 import { daySchema, isTradingDay } from '../calendar/index.js';
+import type { StopReason } from '../contract/execution.js';
 import { msg } from '../contract/messages.js';
 import type { Clock } from '../core/clock.js';
 import { ConflictError, InputError } from '../core/errors.js';
@@ -95,7 +96,8 @@ export interface ExecuteTargetsResult {
   /** Intents recorded by this call (none when the targets were already covered). */
   intents: TradeOrder[];
   sent: number;
-  stoppedBecause: string | null;
+  /** Why sending stopped before the whole list left (null: it did not stop). */
+  stoppedBecause: StopReason | null;
 }
 
 export interface ExecutionServiceOptions {
@@ -338,7 +340,7 @@ export class ExecutionService {
     contracts: ReadonlyMap<string, BrokerContract>,
     build: (open: TradeOrder[], ofRun: TradeOrder[]) => OrderIntent[],
     storedDaily?: LastCloses,
-  ): Promise<{ blocked: string | null; checked: readonly OrderIntent[] | null }> {
+  ): Promise<{ blocked: StopReason | null; checked: readonly OrderIntent[] | null }> {
     if (!this.gate) return { blocked: null, checked: null };
     const repo = this.engine.repo;
     const ofRun = await repo.orders({ runId: run.id });
@@ -400,7 +402,7 @@ export class ExecutionService {
     targets: Record<string, number>,
     before: Record<string, number>,
     allowShort: boolean,
-  ): Promise<string | null> {
+  ): Promise<StopReason | null> {
     const repo = this.engine.repo;
     const plan = async () =>
       planCancels({
@@ -427,7 +429,11 @@ export class ExecutionService {
       const still = (await repo.orders({ projectOf: run, open: true })).filter((o) => ids.has(o.id));
       if (still.length === 0) return null;
       if (performance.now() > deadline) {
-        return `waiting for ${still.length} cancel(s) before ordering ${[...new Set(still.map((o) => o.symbol))].join(', ')}`;
+        return {
+          code: 'cancels-pending',
+          count: still.length,
+          symbols: [...new Set(still.map((o) => o.symbol))],
+        };
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

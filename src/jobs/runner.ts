@@ -1,8 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditLog } from '../audit/index.js';
-import { type Message, msg } from '../contract/messages.js';
+import { type Message, msg, parseMessage } from '../contract/messages.js';
 import { type Clock, isoNow } from '../core/clock.js';
-import { ConflictError, NotFoundError } from '../core/errors.js';
+import { ConflictError, type ErrorText, NotFoundError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Database } from '../store/index.js';
 import type { JobRunsTable } from '../store/tables/research-runs.js';
@@ -438,10 +438,13 @@ export class JobRunner {
 
     let outcome: JobOutcome | undefined;
     let failure: string | undefined;
+    // Why the job failed as a catalogued message, when the error says it (e.g. IB refused).
+    let failureText: Message | null = null;
     try {
       outcome = await request.work(handle);
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
+      failureText = parseMessage((error as ErrorText | null)?.text);
       if (!signal.aborted) this.deps.logger?.warn({ err: error, job: id, kind: request.kind }, 'job failed');
     } finally {
       clearInterval(heartbeat);
@@ -452,7 +455,9 @@ export class JobRunner {
     await timingOut;
     const status: JobStatus = failure === undefined ? 'succeeded' : 'failed';
     const said = bothForms(
-      failure === undefined ? (outcome?.message ?? msg('JOB_DONE', {})) : msg('JOB_FAILED', {}),
+      failure === undefined
+        ? (outcome?.message ?? msg('JOB_DONE', {}))
+        : (failureText ?? msg('JOB_FAILED', {})),
     );
     // Conditional: a job cancelled (or timed out) meanwhile keeps its final row, even if the work
     // went on to succeed.

@@ -5,8 +5,14 @@
  * killed run resumes where it stopped. On a pacing error (162) the chunk is retried after a backoff.
  */
 import type { Brokerage, BrokerBar, BrokerContract } from '../brokerage/index.js';
-import { BrokerRequestError, BrokerTimeoutError, BrokerUnavailableError } from '../brokerage/index.js';
+import {
+  BrokerRequestError,
+  BrokerTimeoutError,
+  BrokerUnavailableError,
+  brokerFailureReason,
+} from '../brokerage/index.js';
 import { dayNumber, dayString, session, tradingDays } from '../calendar/index.js';
+import type { IbReason } from '../contract/ib.js';
 import { untilAborted } from '../core/abort.js';
 import { inBatches } from '../core/batches.js';
 import type { Clock } from '../core/clock.js';
@@ -80,7 +86,8 @@ export interface BackfillResult {
   stored: number;
   empty: number;
   pacingRetries: number;
-  failures: Array<{ symbol: string; key: string; error: string }>;
+  /** `reasonCode`: the broker's failure as a code the UI renders (src/brokerage/port.ts). */
+  failures: Array<{ symbol: string; key: string; error: string; reasonCode?: IbReason }>;
 }
 
 export interface BackfillOptions {
@@ -227,9 +234,11 @@ export async function runBackfill(
     } catch (error) {
       // Stopped by the caller: not a failure of this chunk; the chunks stored so far stay stored.
       if (signal?.aborted) throw signal.reason;
+      const reasonCode = brokerFailureReason(error);
       result.failures.push({
         symbol: chunk.symbol,
         key: chunk.key,
+        ...(reasonCode ? { reasonCode } : {}),
         error: error instanceof Error ? error.message : String(error),
       });
       report(chunk, 'failed');
@@ -303,9 +312,11 @@ export async function runTailBackfill(
       else result.stored += 1;
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
+      const reasonCode = brokerFailureReason(error);
       result.failures.push({
         symbol: audit.symbol,
         key: `${firstMissing}..${lastMissing}`,
+        ...(reasonCode ? { reasonCode } : {}),
         error: error instanceof Error ? error.message : String(error),
       });
     }

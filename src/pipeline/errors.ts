@@ -1,3 +1,4 @@
+import { missedReasonText, RUN_MISSED_REASONS, type RunMissedReason } from '../contract/alert-texts.js';
 import { type Message, msg, parseMessage } from '../contract/messages.js';
 import { StepError } from './types.js';
 
@@ -60,4 +61,43 @@ export function decodeFailure(raw: string | null): StepFailure | null {
     }
   }
   return { code: 'STEP_FAILED', text: msg('PIPELINE_STEP_FAILED', { detail: raw }), message: raw };
+}
+
+/** A run's `error` as read: the English text (logs, API users) and, for a missed run, why as a code. */
+export interface RunError {
+  error: string | null;
+  missedReason: RunMissedReason | null;
+}
+
+/**
+ * A missed run's `error` column: the reason's code with its English text, as JSON (the step's way,
+ * without a schema change), so that the UI says it in its language.
+ */
+export function encodeMissed(reason: RunMissedReason): string {
+  return JSON.stringify({ missed: reason, message: missedReasonText(reason, 'en') });
+}
+
+const isMissedReason = (value: unknown): value is RunMissedReason =>
+  (RUN_MISSED_REASONS as readonly unknown[]).includes(value);
+
+/**
+ * Reads a run's `error` back. Missed runs stored before the code held the reason's English text,
+ * which names its code too; any other text is shown as it was written.
+ */
+export function decodeRunError(raw: string | null): RunError {
+  if (raw === null) return { error: null, missedReason: null };
+  if (raw.startsWith('{')) {
+    try {
+      const value = JSON.parse(raw) as { missed?: unknown; message?: unknown };
+      if (isMissedReason(value.missed))
+        return {
+          error: typeof value.message === 'string' ? value.message : missedReasonText(value.missed, 'en'),
+          missedReason: value.missed,
+        };
+    } catch {
+      // Not ours: plain text below.
+    }
+  }
+  const written = RUN_MISSED_REASONS.find((reason) => missedReasonText(reason, 'en') === raw);
+  return { error: raw, missedReason: written ?? null };
 }

@@ -1,5 +1,6 @@
 import type { BrokerContract } from '../brokerage/index.js';
 import { previousTradingDay, sessionAt, tradingDays } from '../calendar/index.js';
+import type { IbReason } from '../contract/ib.js';
 import { msg } from '../contract/messages.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { DecisionService } from '../decision/index.js';
@@ -56,7 +57,8 @@ export interface ChecklistItem {
   ok: boolean;
   /** Recorded but not required (a dry run does not need the market open or the lease). */
   required: boolean;
-  numbers: Record<string, number | string | boolean | null>;
+  /** Figures behind the verdict; an account problem is IB's reason code (rendered per language). */
+  numbers: Record<string, number | string | boolean | IbReason | null>;
 }
 
 interface PlannedOrderEvidence {
@@ -271,7 +273,8 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
         id: 'account.mode',
         ok: accountProblem === null,
         required: true,
-        numbers: { mode: engine.mode, paperAccount: paper, problem: accountProblem },
+        // The problem as IB's reason code: the page says it in its language.
+        numbers: { mode: engine.mode, paperAccount: paper, problem: engine.accountProblemCode() },
       });
       const members = await deps.universe(ctx.run.projectId);
       const symbols = members.map((m) => m.symbol).sort();
@@ -519,7 +522,13 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
       const orders = await engine.repo.orders({ runId: result.run.id });
       // Execution's own pre-trade gate (with IB's what-if margin) blocked the list: nothing was sent.
       if (result.run.status === 'BLOCKED') {
-        const rules = result.stoppedBecause ?? 'pre-trade risk';
+        const stopped = result.stoppedBecause;
+        const failed =
+          stopped?.code === 'pretrade-blocked'
+            ? stopped.rules
+            : (result.run.preTrade?.verdicts ?? []).filter((v) => !v.passed).map((v) => v.rule);
+        // The rule codes, like the risk step's: the UI names each rule in its language.
+        const rules = failed.join(', ');
         throw new StepError('PRETRADE_BLOCKED', `execution blocked the run: ${rules}`, {
           final: true,
           evidence: { tradeRunId: result.run.id, orders: orders.length },

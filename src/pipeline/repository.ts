@@ -3,7 +3,7 @@ import { type Clock, isoNow } from '../core/clock.js';
 import { NotFoundError } from '../core/errors.js';
 import type { Database } from '../store/index.js';
 import type { PipelineRunsTable, PipelineStepsTable } from '../store/tables/pipeline.js';
-import { decodeFailure, encodeFailure, type StepFailure } from './errors.js';
+import { decodeFailure, decodeRunError, encodeFailure, type StepFailure } from './errors.js';
 import {
   DRY_RUN_STEPS,
   type Evidence,
@@ -370,7 +370,7 @@ function toRun(row: Selectable<PipelineRunsTable>, steps: PipelineStep[]): Pipel
     finishedAt: row.finished_at,
     tradeRunId: row.trade_run_id === null ? null : Number(row.trade_run_id),
     fallback: row.fallback,
-    error: row.error,
+    ...decodeRunError(row.error),
     report: row.report_json ? (JSON.parse(row.report_json) as Evidence) : null,
     steps,
   };

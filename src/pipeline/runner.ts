@@ -7,7 +7,13 @@ import type { Clock } from '../core/clock.js';
 import { InputError } from '../core/errors.js';
 import type { Project } from '../projects/index.js';
 import type { Database } from '../store/index.js';
-import { CHECKLIST_DATA_FAILED, REJECTIONS_ABOVE_LIMIT, type StepFailure, stepFailure } from './errors.js';
+import {
+  CHECKLIST_DATA_FAILED,
+  encodeMissed,
+  REJECTIONS_ABOVE_LIMIT,
+  type StepFailure,
+  stepFailure,
+} from './errors.js';
 import { type NewRun, PipelineRepository } from './repository.js';
 import {
   type Evidence,
@@ -567,10 +573,11 @@ export class PipelineRunner {
 
   /** A run whose window closed before it started. */
   async missed(run: PipelineRun, reasonCode: RunMissedReason): Promise<void> {
-    // Stored and audited in English; the alert carries the code so each language renders it.
+    // Stored with its code (the UI renders it in its language), audited in English; the alert
+    // carries the code so each language renders it.
     const reason = missedReasonText(reasonCode, 'en');
     await this.repo.skipRemaining(run.id);
-    await this.repo.finishRun(run.id, 'MISSED', { error: reason });
+    await this.repo.finishRun(run.id, 'MISSED', { error: encodeMissed(reasonCode) });
     await this.options.audit.append({
       actor: 'pipeline',
       action: 'pipeline.missed',

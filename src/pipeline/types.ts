@@ -1,3 +1,4 @@
+import type { RunMissedReason } from '../contract/alert-texts.js';
 import type { Message } from '../contract/messages.js';
 import type { ProjectParams } from '../projects/index.js';
 
@@ -58,7 +59,10 @@ export interface PipelineRun {
   finishedAt: string | null;
   tradeRunId: number | null;
   fallback: string | null;
+  /** In English (logs, API users). */
   error: string | null;
+  /** A MISSED run: why, as a code the UI renders in its language (src/contract/alert-texts.ts). */
+  missedReason: RunMissedReason | null;
   report: Evidence | null;
   steps: PipelineStep[];
 }

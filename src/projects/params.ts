@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MODEL_FAMILIES, validateSignal } from '../alpha/index.js';
 import { constructionParamsSchema } from '../portfolio/index.js';
-import { preTradeLimitsSchema } from '../risk/index.js';
+import { DEFAULT_DEFENSIVE_MAX_WAIT_MINUTES, preTradeLimitsSchema } from '../risk/index.js';
 
 /** A share above 0 and at most `max` (weights of net liquidation, loss limits). */
 const cap = (max: number) =>
@@ -97,6 +97,16 @@ export const projectParamsSchema = z
               .toUpperCase()
               .regex(/^[A-Z][A-Z0-9.]{0,11}$/, 'must be a ticker symbol')
               .optional(),
+            /**
+             * Minutes after the halt the move waits for another run's orders still out at the broker
+             * before it asks the broker again and alerts; it keeps waiting after (docs/risk-pretrade.md).
+             */
+            maxWaitMinutes: z
+              .number({ error: 'must be a number' })
+              .int('must be a whole number of minutes')
+              .min(1, 'must be at least 1 minute')
+              .max(1440, 'must be at most 1440 minutes (a day)')
+              .default(DEFAULT_DEFENSIVE_MAX_WAIT_MINUTES),
           })
           .strict()
           .refine((d) => d.action !== 'asset' || d.symbol !== undefined, {

@@ -13,6 +13,26 @@ import { projectScope, type TradingStates } from './trading-state.js';
 export interface DefensivePolicy {
   action: 'none' | 'cash' | 'asset';
   symbol?: string | undefined;
+  /**
+   * Minutes after the halt the move waits for another run's orders still out before it asks the
+   * broker again and alerts (default DEFAULT_DEFENSIVE_MAX_WAIT_MINUTES).
+   */
+  maxWaitMinutes?: number | undefined;
+}
+
+/** The bound on the wait for another run's orders when a project does not set one. */
+export const DEFAULT_DEFENSIVE_MAX_WAIT_MINUTES = 10;
+
+/** An order of another run of the project that went to the broker and is not final: it may still fill. */
+export interface OrderStillOut {
+  id: number;
+  runId: number;
+  clientOrderId: string;
+  symbol: string;
+  side: string;
+  quantity: number;
+  filled: number;
+  status: string;
 }
 
 export interface DefendedProject {
@@ -64,6 +84,13 @@ export interface DefensiveActionsOptions {
     snapshotId: number;
   }): Promise<DefensiveRunOutcome>;
   alert(alert: RiskAlert): Promise<void>;
+  /**
+   * Asks the broker where its orders stand (a reconciliation: its open and completed orders and
+   * executions), so an order whose final message was missed is settled in the database.
+   */
+  reconcile(): Promise<void>;
+  /** Asks the broker again to cancel an order still out (the halt's own cancel may have been lost). */
+  cancel(orderId: number): Promise<void>;
   logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   /** Wait before a failed move is tried again (default 30 s). */
   retryMs?: number;
@@ -75,6 +102,7 @@ export const DEFENSIVE_ACTOR = 'risk-defensive';
 const FINAL = new Set(['COMPLETED', 'BLOCKED']);
 const IN_FLIGHT = new Set(['SUBMITTING', 'WORKING']);
 const haltKeyOf = z.object({ defensive: z.object({ haltKey: z.string() }) });
+const waitingOf = z.object({ haltKey: z.string() });
 
 /**
  * The weights of the move: every held name at 0 (sell to cash), and the defensive asset with the
@@ -102,6 +130,12 @@ export function defensiveWeights(project: DefendedProject, held: readonly string
  * project's open orders (sent ones at the broker, unsent intents in the database), so they are final
  * within a monitor pass or two, and the move then sizes its sells from the positions their fills
  * really left. Planning over orders that may still fill would leave a remainder behind.
+ *
+ * The wait is bounded (`maxWaitMinutes` after the halt, default 10): past it the broker is asked
+ * where the orders stand (a reconciliation) and to cancel those still working again, at most once per
+ * bound; whatever is still out then is reported once per halt (risk event `defensive.waiting`, audit
+ * record, critical alert naming the orders) and the move keeps waiting. It never sends against
+ * orders that may still fill: a person checks them at the broker (docs/risk-pretrade.md).
  */
 export class DefensiveActions {
   private running: Promise<void> | null = null;
@@ -109,6 +143,8 @@ export class DefensiveActions {
   private readonly done = new Set<string>();
   /** haltKey|projectId -> earliest time a failed move is tried again. */
   private readonly retryAt = new Map<string, number>();
+  /** haltKey|projectId -> when the broker is next asked about orders still out (after the bound). */
+  private readonly askAt = new Map<string, number>();
 
   constructor(private readonly options: DefensiveActionsOptions) {}
 
@@ -153,7 +189,7 @@ export class DefensiveActions {
     // Sending and following fills is the engine's (it resumes runs after a restart): wait for it.
     if (run && IN_FLIGHT.has(run.status)) return false;
     // Another run of the project (the day's scheduled run) still has orders out: wait (see above).
-    if (await this.ordersStillOut(project.id, haltKey)) return false;
+    if ((await this.ordersOut(project, haltKey, halt, nowMs)).length > 0) return false;
     const today = tradingDayOf(nowMs);
     if (!isTradingDay(today)) return true;
     const earlier = await this.snapshotOf(project.id, haltKey);
@@ -192,6 +228,109 @@ export class DefensiveActions {
       );
       return true;
     }
+  }
+
+  /**
+   * The orders of other runs of the project still out. Past the bound the broker is asked about them
+   * first (at most once per bound), and what is still out after that is reported (once per halt).
+   */
+  private async ordersOut(
+    project: DefendedProject,
+    haltKey: string,
+    halt: TradingStateView,
+    nowMs: number,
+  ): Promise<OrderStillOut[]> {
+    const out = await this.ordersStillOut(project.id, haltKey);
+    if (out.length === 0) return out;
+    const memo = `${haltKey}|${project.id}`;
+    const boundMs = (project.defensive.maxWaitMinutes ?? DEFAULT_DEFENSIVE_MAX_WAIT_MINUTES) * 60_000;
+    // From the halt, not from this process's first look: a restart or a takeover does not reset it.
+    const haltMs = Date.parse(halt.changedAt ?? '');
+    const since = Number.isFinite(haltMs) ? haltMs : nowMs;
+    if (nowMs < (this.askAt.get(memo) ?? since + boundMs)) return out;
+    this.askAt.set(memo, nowMs + boundMs);
+    try {
+      await this.options.reconcile();
+    } catch (error) {
+      this.options.logger?.warn(
+        { err: error, projectId: project.id },
+        'defensive move: reconciliation failed',
+      );
+    }
+    const still = await this.ordersStillOut(project.id, haltKey);
+    for (const order of still) {
+      try {
+        await this.options.cancel(order.id);
+      } catch (error) {
+        this.options.logger?.warn(
+          { err: error, orderId: order.id },
+          'defensive move: could not ask the broker again to cancel an order still out',
+        );
+      }
+    }
+    if (still.length > 0) await this.reportWait(project, haltKey, halt, still, nowMs - since);
+    return still;
+  }
+
+  /** Risk event, audit record and alert of a move still waiting past its bound (once per halt). */
+  private async reportWait(
+    project: DefendedProject,
+    haltKey: string,
+    halt: TradingStateView,
+    out: readonly OrderStillOut[],
+    waitedMs: number,
+  ): Promise<void> {
+    const scope = projectScope(project.id);
+    const reported = await this.options.db
+      .selectFrom('risk_events')
+      .select(['id', 'detail_json'])
+      .where('scope', '=', scope)
+      .where('kind', '=', 'defensive.waiting')
+      .orderBy('id', 'desc')
+      .limit(50)
+      .execute();
+    if (reported.some((row) => waitingOf.safeParse(JSON.parse(row.detail_json)).data?.haltKey === haltKey))
+      return;
+    const action = project.defensive.action === 'asset' ? 'asset' : 'cash';
+    const symbol = action === 'asset' ? (project.defensive.symbol ?? null) : null;
+    const waitMinutes = Math.round(waitedMs / 60_000);
+    const orders = out.map(({ clientOrderId, symbol, side, quantity, filled, status }) => ({
+      clientOrderId,
+      symbol,
+      side,
+      quantity,
+      filled,
+      status,
+    }));
+    const detail = {
+      action,
+      symbol,
+      haltKey,
+      waitMinutes,
+      maxWaitMinutes: project.defensive.maxWaitMinutes ?? DEFAULT_DEFENSIVE_MAX_WAIT_MINUTES,
+      orders,
+    };
+    await this.options.db.transaction().execute(async (trx) => {
+      await this.options.states.recordEvent({ scope, kind: 'defensive.waiting', rule: action, detail }, trx);
+      await this.options.audit.append(
+        { actor: DEFENSIVE_ACTOR, action: 'risk.defensive.waiting', target: scope, after: detail },
+        trx,
+      );
+    });
+    const record: DefensiveRecord = { action, symbol, haltKey, reason: halt.reason, cause: halt.cause };
+    const params = defensiveAlertParams(record, halt);
+    const names = orders.map((o) => `${o.side} ${o.filled}/${o.quantity} ${o.symbol} (${o.clientOrderId})`);
+    await this.safeAlert({
+      kind: 'risk.triggered',
+      dedupeKey: `defensive-wait|${project.id}|${haltKey}`,
+      params: {
+        ...params,
+        project: project.name,
+        waitMinutes,
+        ordersOut: orders.map(({ status: _status, ...order }) => order),
+        detail: `${params.detail}: still waiting after ${waitMinutes} min for orders out at the broker: ${names.join(', ')}`,
+      },
+    });
   }
 
   /** Risk event, audit record and alert of a move that starts (once: when its snapshot is made). */
@@ -268,22 +407,41 @@ export class DefensiveActions {
   }
 
   /**
-   * Whether an order of another run of the project (the day's scheduled run) went to the broker and
-   * is not final yet: it may still fill. Intents never sent do not count: the halt cancelled them, and
+   * The orders of other runs of the project (the day's scheduled run) that went to the broker and are
+   * not final yet: they may still fill. Intents never sent do not count: the halt cancelled them, and
    * the trading state would not let them leave anyway (nor would the move's own plan, which cancels
    * what is in its way). A run can stay SUBMITTING with nothing out, so the run status is not asked.
    */
-  private async ordersStillOut(projectId: number, haltKey: string): Promise<boolean> {
-    const row = await this.options.db
+  private async ordersStillOut(projectId: number, haltKey: string): Promise<OrderStillOut[]> {
+    const rows = await this.options.db
       .selectFrom('trade_orders')
       .innerJoin('trade_runs', 'trade_runs.id', 'trade_orders.run_id')
-      .select('trade_orders.id')
+      .select([
+        'trade_orders.id',
+        'trade_orders.run_id',
+        'trade_orders.client_order_id',
+        'trade_orders.symbol',
+        'trade_orders.side',
+        'trade_orders.quantity',
+        'trade_orders.filled_qty',
+        'trade_orders.status',
+      ])
       .where('trade_runs.project_id', '=', projectId)
       .where('trade_runs.run_key', '!=', defensiveRunKey(haltKey))
       .where('trade_orders.status', 'in', ['NEW', 'SUBMITTED', 'PARTIAL'])
       .where('trade_orders.ib_order_id', 'is not', null)
-      .executeTakeFirst();
-    return row !== undefined;
+      .orderBy('trade_orders.id')
+      .execute();
+    return rows.map((row) => ({
+      id: Number(row.id),
+      runId: Number(row.run_id),
+      clientOrderId: row.client_order_id,
+      symbol: row.symbol,
+      side: row.side,
+      quantity: Number(row.quantity),
+      filled: Number(row.filled_qty),
+      status: row.status,
+    }));
   }
 }
 

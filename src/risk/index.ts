@@ -1,4 +1,5 @@
 export {
+  DEFAULT_DEFENSIVE_MAX_WAIT_MINUTES,
   DEFENSIVE_ACTOR,
   type DefendedProject,
   DefensiveActions,
@@ -8,6 +9,7 @@ export {
   type DefensiveRunOutcome,
   defensiveAlertParams,
   defensiveWeights,
+  type OrderStillOut,
 } from './defensive.js';
 export { fallbackStatus } from './fallback.js';
 export {

@@ -37,6 +37,7 @@ export interface RiskEventInput {
     | 'state.changed'
     | 'fallback.used'
     | 'defensive.started'
+    | 'defensive.waiting'
     | 'defensive.deferred';
   rule?: string;
   runId?: number | null;

@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
 import type { AppContext } from '../app/context.js';
+import { BrokerUnavailableError } from '../brokerage/index.js';
 import { ConfigError } from '../config/index.js';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
 import type { IbRuntime } from '../marketdata/runtime.js';
@@ -215,6 +216,10 @@ function describeFailure(error: unknown): Failure {
   }
   if (error instanceof NotFoundError) {
     return { status: 404, body: errorBody('NOT_FOUND', error.message, undefined, error) };
+  }
+  if (error instanceof BrokerUnavailableError) {
+    // IB refused before anything was sent: why, as a code the UI renders (src/brokerage/port.ts).
+    return { status: 503, body: errorBody('BROKER_UNAVAILABLE', error.message, undefined, error) };
   }
   if (error instanceof ZodError) {
     const fields = error.issues.map((i) => ({

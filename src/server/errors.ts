@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'RATE_LIMITED'
   | 'HOST_NOT_ALLOWED'
+  | 'BROKER_UNAVAILABLE'
   | 'INTERNAL';
 
 export interface FieldError {

@@ -1,6 +1,7 @@
 import { enqueueAlert } from '../alerts/index.js';
 import type { AppContext } from '../app/context.js';
 import { maskAccount } from '../brokerage/ib/index.js';
+import { stopReasonLine } from '../contract/execution-texts.js';
 import type { ExecutionRuntime, TradeOrder } from '../execution/index.js';
 import type { IbRuntime } from '../marketdata/runtime.js';
 import {
@@ -125,12 +126,19 @@ export function createDefensiveActions(
         runId: result.run.id,
         status: result.run.status,
         sent: result.sent,
-        stoppedBecause: result.stoppedBecause,
+        // The defensive actions log it: the English line (the code is in the run's own answer).
+        stoppedBecause: result.stoppedBecause && stopReasonLine(result.stoppedBecause),
       };
     },
     alert: async (alert) => {
       await enqueueAlert(ctx, alert);
     },
+    // Past the wait's bound: the broker is asked where the orders stand, and to cancel them again.
+    async reconcile() {
+      const report = await execution.engine.reconcile('manual');
+      if (report.status !== 'ok') throw new Error(`reconciliation failed: ${report.error ?? 'unknown'}`);
+    },
+    cancel: (orderId) => execution.engine.cancel(orderId),
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { maskSecret, type ResolvedSettings } from '../config/index.js';
+import { IbReason } from '../contract/ib.js';
 import type { Clock } from '../core/clock.js';
 import { readLease } from '../lock/index.js';
 import type { IbStatus } from '../marketdata/index.js';
@@ -82,14 +83,18 @@ export async function holderIbStatus(db: Kysely<Database>, clock: Clock): Promis
   };
   // The holder records DEGRADED when the account does not fit the mode: CONNECTED means it does.
   const tradable = row.status === 'CONNECTED' && lease.state === 'active';
+  const reasonCode = recordedReason(row.reason_code_json, row.reason);
   return {
     status: row.status,
     reason: row.reason,
-    // The holder records the English reason only: the UI shows it as it is.
-    reasonCode: null,
+    reasonCode,
     sinceMs: ms(row.since) ?? clock.nowMs(),
     accounts: row.accounts_masked === '' ? [] : row.accounts_masked.split(','),
-    modeCheck: { ok: tradable, reason: tradable ? null : row.reason, reasonCode: null },
+    modeCheck: {
+      ok: tradable,
+      reason: tradable ? null : row.reason,
+      reasonCode: tradable ? null : reasonCode,
+    },
     serverVersion: row.server_version === null ? null : Number(row.server_version),
     lastHeartbeatMs: ms(row.last_heartbeat_at),
     reconnectCount: Number(row.reconnect_count),
@@ -101,14 +106,45 @@ export async function holderIbStatus(db: Kysely<Database>, clock: Clock): Promis
   };
 }
 
+/** A stored `IbReason`, or null when the value is not one (validated: rows are the edge here). */
+function reasonOf(value: unknown): IbReason | null {
+  const parsed = IbReason.safeParse(value);
+  return parsed.success ? parsed.data : null;
+}
+
+function parseReason(json: string | null): IbReason | null {
+  if (json === null) return null;
+  try {
+    return reasonOf(JSON.parse(json));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The holder's reason as a code. A row written before codes (0021), or by a newer version with a
+ * code this one does not know, has its English text only: it reads as the `recorded` code, which
+ * the UI labels as the text as recorded.
+ */
+function recordedReason(json: string | null, reason: string | null): IbReason | null {
+  return parseReason(json) ?? (reason === null ? null : { code: 'recorded', text: reason });
+}
+
 function parseLastError(json: string | null): ReplicaIbStatus['lastError'] {
   if (json === null) return null;
   try {
-    const value = JSON.parse(json) as { code?: unknown; message?: unknown; atMs?: unknown };
+    const value = JSON.parse(json) as {
+      code?: unknown;
+      message?: unknown;
+      atMs?: unknown;
+      reasonCode?: unknown;
+    };
+    const reasonCode = reasonOf(value.reasonCode);
     return {
       code: Number(value.code),
       message: String(value.message ?? ''),
       atMs: Number(value.atMs),
+      ...(reasonCode ? { reasonCode } : {}),
     };
   } catch {
     return null;

@@ -47,6 +47,14 @@ export interface FaultState {
   connectivityDown: boolean;
   refusingUntilMs: number;
   silencedUntilMs: number;
+  /**
+   * `hold-order` (tests): symbol -> shares each order on it may fill in all before it stops working
+   * unfilled. While a symbol is held, a cancel of its orders is answered PendingCancel and only done
+   * at the release, so a test can keep an order out at the broker through a halt.
+   */
+  heldSymbols: Map<string, number>;
+  /** Orders (`clientId:orderId`) whose cancel the hold keeps pending until their symbol is released. */
+  pendingCancels: Set<string>;
 }
 
 export const UNKNOWN_CONTRACT = 'No security definition has been found for the request';

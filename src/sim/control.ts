@@ -40,6 +40,17 @@ export const faultSchemas = {
         ctx.addIssue({ code: 'custom', path: ['pct'], message: 'give a non-zero percentage' });
       }
     }),
+  /**
+   * Test-only: keep orders on a symbol out at the broker. Each fills at most `fill` shares, then keeps
+   * working; a cancel is answered PendingCancel and done only at `resume` (the release).
+   */
+  'hold-order': z
+    .object({
+      symbol: z.string().trim().min(1).max(20),
+      fill: z.number().int().min(0).max(1_000_000_000).default(0),
+      resume: z.boolean().default(false),
+    })
+    .strict(),
   clear: z.object({}).strict(),
 } as const;
 
@@ -118,6 +129,17 @@ export async function applyFault(gateway: Gateway, name: FaultName, body: unknow
       // Account values follow the market at once; push PnL now rather than at the next timer.
       gateway.accounts.onPnlTimer();
       return { shocks: gateway.market.list() };
+    }
+    case 'hold-order': {
+      const { symbol, fill, resume } = faultSchemas['hold-order'].parse(body);
+      const upper = symbol.toUpperCase();
+      if (!gateway.market.instrument(upper)) throw new BadRequest('symbol', `unknown symbol ${upper}`);
+      if (resume) gateway.releaseOrders(upper);
+      else gateway.holdOrders(upper, fill);
+      return {
+        heldSymbols: Object.fromEntries(gateway.faults.heldSymbols),
+        pendingCancels: [...gateway.faults.pendingCancels],
+      };
     }
     case 'clear':
       faultSchemas.clear.parse(body);

@@ -58,6 +58,8 @@ export class Gateway {
     connectivityDown: false,
     refusingUntilMs: 0,
     silencedUntilMs: 0,
+    heldSymbols: new Map(),
+    pendingCancels: new Set(),
   };
   private server: Server | undefined;
   private readonly sessions = new Set<Session>();
@@ -92,6 +94,7 @@ export class Gateway {
       commission: config.commission,
       fill: config.fill,
       dayKeyOf: (ms) => localParts(ms, config.timeZone).date,
+      fillCap: (order) => this.faults.heldSymbols.get(order.instrument.symbol),
     });
     const context: GatewayContext = {
       config,
@@ -631,6 +634,38 @@ export class Gateway {
     this.faults.ackDelayMs = 0;
     this.faults.stoppedSymbols.clear();
     this.faults.forcedPacing = 0;
+    this.releaseOrders(null);
+  }
+
+  /**
+   * `hold-order` (tests): orders on `symbol` fill at most `fill` shares each and then keep working;
+   * their cancels stay PendingCancel until the release. Raising `fill` lets a held order fill more
+   * at once, as IB may fill an order whose cancel is still pending.
+   */
+  holdOrders(symbol: string, fill: number): void {
+    this.faults.heldSymbols.set(symbol, fill);
+    this.matchNow();
+  }
+
+  /** Ends the hold of one symbol (null: every symbol): pending cancels are done, the rest matches. */
+  releaseOrders(symbol: string | null): void {
+    const now = this.clock.nowMs();
+    for (const key of [...this.faults.pendingCancels]) {
+      const [clientId, orderId] = key.split(':').map(Number);
+      const order = this.broker.order(clientId ?? 0, orderId ?? 0);
+      if (symbol !== null && order && order.instrument.symbol !== symbol) continue;
+      this.faults.pendingCancels.delete(key);
+      if (order) this.broker.cancel(order.clientId, order.orderId, now);
+    }
+    if (symbol === null) this.faults.heldSymbols.clear();
+    else this.faults.heldSymbols.delete(symbol);
+    this.matchNow();
+  }
+
+  private matchNow(): void {
+    const now = this.clock.nowMs();
+    if (!this.faults.connectivityDown && this.market.isMarketOpen(now)) this.broker.match(now);
+    this.onStateChange?.();
   }
 
   private broadcast(fields: Fields): void {
@@ -668,6 +703,8 @@ export class Gateway {
       faults: {
         ...this.faults,
         stoppedSymbols: [...this.faults.stoppedSymbols],
+        heldSymbols: Object.fromEntries(this.faults.heldSymbols),
+        pendingCancels: [...this.faults.pendingCancels],
       },
       shocks: this.market.list(),
     };

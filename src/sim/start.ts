@@ -94,6 +94,10 @@ export interface SimFaults {
   pacing(count: number): Promise<object>;
   /** Moves one symbol's prices (or every symbol's, with null) by pct from now on. */
   shock(symbol: string | null, pct: number): Promise<object>;
+  /** Test-only: orders on symbol fill at most `fill` shares and their cancels stay pending. */
+  holdOrders(symbol: string, fill: number): Promise<object>;
+  /** Ends holdOrders: the pending cancels are done. */
+  releaseOrders(symbol: string): Promise<object>;
   clear(): Promise<object>;
 }
 
@@ -173,6 +177,8 @@ export async function startSimGateway(options: SimGatewayOptions): Promise<SimGa
       stopData: (symbol, resume = false) => apply('stop-data', { symbol, resume }),
       pacing: (count) => apply('pacing', { count }),
       shock: (symbol, pct) => apply('shock', symbol === null ? { all: true, pct } : { symbol, pct }),
+      holdOrders: (symbol, fill) => apply('hold-order', { symbol, fill }),
+      releaseOrders: (symbol) => apply('hold-order', { symbol, resume: true }),
       clear: () => apply('clear'),
     },
     async close() {

@@ -191,7 +191,7 @@ describe('weekly pipeline UI', () => {
     const rows = page.locator('[data-testid=pipeline-runs] tr.ant-table-row');
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(4);
     const failedRow = page.locator('[data-testid=pipeline-runs] tr.ant-table-row', { hasText: `#${failed}` });
-    await expect.poll(() => failedRow.textContent()).toContain('交易前风控拦截了本次运行：funds');
+    await expect.poll(() => failedRow.textContent()).toContain('交易前风控拦截了本次运行：资金');
     const missedRow = page.locator('[data-testid=pipeline-runs] tr.ant-table-row', { hasText: '2026-11-02' });
     expect(await missedRow.textContent()).toContain('已错过');
     expect(await missedRow.textContent()).not.toContain('window');
@@ -205,7 +205,7 @@ describe('weekly pipeline UI', () => {
     await failedRow.locator('.ant-table-row-expand-icon').click();
     await expect
       .poll(() => page.getByTestId('pipeline-step-error-risk').textContent())
-      .toBe('交易前风控拦截了本次运行：funds');
+      .toBe('交易前风控拦截了本次运行：资金');
   }, 120_000);
 
   it('a bad pipeline setting in the project form shows the field error, nothing saved', async () => {

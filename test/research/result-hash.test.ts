@@ -58,10 +58,49 @@ describe('result hash', () => {
       [{ b: 1, a: [2, 1] }],
       [{ constructor: 1, b: 2 }, {}],
       { trades: [{ symbol: 'A', quantity: 3, price: 1.25, commission: 0.1 }], z: [[1, 2], []], a: {} },
+      // Flat objects whose keys are in canonical order already (written without a property list), and
+      // later objects that differ from the first in order, in number or in what they hold.
+      [
+        { a: 1, b: 'x', c: -0 },
+        { a: 2, b: 'y', c: Number.NaN },
+      ],
+      [
+        { a: 1, b: 2 },
+        { b: 2, a: 1 },
+      ],
+      [
+        { a: 1, b: 2 },
+        { a: 1, b: 2, c: 3 },
+      ],
+      [{ a: 1, b: 2 }, { a: 1 }],
+      [
+        { a: 1, b: 2 },
+        { a: 1, b: { c: 1 } },
+      ],
+      [{ a: 1 }, Object.assign(Object.create(null), { a: 2 })],
+      [{ a: 1 }, Object.assign(Object.create({ inherited: 1 }), { a: 2 })],
+      [{ a: 1 }, { a: 2, toJSON: () => ({ z: 1, y: 2 }) }],
+      [{ 9: 'b', 10: 'a', x: 1 }],
       'text',
       3.25,
     ];
     for (const value of cases) expect(canonicalJsonSha256(value)).toBe(reference(value));
     expect(() => canonicalJsonSha256({ big: 1n })).toThrow();
+    expect(() => canonicalJsonSha256([{ a: 1 }, { a: 1n }])).toThrow();
+  });
+
+  it('writes own keys only when Object.prototype carries an enumerable key', () => {
+    const value = { list: [{ a: 1 }, { a: 2 }], b: { c: 1 } };
+    Object.defineProperty(Object.prototype, 'polluted', {
+      value: 1,
+      enumerable: true,
+      configurable: true,
+      writable: true,
+    });
+    try {
+      expect(canonicalJsonSha256(value)).toBe(reference(value));
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
   });
 });

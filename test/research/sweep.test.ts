@@ -7,6 +7,7 @@ import {
   type SweepTimings,
   sortSweepRows,
 } from '../../src/backtest/index.js';
+import { pointResearch } from '../../src/backtest/sweep.js';
 import { generateMarket, sectorOf, symbolName } from './fixtures/market.js';
 
 const bars = generateMarket({ seed: 41, symbols: 20, days: 800 });
@@ -71,6 +72,33 @@ describe('parameter sweeps', () => {
       Math.min(...rows.map((r) => r.stats.maxDrawdown)),
     );
   });
+  it('sends the workers what a point reads, without computing the feature matrices', () => {
+    const research = prepareResearch(bars, sectors);
+    // The dataset's ranked matrix is a lazy getter: copying every property into shared memory used to
+    // compute it (every feature ranked at every decision) on the main thread, before any point ran.
+    const read: string[] = [];
+    const dataset = Object.defineProperties(
+      { ...research.dataset },
+      Object.fromEntries(
+        ['raw', 'normalized', 'forwardReturn', 'label'].map((key) => [
+          key,
+          {
+            enumerable: true,
+            get: () => {
+              read.push(key);
+              return (research.dataset as unknown as Record<string, unknown>)[key];
+            },
+          },
+        ]),
+      ),
+    );
+    const shared = pointResearch({ ...research, dataset });
+    expect(read).toEqual([]);
+    expect(Object.keys(shared.dataset).sort()).toEqual(['decisionRows', 'eligible', 'nSymbols', 'panel']);
+    const point = expandGrid(grid)[2]!;
+    expect(runSweepPoint(shared, point, {}, 'test')).toEqual(runSweepPoint(research, point, {}, 'test'));
+  });
+
   it('gives one worker and two the same rows and hashes, and says where the time went', async () => {
     const timings: SweepTimings[] = [];
     const sweep = (workers: number) =>

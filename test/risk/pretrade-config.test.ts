@@ -87,6 +87,12 @@ describe.each(ENGINES)('project risk limits at the API edge, %s', (engine) => {
       [{ action: 'asset', symbol: '$$$' }, 'params.risk.defensive.symbol', 'ticker'],
       // Well formed but unknown: in no theme of the project and not resolved in the contract cache.
       [{ action: 'asset', symbol: 'ZZZQ' }, 'params.risk.defensive.symbol', 'unknown instrument ZZZQ'],
+      // The bound on the move's wait for another run's orders still out (whole minutes, 1..1440).
+      [{ action: 'cash', maxWaitMinutes: 0 }, 'params.risk.defensive.maxWaitMinutes', 'at least 1 minute'],
+      [{ action: 'cash', maxWaitMinutes: -5 }, 'params.risk.defensive.maxWaitMinutes', 'at least 1 minute'],
+      [{ action: 'cash', maxWaitMinutes: 2.5 }, 'params.risk.defensive.maxWaitMinutes', 'whole number'],
+      [{ action: 'cash', maxWaitMinutes: 1441 }, 'params.risk.defensive.maxWaitMinutes', 'at most 1440'],
+      [{ action: 'cash', maxWaitMinutes: '10' }, 'params.risk.defensive.maxWaitMinutes', 'number'],
     ];
     for (const [defensive, field, words] of cases) {
       const response = await api.request<ErrorBody>('POST', '/api/projects', {
@@ -106,7 +112,12 @@ describe.each(ENGINES)('project risk limits at the API edge, %s', (engine) => {
       params: { themeIds: [themeId], risk: { defensive: { action: 'asset', symbol: 'aapl' } } },
     });
     expect(member.status).toBe(201);
-    expect(member.body.project.params.risk.defensive).toEqual({ action: 'asset', symbol: 'AAPL' });
+    // The wait's bound takes its default (10 minutes) when the project does not set it.
+    expect(member.body.project.params.risk.defensive).toEqual({
+      action: 'asset',
+      symbol: 'AAPL',
+      maxWaitMinutes: 10,
+    });
     await t.app.ctx.store.db
       .insertInto('ib_contract_cache')
       .values({
@@ -142,7 +153,11 @@ describe.each(ENGINES)('project risk limits at the API edge, %s', (engine) => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.fields?.map((f) => f.field)).toEqual(['params.risk.defensive.symbol']);
     const stored = await api.request<ProjectBody>('GET', `/api/projects/${id}`);
-    expect(stored.body.project.params.risk.defensive).toEqual({ action: 'asset', symbol: 'SHV' });
+    expect(stored.body.project.params.risk.defensive).toEqual({
+      action: 'asset',
+      symbol: 'SHV',
+      maxWaitMinutes: 10,
+    });
   });
 
   it('refuses a bad limit on update and keeps the stored version; good limits are stored with defaults', async () => {

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openAppContext } from '../../src/app/context.js';
 import { preTradeOptions } from '../../src/app/pretrade.js';
 import { loadBootstrapConfig } from '../../src/config/index.js';
+import type { StopReason } from '../../src/contract/execution.js';
+import { stopReasonText } from '../../src/contract/execution-texts.js';
 import { ManualClock, systemClock } from '../../src/core/clock.js';
 import { SnapshotStore } from '../../src/decision/index.js';
 import { type ExecutionRuntime, startExecutionRuntime } from '../../src/execution/index.js';
@@ -9,10 +11,27 @@ import type { ProjectParamsInput } from '../../src/projects/index.js';
 import { projectScope, TradingStates } from '../../src/risk/index.js';
 import type { SimGatewayHandle } from '../../src/sim/index.js';
 import { defaultInstruments } from '../../src/sim/market/index.js';
+import { messagesZhCN } from '../../web/src/i18n/locales/messages.zh-CN.js';
+import { pretradeZhCN } from '../../web/src/i18n/locales/pretrade.zh-CN.js';
 import { brokerageFor, startSim, TRADING_CLIENT_ID } from '../execution/sim-env.js';
 import { ENGINES, freshTarget } from '../helpers/engines.js';
 
 const DATE = '2026-11-24';
+
+/**
+ * Why the run stopped as the zh-CN page says it (the web's enum and rule names): its Latin words that
+ * are not codes in capitals. Issue 17: none may be left.
+ */
+function englishInChinese(reason: StopReason | null): string[] {
+  if (reason === null) return ['(no reason)'];
+  const enums = messagesZhCN.enums as unknown as Record<string, Record<string, string>>;
+  const rules = pretradeZhCN.rules as Record<string, string>;
+  const text = stopReasonText(reason, 'zh-CN', {
+    enumValue: (name, value) => enums[name]?.[value] ?? value,
+    ruleName: (rule) => rules[rule] ?? rule,
+  });
+  return (text.match(/[A-Za-z][A-Za-z0-9]*/g) ?? []).filter((word) => word !== word.toUpperCase());
+}
 
 /**
  * Acceptance of pre-trade risk (issue #13): against the built-in gateway over TCP, a run that breaks
@@ -107,7 +126,10 @@ describe.each(ENGINES)('pre-trade risk on execution runs, %s', (engineName) => {
     expect(result.run.status).toBe('BLOCKED');
     expect(result.sent).toBe(0);
     expect(result.intents).toEqual([]);
-    expect(result.stoppedBecause).toContain(rule);
+    // Answered as a code with the failed rules, which the zh-CN page says without English.
+    expect(result.stoppedBecause?.code).toBe('pretrade-blocked');
+    expect(result.stoppedBecause).toMatchObject({ rules: expect.arrayContaining([rule]) });
+    expect(englishInChinese(result.stoppedBecause)).toEqual([]);
     const verdict = result.run.preTrade?.verdicts.find((v) => v.rule === rule);
     expect(verdict?.passed).toBe(false);
     expect(verdict?.findings.map((f) => f.code)).toContain(code);
@@ -286,14 +308,16 @@ describe.each(ENGINES)('pre-trade risk on execution runs, %s', (engineName) => {
     const logged = sim.orderLog().length;
     const halted = await runtime.engine.submitPending(run.id);
     expect(halted.sent).toBe(0);
-    expect(halted.stoppedBecause).toContain('HALTED');
+    expect(halted.stoppedBecause).toEqual({ code: 'trading-halted' });
+    expect(englishInChinese(halted.stoppedBecause)).toEqual([]);
     await runtime.engine.idle();
     expect(sim.orderLog().length).toBe(logged);
     // REDUCING: the buy still waits.
     await states.resume('account', { to: 'REDUCING', reason: 'loss understood', confirm: 'RESUME' }, 'test');
     const reducing = await runtime.engine.submitPending(run.id);
     expect(reducing.sent).toBe(0);
-    expect(reducing.stoppedBecause).toContain('REDUCING');
+    expect(reducing.stoppedBecause).toEqual({ code: 'trading-reducing' });
+    expect(englishInChinese(reducing.stoppedBecause)).toEqual([]);
     expect(sim.orderLog().length).toBe(logged);
     // A person resumes: the intent leaves, once.
     await states.resume('account', { to: 'ACTIVE', reason: 'loss understood', confirm: 'RESUME' }, 'test');

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/app/context.js';
+import { missedReasonText } from '../../src/contract/alert-texts.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { Scheduler } from '../../src/scheduler/index.js';
 import { ENGINES, type EngineTarget, freshTarget } from '../helpers/engines.js';
@@ -66,6 +67,18 @@ describe.each(ENGINES)('scheduler (%s)', (engine) => {
     const [gone] = await runner.repo.list({ projectId: missed });
     expect(gone?.status).toBe('MISSED');
     expect(gone?.tradingDate).toBe('2026-01-20');
+    // Why, as a code the UI says in its language; the English text stays for logs and API users.
+    expect(gone?.missedReason).toBe('server-down');
+    expect(gone?.error).toBe(missedReasonText('server-down', 'en'));
+    const zh = missedReasonText(gone?.missedReason ?? 'server-down', 'zh-CN');
+    expect(zh.match(/[a-z]{2,}/g), zh).toBeNull();
+    // A row stored before the code (its English text) reads back with its code too.
+    await ctx.store.db
+      .updateTable('pipeline_runs')
+      .set({ error: missedReasonText('ib-not-back', 'en') })
+      .where('id', '=', gone!.id)
+      .execute();
+    expect((await runner.repo.get(gone!.id)).missedReason).toBe('ib-not-back');
     const kinds = (await ctx.store.db.selectFrom('alert_outbox').select('kind').execute()).map((a) => a.kind);
     expect(kinds).toContain('run.missed');
   });

@@ -204,6 +204,8 @@ describe('IB data jobs without the IB runtime', () => {
     expect(backfill.status).toBe(503);
     const refresh = await api.request('POST', '/api/ib/contracts/refresh', { symbols: 'AAPL' });
     expect(refresh.status).toBe(503);
+    // Said as a code the UI renders, not only in English.
+    expect(refresh.body).toMatchObject({ error: { text: { code: 'IB_RUNTIME_NOT_RUNNING', params: {} } } });
     expect((await api.request<{ jobs: Job[] }>('GET', '/api/jobs')).body.jobs).toEqual([]);
   });
 });

@@ -212,4 +212,50 @@ describe('order life cycles over the wire', () => {
     expect(other.decoderProblems).toEqual([]);
     other.disconnect();
   });
+
+  it('hold-order: a held order fills only up to its cap and its cancel stays PendingCancel until the release', async () => {
+    await sim.faults.holdOrders('AAPL', 100);
+    const statuses: Array<[string, number]> = [];
+    const onStatus = ((id: number, status: string, filled: number) => {
+      if (id === 7) statuses.push([status, filled]);
+    }) as never;
+    client.events.on(EventName.orderStatus, onStatus);
+    client.api.placeOrder(7, aapl, {
+      action: 'BUY' as never,
+      totalQuantity: 400,
+      orderType: 'MKT' as never,
+      tif: 'DAY' as never,
+      transmit: true,
+      orderRef: 'hold',
+    });
+    for (let i = 0; i < 3; i++) {
+      await delay(30);
+      clock.advance(1000);
+    }
+    expect(sim.gateway.broker.order(0, 7)?.filled).toBe(100);
+    const pending = client.next<[number, string]>(
+      EventName.orderStatus,
+      (id, s) => id === 7 && s === 'PendingCancel',
+    );
+    client.api.cancelOrder(7);
+    await pending;
+    // IB may fill an order whose cancel is pending: raising the cap fills more at once.
+    await sim.faults.holdOrders('AAPL', 250);
+    clock.advance(1000);
+    await delay(50);
+    expect(sim.gateway.broker.order(0, 7)).toMatchObject({ filled: 250, status: 'Submitted' });
+    const cancelled = client.next<[number, string]>(
+      EventName.orderStatus,
+      (id, s) => id === 7 && s === 'Cancelled',
+    );
+    await sim.faults.releaseOrders('AAPL');
+    await cancelled;
+    client.events.off(EventName.orderStatus, onStatus);
+    expect(sim.gateway.broker.order(0, 7)).toMatchObject({ filled: 250, status: 'Cancelled' });
+    expect(statuses.at(-1)).toEqual(['Cancelled', 250]);
+    expect(sim.gateway.faults.heldSymbols.size).toBe(0);
+    expect(sim.gateway.faults.pendingCancels.size).toBe(0);
+    await expect(sim.faults.apply('hold-order', { symbol: 'NOPE' })).rejects.toThrow(/unknown symbol/);
+    await expect(sim.faults.apply('hold-order', { symbol: 'AAPL', fill: -1 })).rejects.toThrow();
+  });
 });

@@ -153,7 +153,7 @@ export class IbConnection implements ConnectionPort {
   async stop(): Promise<void> {
     this.running = false;
     this.clearTimer('retryTimer');
-    this.closeSession('stopped');
+    this.closeSession('stopped', { code: 'stopped' });
     this.setStatus('DISCONNECTED', 'stopped', { code: 'stopped' });
   }
 
@@ -206,7 +206,11 @@ export class IbConnection implements ConnectionPort {
   requireApi(what: string): IBApi {
     const status = this.current.status;
     if (!this.api || !this.ready || (status !== 'CONNECTED' && status !== 'DEGRADED')) {
-      throw new BrokerUnavailableError(status, `${what} refused: ${this.current.reason ?? 'not connected'}`);
+      throw new BrokerUnavailableError(
+        status,
+        `${what} refused: ${this.current.reason ?? 'not connected'}`,
+        this.current.reasonCode ?? { code: 'not-connected-yet' },
+      );
     }
     return this.api;
   }
@@ -218,12 +222,14 @@ export class IbConnection implements ConnectionPort {
       throw new BrokerUnavailableError(
         this.current.status,
         `${what} refused: ${this.current.reason ?? 'degraded'}`,
+        this.current.reasonCode ?? null,
       );
     }
     if (!this.modeCheckResult.ok) {
       throw new BrokerUnavailableError(
         this.current.status,
         `${what} refused: ${this.modeCheckResult.reason}`,
+        this.modeCheckResult.reasonCode,
       );
     }
     return api;
@@ -255,6 +261,7 @@ export class IbConnection implements ConnectionPort {
       throw new BrokerUnavailableError(
         this.current.status,
         'no order id yet: wait for the first nextValidId',
+        { code: 'no-order-id' },
       );
     }
     const id = this.orderSeq;
@@ -271,7 +278,7 @@ export class IbConnection implements ConnectionPort {
   forceReconnect(reason: string, code: IbReason | null = null): void {
     if (!this.running) return;
     this.log.warn({ reason }, 'IB: forcing a reconnect');
-    this.closeSession(reason);
+    this.closeSession(reason, code);
     this.scheduleRetry(reason, code);
   }
 
@@ -347,7 +354,7 @@ export class IbConnection implements ConnectionPort {
     });
     api.on(EventName.disconnected, () => {
       if (!live()) return;
-      this.closeSession('socket closed');
+      this.closeSession('socket closed', { code: 'socket-closed' });
       this.scheduleRetry('socket closed', { code: 'socket-closed' });
     });
     for (const attacher of this.attachers) attacher(api);
@@ -447,7 +454,7 @@ export class IbConnection implements ConnectionPort {
           reason: `326: client id ${this.options.clientId} in use`,
           reasonCode: why,
         };
-        this.closeSession(`326: client id ${this.options.clientId} in use`);
+        this.closeSession(`326: client id ${this.options.clientId} in use`, why);
         this.scheduleRetry(`326: client id ${this.options.clientId} in use`, why);
         return;
       }
@@ -455,8 +462,9 @@ export class IbConnection implements ConnectionPort {
       case 504:
         this.current = { ...this.current, lastError: info };
         if (!this.ready && this.api) {
-          this.closeSession(`${code}: ${message}`);
-          this.scheduleRetry(`${code}: ${message}`, { code: 'ib-message', ibCode: code, ibMessage: message });
+          const why: IbReason = { code: 'ib-message', ibCode: code, ibMessage: message };
+          this.closeSession(`${code}: ${message}`, why);
+          this.scheduleRetry(`${code}: ${message}`, why);
         }
         return;
       default:
@@ -501,7 +509,8 @@ export class IbConnection implements ConnectionPort {
     this.api.reqCurrentTime();
   }
 
-  private closeSession(reason: string): void {
+  /** `code`: the reason as a code, carried by the error that pending requests fail with. */
+  private closeSession(reason: string, code: IbReason | null): void {
     const api = this.api;
     const wasReady = this.ready;
     this.sessionSeq += 1;
@@ -520,7 +529,7 @@ export class IbConnection implements ConnectionPort {
         // already closed
       }
     }
-    const error = new BrokerUnavailableError('DISCONNECTED', `session ended: ${reason}`);
+    const error = new BrokerUnavailableError('DISCONNECTED', `session ended: ${reason}`, code);
     const watchers = [...this.requestWatchers.values()];
     this.requestWatchers.clear();
     for (const watcher of watchers) watcher(error);

@@ -77,6 +77,8 @@ export class ConnectionStateRecorder {
       last_heartbeat_at: iso(state.lastHeartbeatMs),
       reconnect_count: state.reconnectCount,
       last_error_json: state.lastError ? JSON.stringify(state.lastError) : null,
+      // A replica without the lease renders this in its reader's language (src/server/trading-status.ts).
+      reason_code_json: state.reasonCode ? JSON.stringify(state.reasonCode) : null,
       updated_at: now,
     };
     await this.db
@@ -94,6 +96,7 @@ export class ConnectionStateRecorder {
           reason: state.reason,
           reconnect_count: state.reconnectCount,
           last_error_json: row.last_error_json,
+          reason_code_json: row.reason_code_json,
         })
         .execute();
       this.lastRecorded = { status: state.status, reason: state.reason };

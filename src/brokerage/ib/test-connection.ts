@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { IbReason } from '../../contract/ib.js';
 import type { Clock } from '../../core/clock.js';
 import { createIbBrokerage } from './adapter.js';
 import { type ModeCheck, maskAccount } from './decode.js';
@@ -21,7 +22,9 @@ export interface TestConnectionResult {
   /** Masked (invariant 7). */
   accounts: string[];
   modeCheck: ModeCheck;
+  /** In English (logs, API users); `errorCode` says the same as a code the UI renders. */
   error: string | null;
+  errorCode: IbReason | null;
   source: 'ib';
 }
 
@@ -60,12 +63,22 @@ export async function testConnection(
     unsubscribe();
     const state = brokerage.connection.state();
     if (outcome !== 'connected') {
+      // IB's last connection message (its own words); our own errors (code 0) are not IB's.
+      const ib = state.lastError && state.lastError.code !== 0 ? state.lastError : null;
+      const errorCode: IbReason = {
+        code: 'cannot-connect',
+        host: s.host,
+        port: s.port,
+        ...(outcome === 'timeout' ? { withinMs: s.timeoutMs } : {}),
+        ...(ib ? { ibCode: ib.code, ibMessage: ib.message } : {}),
+      };
       return {
         ok: false,
         serverVersion: state.serverVersion,
         accounts: state.managedAccounts.map(maskAccount),
         modeCheck: masked(brokerage.ib.modeCheck()),
         error: `could not connect to ${s.host}:${s.port}${outcome === 'timeout' ? ` within ${s.timeoutMs} ms` : ''}${state.lastError ? ` (${state.lastError.code}: ${state.lastError.message})` : ''}`,
+        errorCode,
         source: 'ib',
       };
     }
@@ -82,6 +95,7 @@ export async function testConnection(
       accounts: after.managedAccounts.map(maskAccount),
       modeCheck: masked(modeCheck),
       error: modeCheck.ok ? null : modeCheck.reason,
+      errorCode: modeCheck.ok ? null : modeCheck.reasonCode,
       source: 'ib',
     };
   } finally {

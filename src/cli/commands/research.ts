@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import cliProgress from 'cli-progress';
 import {
   buildPanel,
   type ModelFamilyName,
@@ -341,7 +341,8 @@ export function registerResearchCommands(program: Command): void {
       await exportBacktest(result, out);
     } else {
       const backtests = new FileBacktestStore(dataRoot);
-      out = path.join(backtests.dir, await backtests.save(result));
+      // The hash names the folder: handed over, so that the store does not compute it a second time.
+      out = path.join(backtests.dir, await backtests.save(result, hash));
     }
     phase('report');
     const pct = (value: number) => `${(value * 100).toFixed(2)}%`;
@@ -688,6 +689,9 @@ function progressReporter(label: string): ProgressReporter {
       stop() {},
     };
   }
+  // Loaded here, on a terminal only: a run whose stderr is a file or pipe (scripts, CI, the benchmark)
+  // saves its ~30 ms of module loading. A synchronous load is a require (the package is CommonJS).
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {
       format: `${label} [{bar}] {percentage}% | {value}/{total} | {item}`,

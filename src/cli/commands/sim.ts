@@ -152,7 +152,8 @@ export function registerSimCommands(program: Command): void {
     .option('--count <n>', 'reject-next/drop-order/pacing: how many', parse.int(0, 1_000_000))
     .option('--ms <ms>', 'ack-delay: delay in ms', parse.int(0, 600_000))
     .option('--symbol <symbol>', 'stop-data/shock: the symbol')
-    .option('--resume', 'stop-data: resume the symbol instead')
+    .option('--resume', 'stop-data: resume the symbol instead; hold-order: release it')
+    .option('--fill <n>', 'hold-order: shares each held order may fill', parse.int(0, 1_000_000_000))
     .option('--all', 'shock: every symbol')
     .option('--pct <pct>', 'shock: price move in percent, e.g. -8', parse.number(-99.99, 1000))
     .option('--reset', 'shock: take every shock back')
@@ -165,6 +166,7 @@ export function registerSimCommands(program: Command): void {
       if (flags.ms !== undefined) body.ms = flags.ms;
       if (flags.symbol !== undefined) body.symbol = flags.symbol;
       if (flags.resume) body.resume = true;
+      if (flags.fill !== undefined) body.fill = flags.fill;
       if (flags.all) body.all = true;
       if (flags.pct !== undefined) body.pct = flags.pct;
       if (flags.reset) body.reset = true;
@@ -213,6 +215,7 @@ interface FaultFlags {
   ms?: number;
   symbol?: string;
   resume?: boolean;
+  fill?: number;
   all?: boolean;
   pct?: number;
   reset?: boolean;

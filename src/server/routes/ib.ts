@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { testConnection } from '../../brokerage/ib/index.js';
+import { BrokerUnavailableError } from '../../brokerage/index.js';
 import {
   BackfillRequest,
   BarAuditQuery,
@@ -13,26 +14,45 @@ import {
   TestConnectionResult,
   UniverseQuery,
 } from '../../contract/ib.js';
+import { msg } from '../../contract/messages.js';
 import { StartedJob } from '../../contract/research.js';
 import { InputError } from '../../core/errors.js';
+import type { Job } from '../../jobs/index.js';
 import { auditBars } from '../../marketdata/audit.js';
 import { IbJobs, selectorScope } from '../../marketdata/jobs.js';
 import type { IbRuntime } from '../../marketdata/runtime.js';
 import { type UniverseSelector, universeSymbols } from '../../marketdata/universe.js';
 import type { Api } from '../api-types.js';
 import type { ServerDeps } from '../app.js';
-import { sendError } from '../errors.js';
+import { errorBody } from '../errors.js';
 
 /** The test connection uses this offset from the trading client id so it never takes the trader's id. */
 const TEST_CLIENT_ID_OFFSET = 100;
 
 function unavailable(reply: FastifyReply) {
-  return sendError(
-    reply,
-    503,
-    'INTERNAL',
-    'the IB runtime is not running (IB is not configured or the server started without it)',
-  );
+  return reply
+    .code(503)
+    .send(
+      errorBody(
+        'INTERNAL',
+        'the IB runtime is not running (IB is not configured or the server started without it)',
+        undefined,
+        { text: msg('IB_RUNTIME_NOT_RUNNING', {}) },
+      ),
+    );
+}
+
+/**
+ * A job that failed because IB refused (not connected, or not tradable): the same refusal, so that
+ * the waiting request answers 503 with its code rather than an internal error.
+ */
+function brokerRefusal(job: Job): BrokerUnavailableError | null {
+  const text = job.text;
+  const detail = (job.error ?? '').replace(/^broker unavailable \(\w+\): /, '');
+  if (text?.code === 'BROKER_UNAVAILABLE')
+    return new BrokerUnavailableError(text.params.status, detail, text.params.reason);
+  if (text?.code === 'BROKER_NOT_CONNECTED') return new BrokerUnavailableError(text.params.status, detail);
+  return null;
 }
 
 export function registerIbRoutes(
@@ -118,7 +138,9 @@ export function registerIbRoutes(
       });
       if (!request.query.wait) return reply.code(202).send(started);
       const job = await deps.ctx.jobs.wait(started.job.id);
-      if (job.status === 'failed') throw new Error(`contract refresh failed: ${job.error ?? ''}`);
+      if (job.status === 'failed') {
+        throw brokerRefusal(job) ?? new Error(`contract refresh failed: ${job.error ?? ''}`);
+      }
       return ResolutionReport.parse(job.result);
     },
   );

@@ -37,6 +37,8 @@ export interface BrokerOptions {
   fill: FillModel;
   /** Exchange-local date key of an instant, for daily PnL and DAY order expiry. */
   dayKeyOf: (ms: number) => string;
+  /** Shares an order may have filled in all, or undefined for no cap (the `hold-order` fault). */
+  fillCap?: (order: SimOrder) => number | undefined;
 }
 
 export interface PlaceOrderInput {
@@ -270,6 +272,13 @@ export class Broker {
     ) {
       const lot = Math.max(1, order.instrument.lotSize);
       shares = Math.max(lot, Math.floor(partialClipShares / lot) * lot);
+    }
+    const cap = this.options.fillCap?.(order);
+    if (cap !== undefined) {
+      const lot = Math.max(1, order.instrument.lotSize);
+      const room = Math.floor((cap - order.filled) / lot) * lot;
+      if (room <= 0) return;
+      shares = Math.min(shares, room);
     }
     this.execute(order, shares, price, nowMs);
   }

@@ -223,10 +223,11 @@ export const msg = {
     bar.bar.volume,
   ],
 
-  orderStatus: (order: SimOrder): Fields => [
+  /** `status` overrides the order's own for a transient state (PendingCancel under `hold-order`). */
+  orderStatus: (order: SimOrder, status: string = order.status): Fields => [
     IN.ORDER_STATUS,
     order.orderId,
-    order.status,
+    status,
     order.filled,
     order.totalQuantity - order.filled,
     order.avgFillPrice,

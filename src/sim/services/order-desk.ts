@@ -131,6 +131,12 @@ export class OrderDesk {
       );
       return;
     }
+    if (this.ctx.faults.heldSymbols.has(order.instrument.symbol)) {
+      // `hold-order`: IB's first answer to a cancel, then nothing until the release; it can still fill.
+      this.ctx.faults.pendingCancels.add(`${clientId}:${orderId}`);
+      for (const s of this.audienceOf(order)) s.send(msg.orderStatus(order, 'PendingCancel'));
+      return;
+    }
     this.ctx.broker.cancel(clientId, orderId, this.ctx.clock.nowMs());
   }
 

@@ -1,6 +1,22 @@
-import { parse } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type { Options } from 'csv-parse/sync';
 import type { SectorEntry } from './store.js';
 import { SYMBOL_PATTERN } from './store.js';
+
+/** csv-parse's sync `parse` as used here: rows of fields. */
+type CsvParse = (input: string, options: Options) => string[][];
+let csvParse: CsvParse | undefined;
+
+/**
+ * csv-parse, loaded on first use: every research command loads this module (through the store's
+ * barrel) but only an import with a sector file parses one, and loading the parser cost each
+ * `ibloop backtest` ~25 ms of its start. A synchronous parser can only be loaded lazily by require,
+ * which takes the package's CommonJS build of the same version.
+ */
+function parse(input: string, options: Options): string[][] {
+  csvParse ??= (createRequire(import.meta.url)('csv-parse/sync') as { parse: CsvParse }).parse;
+  return csvParse(input, options);
+}
 
 /**
  * Parses a constituents / sector CSV: columns symbol, name, sector and optionally industry, matched by

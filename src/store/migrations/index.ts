@@ -16,6 +16,7 @@ import * as riskMarks from './0016_risk_marks.js';
 import * as pipeline from './0018_pipeline.js';
 import * as runKey from './0019_run_key.js';
 import * as stateCause from './0020_state_cause.js';
+import * as ibReasonCode from './0021_ib_reason_code.js';
 
 /**
  * Versioned migrations, applied in key order. Never edit a migration that has shipped; add a new one.
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0018_pipeline': pipeline,
   '0019_run_key': runKey,
   '0020_state_cause': stateCause,
+  '0021_ib_reason_code': ibReasonCode,
 };

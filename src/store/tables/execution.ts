@@ -131,6 +131,8 @@ export interface TradeReconciliationsTable {
   summary_json: string;
   details_json: string;
   error: string | null;
+  /** `error` as a catalogued message (JSON), when the error had one; null on rows before 0021. */
+  error_text_json: string | null;
 }
 
 export interface ExecutionTables {

@@ -15,6 +15,8 @@ export interface IbConnectionStateTable {
   last_heartbeat_at: string | null;
   reconnect_count: number;
   last_error_json: string | null;
+  /** The reason as an `IbReason` (JSON); null on rows written before 0021. */
+  reason_code_json: string | null;
   updated_at: string;
 }
 
@@ -26,6 +28,8 @@ export interface IbConnectionHistoryTable {
   reason: string | null;
   reconnect_count: number;
   last_error_json: string | null;
+  /** The reason as an `IbReason` (JSON); null on rows written before 0021. */
+  reason_code_json: string | null;
 }
 
 /** symbol -> IB contract; unresolved symbols keep IB's reason so the report can show it. */

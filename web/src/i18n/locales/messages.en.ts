@@ -2,6 +2,8 @@
 import { ENUM_TEXTS_EN } from '../../../../src/contract/enum-texts.js';
 import { MESSAGES, type MessageCode } from '../../../../src/contract/messages.js';
 import type { messagesZhCN } from './messages.zh-CN.js';
+import { pipelineEn } from './pipeline.en.js';
+import { pretradeEn } from './pretrade.en.js';
 
 /** English is the catalogue's own text (src/contract/messages.ts): one source for the server and the UI. */
 const codes = Object.fromEntries(
@@ -107,6 +109,9 @@ export const messagesEn: Widen<typeof messagesZhCN> = {
       RISK_MAX_GROSS: 'max gross exposure',
     },
     dropReason: { BARS_MISSING: 'bars missing', BARS_STALE: 'bars stale' },
+    // The pipeline page's and the run view's own names for them.
+    checklistItem: pipelineEn.check,
+    pretradeRule: pretradeEn.rules,
     importProblem: {
       'json-response': 'not a CSV file but a JSON response',
       'wrong-columns': 'wrong columns',

@@ -3,10 +3,14 @@
  * `messages.en.ts` 必须逐键对应。`{{参数}}` 与目录中的参数同名；枚举参数在填入前已被翻译。
  */
 import { ENUM_TEXTS_ZH_CN } from '../../../../src/contract/enum-texts.js';
+import { pipelineZhCN } from './pipeline.zh-CN.js';
+import { pretradeZhCN } from './pretrade.zh-CN.js';
 
 export const messagesZhCN = {
   codes: {
     BROKER_NOT_CONNECTED: '经纪商连接状态为「{{status}}」',
+    BROKER_UNAVAILABLE: '经纪商连接不可用（{{status}}）：{{reason}}',
+    IB_RUNTIME_NOT_RUNNING: 'IB 运行时未启动（未配置 IB，或服务器启动时未启用它）',
     NO_EXECUTION_LEASE: '本进程未持有交易执行租约',
     STARTUP_RECONCILIATION_PENDING: '启动对账尚未成功',
     RECONNECT_RECONCILIATION_PENDING: '上次（重新）连接后的对账尚未成功',
@@ -164,6 +168,9 @@ export const messagesZhCN = {
       RISK_MAX_GROSS: '总敞口上限',
     },
     dropReason: { BARS_MISSING: '缺少日线', BARS_STALE: '日线过期' },
+    // The pipeline page's and the run view's own names for them.
+    checklistItem: pipelineZhCN.check,
+    pretradeRule: pretradeZhCN.rules,
     importProblem: {
       'json-response': '不是 CSV，而是 JSON 应答',
       'wrong-columns': '列名不符',

@@ -1,4 +1,4 @@
-import type { pipelineZhCN } from './pipeline.zh-CN';
+import type { pipelineZhCN } from './pipeline.zh-CN.js';
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 
@@ -66,6 +66,7 @@ export const pipelineEn: Widen<typeof pipelineZhCN> = {
     tradeRunId: 'trade run',
     orders: 'orders',
     sentNow: 'sent now',
+    stoppedBecause: 'stopped sending',
     openOrders: 'open orders',
     leftoverPolicy: 'leftovers',
     repriced: 're-sent',

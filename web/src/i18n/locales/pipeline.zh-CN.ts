@@ -61,6 +61,7 @@ export const pipelineZhCN = {
     tradeRunId: '交易运行',
     orders: '订单数',
     sentNow: '本次发送',
+    stoppedBecause: '停止发送原因',
     openOrders: '未完成订单',
     leftoverPolicy: '剩余处理',
     repriced: '重新下单',

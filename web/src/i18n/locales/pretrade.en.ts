@@ -1,5 +1,5 @@
-import { PRETRADE_FINDINGS_EN } from '../../../../src/contract/pretrade-texts.en';
-import type { pretradeZhCN } from './pretrade.zh-CN';
+import { PRETRADE_FINDINGS_EN } from '../../../../src/contract/pretrade-texts.en.js';
+import type { pretradeZhCN } from './pretrade.zh-CN.js';
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 

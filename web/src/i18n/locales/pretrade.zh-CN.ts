@@ -1,4 +1,4 @@
-import { PRETRADE_FINDINGS_ZH_CN } from '../../../../src/contract/pretrade-texts.zh-CN';
+import { PRETRADE_FINDINGS_ZH_CN } from '../../../../src/contract/pretrade-texts.zh-CN.js';
 
 /** 盘前风控（预交易检查）：运行详情中的规则结论表与项目表单中的限额字段。 */
 export const pretradeZhCN = {

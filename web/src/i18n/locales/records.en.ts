@@ -52,6 +52,7 @@ export const recordsEn: Widen<typeof recordsZhCN> = {
     maxDrawdown: 'Max drawdown',
     warningAt: 'Warning at (share of the limit)',
     defensive: 'Defensive move',
+    maxWaitMinutes: 'Longest wait for orders still out (minutes)',
     action: 'Action',
     missingBars: 'When bars are missing',
     maxStaleDays: 'Max stale days',

@@ -52,6 +52,7 @@ export const recordsZhCN = {
     maxDrawdown: '最大回撤',
     warningAt: '预警阈值（占上限）',
     defensive: '防御操作',
+    maxWaitMinutes: '等待未完结订单的最长时间（分钟）',
     action: '动作',
     missingBars: '缺少行情时',
     maxStaleDays: '行情最多过期天数',

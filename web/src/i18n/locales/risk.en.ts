@@ -95,7 +95,11 @@ export const riskEn: Widen<typeof riskZhCN> = {
       'fallback.used': 'Fallback used',
       'defensive.started': 'Defensive move started',
       'defensive.deferred': 'Defensive move deferred',
+      'defensive.waiting': 'Defensive move still waiting',
     },
+    defensiveWaiting:
+      '{{action}} has waited {{minutes}} min (bound {{bound}} min) for orders of another run still out at the broker; the broker was asked again. Nothing is sent until they are final: check them at the broker',
+    orderOut: '{{symbol}} {{side}} {{filled}}/{{quantity}} filled ({{ref}})',
     defensiveStarted:
       '{{action}} (snapshot #{{snapshot}}, trading date {{date}}); halted because: {{reason}}',
     defensiveDeferred:

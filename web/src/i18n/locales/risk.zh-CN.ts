@@ -86,7 +86,11 @@ export const riskZhCN = {
       'fallback.used': '使用回退方案',
       'defensive.started': '防御操作已启动',
       'defensive.deferred': '防御操作顺延',
+      'defensive.waiting': '防御操作仍在等待',
     },
+    defensiveWaiting:
+      '{{action}}已等待 {{minutes}} 分钟（上限 {{bound}} 分钟），其他运行的订单仍在券商处未完结；已再次向券商查询。这些订单完结前不会下单，请到券商处核对',
+    orderOut: '{{symbol}} {{side}} 已成交 {{filled}}/{{quantity}}（{{ref}}）',
     defensiveStarted: '{{action}}（快照 #{{snapshot}}，交易日 {{date}}）；触发原因：{{reason}}',
     defensiveDeferred: '当日运行 #{{run}} 已占用 {{date}} 的运行键：防御操作顺延至下一交易日',
     defensiveCash: '全部卖出转为现金',

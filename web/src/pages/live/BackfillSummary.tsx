@@ -1,5 +1,6 @@
 import { Alert, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { ibReasonLine } from './ib-reason';
 import type { BackfillReport } from './live-api';
 
 /** What a finished backfill did: chunks fetched, already stored, pacing retries, failures, bars. */
@@ -28,7 +29,7 @@ export function BackfillSummary({ report }: { report: BackfillReport }) {
               </Typography.Text>
               {report.failures.map((f) => (
                 <Typography.Text key={`${f.symbol}|${f.key}`} className="mono">
-                  {f.symbol} {f.key}: {f.error}
+                  {f.symbol} {f.key}: {ibReasonLine(f.reasonCode, f.error, false)}
                 </Typography.Text>
               ))}
             </>

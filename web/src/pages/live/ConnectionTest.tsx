@@ -96,7 +96,7 @@ export function ConnectionTestAlert({ state, onRetest }: { state: ConnectionTest
         data-testid="connection-test"
         data-result="failed"
         title={t('liveTrading.testConnection.failed')}
-        description={result.error ?? undefined}
+        description={ibReasonLine(result.errorCode, result.error, false) ?? undefined}
         action={retest}
       />
     );

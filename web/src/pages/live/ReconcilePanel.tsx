@@ -4,6 +4,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReconciliationRecord, ReconciliationSummary } from '../../api';
+import { renderMessage } from '../../i18n/messages';
 import { ReconcileDetails } from './details';
 import { liveApi } from './live-api';
 import {
@@ -34,6 +35,11 @@ const SUMMARY_KEYS: ReadonlyArray<keyof ReconciliationSummary> = [
 const ATTENTION: ReadonlySet<keyof ReconciliationSummary> = new Set(['foreign', 'missing', 'positionDiffs']);
 
 /** Differences a person must look at: a reconciliation with any is a warning, never a green "OK". */
+/** Why a reconciliation failed, in the UI language when the server catalogued it (e.g. IB refused). */
+function reconcileError(r: Pick<ReconciliationRecord, 'error' | 'errorText'>): string | null {
+  return r.errorText ? renderMessage(r.errorText) : r.error;
+}
+
 function differencesOf(summary: Partial<ReconciliationSummary>): number {
   return [...ATTENTION].reduce((sum, key) => sum + (summary[key] ?? 0), 0);
 }
@@ -65,7 +71,7 @@ export function ReconcilePanel({ canTrade, onDone }: { canTrade: boolean; onDone
         if (ok && differences > 0)
           message.warning(t('liveTrading.reconcile.doneWithDifferences', { count: differences }));
         else if (ok) message.success(t('liveTrading.reconcile.done'));
-        else setLastError(answer.reconciliation.error ?? t('liveTrading.reconcile.failedStatus'));
+        else setLastError(reconcileError(answer.reconciliation) ?? t('liveTrading.reconcile.failedStatus'));
         load();
         onDone();
       })
@@ -129,7 +135,10 @@ export function ReconcilePanel({ canTrade, onDone }: { canTrade: boolean; onDone
     },
     {
       title: t('liveTrading.reconcile.error'),
-      render: (_: unknown, r) => (r.error ? <Typography.Text type="danger">{r.error}</Typography.Text> : '—'),
+      render: (_: unknown, r) => {
+        const text = reconcileError(r);
+        return text ? <Typography.Text type="danger">{text}</Typography.Text> : '—';
+      },
     },
   ];
 

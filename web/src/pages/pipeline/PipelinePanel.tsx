@@ -15,8 +15,10 @@ import {
 } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { missedReasonText } from '../../../../src/contract/alert-texts';
 import { errorText } from '../../components/errorText';
 import { useTradingStatus } from '../../events';
+import { currentLanguage } from '../../i18n';
 import { renderMessage } from '../../i18n/messages';
 import { STATUS_COLOR, time } from './format';
 import { type PipelineRunView, pipelineApi, type ScheduleResponse } from './pipeline-api';
@@ -26,10 +28,20 @@ import { StepTimeline } from './StepTimeline';
 /** Runs move without events of their own: re-read the history this often while the panel is open. */
 const REFRESH_EVERY_MS = 3_000;
 
-/** Why a run ended without success, in the UI language: its failed step's catalogued message. */
+/**
+ * Why a run ended without success, in the UI language: why it was missed (its code), or its failed
+ * step's catalogued message.
+ */
 function RunProblem({ run }: { run: PipelineRunView }) {
   const { t } = useTranslation();
-  if (run.status === 'MISSED') return <span>{t('pipeline.missedReason')}</span>;
+  if (run.status === 'MISSED')
+    return (
+      <span data-testid={`pipeline-missed-reason-${run.id}`}>
+        {run.missedReason
+          ? missedReasonText(run.missedReason, currentLanguage())
+          : t('pipeline.missedReason')}
+      </span>
+    );
   const failed = run.steps.find((s) => s.status === 'FAILED' && s.errorText);
   if (failed?.errorText)
     return (

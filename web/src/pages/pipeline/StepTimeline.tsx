@@ -2,9 +2,13 @@ import { CheckCircleTwoTone, CloseCircleTwoTone, MinusCircleTwoTone } from '@ant
 import { Space, Table, Tag, Timeline, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { IbReason } from '../../../../src/contract/ib';
+import { ibReasonText } from '../../../../src/contract/ib-reason-texts';
 import type { EnumName } from '../../../../src/contract/messages';
+import { currentLanguage } from '../../i18n';
 import type { pipelineZhCN } from '../../i18n/locales/pipeline.zh-CN';
 import { renderEnum, renderMessage } from '../../i18n/messages';
+import { stopReasonLine } from '../live/stop-reason';
 import { duration, plainValue, STATUS_COLOR } from './format';
 import type { PipelineRunView, PipelineStepView } from './pipeline-api';
 
@@ -51,6 +55,9 @@ function useNumberText() {
     const enumName = ENUM_NUMBERS[`${item}.${key}`];
     if (typeof value === 'boolean') shown = t(value ? 'pipeline.yes' : 'pipeline.no');
     else if (enumName) shown = renderEnum(enumName, String(value));
+    // The account check's problem as IB's reason code; records before it hold English text.
+    else if (item === 'account.mode' && key === 'problem' && typeof value === 'object' && value !== null)
+      shown = ibReasonText(value as IbReason, currentLanguage(), false);
     else if (item === 'reconciliation.clean' && key === 'status')
       shown = t(`pipeline.reconcile.${String(value)}`, { defaultValue: String(value) });
     else shown = plainValue(value);
@@ -156,6 +163,7 @@ function Evidence({ step }: { step: PipelineStepView }) {
             ['orders', e.orders],
             ['sentNow', e.sentNow],
             ['snapshotId', e.snapshotId],
+            ['stoppedBecause', stopReasonLine(e.stoppedBecause)],
           ]}
         />
       );

@@ -21,7 +21,7 @@ export function JobProgress({ job, testId }: { job: JobView; testId: string }) {
         type="error"
         showIcon
         title={t('reports.jobs.failed', { id: job.id })}
-        description={job.error ?? jobText(job)}
+        description={failureText(job)}
       />
     );
   }
@@ -55,6 +55,15 @@ export function JobProgress({ job, testId }: { job: JobView; testId: string }) {
       />
     </div>
   );
+}
+
+/**
+ * Why a job failed: the server's catalogued reason in the UI language when it gave one (e.g. IB
+ * refused), else its error as written (a bare "failed" would say less).
+ */
+function failureText(job: JobView): string {
+  if (job.text && job.text.code !== 'JOB_FAILED') return renderMessage(job.text);
+  return job.error ?? jobText(job);
 }
 
 /** The job's latest message in the UI language (plain notes such as "MSFT 2024-01-02..2024-01-05" as they are). */

@@ -33,6 +33,7 @@ import type {
 import { api } from '../../api';
 import { errorText, formatUsd, PageHeader } from '../../components';
 import { useServerEvent } from '../../events';
+import { renderEnum } from '../../i18n/messages';
 import { accountApi } from '../live/account-api';
 import { findingText } from '../live/PreTradeChecks';
 import { actorText, causeFrom, causeText } from './cause';
@@ -378,6 +379,36 @@ function Evidence({ event }: { event: RiskEventView }) {
           reason: cause ? causeText(t, cause, i18n.language) : str('reason'),
         })}
       </span>
+    );
+  }
+  if (event.kind === 'defensive.waiting') {
+    // Past the wait's bound: the orders of another run the broker has not finalised, one per line.
+    const orders = Array.isArray(d.orders) ? (d.orders as Array<Record<string, unknown>>) : [];
+    const field = (o: Record<string, unknown>, key: string) => String(o[key] ?? '');
+    return (
+      <Space direction="vertical" size={0}>
+        <span>
+          {t('risk.events.defensiveWaiting', {
+            action:
+              str('action') === 'asset'
+                ? t('risk.events.defensiveAsset', { symbol: str('symbol') })
+                : t('risk.events.defensiveCash'),
+            minutes: num('waitMinutes') ?? '—',
+            bound: num('maxWaitMinutes') ?? '—',
+          })}
+        </span>
+        {orders.map((o) => (
+          <Typography.Text key={field(o, 'clientOrderId')} type="secondary" data-testid="risk-order-out">
+            {t('risk.events.orderOut', {
+              symbol: field(o, 'symbol'),
+              side: renderEnum('side', field(o, 'side')),
+              filled: field(o, 'filled'),
+              quantity: field(o, 'quantity'),
+              ref: field(o, 'clientOrderId'),
+            })}
+          </Typography.Text>
+        ))}
+      </Space>
     );
   }
   if (event.kind === 'defensive.deferred') {
