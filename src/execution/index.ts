@@ -95,6 +95,7 @@ export {
   decideTransition,
   isTerminal,
   mapBrokerStatus,
+  OPEN_STATES,
   ORDER_STATES,
   type OrderState,
   stateForOrderError,

@@ -9,7 +9,7 @@ import type { Database, Engine } from '../store/index.js';
 import type { TradeFillsTable, TradeOrdersTable, TradeRunsTable } from '../store/tables/execution.js';
 import { clientOrderId } from './order-ref.js';
 import { runKindOf, SCHEDULED_RUN_KEY } from './run-key.js';
-import { decideTransition, isTerminal, type OrderState } from './state-machine.js';
+import { decideTransition, isTerminal, OPEN_STATES, type OrderState } from './state-machine.js';
 import { writeTransaction } from './tx.js';
 import type { OrderIntent, RunStatus, TradeFill, TradeOrder, TradeOrderEvent, TradeRun } from './types.js';
 
@@ -296,7 +296,7 @@ export class ExecutionRepository {
         .innerJoin('trade_runs', 'trade_runs.id', 'trade_orders.run_id')
         .selectAll('trade_orders')
         .where(sameProject(run))
-        .where('trade_orders.status', 'in', ['NEW', 'SUBMITTED', 'PARTIAL'])
+        .where('trade_orders.status', 'in', OPEN_STATES)
         .execute();
       const ofRun = await trx.selectFrom('trade_orders').selectAll().where('run_id', '=', runId).execute();
       const intents = build(open.map(toOrder), ofRun.map(toOrder));
@@ -691,7 +691,7 @@ export class ExecutionRepository {
       .selectFrom('trade_orders')
       .select((eb) => eb.fn.countAll().as('n'))
       .where('run_id', '=', runId)
-      .where('status', 'in', ['NEW', 'SUBMITTED', 'PARTIAL'])
+      .where('status', 'in', OPEN_STATES)
       .executeTakeFirstOrThrow();
     if (Number(open.n) > 0) return;
     const now = isoNow(this.clock);
@@ -760,7 +760,7 @@ export class ExecutionRepository {
       query = query.where(
         sameProject({ project: filter.projectOf.project, project_id: filter.projectOf.projectId }),
       );
-    if (filter.open) query = query.where('trade_orders.status', 'in', ['NEW', 'SUBMITTED', 'PARTIAL']);
+    if (filter.open) query = query.where('trade_orders.status', 'in', OPEN_STATES);
     const rows = await query.orderBy('trade_orders.id').execute();
     return rows.map(toOrder);
   }

@@ -6,6 +6,9 @@ export type OrderState = (typeof ORDER_STATES)[number];
 
 export const TERMINAL_STATES: ReadonlySet<OrderState> = new Set(['FILLED', 'CANCELED', 'REJECTED']);
 
+/** States of an order that may still fill: what a cancel, a wait or a sizing must account for. */
+export const OPEN_STATES: readonly OrderState[] = ORDER_STATES.filter((state) => !TERMINAL_STATES.has(state));
+
 export function isTerminal(state: OrderState): boolean {
   return TERMINAL_STATES.has(state);
 }

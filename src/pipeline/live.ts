@@ -8,6 +8,7 @@ import {
   brokerPriceSource,
   type ExecutionRuntime,
   isPaperAccount,
+  isTerminal,
   type SizingPrice,
   sizeTargets,
   type TradeOrder,
@@ -577,7 +578,7 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
             },
           );
         }
-        const open = await engine.repo.orders({ runId: tradeRunId, open: true });
+        const open = all.filter((o) => !isTerminal(o.status));
         if (run.status === 'COMPLETED' || run.status === 'FAILED' || open.length === 0) {
           return { tradeRunId, status: run.status, openOrders: 0, leftoverPolicy: null };
         }
@@ -682,7 +683,7 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
       if (tradeRunId !== null) {
         const orders = await runtime.engine.repo.orders({ runId: tradeRunId });
         sent = orders.filter((o) => o.ibOrderId !== null).length;
-        const open = await runtime.engine.repo.orders({ runId: tradeRunId, open: true });
+        const open = orders.filter((o) => !isTerminal(o.status));
         canceled = await cancelOpen(runtime, open, 'the run stopped trading');
         if (open.length > 0) await runtime.service.waitForRun(tradeRunId, 10_000).catch(() => undefined);
       }

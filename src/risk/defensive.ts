@@ -5,6 +5,7 @@ import { isTradingDay, tradingDayOf } from '../calendar/index.js';
 import type { RiskScopeStatus, StateCause, TradingStateView } from '../contract/risk.js';
 import type { Clock } from '../core/index.js';
 import { defensiveRunKey } from '../execution/run-key.js';
+import { OPEN_STATES } from '../execution/state-machine.js';
 import type { Database } from '../store/index.js';
 import type { RiskAlert } from './monitor.js';
 import { projectScope, type TradingStates } from './trading-state.js';
@@ -428,7 +429,7 @@ export class DefensiveActions {
       ])
       .where('trade_runs.project_id', '=', projectId)
       .where('trade_runs.run_key', '!=', defensiveRunKey(haltKey))
-      .where('trade_orders.status', 'in', ['NEW', 'SUBMITTED', 'PARTIAL'])
+      .where('trade_orders.status', 'in', OPEN_STATES)
       .where('trade_orders.ib_order_id', 'is not', null)
       .orderBy('trade_orders.id')
       .execute();

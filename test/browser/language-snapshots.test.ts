@@ -2,7 +2,6 @@ import { rmSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { msg } from '../../src/contract/messages.js';
-import type { RiskStateResponse } from '../../src/contract/risk.js';
 import { DecisionService } from '../../src/decision/index.js';
 import { stepFailure } from '../../src/pipeline/errors.js';
 import { CHECKLIST_DATA_FAILED, StepError } from '../../src/pipeline/index.js';
@@ -10,6 +9,7 @@ import type { RunningApp } from '../../src/server/index.js';
 import type { SimGatewayHandle } from '../../src/sim/index.js';
 import { OPEN_MS, startSim } from '../execution/sim-env.js';
 import { pollUntil } from '../helpers/poll.js';
+import { shockUntilHalted } from '../risk/defensive-env.js';
 import { launchBrowser, login, newPage, startPaperTradingApp } from './harness.js';
 import { enFindings, englishWordFindings, settle, settledText, zhFindings } from './language-scan.js';
 
@@ -108,17 +108,7 @@ async function seed(sim: SimGatewayHandle, simNow: number): Promise<Seeded> {
   expect(fallback.kind).toBe('fallback');
 
   // The halt and the defensive move (the risk monitor's path).
-  await pollUntil(
-    async () => (await api.request<{ reading: unknown }>('GET', '/api/risk/status')).body,
-    (s) => s.reading !== null,
-  );
-  for (const symbol of Object.keys(HELD)) await sim.faults.shock(symbol, -8);
-  await pollUntil(
-    async () =>
-      (await api.request<RiskStateResponse>('GET', `/api/risk/state?project=${projectId}`)).body.effective,
-    (s) => s.state === 'HALTED',
-    30_000,
-  );
+  await shockUntilHalted(sim, api, projectId, Object.keys(HELD), 30_000);
   const defensive = await pollUntil(
     async () =>
       (await api.request<{ runs: RunView[] }>('GET', '/api/execution/runs')).body.runs.find(

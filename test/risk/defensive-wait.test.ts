@@ -1,14 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { alertText, type RiskAlertParams } from '../../src/contract/alert-texts.js';
-import type { RiskStateResponse } from '../../src/contract/risk.js';
-import { ManualClock } from '../../src/core/clock.js';
 import type { SimGatewayHandle } from '../../src/sim/index.js';
-import { duplicateRefs, OPEN_MS, startSim } from '../execution/sim-env.js';
-import { ApiClient, startTestApp, TEST_ADMIN_PASSWORD } from '../helpers/app.js';
+import { duplicateRefs } from '../execution/sim-env.js';
+import type { ApiClient } from '../helpers/app.js';
 import { ENGINES } from '../helpers/engines.js';
 import { pollUntil } from '../helpers/poll.js';
+import { shockUntilHalted, startDefendedApp } from './defensive-env.js';
 
-const ACCOUNT = 'DU1234567';
 const HELD = { AAPL: 0.35, MSFT: 0.3, JPM: 0.25 } as const;
 /**
  * The held AAPL order is only partly filled when the shock comes: a 3% daily-loss limit halts with
@@ -49,20 +47,7 @@ describe.each(ENGINES)('defensive move waits for an order still out, %s', (engin
 
   /** The day's scheduled run buys HELD; its AAPL order fills `firstFill` shares and is held there. */
   async function setup(defensive: { action: 'cash'; maxWaitMinutes?: number }) {
-    const started = await startSim({ startMs: OPEN_MS, initialCash: 1_000_000, pnlUpdateMs: 200 });
-    const sim = started.sim;
-    cleanups.push(() => sim.close());
-    const clock = new ManualClock(started.simClock.nowMs());
-    started.simClock.onChange((now) => clock.set(now));
-    const env = { IB_HOST: '127.0.0.1', IB_PORT: String(sim.port), IB_ACCOUNT: ACCOUNT, IB_MODE: 'paper' };
-    const t = await startTestApp(engine, { clock, trading: { enabled: true, builtInGateway: 'off' }, env });
-    cleanups.push(() => t.close().catch(() => undefined));
-    const api = new ApiClient(t.app.url);
-    await api.login('admin', TEST_ADMIN_PASSWORD);
-    await pollUntil(
-      async () => (await api.request<{ tradable: boolean }>('GET', '/api/ib/status')).body,
-      (s) => s.tradable,
-    );
+    const { sim, clock, t, api } = await startDefendedApp(engine, cleanups);
     const theme = await api.request<{ theme: { id: number } }>('POST', '/api/themes', {
       name: 'Defensive wait test',
       members: Object.keys(HELD).map((symbol) => ({ symbol, sector: 'Information Technology' })),
@@ -122,17 +107,7 @@ describe.each(ENGINES)('defensive move waits for an order still out, %s', (engin
   /** Shocks the held names until the project is HALTED and the halt's cancel is pending at the broker. */
   async function halt(env: Awaited<ReturnType<typeof setup>>) {
     const { sim, api, projectId } = env;
-    await pollUntil(
-      async () => (await api.request<{ reading: unknown }>('GET', '/api/risk/status')).body,
-      (s) => s.reading !== null,
-    );
-    for (const symbol of Object.keys(HELD)) await sim.faults.shock(symbol, -8);
-    await pollUntil(
-      async () =>
-        (await api.request<RiskStateResponse>('GET', `/api/risk/state?project=${projectId}`)).body.effective,
-      (s) => s.state === 'HALTED',
-      10_000,
-    );
+    await shockUntilHalted(sim, api, projectId, Object.keys(HELD));
     // The monitor cancelled the held order: IB answered PendingCancel and nothing more.
     await pollUntil(
       async () => sim.gateway.faults.pendingCancels.size,

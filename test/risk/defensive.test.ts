@@ -1,15 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RiskStateResponse } from '../../src/contract/risk.js';
-import { ManualClock } from '../../src/core/clock.js';
 import { ExecutionRepository } from '../../src/execution/index.js';
 import { type RunningApp, startApp } from '../../src/server/index.js';
 import type { SimGatewayHandle } from '../../src/sim/index.js';
-import { duplicateRefs, OPEN_MS, startSim } from '../execution/sim-env.js';
-import { ApiClient, startTestApp, TEST_ADMIN_PASSWORD } from '../helpers/app.js';
+import { duplicateRefs } from '../execution/sim-env.js';
+import { ApiClient, TEST_ADMIN_PASSWORD } from '../helpers/app.js';
 import { ENGINES } from '../helpers/engines.js';
 import { pollUntil } from '../helpers/poll.js';
+import { shockUntilHalted, startDefendedApp } from './defensive-env.js';
 
-const ACCOUNT = 'DU1234567';
 const HELD = { AAPL: 0.35, MSFT: 0.3, JPM: 0.25 } as const;
 /** The move must pass the pre-trade rules like any run: the shock moved prices ~8% off the close. */
 const RISK = { maxDailyLoss: 0.05, priceBand: 0.25, maxOrderValue: null, maxAdvShare: 1 };
@@ -47,20 +46,7 @@ describe.each(ENGINES)('defensive move on a halt, %s', (engine) => {
     defensive: { action: 'cash' } | { action: 'asset'; symbol: string },
     positions: 'account' | 'run' = 'account',
   ) {
-    const started = await startSim({ startMs: OPEN_MS, initialCash: 1_000_000, pnlUpdateMs: 200 });
-    const sim = started.sim;
-    cleanups.push(() => sim.close());
-    const clock = new ManualClock(started.simClock.nowMs());
-    started.simClock.onChange((now) => clock.set(now));
-    const env = { IB_HOST: '127.0.0.1', IB_PORT: String(sim.port), IB_ACCOUNT: ACCOUNT, IB_MODE: 'paper' };
-    const t = await startTestApp(engine, { clock, trading: { enabled: true, builtInGateway: 'off' }, env });
-    cleanups.push(() => t.close().catch(() => undefined));
-    const api = new ApiClient(t.app.url);
-    await api.login('admin', TEST_ADMIN_PASSWORD);
-    await pollUntil(
-      async () => (await api.request<{ tradable: boolean }>('GET', '/api/ib/status')).body,
-      (s) => s.tradable,
-    );
+    const { started, sim, clock, t, api, env } = await startDefendedApp(engine, cleanups);
     const theme = await api.request<{ theme: { id: number } }>('POST', '/api/themes', {
       name: 'Defensive test',
       members: [...Object.keys(HELD), 'KO'].map((symbol) => ({ symbol, sector: 'Information Technology' })),
@@ -115,17 +101,7 @@ describe.each(ENGINES)('defensive move on a halt, %s', (engine) => {
 
   async function haltAndDefend(env: Awaited<ReturnType<typeof setup>>) {
     const { sim, api, projectId } = env;
-    await pollUntil(
-      async () => (await api.request<{ reading: unknown }>('GET', '/api/risk/status')).body,
-      (s) => s.reading !== null,
-    );
-    for (const symbol of Object.keys(HELD)) await sim.faults.shock(symbol, -8);
-    await pollUntil(
-      async () =>
-        (await api.request<RiskStateResponse>('GET', `/api/risk/state?project=${projectId}`)).body.effective,
-      (s) => s.state === 'HALTED',
-      10_000,
-    );
+    await shockUntilHalted(sim, api, projectId, Object.keys(HELD));
     const run = await pollUntil(
       async () =>
         (await api.request<{ runs: RunView[] }>('GET', '/api/execution/runs')).body.runs.find(
