@@ -19,6 +19,10 @@ const TIMING_SENSITIVE = [
   'test/alerts/ib-reason-zh.test.ts',
   // Takes the gateway down (refuse) under two replicas and waits on the recorded reason.
   'test/alerts/ib-connection-zh.test.ts',
+  // kill -9 of executor processes under the gateway's heartbeat: a starved successor loses its session.
+  'test/execution/sim-replicas.test.ts',
+  // Counts the requests of a paced backfill: a request that times out on a starved loop is sent again.
+  'test/marketdata/backfill.test.ts',
 ];
 
 /**
