@@ -12,7 +12,7 @@ import {
 } from '../brokerage/index.js';
 import type { ReconcileReport as ContractReconcileReport, StopReason } from '../contract/execution.js';
 import { stopReasonLine } from '../contract/execution-texts.js';
-import { IbReason } from '../contract/ib.js';
+import type { IbReason } from '../contract/ib.js';
 import { englishText, type Message, msg, parseMessage } from '../contract/messages.js';
 import { type Clock, isoNow } from '../core/clock.js';
 import { ConflictError, InputError } from '../core/errors.js';
@@ -414,7 +414,8 @@ export class ExecutionEngine {
       if (error instanceof BrokerUnavailableError) {
         // The port guarantees nothing left: the intent may be sent again later.
         await this.repo.releaseClaim(order.id, ibOrderId, error.message);
-        return { code: 'broker-unavailable', ...brokerReason(error) };
+        // Adapters without reason codes leave the stop reason without one.
+        return { code: 'broker-unavailable', ...(error.reasonCode ? { reason: error.reasonCode } : {}) };
       }
       // Unknown outcome: keep the claim; the next reconciliation decides.
       this.logger.error({ err: error, order: claimed.clientOrderId }, 'place failed with an unknown outcome');
@@ -883,13 +884,4 @@ export class ExecutionEngine {
     await this.repo.adoptOrder(broker, parts.runId, parts.leg, token, next);
     return true;
   }
-}
-
-/**
- * Why the adapter refused a send, when its error carries IB's reason code (`reasonCode`; adapters
- * without one leave the stop reason without it).
- */
-function brokerReason(error: BrokerUnavailableError): { reason?: IbReason } {
-  const parsed = IbReason.safeParse((error as { reasonCode?: unknown }).reasonCode);
-  return parsed.success ? { reason: parsed.data } : {};
 }
