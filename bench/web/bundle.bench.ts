@@ -1,7 +1,8 @@
 /**
  * Benchmark: what the browser downloads for the login page and for the Projects page after it.
  * Builds the web app into a temporary directory (web/dist is left to the browser tests) with Vite's
- * manifest and prints raw and gzipped sizes (see first-load.ts for what is counted).
+ * manifest and prints raw and gzipped sizes (see first-load.ts for what is counted), then which
+ * language files load when: the default language's shell is part of the first load, the rest is not.
  * Run: npm run bench -- bundle   (BUNDLE_DIST=web/dist reads an existing build instead)
  * Budget (issue 17): the login page plus the Projects page at most 350 KB gzipped together.
  */
@@ -43,6 +44,12 @@ try {
       `(${verdict} the ${kb(FIRST_LOAD_BUDGET_GZIP_BYTES)} budget; ${load.files.length} files)`,
   );
   for (const { file, gzip } of load.files) console.log(`  ${file}: ${kb(gzip)} gzipped`);
+  console.log('language texts, by when they load:');
+  for (const part of load.languageParts)
+    console.log(
+      `  ${part.name}, ${part.when}${part.counted ? '' : ' (not counted)'}: ` +
+        `${part.files.join(', ')}: ${kb(part.gzip)} gzipped`,
+    );
 } finally {
   if (ownBuild) rmSync(dist, { recursive: true, force: true });
 }

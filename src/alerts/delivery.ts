@@ -208,20 +208,20 @@ export class AlertDelivery {
     const digestDue = rest.length > 0 && rest[0]!.next_attempt_at <= now;
     // Whichever came first goes first: a due digest does not jump ahead of an older critical alert.
     if (critical && (!digestDue || critical.id < rest[0]!.id)) {
-      return { rows: [critical], text: messageText(critical, language), silent: false };
+      return { rows: [critical], text: rowText(critical, language), silent: false };
     }
     if (!digestDue) return undefined;
-    if (rest.length === 1 || messageText(rest[0]!, language).length > TELEGRAM_TEXT_LIMIT / 2) {
+    if (rest.length === 1 || rowText(rest[0]!, language).length > TELEGRAM_TEXT_LIMIT / 2) {
       return {
         rows: [rest[0]!],
-        text: messageText(rest[0]!, language),
+        text: rowText(rest[0]!, language),
         silent: rest[0]!.severity === 'info',
       };
     }
     const rows: Row[] = [];
     let length = 0;
     for (const row of rest) {
-      const line = messageText(row, language);
+      const line = rowText(row, language);
       if (length + line.length + 2 > TELEGRAM_TEXT_LIMIT - 100) break;
       rows.push(row);
       length += line.length + 2;
@@ -229,7 +229,7 @@ export class AlertDelivery {
     const header = digestHeader(rows.length, language);
     return {
       rows,
-      text: `${header}\n\n${rows.map((row) => messageText(row, language)).join('\n\n')}`,
+      text: `${header}\n\n${rows.map((row) => rowText(row, language)).join('\n\n')}`,
       silent: rows.every((row) => row.severity === 'info'),
     };
   }
@@ -281,6 +281,8 @@ export class AlertDelivery {
     } catch (error) {
       const telegram = error instanceof TelegramError ? error : undefined;
       const message = telegram ? telegram.message : error instanceof Error ? error.message : String(error);
+      // Telegram's answer as a code for the Alerts page; any other failure keeps its English text only.
+      const text = telegram ? JSON.stringify(telegram.text) : null;
       const nextFailures = failures + 1;
       const pauseMs =
         telegram?.failure === 'rate-limited' && telegram.details.retryAfterSeconds !== undefined
@@ -293,6 +295,7 @@ export class AlertDelivery {
         .set((eb) => ({
           attempts: eb('attempts', '+', 1),
           last_error: message,
+          last_error_text_json: text,
           next_attempt_at: blockedUntil,
         }))
         .where('id', 'in', ids)
@@ -314,6 +317,7 @@ export class AlertDelivery {
         attempts: eb('attempts', '+', 1),
         parts_sent: parts.length,
         last_error: null,
+        last_error_text_json: null,
       }))
       .where('id', 'in', ids)
       .where('status', '=', 'pending')
@@ -329,7 +333,7 @@ export class AlertDelivery {
  * Rendered at delivery from the kind and its parameters, in the alert language configured now; a row
  * of a kind this version does not know is sent with the text stored when it was queued.
  */
-function messageText(row: Row, language: AlertLanguage): string {
+function rowText(row: Row, language: AlertLanguage): string {
   const count = Number(row.occurrences) > 1 ? ` (×${row.occurrences})` : '';
   let text = row.text;
   if (isAlertKind(row.kind)) {

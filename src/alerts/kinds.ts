@@ -10,8 +10,9 @@ import {
   type AlertParamsByKind,
   alertText,
 } from '../contract/alert-texts.js';
-import { sharedEnumText } from '../contract/enum-texts.js';
-import { type EnumName, englishText } from '../contract/messages.js';
+import { enumText } from '../contract/enum-texts.js';
+import { messageText } from '../contract/message-text.js';
+import type { EnumName, Message } from '../contract/messages.js';
 
 export { ALERT_LANGUAGES, type AlertKind, type AlertLanguage, type AlertParamsByKind };
 
@@ -117,11 +118,14 @@ export function renderAlert<K extends AlertKind>(
   params: AlertParamsByKind[K],
   language: AlertLanguage,
 ): string {
-  // The server has the catalogue in English only: in Chinese a failure keeps its English detail.
-  // In Chinese, enum values inside texts (a side, a finding's mode or sector) are named from the
-  // tables the web app shares; English keeps the values as they are (BUY, paper, Energy).
-  const enumValue = (name: EnumName, value: string) => sharedEnumText(language, name, value);
-  const helpers = language === 'en' ? { message: englishText } : { enumValue };
+  // Catalogued messages (a run's failure, a fallback's reason) in the alert language, from the
+  // catalogue's texts the web app shares. Enum values inside texts (a side, a finding's mode or sector)
+  // are named in Chinese; English keeps the values as they are (BUY, paper, Energy), as its catalogue does.
+  const message = (text: Message) => messageText(text, language);
+  const helpers =
+    language === 'en'
+      ? { message }
+      : { message, enumValue: (name: EnumName, value: string) => enumText(language, name, value) };
   return `${SEVERITY_MARK[severity]} ${alertText(kind, params, language, helpers)}`;
 }
 

@@ -6,10 +6,9 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { AuditLog } from '../audit/index.js';
 import type { ResolvedSettings } from '../config/index.js';
+import { type Message, msg, parseMessage } from '../contract/messages.js';
 import { type Clock, InputError, isoNow } from '../core/index.js';
 import type { Database } from '../store/index.js';
-
-type AlertOutboxTable = Database['alert_outbox'];
 
 import {
   ALERT_KIND_NAMES,
@@ -21,6 +20,8 @@ import {
   kindDefaults,
   renderAlert,
 } from './kinds.js';
+
+type AlertOutboxTable = Database['alert_outbox'];
 
 /** What enqueueing needs: the AppContext fits, and so does anything with a store, a clock and settings. */
 export interface AlertTarget {
@@ -65,7 +66,10 @@ export interface AlertView {
   attempts: number;
   nextAttemptAt: string;
   deliveredAt: string | null;
+  /** The last failed delivery in English (logs, API users). */
   lastError: string | null;
+  /** The same as a catalogued message, when it was Telegram's answer; null on rows from before 0022. */
+  lastErrorText: Message | null;
   resolvedAt: string | null;
 }
 
@@ -152,6 +156,7 @@ export async function enqueueAlert<K extends AlertKind>(
       parts_sent: 0,
       delivered_at: null,
       last_error: null,
+      last_error_text_json: null,
       resolved_at: null,
     })
     .onConflict((oc) =>
@@ -230,8 +235,19 @@ export function toView(row: Selectable<AlertOutboxTable>): AlertView {
     nextAttemptAt: row.next_attempt_at,
     deliveredAt: row.delivered_at,
     lastError: row.last_error,
+    lastErrorText: storedMessage(row.last_error_text_json),
     resolvedAt: row.resolved_at,
   };
+}
+
+/** A stored message; null when absent or unreadable (a newer version's code): the English text then stands. */
+function storedMessage(json: string | null): Message | null {
+  if (json === null) return null;
+  try {
+    return parseMessage(JSON.parse(json));
+  } catch {
+    return null;
+  }
 }
 
 export interface AlertQuery {
@@ -285,7 +301,7 @@ export async function updateRule(
   actor: string,
 ): Promise<AlertRule> {
   if (!isAlertKind(kind) || kind === 'test.message')
-    throw new InputError('kind', `unknown alert kind "${kind}"`);
+    throw new InputError('kind', `unknown alert kind "${kind}"`, msg('ALERT_KIND_UNKNOWN', { kind }));
   const nowMs = deps.clock.nowMs();
   const now = new Date(nowMs).toISOString();
   const before = (await listRules(deps.store.db)).find((r) => r.kind === kind);

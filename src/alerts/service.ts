@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { AuditLog, AuditRecord } from '../audit/index.js';
 import type { ConnectionPort } from '../brokerage/index.js';
 import { definitionOf, isMasked, type SettingKey } from '../config/index.js';
+import { type Message, msg } from '../contract/messages.js';
 import { InputError } from '../core/index.js';
 import { parseClientOrderId } from '../execution/index.js';
 import type { Database } from '../store/index.js';
@@ -136,15 +137,26 @@ export interface TestMessageResult {
 
 /** Thrown when Telegram itself is unavailable (5xx, 429): not a settings problem. */
 export class TelegramUnavailableError extends Error {
+  /** Why, as a catalogued message quoting Telegram's own words. */
+  readonly text: Message;
   constructor(readonly telegram: TelegramError) {
     super(telegram.message);
     this.name = 'TelegramUnavailableError';
+    this.text = telegram.text;
   }
 }
 
+/** What a typed value of each setting must look like (the English reasons of config/definitions.ts). */
+const MALFORMED: Record<keyof TestMessageInput, Message> = {
+  TELEGRAM_BOT_TOKEN: msg('TELEGRAM_TOKEN_MALFORMED', {}),
+  TELEGRAM_CHAT_ID: msg('TELEGRAM_CHAT_ID_MALFORMED', {}),
+  TELEGRAM_API_BASE: msg('TELEGRAM_API_BASE_MALFORMED', {}),
+};
+
 /**
  * Sends a test message with the typed values (falling back to the saved ones). Bad values and the
- * Bot API's refusals come back as InputError naming the setting, with Telegram's own text.
+ * Bot API's refusals come back as InputError naming the setting, with a catalogued code (alert-errors.ts)
+ * that quotes Telegram's own text.
  */
 export async function sendTestMessage(
   ctx: Pick<AlertContext, 'settings' | 'audit'>,
@@ -157,11 +169,12 @@ export async function sendTestMessage(
     const def = definitionOf(key)!;
     if (raw && !(def.secret && isMasked(raw))) {
       const parsed = def.schema.safeParse(raw);
-      if (!parsed.success) throw new InputError(key, parsed.error.issues[0]?.message ?? 'invalid value');
+      if (!parsed.success)
+        throw new InputError(key, parsed.error.issues[0]?.message ?? 'invalid value', MALFORMED[key]);
       return String(parsed.data);
     }
     const saved = resolved[key].value;
-    if (saved === undefined) throw new InputError(key, 'not set');
+    if (saved === undefined) throw new InputError(key, 'not set', msg('ALERT_SETTING_NOT_SET', { key }));
     return String(saved);
   };
   const config: TelegramConfig & { chatId: string } = {
@@ -199,14 +212,17 @@ export async function sendTestMessage(
 function settingsProblem(error: unknown, field: string, apiBase: string): Error {
   if (!(error instanceof TelegramError)) return error instanceof Error ? error : new Error(String(error));
   if (error.failure === 'network' || error.failure === 'timeout')
-    return new InputError('TELEGRAM_API_BASE', `cannot reach ${apiBase}: ${error.message}`);
+    return new InputError('TELEGRAM_API_BASE', `cannot reach ${apiBase}: ${error.message}`, error.text);
   if (error.failure === 'rejected') {
     // 401/404 on getMe: the token; on sendMessage, 401 is still the token, the rest is about the chat.
     const status = error.details.status ?? 0;
+    const description = error.details.description ?? error.message;
     const about = status === 401 || status === 404 ? 'TELEGRAM_BOT_TOKEN' : field;
+    const refused = about === 'TELEGRAM_BOT_TOKEN' ? 'TELEGRAM_TOKEN_REFUSED' : 'TELEGRAM_CHAT_REFUSED';
     return new InputError(
       about,
-      `the Bot API answered ${status}: ${error.details.description ?? error.message}`,
+      `the Bot API answered ${status}: ${description}`,
+      msg(refused, { status, description }),
     );
   }
   return new TelegramUnavailableError(error);

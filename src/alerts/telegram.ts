@@ -4,6 +4,7 @@
  * schedule, keep retrying after a crash-restart boundary it cannot see, and could reorder messages.
  * The bot token is part of the URL, so no error text here ever includes the URL.
  */
+import { type Message, msg } from '../contract/messages.js';
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
 
@@ -27,7 +28,9 @@ export class TelegramError extends Error {
       /** The Bot API's own `description`. */
       description?: string;
       retryAfterSeconds?: number;
-    } = {},
+    },
+    /** The same as a catalogued message; Telegram's own words are a parameter, quoted as they came. */
+    readonly text: Message,
   ) {
     super(message);
     this.name = 'TelegramError';
@@ -62,13 +65,13 @@ export async function callBotApi(
       signal: AbortSignal.timeout(config.timeoutMs),
     });
   } catch (error) {
-    throw fetchFailure(error, config.timeoutMs);
+    throw fetchFailure(error, config);
   }
   let text: string;
   try {
     text = await response.text();
   } catch (error) {
-    throw fetchFailure(error, config.timeoutMs);
+    throw fetchFailure(error, config);
   }
   let answer: BotApiAnswer | undefined;
   try {
@@ -79,27 +82,52 @@ export async function callBotApi(
   if (response.ok && answer?.ok === true) return answer.result;
   const description = answer?.description ?? `HTTP ${response.status}`;
   const status = response.status;
+  const details = { status, description };
   if (status === 429) {
     const retryAfterSeconds = Math.max(1, Number(answer?.parameters?.retry_after ?? 1));
-    throw new TelegramError('rate-limited', `Telegram: ${description}`, {
-      status,
-      description,
-      retryAfterSeconds,
-    });
+    throw new TelegramError(
+      'rate-limited',
+      `Telegram: ${description}`,
+      { ...details, retryAfterSeconds },
+      msg('TELEGRAM_RATE_LIMITED', { seconds: retryAfterSeconds, description }),
+    );
   }
   if (status >= 400 && status < 500 && answer)
-    throw new TelegramError('rejected', `Telegram: ${description}`, { status, description });
-  throw new TelegramError('server', `Telegram: ${description}`, { status, description });
+    throw new TelegramError(
+      'rejected',
+      `Telegram: ${description}`,
+      details,
+      msg('TELEGRAM_REFUSED', details),
+    );
+  throw new TelegramError(
+    'server',
+    `Telegram: ${description}`,
+    details,
+    msg('TELEGRAM_SERVER_ERROR', details),
+  );
 }
 
-function fetchFailure(error: unknown, timeoutMs: number): TelegramError {
+function fetchFailure(error: unknown, config: TelegramConfig): TelegramError {
   const name = error instanceof Error ? error.name : '';
-  if (name === 'TimeoutError' || name === 'AbortError')
-    return new TelegramError('timeout', `no answer within ${timeoutMs / 1000} s`);
+  const apiBase = config.apiBase;
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    const seconds = config.timeoutMs / 1000;
+    return new TelegramError(
+      'timeout',
+      `no answer within ${seconds} s`,
+      {},
+      msg('TELEGRAM_NO_ANSWER', { apiBase, seconds }),
+    );
+  }
   const cause =
     error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
   const reason = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-  return new TelegramError('network', `could not connect: ${reason}`);
+  return new TelegramError(
+    'network',
+    `could not connect: ${reason}`,
+    {},
+    msg('TELEGRAM_UNREACHABLE', { apiBase, cause: reason }),
+  );
 }
 
 /** `@name` of the bot: proves the token is valid. */

@@ -2,17 +2,19 @@ import { z } from 'zod';
 import type { Panel, WeeklySchedule } from '../alpha/index.js';
 import { type DecisionInput, decideWeights, type RiskStage } from '../decide/index.js';
 import { constructionParamsSchema } from '../portfolio/index.js';
-import { sizeCheckedTargets } from '../sizing/index.js';
+import { newSizingBook, sizeBook } from '../sizing/index.js';
 import { formatDay, parseDay } from '../sources/alpha/index.js';
 import { commissionSchema, ibCommission } from './costs.js';
+import { ObjectLog, type RunLog } from './run-log.js';
 import { drawdownSeries, type PerformanceStats, performanceStats } from './stats.js';
 
 /**
  * The weekly backtest. Each rebalance runs the same stages as live trading: scores (alpha) ->
  * `decideWeights` from src/decide (portfolio construction, then the risk stage; live trading's
- * `decide` runs the same stages) -> sizeTargets (src/sizing, which live execution uses too) ->
- * fills. The decision uses data up to the close of the day before the rebalance day; trades fill at
- * that day's open (default) or close, with slippage against the trader and IB-like commissions.
+ * `decide` runs the same stages) -> sizing's rule (src/sizing `sizeBook`, which live execution's
+ * `sizeTargets` runs too) -> fills. The decision uses data up to the close of the day before the
+ * rebalance day; trades fill at that day's open (default) or close, with slippage against the trader
+ * and IB-like commissions.
  *
  * Real shares: sizing, lot rounding and commissions work in the shares and prices as traded that day
  * (the adjusted price divided by the panel's `adjFactor`), while holdings are valued on adjusted prices,
@@ -204,9 +206,66 @@ function backtestWindow(
   throw new Error('scores: no decision has any score; nothing to backtest');
 }
 
+/** What a run computed besides its log: the series and statistics both kinds of result are made of. */
+export interface Simulation {
+  config: BacktestConfig;
+  startRow: number;
+  endRow: number;
+  dayText: readonly string[];
+  /** Daily values from `startRow` to `endRow`. */
+  equity: Float64Array;
+  benchmarkEquity: Float64Array;
+  indexEquity: Float64Array | undefined;
+  stats: BacktestStats;
+  benchmark: PerformanceStats;
+  /** Sector -> mean weight over rebalances, keys sorted. */
+  sectorExposure: Record<string, number>;
+}
+
+/** The full result: every rebalance's trades and holdings as objects. */
 export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput = {}): BacktestResult {
+  const log = new ObjectLog();
+  const run = simulate(input, rawConfig, log);
+  const { startRow, endRow, dayText, equity, benchmarkEquity, indexEquity } = run;
+  const days = dayText.slice(startRow, endRow + 1);
+  return {
+    dataSource: 'alpha',
+    config: run.config,
+    start: dayText[startRow]!,
+    end: dayText[endRow]!,
+    symbols: input.panel.symbols.length,
+    stats: run.stats,
+    benchmark: run.benchmark,
+    days,
+    equity: Array.from(equity),
+    benchmarkEquity: Array.from(benchmarkEquity),
+    index:
+      input.index && indexEquity
+        ? {
+            symbol: input.index.symbol,
+            stats: performanceStats(indexEquity, input.panel.days.subarray(startRow, endRow + 1)),
+            equity: Array.from(indexEquity),
+          }
+        : null,
+    drawdown: Array.from(drawdownSeries(equity)),
+    rebalances: log.rebalances,
+    exits: log.exits,
+    monthly: monthlyReturns(input.panel.days, startRow, endRow, equity, benchmarkEquity),
+    sectorExposure: run.sectorExposure,
+  };
+}
+
+/**
+ * The same backtest recording into `log` (ResultColumns for a sweep point: no per-trade objects).
+ * Every figure is the one runBacktest returns for the same input, bit for bit.
+ */
+export function simulate(input: BacktestInput, rawConfig: BacktestConfigInput, log: RunLog): Simulation {
   const config = backtestConfigSchema.parse(rawConfig);
   const { panel, schedule } = input;
+  // Read once: `input.onProgress` read in the rebalance closure deoptimised it at almost every
+  // sweep point (each point's input is a new object; ~80 deoptimisations a point in V8's trace).
+  const { scores: allScores, volatility, sectors, risk, onDecision, onProgress } = input;
+  const index = input.index;
   if (panel.source !== 'alpha' && !(panel.source === 'ib' && input.replayIb)) {
     throw new Error(`panel: backtests run on Alpha research data only, got ${panel.source} data`);
   }
@@ -248,14 +307,33 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
   const equity = new Float64Array(length);
   const benchmarkEquity = new Float64Array(length);
   const indexEquity = input.index ? new Float64Array(length) : undefined;
-  const rebalances: Rebalance[] = [];
-  const exits: Exit[] = [];
-  const sectorSums = new Map<string, number>();
+  // Sectors by id (first met in symbol order), so per-rebalance sums need no string-keyed objects.
+  const sectorNames: string[] = [];
+  const sectorOf = new Int32Array(nSymbols);
+  {
+    const ids = new Map<string, number>();
+    for (let s = 0; s < nSymbols; s++) {
+      const name = sectors?.[s] ?? 'unknown';
+      let id = ids.get(name);
+      if (id === undefined) {
+        id = sectorNames.length;
+        ids.set(name, id);
+        sectorNames.push(name);
+      }
+      sectorOf[s] = id;
+    }
+  }
+  // Summed per sector over rebalances in the order the holdings come: the same additions, and so
+  // the same bits, as the name-keyed map this replaced.
+  const sectorSums = new Float64Array(sectorNames.length);
+  const sectorSeen = new Uint8Array(sectorNames.length);
+  let rebalancesDone = 0;
+  let exitCount = 0;
   const previousWeights = new Float64Array(nSymbols);
   const eligibleScores = new Float64Array(nSymbols);
   const periodStart: number[] = [];
-  const symbolIndex = new Map(panel.symbols.map((symbol, s) => [symbol, s] as const));
   const dayText = dayTextsOf(panel.days);
+  log.begin({ symbols: panel.symbols, dayText, sectorNames });
   const tradePrices = config.tradeAt === 'open' ? panel.adjOpen : panel.adjClose;
   const closeAt = (s: number, t: number): number => panel.adjClose[s * nDays + t]!;
   const factorAt = (s: number, t: number): number => panel.adjFactor[s * nDays + t]!;
@@ -264,6 +342,13 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
   const priceRow = new Float64Array(nSymbols);
   const barRow = new Uint8Array(nSymbols);
   const priceAt = (s: number): number => priceRow[s]!;
+  // Sizing's inputs by symbol, and its book (see SizingBook) with the symbol of each of its rows.
+  const sizedRow = new Uint8Array(nSymbols);
+  const realPriceRow = new Float64Array(nSymbols);
+  const wholeRow = new Float64Array(nSymbols);
+  const book = newSizingBook(nSymbols);
+  const bookSymbol = new Int32Array(nSymbols);
+  const byName = symbolsByName(panel.symbols);
   const realShares = (s: number, t: number): number => positions[s]! * factorAt(s, t);
   let totalCommission = 0;
   let turnoverSum = 0;
@@ -310,7 +395,7 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
       previousWeights[s] =
         positions[s] !== 0 ? (positions[s]! * closeAt(s, decisionRow)) / decisionEquity : 0;
     }
-    const scores = input.scores.subarray(k * nSymbols, (k + 1) * nSymbols);
+    const scores = allScores.subarray(k * nSymbols, (k + 1) * nSymbols);
     for (let s = 0, cell = t; s < nSymbols; s++, cell += nDays) {
       priceRow[s] = tradePrices[cell]!;
       barRow[s] = panel.hasBar[cell]!;
@@ -321,13 +406,13 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
     const weights = decideWeights({
       symbols: panel.symbols,
       scores: eligibleScores,
-      volatility: input.volatility?.subarray(k * nSymbols, (k + 1) * nSymbols),
-      sectors: input.sectors,
+      volatility: volatility?.subarray(k * nSymbols, (k + 1) * nSymbols),
+      sectors,
       previousWeights,
       construction: config.construction,
-      risk: input.risk,
+      risk,
     });
-    input.onDecision?.({
+    onDecision?.({
       decisionDate: formatDay(panel.days[decisionRow]!),
       tradeDate: formatDay(panel.days[t]!),
       scores: Float64Array.from(eligibleScores),
@@ -336,33 +421,32 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
 
     // Net liquidation at this rebalance's prices; untradable holdings keep their position.
     let netLiquidation = cash;
-    const weightRecord = symbolRecord();
-    const prices = symbolRecord();
-    const heldShares = symbolRecord();
     let gross = 0;
     for (let s = 0; s < nSymbols; s++) {
       const price = priceAt(s);
+      sizedRow[s] = 0;
       if (positions[s] !== 0) netLiquidation += positions[s]! * price;
       // Only names weighted or held are sized: the rest need no price of the day (a strided read).
       if (!tradable(s) || (!(weights[s]! > 0) && positions[s] === 0)) continue;
-      const symbol = panel.symbols[s]!;
       const realPrice = price / factorAt(s, t);
       // The checks sizing's schema made, done here once per priced name (see sizeCheckedTargets).
       if (!(realPrice > 0 && realPrice < Number.POSITIVE_INFINITY))
-        throw new Error(`panel: ${symbol} has no usable price on ${formatDay(panel.days[t]!)}`);
-      if (weights[s]! > 0) {
-        weightRecord[symbol] = weights[s]!;
-        gross += weights[s]!;
-      }
+        throw new Error(`panel: ${panel.symbols[s]} has no usable price on ${formatDay(panel.days[t]!)}`);
+      if (weights[s]! > 0) gross += weights[s]!;
+      let whole = 0;
       if (positions[s] !== 0) {
         // Whole shares for sizing; the reinvested dividends' fraction of a share becomes cash.
         const real = realShares(s, t);
-        const whole = Math.floor(real + 1e-6);
+        whole = Math.floor(real + 1e-6);
         cash += (real - whole) * realPrice;
         positions[s] = whole / factorAt(s, t);
-        if (whole !== 0) heldShares[symbol] = whole;
       }
-      if (weights[s]! > 0 || positions[s] !== 0) prices[symbol] = realPrice;
+      // Sized: weighted, or holding whole shares.
+      if (weights[s]! > 0 || whole !== 0) {
+        sizedRow[s] = 1;
+        realPriceRow[s] = realPrice;
+        wholeRow[s] = whole === 0 ? 0 : whole;
+      }
     }
     if (
       !(netLiquidation >= 0 && Number.isFinite(netLiquidation) && Number.isFinite(cash)) ||
@@ -371,61 +455,62 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
       throw new Error(
         `backtest: cannot size ${formatDay(panel.days[t]!)}: net liquidation ${netLiquidation}, cash ${cash}, weights ${gross}`,
       );
-    const sized = sizeCheckedTargets({
-      netLiquidation,
-      cashBuffer: 0, // the construction already left the buffer unallocated
+    // Sizing's book in symbol-name order, the order sizing works in (as sizeCheckedTargets sorts).
+    let sizedCount = 0;
+    for (let j = 0; j < nSymbols; j++) {
+      const s = byName[j]!;
+      if (sizedRow[s] !== 1) continue;
+      bookSymbol[sizedCount] = s;
+      // biome-ignore lint/complexity/useMathMinMax: a NaN weight is 0, as a name left out of sizing's record was
+      book.weight[sizedCount] = weights[s]! > 0 ? weights[s]! : 0;
+      book.price[sizedCount] = realPriceRow[s]!;
+      book.hasPrice[sizedCount] = 1;
+      book.position[sizedCount] = wholeRow[s]!;
+      book.lot[sizedCount] = config.lotSize;
+      sizedCount++;
+    }
+    sizeBook(book, sizedCount, {
+      investable: Math.max(0, netLiquidation), // no cash buffer: the construction left it unallocated
       cash,
-      weights: weightRecord,
-      prices,
-      positions: heldShares,
-      defaultLotSize: config.lotSize,
       minOrderValue: config.minOrderValue,
       commission: costs,
-      weightTolerance: 1e-6,
     });
 
-    const trades: Trade[] = [];
     let traded = 0;
     let rebalanceCommission = 0;
-    for (const order of sized.orders) {
-      const s = symbolIndex.get(order.symbol)!;
-      const fill = order.price * (1 + (order.quantity > 0 ? slip : -slip));
-      const fee = commission(Math.abs(order.quantity), fill);
-      cash -= order.quantity * fill + fee;
-      const after = (heldShares[order.symbol] ?? 0) + order.quantity;
-      positions[s] = after === 0 ? 0 : after / factorAt(s, t);
-      traded += Math.abs(order.quantity) * fill;
-      rebalanceCommission += fee;
-      // Keys in canonical (sorted) order, as Holding's are: the result hash then writes each rebalance's
-      // trades with JSON.stringify's fast path (result-hash.ts), a third quicker than with a key list.
-      trades.push({ commission: fee, price: fill, quantity: order.quantity, symbol: order.symbol });
+    // Sells first, then buys, each in name order: the orders sizeCheckedTargets returns.
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < sizedCount; i++) {
+        const quantity = book.target[i]! - book.position[i]!;
+        if (quantity === 0 || (quantity < 0 ? 0 : 1) !== pass) continue;
+        const s = bookSymbol[i]!;
+        const fill = book.price[i]! * (1 + (quantity > 0 ? slip : -slip));
+        const fee = commission(Math.abs(quantity), fill);
+        cash -= quantity * fill + fee;
+        const after = book.position[i]! + quantity;
+        positions[s] = after === 0 ? 0 : after / factorAt(s, t);
+        traded += Math.abs(quantity) * fill;
+        rebalanceCommission += fee;
+        log.trade(s, quantity, fill, fee);
+      }
     }
     totalCommission += rebalanceCommission;
     const turnover = netLiquidation > 0 ? traded / netLiquidation / 2 : 0;
     turnoverSum += turnover;
 
-    const holdings: Holding[] = [];
-    const rebalanceSectors: Record<string, number> = {};
     let afterEquity = cash;
     for (let s = 0; s < nSymbols; s++) if (positions[s] !== 0) afterEquity += positions[s]! * priceAt(s);
     for (let s = 0; s < nSymbols; s++) {
       if (positions[s] === 0) continue;
       const weight = (positions[s]! * priceAt(s)) / afterEquity;
-      holdings.push({ symbol: panel.symbols[s]!, shares: wholeShares(realShares(s, t)), weight });
-      const sector = input.sectors?.[s] ?? 'unknown';
-      sectorSums.set(sector, (sectorSums.get(sector) ?? 0) + weight);
-      rebalanceSectors[sector] = (rebalanceSectors[sector] ?? 0) + weight;
+      const sector = sectorOf[s]!;
+      log.holding(s, wholeShares(realShares(s, t)), weight, sector);
+      // As the map this replaced: `(get(sector) ?? 0) + weight`, the first addition to 0.
+      sectorSums[sector] = (sectorSeen[sector] === 1 ? sectorSums[sector]! : 0) + weight;
+      sectorSeen[sector] = 1;
     }
-    rebalances.push({
-      date: dayText[t]!,
-      decisionDate: dayText[decisionRow]!,
-      equity: netLiquidation,
-      turnover,
-      commission: rebalanceCommission,
-      trades,
-      holdings,
-      sectors: rebalanceSectors,
-    });
+    log.endRebalance(t, decisionRow, netLiquidation, turnover, rebalanceCommission);
+    rebalancesDone++;
 
     // Equal-weight benchmark of the same universe: every tradable symbol, frictionless.
     valueBenchmarkThrough(t - 1);
@@ -439,7 +524,7 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
     for (let s = 0; s < nSymbols; s++)
       benchUnits[s] = count > 0 && tradable(s) ? benchValue / count / priceAt(s) : 0;
     positionsChanged = true;
-    input.onProgress?.(rebalances.length, rebalanceCount);
+    onProgress?.(rebalancesDone, rebalanceCount);
   };
 
   /** Holdings whose bars end on row t (before the panel's do) are sold at its close. */
@@ -455,13 +540,8 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
       cash += (real + quantity) * realPrice - quantity * fill - fee;
       positions[s] = 0;
       totalCommission += fee;
-      exits.push({
-        date: dayText[t]!,
-        symbol: panel.symbols[s]!,
-        quantity,
-        price: fill,
-        commission: fee,
-      });
+      log.exit(t, s, quantity, fill, fee);
+      exitCount++;
       positionsChanged = true;
     }
   };
@@ -481,8 +561,7 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
       value += positions[s]! * panel.adjClose[s * nDays + t]!;
     }
     equity[t - startRow] = value;
-    if (indexEquity)
-      indexEquity[t - startRow] = (config.initialCash * input.index!.adjClose[t]!) / indexStart!;
+    if (indexEquity) indexEquity[t - startRow] = (config.initialCash * index!.adjClose[t]!) / indexStart!;
     if (k !== undefined) periodStart.push(t - startRow);
   }
   valueBenchmarkThrough(endRow);
@@ -501,50 +580,45 @@ export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput
 
   const days = panel.days.subarray(startRow, endRow + 1);
   const sectorExposure: Record<string, number> = {};
-  for (const sector of [...sectorSums.keys()].sort())
-    sectorExposure[sector] = sectorSums.get(sector)! / rebalances.length;
+  const seenNames = sectorNames.filter((_, id) => sectorSeen[id] === 1);
+  for (const sector of seenNames.sort())
+    sectorExposure[sector] = sectorSums[sectorNames.indexOf(sector)]! / rebalancesDone;
 
   return {
-    dataSource: 'alpha',
     config,
-    start: dayText[startRow]!,
-    end: dayText[endRow]!,
-    symbols: nSymbols,
+    startRow,
+    endRow,
+    dayText,
+    equity,
+    benchmarkEquity,
+    indexEquity,
     stats: {
       ...performanceStats(equity, days),
-      turnoverPerRebalance: rebalances.length > 0 ? turnoverSum / rebalances.length : 0,
+      turnoverPerRebalance: rebalancesDone > 0 ? turnoverSum / rebalancesDone : 0,
       hitRate: periods > 0 ? hits / periods : 0,
       totalCommission,
-      rebalances: rebalances.length,
-      exits: exits.length,
+      rebalances: rebalancesDone,
+      exits: exitCount,
     },
     benchmark: performanceStats(benchmarkEquity, days),
-    days: dayText.slice(startRow, endRow + 1),
-    equity: Array.from(equity),
-    benchmarkEquity: Array.from(benchmarkEquity),
-    index:
-      input.index && indexEquity
-        ? {
-            symbol: input.index.symbol,
-            stats: performanceStats(indexEquity, days),
-            equity: Array.from(indexEquity),
-          }
-        : null,
-    drawdown: Array.from(drawdownSeries(equity)),
-    rebalances,
-    exits,
-    monthly: monthlyReturns(dayText.slice(startRow, endRow + 1), equity, benchmarkEquity),
     sectorExposure,
   };
 }
 
 /**
- * An empty symbol -> number record for sizing's input. Without a prototype V8 keeps it a hash table
- * from the start: plain `{}` objects given ~30 of 500 symbols in a different order every week each
- * grew their own chain of hidden classes, a large share of a backtest's garbage and time.
+ * Panel positions in symbol-name order (code-unit order, as `Array.prototype.sort` orders strings),
+ * computed once per symbol list: a sweep's points share it.
  */
-function symbolRecord(): Record<string, number> {
-  return Object.create(null) as Record<string, number>;
+const nameOrders = new WeakMap<readonly string[], Int32Array>();
+function symbolsByName(symbols: readonly string[]): Int32Array {
+  let order = nameOrders.get(symbols);
+  if (!order) {
+    order = Int32Array.from(symbols.keys()).sort((a, b) =>
+      symbols[a]! < symbols[b]! ? -1 : symbols[a]! > symbols[b]! ? 1 : 0,
+    );
+    nameOrders.set(symbols, order);
+  }
+  return order;
 }
 
 /** Real shares for display: whole when they are whole up to floating-point noise. */
@@ -558,7 +632,7 @@ function wholeShares(real: number): number {
  * share the axis, and formatting through Date was a noticeable share of a run.
  */
 const dayTexts = new WeakMap<Int32Array, readonly string[]>();
-function dayTextsOf(days: Int32Array): readonly string[] {
+export function dayTextsOf(days: Int32Array): readonly string[] {
   let texts = dayTexts.get(days);
   if (!texts) {
     texts = Array.from(days, formatDay);
@@ -567,23 +641,42 @@ function dayTextsOf(days: Int32Array): readonly string[] {
   return texts;
 }
 
-function monthlyReturns(
-  days: readonly string[],
+/**
+ * Month-end to month-end returns over rows `startRow..endRow`. Month ends are found on the cached
+ * month numbers of the day axis: slicing each day's text made thousands of strings a run.
+ */
+export function monthlyReturns(
+  days: Int32Array,
+  startRow: number,
+  endRow: number,
   equity: Float64Array,
   benchmark: Float64Array,
 ): MonthlyReturn[] {
   const out: MonthlyReturn[] = [];
+  const months = monthNumbersOf(days);
+  const dayText = dayTextsOf(days);
   let startIndex = 0;
-  for (let i = 0; i < days.length; i++) {
-    const month = days[i]!.slice(0, 7);
-    const last = i === days.length - 1 || days[i + 1]!.slice(0, 7) !== month;
-    if (!last) continue;
+  for (let row = startRow; row <= endRow; row++) {
+    if (row < endRow && months[row + 1] === months[row]) continue;
+    const i = row - startRow;
     out.push({
-      month,
+      month: dayText[row]!.slice(0, 7),
       strategy: equity[i]! / equity[startIndex]! - 1,
       benchmark: benchmark[i]! / benchmark[startIndex]! - 1,
     });
     startIndex = i;
   }
   return out;
+}
+
+/** Year x 12 + month per day of the axis, computed once per axis as its texts are. */
+const monthNumbers = new WeakMap<Int32Array, Int32Array>();
+function monthNumbersOf(days: Int32Array): Int32Array {
+  let months = monthNumbers.get(days);
+  if (!months) {
+    const texts = dayTextsOf(days);
+    months = Int32Array.from(texts, (text) => Number(text.slice(0, 4)) * 12 + Number(text.slice(5, 7)));
+    monthNumbers.set(days, months);
+  }
+  return months;
 }

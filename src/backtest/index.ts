@@ -39,6 +39,8 @@ export {
   type RebalanceDecision,
   type RiskStage,
   runBacktest,
+  type Simulation,
+  simulate,
   type Trade,
 } from './engine.js';
 export {
@@ -55,11 +57,17 @@ export {
   equityCsv,
   exportBacktest,
   holdingsCsv,
+  type ResultHashVersion,
   rebalancesCsv,
   resultHash,
+  resultHashHex,
+  resultHashOf,
+  resultHashVersion,
   summaryCsv,
   tradesCsv,
 } from './report.js';
+export { RESULT_HASH_V2_PREFIX, resultHashV2, simulationHash } from './result-hash-v2.js';
+export { ObjectLog, ResultColumns, type RunContext, type RunLog } from './run-log.js';
 export { backtestResultSchema, parseBacktestResult } from './schema.js';
 export { drawdownSeries, type PerformanceStats, performanceStats } from './stats.js';
 export { type BacktestStore, type BacktestSummary, FileBacktestStore } from './store.js';

@@ -2,13 +2,33 @@ import path from 'node:path';
 import { writeFileAtomic } from '../sources/alpha/index.js';
 import type { BacktestResult } from './engine.js';
 import { canonicalJsonSha256 } from './result-hash.js';
+import { RESULT_HASH_V2_PREFIX, resultHashV2 } from './result-hash-v2.js';
 
 /**
- * Content hash of a result: two runs with equal inputs must give equal hashes (bit for bit). It is
- * `sha256Hex(canonicalJson(result))`, computed without building the text (see canonicalJsonSha256).
+ * Content hash of a result: two runs with equal inputs must give equal hashes (bit for bit). New
+ * hashes are version 2 (`v2:` + sha256 of a binary form, see result-hash-v2.ts), which a sweep point
+ * computes without building the result's objects; version 1 (64 hex digits, sha256 of the canonical
+ * JSON) is what results and sweeps stored before carry, and `resultHashOf` still computes it to verify them.
  */
 export function resultHash(result: BacktestResult): string {
-  return canonicalJsonSha256(result);
+  return resultHashV2(result);
+}
+
+export type ResultHashVersion = 'v1' | 'v2';
+
+/** The version a stored hash was made with. */
+export function resultHashVersion(hash: string): ResultHashVersion {
+  return hash.startsWith(RESULT_HASH_V2_PREFIX) ? 'v2' : 'v1';
+}
+
+/** The hash of `result` in the given version: to compare a rerun with a hash stored before v2. */
+export function resultHashOf(result: BacktestResult, version: ResultHashVersion): string {
+  return version === 'v2' ? resultHashV2(result) : canonicalJsonSha256(result);
+}
+
+/** The hash's hex digits, without a version prefix (a backtest folder is named by the first 16). */
+export function resultHashHex(hash: string): string {
+  return hash.startsWith(RESULT_HASH_V2_PREFIX) ? hash.slice(RESULT_HASH_V2_PREFIX.length) : hash;
 }
 
 function csv(rows: readonly (readonly (string | number)[])[]): string {

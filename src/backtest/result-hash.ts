@@ -3,7 +3,9 @@ import { canonicalJson } from '../alpha/index.js';
 import { sha256Hex } from '../sources/alpha/index.js';
 
 /**
- * `sha256Hex(canonicalJson(value))`, the same digest bit for bit, at a fraction of the cost.
+ * `sha256Hex(canonicalJson(value))`, the same digest bit for bit, at a fraction of the cost. For a
+ * backtest result this is the result hash's version 1, computed now to verify hashes stored before
+ * version 2 (result-hash-v2.ts) replaced it for new results.
  *
  * Why: canonicalJson's replacer runs for every value and copies every object of the tree (a result of
  * 20 years has ~300,000 numbers in ~80,000 trade and holding objects) into a ~6 MB text; that was ~40%

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BacktestResult } from './engine.js';
-import { exportBacktest, resultHash } from './report.js';
+import { exportBacktest, resultHash, resultHashHex } from './report.js';
 import { parseBacktestResult } from './schema.js';
 
 /** Where finished backtests live; the database-backed version can implement the same interface. */
@@ -25,9 +25,15 @@ export interface BacktestSummary {
 
 /**
  * Backtests as folders `<dataRoot>/backtests/<id>/` (result.json plus CSV exports). The id is the
- * first 16 hex digits of the result's content hash, so saving the same result twice is one folder.
+ * first 16 hex digits of the result's content hash (after its version prefix), so saving the same
+ * result twice is one folder.
  */
 export class FileBacktestStore implements BacktestStore {
+  /** The folder name of a result with this hash. */
+  static folderOf(hash: string): string {
+    return resultHashHex(hash).slice(0, 16);
+  }
+
   readonly dir: string;
 
   constructor(dataRoot: string) {
@@ -36,7 +42,7 @@ export class FileBacktestStore implements BacktestStore {
 
   /** `hash`: the result's hash when the caller has it already (it takes a while on decades of data). */
   async save(result: BacktestResult, hash: string = resultHash(result)): Promise<string> {
-    const id = hash.slice(0, 16);
+    const id = FileBacktestStore.folderOf(hash);
     await exportBacktest(result, path.join(this.dir, id));
     return id;
   }

@@ -6,7 +6,13 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
-import { type AlphaDataset, canonicalJson, signalScores, validateSignal } from '../alpha/index.js';
+import {
+  type AlphaDataset,
+  buildPanel,
+  canonicalJson,
+  signalScores,
+  validateSignal,
+} from '../alpha/index.js';
 import { WEIGHTING_SCHEMES } from '../portfolio/index.js';
 import { createWeightLimits, type WeightLimits } from '../risk/index.js';
 import {
@@ -15,15 +21,23 @@ import {
   sha256Hex,
   writeFileAtomic,
 } from '../sources/alpha/index.js';
-import { type BacktestConfigInput, type BacktestStats, runBacktest } from './engine.js';
+import {
+  type BacktestConfigInput,
+  type BacktestInput,
+  type BacktestStats,
+  runBacktest,
+  simulate,
+} from './engine.js';
 import {
   type Membership,
-  prepareResearch,
+  prepareResearchPanel,
   type ResearchData,
   researchInput,
   restrictToMembership,
 } from './prepare.js';
-import { resultHash } from './report.js';
+import { type ResultHashVersion, resultHashOf } from './report.js';
+import { simulationHash } from './result-hash-v2.js';
+import { ResultColumns } from './run-log.js';
 
 /**
  * Parameter sweeps: a grid of parameter sets backtested as one job, in worker threads that share one
@@ -70,7 +84,7 @@ export interface SweepRow {
   point: SweepPoint;
   stats: BacktestStats;
   benchmarkCagr: number;
-  /** `resultHash` of the full result: a rerun of the point must reproduce it. */
+  /** `resultHash` of the full result (version 2 since it exists): a rerun of the point must reproduce it. */
   resultHash: string;
 }
 
@@ -160,6 +174,8 @@ export function pointResearch(research: ResearchData): PointResearch {
 /**
  * Runs one point on prepared research data (what each worker does, and what a rerun does): the same
  * backtest, decide and risk stage as a single backtest of these settings, so the two agree exactly.
+ * `hashVersion`: the result hash's version, 'v1' to rerun a row stored before version 2 existed
+ * (`resultHashVersion(row.resultHash)`); that builds the full result to hash its canonical JSON.
  */
 export function runSweepPoint(
   research: PointResearch,
@@ -167,8 +183,18 @@ export function runSweepPoint(
   base: BacktestConfigInput,
   dataDigest: string,
   scope: SweepScope = {},
+  hashVersion: ResultHashVersion = 'v2',
 ): SweepRow {
-  return runPoint(research, point, base, dataDigest, scope, new ScoreCache(), newPointTimes());
+  if (hashVersion === 'v2')
+    return runPoint(research, point, base, dataDigest, scope, new ScoreCache(), newPointTimes());
+  const result = runBacktest(pointInput(research, point, scope, new ScoreCache()), pointConfig(point, base));
+  return {
+    pointHash: pointHash(point, base, dataDigest, scope),
+    point,
+    stats: result.stats,
+    benchmarkCagr: result.benchmark.cagr,
+    resultHash: resultHashOf(result, 'v1'),
+  };
 }
 
 /** Where one point's time went, in ms. */
@@ -227,19 +253,12 @@ export function runPoint(
   times: PointTimes,
 ): SweepRow {
   const start = performance.now();
-  const scores = cache.get(scoreKey(point), () => {
-    const scored = signalScores(point.signal, research.dataset, research.sectors);
-    return scope.membership && Object.keys(scope.membership).length > 0
-      ? restrictToMembership(scored, research.panel, research.schedule, scope.membership)
-      : scored;
-  });
+  const input = pointInput(research, point, scope, cache);
   const scored = performance.now();
-  const result = runBacktest(
-    { ...researchInput(research, scores), risk: scope.risk ? createWeightLimits(scope.risk) : undefined },
-    pointConfig(point, base),
-  );
+  // Statistics and the hash need no trade or holding objects: the run records into the thread's columns.
+  const run = simulate(input, pointConfig(point, base), threadColumns);
   const ran = performance.now();
-  const hash = resultHash(result);
+  const hash = simulationHash(input, run, threadColumns);
   const end = performance.now();
   times.total += end - start;
   times.scores += scored - start;
@@ -247,9 +266,31 @@ export function runPoint(
   return {
     pointHash: pointHash(point, base, dataDigest, scope),
     point,
-    stats: result.stats,
-    benchmarkCagr: result.benchmark.cagr,
+    stats: run.stats,
+    benchmarkCagr: run.benchmark.cagr,
     resultHash: hash,
+  };
+}
+
+/** One per thread: grown by the first points, then reused (points run one at a time in a thread). */
+const threadColumns = new ResultColumns();
+
+/** A point's backtest input: the cached scores of its signal and weekday, and the scope's risk stage. */
+function pointInput(
+  research: PointResearch,
+  point: SweepPoint,
+  scope: SweepScope,
+  cache: ScoreCache,
+): BacktestInput {
+  const scores = cache.get(scoreKey(point), () => {
+    const scored = signalScores(point.signal, research.dataset, research.sectors);
+    return scope.membership && Object.keys(scope.membership).length > 0
+      ? restrictToMembership(scored, research.panel, research.schedule, scope.membership)
+      : scored;
+  });
+  return {
+    ...researchInput(research, scores),
+    risk: scope.risk ? createWeightLimits(scope.risk) : undefined,
   };
 }
 
@@ -335,8 +376,11 @@ export async function runSweep(request: SweepRequest): Promise<SweepRow[]> {
     const researchByWeekday = new Map<number, PointResearch>();
     // Only workers need shared memory; the copy is skipped in this thread.
     const share = workers > 0 ? sharingCopier() : <T>(value: T): T => value;
+    // One panel for all weekdays (only the schedule and what follows from it differ): built, and
+    // copied into shared memory, once rather than once per weekday.
+    const panel = buildPanel(request.bars);
     for (const weekday of weekdays) {
-      const research = prepareResearch(request.bars, request.sectors, { weekday });
+      const research = prepareResearchPanel(panel, request.sectors, { weekday });
       researchByWeekday.set(weekday, share(pointResearch(research)));
     }
     const prepareMs = performance.now() - started;

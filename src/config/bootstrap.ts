@@ -82,7 +82,7 @@ function validateAll(
     const text = raw[def.key];
     if (text === undefined) continue;
     const result = validateValue(def, text);
-    if ('error' in result) issues.push({ key: def.key, source, message: result.error });
+    if ('error' in result) issues.push({ key: def.key, source, message: result.error, text: result.text });
     else out[def.key] = result.value;
   }
   return out;

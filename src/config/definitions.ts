@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type Message, msg } from '../contract/messages.js';
 import { dailyRestartSchema, timeZoneSchema, weeklyReloginSchema } from '../contract/ops.js';
 
 export type SettingGroup = 'ib' | 'telegram' | 'alpha' | 'server';
@@ -14,6 +15,8 @@ export interface SettingDefinition {
   /** Parses the raw text (env, file, UI) into the typed value. */
   schema: z.ZodType;
   default?: string | number;
+  /** What a value must look like, said when it does not match the schema's pattern. */
+  formatText?: Message;
 }
 
 /** A whole number within [min, max]. */
@@ -194,6 +197,7 @@ export const settingDefinitions = [
       .string()
       .trim()
       .regex(/^[0-9]{5,12}:[A-Za-z0-9_-]{20,64}$/, 'must look like a Telegram bot token (digits:secret)'),
+    formatText: msg('TELEGRAM_TOKEN_MALFORMED', {}),
   },
   {
     key: 'TELEGRAM_CHAT_ID',
@@ -205,6 +209,7 @@ export const settingDefinitions = [
       .string()
       .trim()
       .regex(/^(-?[0-9]{1,20}|@[A-Za-z0-9_]{5,32})$/, 'must be a numeric chat id or @channel'),
+    formatText: msg('TELEGRAM_CHAT_ID_MALFORMED', {}),
   },
   {
     key: 'TELEGRAM_API_BASE',
@@ -217,6 +222,7 @@ export const settingDefinitions = [
       .trim()
       .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be an http:// or https:// URL')
       .transform((url) => url.replace(/\/+$/, '')),
+    formatText: msg('TELEGRAM_API_BASE_MALFORMED', {}),
     default: 'https://api.telegram.org',
   },
   alertSetting(

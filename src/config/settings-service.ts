@@ -116,7 +116,7 @@ export class SettingsService {
     const writes: Array<{ key: SettingKey; value: SettingValue | null }> = [];
     for (const [key, raw] of Object.entries(values)) {
       if (!isSettingKey(key)) {
-        issues.push({ key, source: 'db', message: 'unknown setting' });
+        issues.push({ key, source: 'db', message: 'unknown setting', text: msg('SETTING_UNKNOWN', {}) });
         continue;
       }
       const def = definitionOf(key)!;
@@ -126,6 +126,7 @@ export class SettingsService {
           key,
           source: 'db',
           message: 'cannot be saved from the UI; set it in the environment or config file',
+          text: msg('SETTING_NOT_STORABLE', {}),
         });
         continue;
       }
@@ -135,6 +136,7 @@ export class SettingsService {
           key,
           source: 'db',
           message: `is set by ${where}, which takes precedence; change it there`,
+          text: msg(current.source === 'env' ? 'SETTING_SET_BY_ENV' : 'SETTING_SET_BY_FILE', {}),
         });
         continue;
       }
@@ -145,12 +147,17 @@ export class SettingsService {
       const text = String(raw);
       if (def.secret && isMasked(text)) {
         if (current.value !== undefined && text === maskSecret(String(current.value))) continue;
-        issues.push({ key, source: 'db', message: 'looks like a masked value; enter the full value' });
+        issues.push({
+          key,
+          source: 'db',
+          message: 'looks like a masked value; enter the full value',
+          text: msg('SETTING_MASKED_VALUE', {}),
+        });
         continue;
       }
       const result = validateValue(def, text);
       if ('error' in result) {
-        issues.push({ key, source: 'db', message: result.error });
+        issues.push({ key, source: 'db', message: result.error, text: result.text });
         continue;
       }
       if (current.source === 'db' && current.value === result.value) continue;

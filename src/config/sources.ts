@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Message } from '../contract/messages.js';
+import { issueText } from '../contract/issue-text.js';
+import { type Message, msg } from '../contract/messages.js';
 import { definitionOf, type SettingDefinition, type SettingKey, settingDefinitions } from './definitions.js';
 
 export type SettingSource = 'env' | 'file' | 'db' | 'default' | 'unset';
@@ -48,7 +49,9 @@ export function readEnv(env: NodeJS.ProcessEnv): RawValues {
 /** Reads a YAML or JSON file holding a flat mapping of setting keys to scalar values. */
 export function readConfigFile(file: string): RawValues {
   if (!existsSync(file))
-    throw new ConfigError([{ key: file, source: 'file-format', message: 'file not found' }]);
+    throw new ConfigError([
+      { key: file, source: 'file-format', message: 'file not found', text: msg('CONFIG_FILE_NOT_FOUND', {}) },
+    ]);
   // yaml is loaded only when there is a file to read: every command loads this module, and loading
   // the parser cost ~60 ms of each one's start (bench/research: end to end from the CLI). Its package
   // serves Node the same CommonJS build to import and to require.
@@ -58,33 +61,57 @@ export function readConfigFile(file: string): RawValues {
     parsed = parseYaml(readFileSync(file, 'utf8'));
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new ConfigError([{ key: file, source: 'file-format', message: `not valid YAML/JSON: ${reason}` }]);
+    throw new ConfigError([
+      {
+        key: file,
+        source: 'file-format',
+        message: `not valid YAML/JSON: ${reason}`,
+        text: msg('CONFIG_FILE_UNPARSABLE', { detail: reason ?? '' }),
+      },
+    ]);
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ConfigError([{ key: file, source: 'file-format', message: 'must be a mapping of KEY: value' }]);
+    throw new ConfigError([
+      {
+        key: file,
+        source: 'file-format',
+        message: 'must be a mapping of KEY: value',
+        text: msg('CONFIG_FILE_NOT_MAPPING', {}),
+      },
+    ]);
   }
   const values: RawValues = {};
   const issues: ConfigIssue[] = [];
   for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
     const def = definitionOf(key);
     if (!def) {
-      issues.push({ key, source: 'file', message: 'unknown setting' });
+      issues.push({ key, source: 'file', message: 'unknown setting', text: msg('SETTING_UNKNOWN', {}) });
     } else if (typeof value === 'string' || typeof value === 'number') {
       values[def.key as SettingKey] = String(value);
     } else {
-      issues.push({ key, source: 'file', message: 'must be a string or a number' });
+      issues.push({
+        key,
+        source: 'file',
+        message: 'must be a string or a number',
+        text: msg('SETTING_NOT_SCALAR', {}),
+      });
     }
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return values;
 }
 
+/** The typed value, or why not: in English (`error`, for logs and the CLI) and catalogued (`text`). */
 export function validateValue(
   def: SettingDefinition,
   raw: string,
-): { value: SettingValue } | { error: string } {
+): { value: SettingValue } | { error: string; text: Message } {
   const result = def.schema.safeParse(raw);
   if (result.success) return { value: result.data as SettingValue };
-  return { error: result.error.issues[0]?.message ?? 'invalid value' };
+  const issue = result.error.issues[0];
+  if (!issue) return { error: 'invalid value', text: msg('FIELD_INVALID', {}) };
+  // A pattern says little as "wrong format": a setting may name what its value must look like.
+  const text = issue.code === 'invalid_format' && def.formatText ? def.formatText : issueText(issue);
+  return { error: issue.message, text };
 }

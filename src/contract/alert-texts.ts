@@ -380,7 +380,11 @@ function rejectionReason(p: AlertParamsByKind['order.rejected'], language: Alert
   return zh ? `${code}IB 的原文：${p.ibMessage}` : `${code}IB's message: ${p.ibMessage}`;
 }
 
-/** A failure as its catalogued message when the text's language can render it, else its English text. */
+/**
+ * A failure as its catalogued message in the text's language (the server passes messageText,
+ * src/contract/message-text.ts; the web its renderMessage); rows from before the code, or a caller
+ * with no renderer, show the stored English text.
+ */
 const reason = (text: Message | undefined, english: string, h: AlertTextHelpers) =>
   text && h.message ? h.message(text) : english;
 
@@ -414,8 +418,8 @@ const TEXTS: Texts = {
       `Order failed: ${side(p.side, h)} ${p.quantity} ${p.symbol} (${p.clientOrderId}). Reason: ${p.reason}`,
   },
   'risk.warning': {
-    'zh-CN': (p) => `风控预警${p.project ? `（${p.project}）` : ''}：${riskSummary(p, 'zh-CN')}`,
-    en: (p) => `Risk warning${p.project ? ` (${p.project})` : ''}: ${riskSummary(p, 'en')}`,
+    'zh-CN': (p, h) => `风控预警${p.project ? `（${p.project}）` : ''}：${riskSummary(p, 'zh-CN', h)}`,
+    en: (p, h) => `Risk warning${p.project ? ` (${p.project})` : ''}: ${riskSummary(p, 'en', h)}`,
   },
   'risk.triggered': {
     'zh-CN': (p, h) =>

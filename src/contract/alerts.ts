@@ -1,5 +1,6 @@
 /** Alerts (`/api/alerts*`): the outbox, the rules and the Telegram channel. Pure zod, shared with the web. */
 import { z } from 'zod';
+import { type Message, messageSchema } from './messages.js';
 
 export const AlertSeverity = z.enum(['critical', 'warning', 'info']);
 export type AlertSeverity = z.infer<typeof AlertSeverity>;
@@ -27,7 +28,13 @@ export const AlertItem = z.object({
   attempts: z.number(),
   nextAttemptAt: z.string(),
   deliveredAt: z.string().nullable(),
+  /** The last failed delivery in English, for API users. */
   lastError: z.string().nullable(),
+  /**
+   * The same as a catalogued message (Telegram's answer), rendered in the UI language; null: show
+   * `lastError`. The schema checks the parameters; the cast types it as the precise union of messages.
+   */
+  lastErrorText: (messageSchema as unknown as z.ZodType<Message>).nullable(),
   resolvedAt: z.string().nullable(),
 });
 export type AlertItem = z.infer<typeof AlertItem>;
@@ -72,5 +79,6 @@ export type TestMessageResponse = z.infer<typeof TestMessageResponse>;
 
 /** Telegram's own trouble (5xx, rate limit), not the settings': its text, on 502. */
 export const TelegramUnavailableBody = z.object({
-  error: z.object({ code: z.literal('TELEGRAM_UNAVAILABLE'), message: z.string() }),
+  // `text`: why, as a catalogued message quoting Telegram's own words (the UI renders it in its language).
+  error: z.object({ code: z.literal('TELEGRAM_UNAVAILABLE'), message: z.string(), text: messageSchema }),
 });

@@ -8,8 +8,13 @@
  * Pure zod/TypeScript: no Node or server imports, so the web app can import it.
  */
 import { z } from 'zod';
+import { ALERT_ERRORS } from './alert-errors.js';
 import type { IbReason } from './ib.js';
 import { ibReasonText } from './ib-reason-texts.js';
+import { def, type MessageDef } from './message-def.js';
+import { RESEARCH_ERRORS } from './research-errors.js';
+import { SERVER_ERRORS } from './server-errors.js';
+import { TRADING_ERRORS } from './trading-errors.js';
 
 /**
  * Enumerations the server sends as raw values. The UI translates each value (messages.enums.*); a
@@ -117,14 +122,10 @@ export function listEnum(kind: ParamKind): EnumName | null {
   return kind.endsWith('[]') ? (kind.slice(0, -2) as EnumName) : null;
 }
 
-interface MessageDef {
-  params: Readonly<Record<string, ParamKind>>;
-  en: string;
-}
+// Refusals (InputError, ConflictError, NotFoundError) live in their own parts of the catalogue, by side.
 
-const def = <P extends Record<string, ParamKind>>(params: P, en: string) => ({ params, en });
-
-export const MESSAGES = {
+/** The catalogue's own entries: readiness, jobs, progress, pipeline, field reasons. */
+export const CORE_MESSAGES = {
   // Readiness to trade and API refusals.
   BROKER_NOT_CONNECTED: def({ status: 'connectionStatus' }, 'broker is {{status}}'),
   IB_RUNTIME_NOT_RUNNING: def(
@@ -142,7 +143,6 @@ export const MESSAGES = {
     'reconciliation after the last (re)connect has not succeeded yet',
   ),
   RECONCILIATION_IN_PROGRESS: def({}, 'reconciliation in progress'),
-  ACCOUNT_PROBLEM: def({ detail: 'text' }, '{{detail}}'),
   NOT_READY_TO_TRADE: def({}, 'not ready to trade'),
   READ_ONLY_REPLICA: def({}, 'this replica does not execute trades (read-only)'),
   SET_IB_ACCOUNT_BEFORE_LIVE: def({}, 'set IB_ACCOUNT before switching to live'),
@@ -273,6 +273,26 @@ export const MESSAGES = {
   FIELD_BAD_FORMAT: def({}, 'has the wrong format'),
   FIELD_UNKNOWN_KEYS: def({ keys: 'text' }, 'unknown fields: {{keys}}'),
   FIELD_INVALID: def({}, 'is invalid'),
+} as const satisfies Record<string, MessageDef>;
+
+/**
+ * Every part of the catalogue. A code declared in two parts would silently keep only the last one,
+ * so test/contract/messages.test.ts checks that the parts share no code.
+ */
+export const MESSAGE_PARTS = {
+  core: CORE_MESSAGES,
+  trading: TRADING_ERRORS,
+  research: RESEARCH_ERRORS,
+  alerts: ALERT_ERRORS,
+  server: SERVER_ERRORS,
+};
+
+export const MESSAGES = {
+  ...CORE_MESSAGES,
+  ...TRADING_ERRORS,
+  ...RESEARCH_ERRORS,
+  ...ALERT_ERRORS,
+  ...SERVER_ERRORS,
 } as const satisfies Record<string, MessageDef>;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -3,7 +3,17 @@
  * `risk.`). Shared by the server (Telegram alerts) and the web app (run view, risk and alerts pages);
  * Chinese in pretrade-texts.zh-CN.ts. Pure TypeScript.
  */
+import type { EnumValue } from './messages.js';
 import type { PreTradeFindingTexts } from './pretrade-texts.zh-CN.js';
+
+/** The pre-trade rules (ENUMS.pretradeRule) by name: the run view's rule table and server-rendered messages. */
+export const PRETRADE_RULES_EN: Readonly<Record<EnumValue<'pretradeRule'>, string>> = {
+  funds: 'Funds',
+  margin: 'Margin (IB what-if)',
+  exposure: 'Exposure',
+  'fat-finger': 'Fat finger',
+  state: 'Account and trading state',
+};
 
 export const PRETRADE_FINDINGS_EN: PreTradeFindingTexts = {
   funds: { 'cash-below-buffer': 'Cash after the run {{cashAfter}} is below the cash buffer {{floor}}' },

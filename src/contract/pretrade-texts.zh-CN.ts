@@ -3,6 +3,17 @@
  * 服务器（Telegram 告警）与 Web（运行详情、风控页、告警页）共用这一份；英文见 pretrade-texts.en.ts。
  * 纯 TypeScript，无服务器依赖。
  */
+import type { EnumValue } from './messages.js';
+
+/** The pre-trade rules (ENUMS.pretradeRule) by name: the run view's rule table and server-rendered messages. */
+export const PRETRADE_RULES_ZH_CN: Readonly<Record<EnumValue<'pretradeRule'>, string>> = {
+  funds: '资金',
+  margin: '保证金（IB 试算）',
+  exposure: '敞口',
+  'fat-finger': '胖手指',
+  state: '账户与交易状态',
+};
+
 export const PRETRADE_FINDINGS_ZH_CN = {
   funds: { 'cash-below-buffer': '交易后现金 {{cashAfter}} 低于现金缓冲下限 {{floor}}' },
   margin: {

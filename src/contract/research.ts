@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { isCalendarDay } from './days.js';
-import { messageSchema as catalogued, type Message } from './messages.js';
+import { messageSchema as catalogued, type Message, msg } from './messages.js';
 
 const message = catalogued as unknown as z.ZodType<Message>;
 
@@ -367,6 +367,7 @@ export const BacktestRequest = z
   .refine((body) => !(body.start && body.end && body.start > body.end), {
     message: 'must not be before start',
     path: ['end'],
+    params: { text: msg('FIELD_END_BEFORE_START', {}) },
   });
 /** What a client sends (defaults filled by the server). */
 export type BacktestRequest = z.input<typeof BacktestRequest>;

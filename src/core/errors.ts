@@ -15,7 +15,7 @@ export class InputError extends Error implements ErrorText {
   constructor(
     readonly field: string,
     readonly reason: string,
-    readonly text?: Message,
+    readonly text: Message,
   ) {
     super(`${field}: ${reason}`);
     this.name = 'InputError';
@@ -25,7 +25,7 @@ export class InputError extends Error implements ErrorText {
 export class NotFoundError extends Error implements ErrorText {
   constructor(
     readonly what: string,
-    readonly text?: Message,
+    readonly text: Message,
   ) {
     super(`${what} does not exist`);
     this.name = 'NotFoundError';
@@ -36,7 +36,7 @@ export class ConflictError extends Error implements ErrorText {
   constructor(
     readonly field: string,
     readonly reason: string,
-    readonly text?: Message,
+    readonly text: Message,
     readonly details?: Message[],
   ) {
     super(`${field}: ${reason}`);

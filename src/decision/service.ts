@@ -30,6 +30,8 @@ import { buildIbPanel, type DroppedSymbol, digestBars } from './ib-panel.js';
 import { contentHash, type ManualFreeze, SnapshotStore } from './store.js';
 
 const MS_PER_DAY = 86_400_000;
+/** A re-decision must say why in at least this many characters (it is audited). */
+const MIN_REASON_LENGTH = 3;
 
 export interface DecisionServiceDeps {
   db: Kysely<Database>;
@@ -102,11 +104,20 @@ export class DecisionService {
    */
   async redecide(snapshotId: number, reason: string, actor: string): Promise<Snapshot> {
     const why = reason.trim();
-    if (why.length < 3) throw new InputError('reason', 'say why (at least 3 characters)');
+    if (why.length < MIN_REASON_LENGTH)
+      throw new InputError(
+        'reason',
+        `say why (at least ${MIN_REASON_LENGTH} characters)`,
+        msg('REDECIDE_REASON_TOO_SHORT', { minimum: MIN_REASON_LENGTH }),
+      );
     const old = await this.store.get(snapshotId);
     const current = await this.store.current(old.projectId, old.tradingDate);
     if (!current || current.id !== old.id)
-      throw new ConflictError('id', `snapshot ${old.id} is not the current decision of ${old.tradingDate}`);
+      throw new ConflictError(
+        'id',
+        `snapshot ${old.id} is not the current decision of ${old.tradingDate}`,
+        msg('SNAPSHOT_NOT_CURRENT', { id: old.id, date: old.tradingDate }),
+      );
     const project = await this.project(old.projectId);
     const content = await this.compute(project, old.tradingDate, {
       id: old.id,
@@ -115,7 +126,11 @@ export class DecisionService {
     });
     const { snapshot, created } = await this.store.insert(content, actor);
     if (!created)
-      throw new ConflictError('id', `re-deciding gave snapshot ${snapshot.id} again: nothing changed`);
+      throw new ConflictError(
+        'id',
+        `re-deciding gave snapshot ${snapshot.id} again: nothing changed`,
+        msg('REDECIDE_UNCHANGED', { id: snapshot.id }),
+      );
     return snapshot;
   }
 
@@ -127,6 +142,7 @@ export class DecisionService {
       throw new InputError(
         'sourceSnapshotId',
         `snapshot ${source.id} belongs to project ${source.projectId}`,
+        msg('SNAPSHOT_OTHER_PROJECT', { id: source.id, project: source.projectId }),
       );
     const project = await this.project(request.projectId);
     const content: SnapshotContent = {
@@ -251,19 +267,34 @@ export class DecisionService {
       .select(['id', 'snapshot_id'])
       .where('id', '=', runId)
       .executeTakeFirst();
-    if (!run) throw new NotFoundError(`run ${runId}`);
-    if (run.snapshot_id === null) throw new ConflictError('run', `run ${runId} has no decision snapshot`);
+    if (!run) throw new NotFoundError(`run ${runId}`, msg('RUN_NOT_FOUND', { id: runId }));
+    if (run.snapshot_id === null)
+      throw new ConflictError(
+        'run',
+        `run ${runId} has no decision snapshot`,
+        msg('PARITY_RUN_NO_SNAPSHOT', { id: runId }),
+      );
     return this.store.requireVerified(Number(run.snapshot_id));
   }
 
   private async loadModel(modelVersion: string | null): Promise<ModelRecord> {
-    if (!modelVersion) throw new InputError('modelVersion', 'the decision names no model version');
+    if (!modelVersion)
+      throw new InputError(
+        'modelVersion',
+        'the decision names no model version',
+        msg('DECISION_NO_MODEL_VERSION', {}),
+      );
     try {
       return await this.registry.load(modelVersion);
     } catch (error) {
+      const detail = (error as Error).message;
+      // The registry says `version: ...` when there is no such model; anything else is a bad file.
       throw new InputError(
         'modelVersion',
-        `model ${modelVersion} cannot be loaded: ${(error as Error).message}`,
+        `model ${modelVersion} cannot be loaded: ${detail}`,
+        detail.startsWith('version: ')
+          ? msg('MODEL_NOT_FOUND', { version: modelVersion })
+          : msg('MODEL_UNREADABLE', { version: modelVersion }),
       );
     }
   }
@@ -275,7 +306,11 @@ export class DecisionService {
       return await this.deps.projects.get(projectId);
     } catch (error) {
       if (error instanceof NotFoundError)
-        throw new InputError('projectId', `no project with id ${projectId}`);
+        throw new InputError(
+          'projectId',
+          `no project with id ${projectId}`,
+          msg('PROJECT_NOT_FOUND', { id: projectId }),
+        );
       throw error;
     }
   }
@@ -347,8 +382,14 @@ export class DecisionService {
         `incomplete IB daily bars for ${asOf} under policy fail: ${dropped
           .map((d) => `${d.symbol} (${d.reason}${d.lastBar ? `, last ${d.lastBar}` : ''})`)
           .join(', ')}`,
+        msg('DECISION_BARS_INCOMPLETE', { date: asOf, symbols: dropped.map((d) => d.symbol).join(', ') }),
       );
-    if (kept.length === 0) throw new InputError('bars', `no universe symbol has IB daily bars up to ${asOf}`);
+    if (kept.length === 0)
+      throw new InputError(
+        'bars',
+        `no universe symbol has IB daily bars up to ${asOf}`,
+        msg('DECISION_NO_BARS', { date: asOf }),
+      );
     const panel = buildIbPanel(kept);
     const sectorOf = new Map(universe.map((u) => [u.symbol, u.sector]));
     const sectors = panel.symbols.map((s) => sectorOf.get(s));
@@ -437,9 +478,18 @@ export function defaultTradingDate(clock: Clock): string {
 
 function checkTradingDate(value: string): string {
   const day = daySchema.safeParse(value);
-  if (!day.success) throw new InputError('tradingDate', day.error.issues[0]?.message ?? 'not a day');
+  if (!day.success)
+    throw new InputError(
+      'tradingDate',
+      day.error.issues[0]?.message ?? 'not a day',
+      msg('TRADING_DATE_NOT_A_DAY', { value }),
+    );
   if (!isTradingDay(value))
-    throw new InputError('tradingDate', `${value} is not an NYSE trading day (weekend or holiday)`);
+    throw new InputError(
+      'tradingDate',
+      `${value} is not an NYSE trading day (weekend or holiday)`,
+      msg('NOT_A_TRADING_DAY', { date: value }),
+    );
   return value;
 }
 

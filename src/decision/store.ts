@@ -8,6 +8,7 @@ import {
   type SnapshotVerify,
   snapshotContentSchema,
 } from '../contract/decisions.js';
+import { msg } from '../contract/messages.js';
 import { type Clock, isoNow } from '../core/clock.js';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
 import { sha256Hex } from '../sources/alpha/index.js';
@@ -82,6 +83,7 @@ export class SnapshotStore {
           throw new ConflictError(
             'id',
             `snapshot ${parsed.supersedes.id} is already superseded by ${taken.id}`,
+            msg('SNAPSHOT_ALREADY_SUPERSEDED', { id: parsed.supersedes.id, by: Number(taken.id) }),
           );
       }
       const row = await trx
@@ -137,7 +139,7 @@ export class SnapshotStore {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    if (!row) throw new NotFoundError(`snapshot ${id}`);
+    if (!row) throw new NotFoundError(`snapshot ${id}`, msg('SNAPSHOT_NOT_FOUND', { id }));
     return row;
   }
 
@@ -148,11 +150,13 @@ export class SnapshotStore {
       throw new ConflictError(
         'snapshot',
         `snapshot ${id} does not verify (${result.problems.join(', ')}); it was changed after it was frozen, refusing to trade`,
+        msg('SNAPSHOT_TAMPERED', { id, problems: result.problems.join(', ') }),
       );
     if (expectedHash != null && expectedHash !== result.storedHash)
       throw new ConflictError(
         'snapshot',
         `snapshot ${id} is not the one the run was created from (hash differs)`,
+        msg('SNAPSHOT_HASH_DIFFERS', { id }),
       );
     return this.get(id);
   }
@@ -212,7 +216,7 @@ export class SnapshotStore {
   /** The manual path: a person's weights stored as a `manual` snapshot with the file hash and actor. */
   async freezeManual(input: ManualFreeze): Promise<{ snapshot: Snapshot; created: boolean }> {
     if (!/^[0-9a-f]{64}$/.test(input.fileHash))
-      throw new InputError('fileHash', 'must be a sha256 hex digest');
+      throw new InputError('fileHash', 'must be a sha256 hex digest', msg('MANUAL_FILE_HASH_INVALID', {}));
     return this.freezeWeights(input, {
       kind: 'manual',
       dataSource: 'manual',
@@ -279,7 +283,12 @@ export class SnapshotStore {
       .select(['id', 'current_version'])
       .where('id', '=', projectId)
       .executeTakeFirst();
-    if (!project) throw new InputError('projectId', `no project with id ${projectId}`);
+    if (!project)
+      throw new InputError(
+        'projectId',
+        `no project with id ${projectId}`,
+        msg('PROJECT_NOT_FOUND', { id: projectId }),
+      );
     const version = await this.db
       .selectFrom('project_versions')
       .select('params_json')
@@ -338,7 +347,12 @@ function safeContent(json: string): SnapshotContent | undefined {
 
 export function toSnapshot(row: Selectable<DecisionSnapshotsTable>): Snapshot {
   const content = safeContent(row.content_json);
-  if (!content) throw new ConflictError('snapshot', `snapshot ${row.id} has unreadable content`);
+  if (!content)
+    throw new ConflictError(
+      'snapshot',
+      `snapshot ${row.id} has unreadable content`,
+      msg('SNAPSHOT_UNREADABLE', { id: Number(row.id) }),
+    );
   return {
     id: Number(row.id),
     projectId: Number(row.project_id),

@@ -105,6 +105,26 @@ interface SessionClaim {
  */
 const DROP_SECOND_LOOK_MS = 250;
 
+/** Why orders may not go to the gateway's accounts; a problem always comes with its IB reason. */
+function accountRefused(reason: IbReason | null): Message {
+  return msg('ACCOUNT_REFUSED', { reason: reason ?? { code: 'accounts-pending' } });
+}
+
+/**
+ * Why IB's candidates for a symbol name no one USD contract, as a catalogued text: chooseContract's
+ * reason is an English sentence, so the cases it tells apart are told apart again from the candidates.
+ */
+function untradable(symbol: string, candidates: readonly BrokerContract[]): Message {
+  const inUsd = candidates.filter((c) => c.currency === 'USD');
+  if (candidates.length === 0) return msg('CONTRACT_UNKNOWN', { symbol });
+  if (inUsd.length === 0) {
+    const listings = candidates.map((c) => `${c.primaryExchange}/${c.currency}`).join(', ');
+    return msg('CONTRACT_NO_USD_LISTING', { symbol, listings });
+  }
+  const distinct = new Map(inUsd.map((c) => [c.conId, `${c.conId}@${c.primaryExchange}`]));
+  return msg('CONTRACT_AMBIGUOUS', { symbol, contracts: [...distinct.values()].join(', ') });
+}
+
 /**
  * Follows the broker's order events into the database, reconciles with the broker, and sends the
  * recorded intents. Sending needs: the lease (checked again with the fencing token in the
@@ -228,17 +248,25 @@ export class ExecutionEngine {
 
   readiness(): Readiness {
     const texts: Message[] = [];
+    // The account check's own sentence stays the English reason (logs, API users): it names both accounts.
+    let accountProblem: string | null = null;
     if (!this.lease.isHeld()) texts.push(msg('NO_EXECUTION_LEASE', {}));
     const status = this.broker.connection.state().status;
     if (status !== 'CONNECTED') texts.push(msg('BROKER_NOT_CONNECTED', { status }));
     else {
-      const problem = this.accountProblem();
-      if (problem) texts.push(msg('ACCOUNT_PROBLEM', { detail: problem }));
+      const check = this.accountCheck();
+      if (check.problem !== null) {
+        accountProblem = check.problem;
+        texts.push(accountRefused(check.reasonCode));
+      }
     }
     if (!this.startupReconciled) texts.push(msg('STARTUP_RECONCILIATION_PENDING', {}));
     else if (!this.reconciledSinceConnect) texts.push(msg('RECONNECT_RECONCILIATION_PENDING', {}));
     if (this.reconciling > 0) texts.push(msg('RECONCILIATION_IN_PROGRESS', {}));
-    return { ready: texts.length === 0, reasons: texts.map(englishText), texts };
+    const reasons = texts.map((text) =>
+      text.code === 'ACCOUNT_REFUSED' && accountProblem !== null ? accountProblem : englishText(text),
+    );
+    return { ready: texts.length === 0, reasons, texts };
   }
 
   lastReconciliation(): ReconcileReport | null {
@@ -248,7 +276,8 @@ export class ExecutionEngine {
   /** The account orders go to; refused when the gateway does not manage it or its kind is not the mode's. */
   account(): string {
     const check = this.accountCheck();
-    if (check.account === null) throw new ConflictError('account', check.problem ?? 'no account');
+    if (check.account === null)
+      throw new ConflictError('account', check.problem ?? 'no account', accountRefused(check.reasonCode));
     return check.account;
   }
 
@@ -278,7 +307,12 @@ export class ExecutionEngine {
   /** One symbol's contract, the same way; an error names `field`. */
   private async contract(symbol: string, field: string): Promise<BrokerContract> {
     const contract = (await this.resolveContracts([symbol], () => field)).get(symbol);
-    if (!contract) throw new InputError(field, 'unknown symbol (IB has no contract for it)');
+    if (!contract)
+      throw new InputError(
+        field,
+        'unknown symbol (IB has no contract for it)',
+        msg('CONTRACT_UNKNOWN', { symbol }),
+      );
     return contract;
   }
 
@@ -308,13 +342,19 @@ export class ExecutionEngine {
       matches = await this.broker.contracts.resolve({ symbol, secType: 'STK', currency: 'USD' });
     } catch (error) {
       if (error instanceof BrokerRequestError && error.code === 200) {
-        throw new InputError(field, 'unknown symbol (IB has no contract for it)');
+        throw new InputError(
+          field,
+          'unknown symbol (IB has no contract for it)',
+          msg('CONTRACT_UNKNOWN', { symbol }),
+        );
       }
       throw error;
     }
     const sameSymbol = matches.filter((c) => c.symbol === symbol);
-    const choice = chooseContract(sameSymbol.length > 0 ? sameSymbol : matches, 'USD');
-    if (choice.kind === 'unresolved') throw new InputError(field, `not tradable: ${choice.reason}`);
+    const candidates = sameSymbol.length > 0 ? sameSymbol : matches;
+    const choice = chooseContract(candidates, 'USD');
+    if (choice.kind === 'unresolved')
+      throw new InputError(field, `not tradable: ${choice.reason}`, untradable(symbol, candidates));
     return choice.contract;
   }
 
@@ -446,7 +486,12 @@ export class ExecutionEngine {
   /** Asks the broker to cancel a working order; the state follows the broker's answer. */
   async cancel(orderId: number): Promise<void> {
     const [order] = (await this.repo.orders()).filter((o) => o.id === orderId);
-    if (!order) throw new InputError('orderId', `order ${orderId} does not exist`);
+    if (!order)
+      throw new InputError(
+        'orderId',
+        `order ${orderId} does not exist`,
+        msg('ORDER_NOT_FOUND', { id: orderId }),
+      );
     if (isTerminal(order.status))
       throw new ConflictError(
         'orderId',
@@ -734,7 +779,11 @@ export class ExecutionEngine {
     const token = this.lease.token();
     try {
       if (token === null)
-        throw new ConflictError('execution', 'this process does not hold the execution lease');
+        throw new ConflictError(
+          'execution',
+          'this process does not hold the execution lease',
+          msg('NO_EXECUTION_LEASE', {}),
+        );
       const account = this.account();
       const open = await this.broker.orders.openOrders();
       const completed = await this.broker.orders.completedOrders();

@@ -1,7 +1,7 @@
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { AuditEntry, AuditLog, AuditRecord } from '../audit/index.js';
 import type { BrokerCommission, BrokerExecution, BrokerOrder } from '../brokerage/index.js';
-import { type Message, parseMessage } from '../contract/messages.js';
+import { type Message, msg, parseMessage } from '../contract/messages.js';
 import type { RunPreTradeView } from '../contract/pretrade.js';
 import { type Clock, isoNow } from '../core/clock.js';
 import { InputError, NotFoundError } from '../core/errors.js';
@@ -69,7 +69,12 @@ export class ExecutionRepository {
         .select('name')
         .where('id', '=', input.projectId)
         .executeTakeFirst();
-      if (!project) throw new InputError('projectId', `no project with id ${input.projectId}`);
+      if (!project)
+        throw new InputError(
+          'projectId',
+          `no project with id ${input.projectId}`,
+          msg('PROJECT_NOT_FOUND', { id: input.projectId }),
+        );
       const inserted = await trx
         .insertInto('trade_runs')
         .values({
@@ -124,7 +129,7 @@ export class ExecutionRepository {
 
   async getRun(id: number): Promise<TradeRun> {
     const row = await this.db.selectFrom('trade_runs').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw new NotFoundError(`run ${id}`);
+    if (!row) throw new NotFoundError(`run ${id}`, msg('RUN_NOT_FOUND', { id }));
     return toRun(row);
   }
 

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { AppContext } from '../app/context.js';
 import { preTradeOptions } from '../app/pretrade.js';
 import { createIbBrokerage } from '../brokerage/ib/index.js';
+import { msg } from '../contract/messages.js';
 import { InputError, NotFoundError } from '../core/errors.js';
 import { describeLease, readLease } from '../lock/index.js';
 import { ContractCache } from '../marketdata/index.js';
@@ -48,15 +49,19 @@ export function readWeightsFile(file: string, allowShort = false): Record<string
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new InputError(
       'weights',
-      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      `cannot read ${file}: ${why}`,
+      msg('WEIGHTS_FILE_UNREADABLE', { file, error: why }),
     );
   }
   try {
     return validateWeights(parseWeightsText(text, file), { allowShort });
   } catch (error) {
-    if (error instanceof InputError) throw new InputError('weights', `${error.field}: ${error.reason}`);
+    // The option is `weights` whichever part of the file is wrong; the text already names that part.
+    if (error instanceof InputError)
+      throw new InputError('weights', `${error.field}: ${error.reason}`, error.text);
     throw error;
   }
 }
@@ -118,17 +123,26 @@ export async function runTargetsOnce(
     await ctx.projects.get(options.project);
   } catch (error) {
     if (error instanceof NotFoundError)
-      throw new InputError('project', `no project with id ${options.project}`);
+      throw new InputError(
+        'project',
+        `no project with id ${options.project}`,
+        msg('PROJECT_NOT_FOUND', { id: options.project }),
+      );
     throw error;
   }
   const tradingDate = options.date ?? newYorkDate(ctx.clock.nowMs());
   if (!options.date && !tradingDateSchema.safeParse(tradingDate).success) {
-    throw new InputError('date', `today (${tradingDate}) is not an NYSE trading day; name the trading date`);
+    throw new InputError(
+      'date',
+      `today (${tradingDate}) is not an NYSE trading day; name the trading date`,
+      msg('TODAY_NOT_TRADING_DAY', { date: tradingDate }),
+    );
   }
   if (mode === 'live' && (account === undefined || options.confirmLive?.trim() !== account)) {
     throw new InputError(
       'confirmLive',
       'the server trades live (IB_MODE=live): type the account id (IB_ACCOUNT) again to start a run',
+      msg('LIVE_RUN_NEEDS_CONFIRMATION', {}),
     );
   }
   await waitForFreeLease(ctx, output);

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import type { BrokerContract, OrderType, TimeInForce } from '../brokerage/index.js';
 import { daySchema, isTradingDay } from '../calendar/index.js';
 import type { StopReason } from '../contract/execution.js';
-import { msg } from '../contract/messages.js';
+import { type Message, msg } from '../contract/messages.js';
 import type { Clock } from '../core/clock.js';
 import { ConflictError, InputError } from '../core/errors.js';
 import { canonicalHash, type Snapshot, SnapshotStore } from '../decision/index.js';
-import { SizingInputError, sizeTargets } from '../sizing/index.js';
+import { SizingInputError, type SizingIssue, sizeTargets } from '../sizing/index.js';
 import type { ExecutionEngine } from './engine.js';
 import { planCancels, planOrders } from './planning.js';
 import { PreTradeGate, type PreTradeOptions } from './pretrade.js';
@@ -181,6 +181,7 @@ export class ExecutionService {
       throw new InputError(
         'snapshotId',
         'give a decision snapshot id or manual weights (exactly one): execution trades only a snapshot',
+        msg('RUN_NEEDS_SNAPSHOT_OR_WEIGHTS', {}),
       );
     const given = input.snapshotId !== undefined ? await this.snapshotToTrade(input) : undefined;
     const weights = validateWeights(given ? given.content.weightsAfter : (input.weights ?? {}), {
@@ -202,6 +203,7 @@ export class ExecutionService {
       throw new InputError(
         'confirmLive',
         'the server trades live: type the account id again to start a run that moves real money',
+        msg('LIVE_RUN_NEEDS_CONFIRMATION', {}),
       );
     }
 
@@ -236,6 +238,7 @@ export class ExecutionService {
         throw new ConflictError(
           'snapshot',
           `run ${run.id} has no decision snapshot; execution trades only snapshots`,
+          msg('RUN_HAS_NO_SNAPSHOT', { id: run.id }),
         );
       const traded = await this.snapshots.requireVerified(run.snapshotId, run.snapshotHash);
       const runWeights = validateWeights(traded.content.weightsAfter, {
@@ -265,7 +268,7 @@ export class ExecutionService {
             prices: Object.fromEntries(Object.entries(sizingPrices).map(([s, p]) => [s, p.price])),
           }).map((planned): OrderIntent => {
             const contract = contracts.get(planned.symbol);
-            if (!contract) throw new InputError(`targets.${planned.symbol}`, 'no contract');
+            if (!contract) throw noContract(planned.symbol);
             const reference = sizingPrices[planned.symbol]?.price;
             const isLimit = input.orderType === 'LMT' && reference !== undefined;
             return {
@@ -357,7 +360,7 @@ export class ExecutionService {
       mode: this.engine.mode,
       orders: planned.map((intent) => {
         const contract = contracts.get(intent.symbol);
-        if (!contract) throw new InputError(`targets.${intent.symbol}`, 'no contract');
+        if (!contract) throw noContract(intent.symbol);
         const price = prices[intent.symbol] ?? intent.limitPrice ?? 0;
         return {
           symbol: intent.symbol,
@@ -388,6 +391,13 @@ export class ExecutionService {
       throw new InputError(
         'snapshotId',
         `snapshot ${snapshot.id} is project ${snapshot.projectId}'s decision for ${snapshot.tradingDate}, not project ${input.projectId} on ${input.tradingDate}`,
+        msg('SNAPSHOT_NOT_FOR_RUN', {
+          id: snapshot.id,
+          snapshotProject: snapshot.projectId,
+          snapshotDate: snapshot.tradingDate,
+          project: input.projectId,
+          date: input.tradingDate,
+        }),
       );
     return snapshot;
   }
@@ -512,7 +522,11 @@ export class ExecutionService {
     } catch (error) {
       if (error instanceof SizingInputError) {
         const first = error.issues[0];
-        throw new InputError(first?.field ?? 'weights', first?.message ?? error.message);
+        throw new InputError(
+          first?.field ?? 'weights',
+          first?.message ?? error.message,
+          first ? sizingText(first, weights) : msg('SIZING_INPUT_INVALID', { field: 'weights' }),
+        );
       }
       throw error;
     }
@@ -544,6 +558,11 @@ export function onlyChecked(intents: OrderIntent[], checked: readonly OrderInten
       throw new ConflictError(
         'pretrade',
         `order ${intent.side} ${intent.quantity} ${intent.symbol} was not in the list the pre-trade rules passed; the run plans again on its next attempt`,
+        msg('ORDER_NOT_PRETRADE_CHECKED', {
+          side: intent.side,
+          quantity: intent.quantity,
+          symbol: intent.symbol,
+        }),
       );
   }
   return intents;
@@ -566,4 +585,28 @@ export function positionsAfterFills(
     positions[order.symbol] = (positions[order.symbol] ?? 0) + (order.side === 'BUY' ? filled : -filled);
   }
   return positions;
+}
+
+/** A planned order whose symbol has no contract: planning only names symbols whose contracts it holds. */
+function noContract(symbol: string): InputError {
+  return new InputError(`targets.${symbol}`, 'no contract', msg('ORDER_NO_CONTRACT', { symbol }));
+}
+
+/** A sizing refusal as the catalogued text of the same problem. */
+function sizingText(issue: SizingIssue, weights: Readonly<Record<string, number>>): Message {
+  const symbol = issue.symbol ?? issue.field;
+  switch (issue.problem) {
+    case 'short':
+      return msg('WEIGHT_NEGATIVE', { symbol, weight: weights[symbol] ?? 0 });
+    case 'gross': {
+      const gross = Object.values(weights).reduce((sum, weight) => sum + Math.abs(weight), 0);
+      return msg('WEIGHTS_SUM_ABOVE_ONE', { sum: Number(gross.toFixed(10)) });
+    }
+    case 'no-price':
+      return msg('SIZING_NO_PRICE', { symbol });
+    case 'no-price-held':
+      return msg('SIZING_NO_PRICE_HELD', { symbol });
+    case 'invalid':
+      return msg('SIZING_INPUT_INVALID', { field: issue.field });
+  }
 }

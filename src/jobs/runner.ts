@@ -269,7 +269,7 @@ export class JobRunner {
 
   async get(id: number): Promise<Job> {
     const row = await this.deps.db.selectFrom('job_runs').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw new NotFoundError(`job ${id}`);
+    if (!row) throw new NotFoundError(`job ${id}`, msg('JOB_NOT_FOUND', { id }));
     return toJob(row);
   }
 

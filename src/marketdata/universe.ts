@@ -1,4 +1,5 @@
 import type { AppContext } from '../app/context.js';
+import { msg } from '../contract/messages.js';
 import { InputError } from '../core/errors.js';
 
 export interface UniverseSelector {
@@ -14,14 +15,24 @@ export async function universeSymbols(
 ): Promise<string[]> {
   const given = [selector.project, selector.theme, selector.symbols].filter((v) => v !== undefined);
   if (given.length !== 1) {
-    throw new InputError('universe', 'give exactly one of project, theme or symbols');
+    throw new InputError(
+      'universe',
+      'give exactly one of project, theme or symbols',
+      msg('UNIVERSE_SELECTOR_NOT_ONE', {}),
+    );
   }
   if (selector.symbols) {
     const symbols = selector.symbols.map((s) => s.trim().toUpperCase()).filter((s) => s.length > 0);
     for (const s of symbols) {
-      if (!/^[A-Z0-9.-]{1,12}$/.test(s)) throw new InputError('symbols', `"${s}" is not a ticker symbol`);
+      if (!/^[A-Z0-9.-]{1,12}$/.test(s))
+        throw new InputError(
+          'symbols',
+          `"${s}" is not a ticker symbol`,
+          msg('SYMBOL_INVALID', { symbol: s }),
+        );
     }
-    if (symbols.length === 0) throw new InputError('symbols', 'must list at least one symbol');
+    if (symbols.length === 0)
+      throw new InputError('symbols', 'must list at least one symbol', msg('SYMBOLS_EMPTY', {}));
     return [...new Set(symbols)];
   }
   if (selector.theme !== undefined) {

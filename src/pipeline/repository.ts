@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { msg } from '../contract/messages.js';
 import { type Clock, isoNow } from '../core/clock.js';
 import { NotFoundError } from '../core/errors.js';
 import type { Database } from '../store/index.js';
@@ -93,13 +94,14 @@ export class PipelineRepository {
       .selectAll()
       .where('run_key', '=', runKey)
       .executeTakeFirst();
-    if (!row) throw new NotFoundError(`pipeline run ${runKey}`);
+    if (!row)
+      throw new NotFoundError(`pipeline run ${runKey}`, msg('PIPELINE_RUN_KEY_NOT_FOUND', { key: runKey }));
     return this.withSteps(row);
   }
 
   async get(id: number): Promise<PipelineRun> {
     const row = await this.db.selectFrom('pipeline_runs').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw new NotFoundError(`pipeline run ${id}`);
+    if (!row) throw new NotFoundError(`pipeline run ${id}`, msg('PIPELINE_RUN_NOT_FOUND', { id }));
     return this.withSteps(row);
   }
 

@@ -89,13 +89,22 @@ export async function recordTrigger(
     window = manualWindow(nowMs, project.params);
   } else {
     window = windowOn(input.tradingDate, project.params);
-    if (!window) throw new InputError('tradingDate', `${input.tradingDate} is not an NYSE trading day`);
+    if (!window)
+      throw new InputError(
+        'tradingDate',
+        `${input.tradingDate} is not an NYSE trading day`,
+        msg('PIPELINE_NOT_TRADING_DAY', { date: input.tradingDate }),
+      );
     if (
       !input.dryRun &&
       window.windowEndMs <= nowMs &&
       !(await repo.find(input.projectId, input.tradingDate))
     )
-      throw new InputError('tradingDate', `the window of ${input.tradingDate} has closed`);
+      throw new InputError(
+        'tradingDate',
+        `the window of ${input.tradingDate} has closed`,
+        msg('PIPELINE_WINDOW_CLOSED', { date: input.tradingDate }),
+      );
   }
   const dryRun = input.dryRun === true;
   const newRun: NewRun = {

@@ -48,41 +48,64 @@ export function createConstructionModel(
 export function constructWeights(input: ConstructionInput, params: ConstructionParams): Float64Array {
   const n = input.symbols.length;
   const weights = new Float64Array(n);
-  const selected = topCandidates(input.scores, params.topN);
-  if (selected.length === 0) return limitTurnover(weights, input.previousWeights, params.turnoverLimit);
+  const count = topCandidates(input.scores, params.topN);
+  if (count === 0) return limitTurnover(weights, input.previousWeights, params.turnoverLimit);
+  const selected = chosen;
 
   if (params.weighting === 'equal') {
-    for (const i of selected) weights[i] = 1;
+    for (let p = 0; p < count; p++) weights[selected[p]!] = 1;
   } else if (params.weighting === 'score') {
     // By score rank (best = N ... worst = 1): model scores have no common scale across families.
-    selected.forEach((i, position) => {
-      weights[i] = selected.length - position;
-    });
+    for (let p = 0; p < count; p++) weights[selected[p]!] = count - p;
   } else {
-    const vols = selected.map((i) => input.volatility?.[i] ?? Number.NaN).filter((v) => v > 0);
-    vols.sort((a, b) => a - b);
-    const fallback = vols.length > 0 ? vols[Math.floor(vols.length / 2)]! : 1;
-    for (const i of selected) {
+    // The median positive volatility of the selected names stands in for a missing one.
+    let known = 0;
+    for (let p = 0; p < count; p++) {
+      const vol = input.volatility?.[selected[p]!] ?? Number.NaN;
+      if (vol > 0) volScratch[known++] = vol;
+    }
+    const vols = volScratch.subarray(0, known).sort();
+    const fallback = known > 0 ? vols[Math.floor(known / 2)]! : 1;
+    for (let p = 0; p < count; p++) {
+      const i = selected[p]!;
       const vol = input.volatility?.[i] ?? Number.NaN;
       weights[i] = 1 / (vol > 0 ? vol : fallback);
     }
   }
   let total = 0;
-  for (const i of selected) total += weights[i]!;
+  for (let p = 0; p < count; p++) total += weights[selected[p]!]!;
   const investable = 1 - params.cashBuffer;
-  for (const i of selected) weights[i] = (weights[i]! / total) * investable;
+  for (let p = 0; p < count; p++) {
+    const i = selected[p]!;
+    weights[i] = (weights[i]! / total) * investable;
+  }
 
-  applyCaps(weights, selected, input.sectors, params);
+  applyCaps(weights, count, input.sectors, params);
   return limitTurnover(weights, input.previousWeights, params.turnoverLimit);
 }
 
 /**
- * Indices of the N best finite scores, best first; ties broken by symbol position so results never
- * depend on sort stability. A min-heap of the N best finds the N-th best score (the cutoff) in one
- * pass, so only the survivors are sorted (the weekly backtest calls this a thousand times on 500
- * names; sorting every score each time was a large share of a backtest).
+ * Scratch of one construction, grown on demand; safe because construction never yields midway. The
+ * weekly backtest constructs a thousand times a run: arrays, sets and maps per call were ~7 MB of
+ * garbage a 20-year run.
  */
-function topCandidates(scores: Float64Array, topN: number): number[] {
+let chosen = new Int32Array(64);
+let volScratch = new Float64Array(64);
+let heap = new Float64Array(64);
+let sectorIds = new Int32Array(64);
+let openNames = new Int32Array(64);
+let sectorSums = new Float64Array(16);
+let fullSector = new Uint8Array(16);
+const sectorNames: string[] = [];
+
+/**
+ * Writes the indices of the N best finite scores to `chosen`, best first, and returns how many; ties
+ * are broken by symbol position so results never depend on sort stability. A min-heap of the N best
+ * finds the N-th best score (the cutoff) in one pass, so only the survivors are sorted (the weekly
+ * backtest calls this a thousand times on 500 names; sorting every score each time was a large share
+ * of a backtest).
+ */
+function topCandidates(scores: Float64Array, topN: number): number {
   if (heap.length < topN) heap = new Float64Array(Math.max(topN, heap.length * 2));
   let size = 0;
   for (let i = 0; i < scores.length; i++) {
@@ -111,57 +134,113 @@ function topCandidates(scores: Float64Array, topN: number): number[] {
       heap[parent] = value;
     }
   }
-  if (size === 0) return [];
+  if (size === 0) return 0;
   const cutoff = heap[0]!;
-  const survivors: number[] = [];
-  for (let i = 0; i < scores.length; i++) if (scores[i]! >= cutoff) survivors.push(i);
-  survivors.sort((a, b) => scores[b]! - scores[a]! || a - b);
-  return survivors.slice(0, topN);
+  let survivors = 0;
+  let allFinite = true;
+  for (let i = 0; i < scores.length; i++) {
+    if (!(scores[i]! >= cutoff)) continue;
+    if (survivors === chosen.length) {
+      const grown = new Int32Array(chosen.length * 2);
+      grown.set(chosen);
+      chosen = grown;
+    }
+    chosen[survivors++] = i;
+    if (scores[i] === Number.POSITIVE_INFINITY) allFinite = false;
+  }
+  const better = (a: number, b: number): number => scores[b]! - scores[a]! || a - b;
+  if (allFinite && survivors <= 64) {
+    // Finite scores and distinct positions make `better` a strict total order: any sort gives the
+    // same list, and insertion sort on a few dozen survivors allocates nothing.
+    for (let p = 1; p < survivors; p++) {
+      const i = chosen[p]!;
+      let q = p - 1;
+      while (q >= 0 && better(chosen[q]!, i) > 0) {
+        chosen[q + 1] = chosen[q]!;
+        q--;
+      }
+      chosen[q + 1] = i;
+    }
+  } else {
+    const sorted = Array.from(chosen.subarray(0, survivors)).sort(better);
+    for (let p = 0; p < survivors; p++) chosen[p] = sorted[p]!;
+  }
+  if (volScratch.length < chosen.length) volScratch = new Float64Array(chosen.length);
+  return Math.min(survivors, topN);
 }
-
-// Scratch for topCandidates, grown on demand; safe because construction never yields midway.
-let heap = new Float64Array(64);
 
 /**
  * Enforces the name and sector caps by water-filling: clip what is over a cap and hand the excess to
  * names that still have room, in proportion to their weights. What nobody can absorb stays cash.
+ * Works on the first `count` of `chosen`. Sectors are numbered in the order the selection first meets
+ * them (names without a sector are "unknown"), the order their totals are summed and capped in.
  */
 function applyCaps(
   weights: Float64Array,
-  selected: readonly number[],
+  count: number,
   sectors: readonly (string | undefined)[] | undefined,
   params: ConstructionParams,
 ): void {
-  const sectorOf = (i: number): string => sectors?.[i] ?? 'unknown';
+  const selected = chosen;
+  if (sectorIds.length < count) {
+    sectorIds = new Int32Array(chosen.length);
+    openNames = new Int32Array(chosen.length);
+  }
+  let nSectors = 0;
+  for (let p = 0; p < count; p++) {
+    const name = sectors?.[selected[p]!] ?? 'unknown';
+    let id = 0;
+    while (id < nSectors && sectorNames[id] !== name) id++;
+    if (id === nSectors) sectorNames[nSectors++] = name;
+    sectorIds[p] = id;
+  }
+  if (sectorSums.length < nSectors) {
+    sectorSums = new Float64Array(Math.max(nSectors, sectorSums.length * 2));
+    fullSector = new Uint8Array(sectorSums.length);
+  }
   const epsilon = 1e-12;
   for (let iteration = 0; iteration < 100; iteration++) {
     let excess = 0;
-    for (const i of selected) {
+    for (let p = 0; p < count; p++) {
+      const i = selected[p]!;
       if (weights[i]! > params.maxWeight) {
         excess += weights[i]! - params.maxWeight;
         weights[i] = params.maxWeight;
       }
     }
-    const sectorTotals = new Map<string, number>();
-    for (const i of selected)
-      sectorTotals.set(sectorOf(i), (sectorTotals.get(sectorOf(i)) ?? 0) + weights[i]!);
-    const fullSectors = new Set<string>();
-    for (const [sector, sum] of sectorTotals) {
+    // Every sector here has a name selected: its sum starts at that name's weight (0 + weight).
+    sectorSums.fill(0, 0, nSectors);
+    for (let p = 0; p < count; p++)
+      sectorSums[sectorIds[p]!] = sectorSums[sectorIds[p]!]! + weights[selected[p]!]!;
+    for (let id = 0; id < nSectors; id++) {
+      const sum = sectorSums[id]!;
+      fullSector[id] = 0;
       if (sum > params.sectorCap + epsilon) {
         const scale = params.sectorCap / sum;
-        for (const i of selected) if (sectorOf(i) === sector) weights[i] = weights[i]! * scale;
+        for (let p = 0; p < count; p++) {
+          if (sectorIds[p] !== id) continue;
+          const i = selected[p]!;
+          weights[i] = weights[i]! * scale;
+        }
         excess += sum - params.sectorCap;
       }
-      if (sum >= params.sectorCap - epsilon) fullSectors.add(sector);
+      if (sum >= params.sectorCap - epsilon) fullSector[id] = 1;
     }
     if (excess <= epsilon) return;
     let room = 0;
-    const open = selected.filter(
-      (i) => weights[i]! < params.maxWeight - epsilon && !fullSectors.has(sectorOf(i)),
-    );
-    for (const i of open) room += weights[i]!;
+    let open = 0;
+    for (let p = 0; p < count; p++) {
+      const i = selected[p]!;
+      if (weights[i]! < params.maxWeight - epsilon && fullSector[sectorIds[p]!] !== 1) {
+        openNames[open++] = i;
+        room += weights[i]!;
+      }
+    }
     if (room <= epsilon) return; // nobody can take more: the excess stays cash
-    for (const i of open) weights[i] = weights[i]! + (excess * weights[i]!) / room;
+    for (let q = 0; q < open; q++) {
+      const i = openNames[q]!;
+      weights[i] = weights[i]! + (excess * weights[i]!) / room;
+    }
   }
 }
 

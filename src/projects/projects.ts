@@ -61,7 +61,13 @@ export class ProjectService {
     const row = await this.withCurrentParams()
       .where(typeof ref === 'number' ? 'projects.id' : 'projects.name', '=', ref)
       .executeTakeFirst();
-    if (!row) throw new NotFoundError(`project ${ref}`);
+    if (!row)
+      throw new NotFoundError(
+        `project ${ref}`,
+        typeof ref === 'number'
+          ? msg('PROJECT_NOT_FOUND', { id: ref })
+          : msg('PROJECT_NAME_NOT_FOUND', { name: ref }),
+      );
     return toProject(row);
   }
 
@@ -96,7 +102,11 @@ export class ProjectService {
 
   async version(id: number, version: number): Promise<ProjectVersion> {
     const found = (await this.versions(id)).find((v) => v.version === version);
-    if (!found) throw new NotFoundError(`project ${id} version ${version}`);
+    if (!found)
+      throw new NotFoundError(
+        `project ${id} version ${version}`,
+        msg('PROJECT_VERSION_NOT_FOUND', { id, version }),
+      );
     return found;
   }
 
@@ -207,7 +217,12 @@ export class ProjectService {
   private async assertThemesExist(themeIds: readonly number[]): Promise<void> {
     const found = new Set(await this.themes.existing(themeIds));
     const missing = themeIds.filter((t) => !found.has(t));
-    if (missing.length) throw new InputError('params.themeIds', `unknown theme id(s): ${missing.join(', ')}`);
+    if (missing.length)
+      throw new InputError(
+        'params.themeIds',
+        `unknown theme id(s): ${missing.join(', ')}`,
+        msg('THEMES_UNKNOWN', { ids: missing.join(', ') }),
+      );
   }
 
   /**
@@ -230,6 +245,7 @@ export class ProjectService {
       throw new InputError(
         'params.risk.defensive.symbol',
         `unknown instrument ${symbol}: not in the project's themes nor resolved in the IB contract cache`,
+        msg('DEFENSIVE_ASSET_UNKNOWN', { symbol }),
       );
   }
 

@@ -244,7 +244,14 @@ export class ResearchService {
     if (started.joined) throw busy('files', started);
     const job = await this.deps.jobs.wait(started.job.id);
     if (job.status === 'failed') throw new Error(`import failed: ${job.error}`);
-    if (job.status === 'cancelled') throw new ConflictError('files', `the import was ${job.message}`);
+    if (job.status === 'cancelled')
+      throw new ConflictError(
+        'files',
+        `the import was ${job.message}`,
+        job.text?.code === 'JOB_CANCELLED_BY'
+          ? msg('IMPORT_CANCELLED_BY', { actor: job.text.params.actor })
+          : msg('IMPORT_CANCELLED', {}),
+      );
     return { jobId: job.id, outcome: job.result as ImportOutcome };
   }
 
@@ -254,7 +261,11 @@ export class ResearchService {
     const resolved = await this.deps.settings.resolve();
     const apiKey = resolved.ALPHA_VANTAGE_API_KEY.value;
     if (apiKey === undefined || String(apiKey) === '') {
-      throw new InputError('ALPHA_VANTAGE_API_KEY', 'not set; save it under Settings first');
+      throw new InputError(
+        'ALPHA_VANTAGE_API_KEY',
+        'not set; save it under Settings first',
+        msg('ALPHA_VANTAGE_KEY_MISSING', {}),
+      );
     }
     const options = this.deps.alphaVantage;
     const started = await this.deps.jobs.start({
@@ -438,7 +449,11 @@ export class ResearchService {
     if (input.modelVersion) await this.loadModel(input.modelVersion);
     else checkTrainingParams(project, input.training);
     if (input.benchmark && !(await this.barStore().symbols()).includes(input.benchmark))
-      throw new InputError('benchmark', `${input.benchmark} is not in the research store; import it first`);
+      throw new InputError(
+        'benchmark',
+        `${input.benchmark} is not in the research store; import it first`,
+        msg('BENCHMARK_NOT_IN_STORE', { symbol: input.benchmark }),
+      );
     return this.deps.jobs.start({
       kind: 'backtest',
       scope: `project:${project.id}`,
@@ -495,7 +510,7 @@ export class ResearchService {
         const hash = resultHash(result);
         const row = await this.records.run(async () => {
           // The store names folders by the hash's first 16 digits; writing directly saves hashing twice.
-          const folder = hash.slice(0, 16);
+          const folder = FileBacktestStore.folderOf(hash);
           await exportBacktest(result, path.join(this.backtestFiles.dir, folder));
           return this.insertBacktest(result, hash, path.join(this.backtestFiles.dir, folder, 'result.json'), {
             projectId: project.id,
@@ -597,7 +612,7 @@ export class ResearchService {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    if (!row) throw new NotFoundError(`backtest ${id}`);
+    if (!row) throw backtestNotFound(id);
     return toBacktestSummary(row);
   }
 
@@ -607,8 +622,12 @@ export class ResearchService {
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    if (!row) throw new NotFoundError(`backtest ${id}`);
-    if (!existsSync(row.path)) throw new NotFoundError(`result file of backtest ${id} (${row.path})`);
+    if (!row) throw backtestNotFound(id);
+    if (!existsSync(row.path))
+      throw new NotFoundError(
+        `result file of backtest ${id} (${row.path})`,
+        msg('BACKTEST_RESULT_MISSING', { id }),
+      );
     const result = parseBacktestResult(JSON.parse(await readFile(row.path, 'utf8')));
     return { summary: toBacktestSummary(row), result };
   }
@@ -674,9 +693,12 @@ export class ResearchService {
     try {
       return await this.registry.load(version);
     } catch (error) {
+      // The registry says `version: ...` when there is no such model; anything else is a bad file.
+      const unknown = error instanceof Error && error.message.startsWith('version: ');
       throw new InputError(
         'modelVersion',
         error instanceof Error ? error.message.replace(/^version: /, '') : 'unknown model',
+        unknown ? msg('MODEL_NOT_FOUND', { version }) : msg('MODEL_UNREADABLE', { version }),
       );
     }
   }
@@ -684,14 +706,21 @@ export class ResearchService {
   /** The project's universe, limited to symbols with research data; refuses when too little is left. */
   private async researchUniverse(project: Project): Promise<{ members: ThemeMember[]; missing: string[] }> {
     const members = await this.deps.projects.universe(project.id);
-    if (members.length === 0) throw new InputError('params.themeIds', "the project's themes have no members");
+    if (members.length === 0)
+      throw new InputError(
+        'params.themeIds',
+        "the project's themes have no members",
+        msg('PROJECT_THEMES_EMPTY', {}),
+      );
     const known = new Set(await this.barStore().symbols());
     const present = members.filter((member) => known.has(member.symbol));
     const missing = members.filter((member) => !known.has(member.symbol)).map((member) => member.symbol);
     if (present.length < 3) {
+      const listed = `${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', ...' : ''}`;
       throw new InputError(
         'universe',
-        `only ${present.length} of ${members.length} symbols have research data; import or fetch data first (missing: ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', ...' : ''})`,
+        `only ${present.length} of ${members.length} symbols have research data; import or fetch data first (missing: ${listed})`,
+        msg('RESEARCH_DATA_TOO_FEW', { present: present.length, total: members.length, missing: listed }),
       );
     }
     return { members: present, missing };
@@ -774,7 +803,12 @@ function checkTrainingParams(project: Project, training: TrainingConfig): void {
   const parsed = modelParamsSchemas[family].safeParse(training.params);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InputError(`training.params.${issue?.path.join('.') ?? ''}`, issue?.message ?? 'invalid');
+    const param = issue?.path.join('.') ?? '';
+    throw new InputError(
+      `training.params.${param}`,
+      issue?.message ?? 'invalid',
+      msg('TRAINING_PARAM_INVALID', { param }),
+    );
   }
 }
 
@@ -786,6 +820,10 @@ function scaled(job: JobHandle, from: number, to: number): JobHandle {
     throwIfCancelled: () => job.throwIfCancelled(),
     progress: (fraction, message) => job.progress(from + (to - from) * fraction, message),
   };
+}
+
+function backtestNotFound(id: number): NotFoundError {
+  return new NotFoundError(`backtest ${id}`, msg('BACKTEST_NOT_FOUND', { id }));
 }
 
 function busy(field: string, started: StartedJob): ConflictError {

@@ -1,8 +1,9 @@
 import { SignalError, validateSignal } from '../alpha/index.js';
 import {
   type BacktestConfigInput,
-  expandGrid,
+  MAX_SWEEP_POINTS,
   prepareResearch,
+  resultHashVersion,
   runSweep,
   runSweepPoint,
   type SweepRow,
@@ -51,15 +52,23 @@ export class SweepService {
       try {
         validateSignal(signal);
       } catch (error) {
-        if (error instanceof SignalError) throw new InputError(`grid.signal.${i}`, error.message);
+        if (error instanceof SignalError)
+          throw new InputError(
+            `grid.signal.${i}`,
+            error.message,
+            msg('SWEEP_SIGNAL_INVALID', { position: error.position, detail: error.reason }),
+          );
         throw error;
       }
     });
-    try {
-      expandGrid(input.grid);
-    } catch (error) {
-      throw new InputError('grid', error instanceof Error ? error.message.replace(/^grid: /, '') : 'invalid');
-    }
+    // Counted here rather than by expanding the grid, so that the refusal can name both numbers.
+    const points = Object.values(input.grid).reduce((count, values) => count * values.length, 1);
+    if (points > MAX_SWEEP_POINTS)
+      throw new InputError(
+        'grid',
+        `${points} points, at most ${MAX_SWEEP_POINTS}`,
+        msg('SWEEP_TOO_MANY_POINTS', { points, maximum: MAX_SWEEP_POINTS }),
+      );
     const { project, load } = await this.deps.research.sweepSource(projectId);
     const base = projectBacktestConfig(project, input);
     return this.deps.jobs.start({
@@ -103,7 +112,7 @@ export class SweepService {
 
   async get(id: number): Promise<SweepResponse> {
     const job = await this.deps.jobs.get(id);
-    if (job.kind !== 'sweep') throw new NotFoundError(`sweep ${id}`);
+    if (job.kind !== 'sweep') throw sweepNotFound(id);
     const params = job.params as { projectId: number; projectVersion: number };
     const stored = job.status === 'succeeded' ? (job.result as StoredSweep) : undefined;
     return {
@@ -123,18 +132,39 @@ export class SweepService {
    */
   async rerun(id: number, pointHash: string): Promise<SweepRerunResponse> {
     const job = await this.deps.jobs.get(id);
-    if (job.kind !== 'sweep') throw new NotFoundError(`sweep ${id}`);
+    if (job.kind !== 'sweep') throw sweepNotFound(id);
     if (job.status !== 'succeeded')
-      throw new ConflictError('id', `sweep ${id} is ${job.status}; only a finished sweep can be rerun`);
+      throw new ConflictError(
+        'id',
+        `sweep ${id} is ${job.status}; only a finished sweep can be rerun`,
+        msg('SWEEP_NOT_FINISHED', { id, status: job.status }),
+      );
     const stored = job.result as StoredSweep;
     const row = stored.rows.find((candidate) => candidate.pointHash === pointHash);
-    if (!row) throw new InputError('pointHash', `no point ${pointHash.slice(0, 12)}… in sweep ${id}`);
+    if (!row)
+      throw new InputError(
+        'pointHash',
+        `no point ${pointHash.slice(0, 12)}… in sweep ${id}`,
+        msg('SWEEP_POINT_NOT_FOUND', { id, point: pointHash.slice(0, 12) }),
+      );
     const { load } = await this.deps.research.sweepSource(stored.projectId);
     const { bars, sectors, dataDigest } = await load();
     if (dataDigest !== stored.dataDigest)
-      throw new ConflictError('pointHash', 'the research data changed since the sweep; run the sweep again');
+      throw new ConflictError(
+        'pointHash',
+        'the research data changed since the sweep; run the sweep again',
+        msg('SWEEP_DATA_CHANGED', {}),
+      );
     const research = prepareResearch(bars, sectors, { weekday: row.point.weekday });
-    const again = runSweepPoint(research, row.point, stored.base, dataDigest, stored.scope);
+    // A row stored before the binary hash form is rerun and hashed in its own form.
+    const again = runSweepPoint(
+      research,
+      row.point,
+      stored.base,
+      dataDigest,
+      stored.scope,
+      resultHashVersion(row.resultHash),
+    );
     return {
       pointHash,
       expectedResultHash: row.resultHash,
@@ -143,4 +173,8 @@ export class SweepService {
       row: again as SweepRowContract,
     };
   }
+}
+
+function sweepNotFound(id: number): NotFoundError {
+  return new NotFoundError(`sweep ${id}`, msg('SWEEP_NOT_FOUND', { id }));
 }

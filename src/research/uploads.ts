@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import type { Message } from '../contract/messages.js';
+import { type Message, msg } from '../contract/messages.js';
 import { InputError } from '../core/errors.js';
 import { type AlphaBars, AlphaCsvError, parseAlphaCsv, symbolFromFileName } from '../sources/alpha/index.js';
 import { type ImportFileInput, MAX_IMPORT_BYTES } from './schemas.js';
@@ -66,7 +66,8 @@ function parseOne(
   try {
     text = decode(file, budget);
   } catch (error) {
-    if (error instanceof InputError) throw new InputError(`files.${index}.${error.field}`, error.reason);
+    if (error instanceof InputError)
+      throw new InputError(`files.${index}.${error.field}`, error.reason, error.text);
     return fail(error instanceof Error ? error.message : String(error));
   }
   try {
@@ -103,5 +104,6 @@ function tooLarge(field: string): InputError {
   return new InputError(
     field,
     `the files of one import may hold at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB of text`,
+    msg('IMPORT_TOO_LARGE', { megabytes: MAX_IMPORT_BYTES / 1024 / 1024 }),
   );
 }

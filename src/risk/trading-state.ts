@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/index.js';
+import { msg } from '../contract/messages.js';
 import { StateCause } from '../contract/risk.js';
 import { type Clock, InputError, isoNow } from '../core/index.js';
 import type { Database } from '../store/index.js';
@@ -15,6 +16,10 @@ export const projectScope = (projectId: number): RiskScope => `project:${project
 
 /** The word a person types to lift a halt: a click alone never resumes trading. */
 export const RESUME_CONFIRMATION = 'RESUME';
+
+/** Bounds of the reason a person gives for lifting or easing a state (it goes into the audit log). */
+const RESUME_REASON_MIN = 3;
+const RESUME_REASON_MAX = 500;
 
 const RANK: Record<TradingState, number> = { ACTIVE: 0, REDUCING: 1, HALTED: 2 };
 
@@ -120,16 +125,33 @@ export class TradingStates {
   /** A person lifts or eases a state: needs the typed confirmation and a reason, and is audited. */
   async resume(scope: RiskScope, request: ResumeRequest, actor: string): Promise<TradingStateView> {
     if (request.confirm !== RESUME_CONFIRMATION) {
-      throw new InputError('confirm', `type ${RESUME_CONFIRMATION} to confirm`);
+      throw new InputError(
+        'confirm',
+        `type ${RESUME_CONFIRMATION} to confirm`,
+        msg('RESUME_NEEDS_CONFIRMATION', { word: RESUME_CONFIRMATION }),
+      );
     }
     const reason = request.reason.trim();
-    if (reason.length < 3)
-      throw new InputError('reason', 'say why trading may resume (at least 3 characters)');
-    if (reason.length > 500) throw new InputError('reason', 'must be at most 500 characters');
+    if (reason.length < RESUME_REASON_MIN)
+      throw new InputError(
+        'reason',
+        `say why trading may resume (at least ${RESUME_REASON_MIN} characters)`,
+        msg('RESUME_REASON_TOO_SHORT', { minimum: RESUME_REASON_MIN }),
+      );
+    if (reason.length > RESUME_REASON_MAX)
+      throw new InputError(
+        'reason',
+        `must be at most ${RESUME_REASON_MAX} characters`,
+        msg('RESUME_REASON_TOO_LONG', { maximum: RESUME_REASON_MAX }),
+      );
     return this.db.transaction().execute(async (trx) => {
       const current = await this.getIn(trx, scope);
       if (RANK[request.to] >= RANK[current.state]) {
-        throw new InputError('to', `must be less strict than the current state ${current.state}`);
+        throw new InputError(
+          'to',
+          `must be less strict than the current state ${current.state}`,
+          msg('RESUME_NOT_LESS_STRICT', { state: current.state }),
+        );
       }
       return this.write(
         trx,

@@ -10,6 +10,7 @@ import { ZodError } from 'zod';
 import type { AppContext } from '../app/context.js';
 import { BrokerUnavailableError } from '../brokerage/index.js';
 import { ConfigError } from '../config/index.js';
+import { englishText, type Message, msg } from '../contract/messages.js';
 import { ConflictError, InputError, NotFoundError } from '../core/errors.js';
 import type { IbRuntime } from '../marketdata/runtime.js';
 import { ThemeCsvError } from '../universe/index.js';
@@ -19,7 +20,7 @@ import type { Accounts } from './auth/accounts.js';
 import { HostAllowList } from './auth/hosts.js';
 import { LoginThrottle, type LoginThrottleOptions } from './auth/throttle.js';
 import { looksLikeApi, type RouteEntry, registerAuthWall, registerPublic } from './auth/wall.js';
-import { errorBody, type FieldError, sendError } from './errors.js';
+import { EdgeRefusal, type ErrorCode, errorBody, type FieldError, sendError } from './errors.js';
 import type { EventHub } from './event-hub.js';
 import { EventStreams } from './event-streams.js';
 import { fieldText } from './field-text.js';
@@ -144,7 +145,8 @@ export async function buildServer(deps: ServerDeps): Promise<App> {
     }
     web.setNotFoundHandler((request, reply) => {
       if (looksLikeApi(request.url) || request.method !== 'GET') {
-        return sendError(reply, 404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`);
+        const path = request.url.split('?')[0] ?? '';
+        return sendError(reply, 404, 'NOT_FOUND', msg('ROUTE_NOT_FOUND', { method: request.method, path }));
       }
       if (!existsSync(indexFile)) {
         return reply
@@ -233,7 +235,11 @@ function describeFailure(error: unknown): Failure {
     };
   }
   if (error instanceof ThemeCsvError) {
-    const fields = error.errors.map((e) => ({ field: `line ${e.line}: ${e.field}`, message: e.message }));
+    const fields = error.errors.map((e) => ({
+      field: `line ${e.line}: ${e.field}`,
+      message: e.message,
+      text: msg('THEME_CSV_LINE_INVALID', { line: e.line, field: e.field, detail: e.message }),
+    }));
     return { status: 400, body: errorBody('VALIDATION_FAILED', error.message, fields) };
   }
   if (error instanceof ConfigError) {
@@ -265,19 +271,43 @@ function describeFailure(error: unknown): Failure {
     const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
     return { status: 400, body: errorBody('VALIDATION_FAILED', summary, fields) };
   }
-  if (e.statusCode === 429) {
-    return { status: 429, body: errorBody('RATE_LIMITED', e.message ?? 'too many requests') };
-  }
+  if (error instanceof EdgeRefusal) return said(error.statusCode, error.code, error.text);
+  if (e.statusCode === 429) return said(429, 'RATE_LIMITED', msg('REQUESTS_RATE_LIMITED', {}));
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
     // Fastify's own client errors: malformed JSON, wrong content type, body too large.
+    const text = clientErrorText(e.statusCode, e.code, e.message);
     return {
       status: e.statusCode,
-      body: errorBody('VALIDATION_FAILED', `body: ${e.message ?? 'invalid request'}`, [
-        { field: 'body', message: e.message ?? 'invalid' },
-      ]),
+      body: errorBody(
+        'VALIDATION_FAILED',
+        `body: ${e.message ?? 'invalid request'}`,
+        [{ field: 'body', message: e.message ?? 'invalid', text }],
+        { text },
+      ),
     };
   }
-  return { status: 500, body: errorBody('INTERNAL', 'internal error; see the server log') };
+  return said(500, 'INTERNAL', msg('INTERNAL_ERROR', {}));
+}
+
+/** A failure that is only its catalogued text; the English message is derived from it. */
+function said(status: number, code: ErrorCode, text: Message): Failure {
+  return { status, body: errorBody(code, englishText(text), undefined, { text }) };
+}
+
+/** Fastify's own client errors by their code; one this table does not know keeps Fastify's words. */
+function clientErrorText(status: number, code: string | undefined, detail: string | undefined): Message {
+  switch (code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return msg('BODY_TOO_LARGE', {});
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return msg('BODY_NOT_JSON', {});
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return msg('BODY_EMPTY_JSON', {});
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return msg('BODY_MEDIA_TYPE_UNSUPPORTED', {});
+    default:
+      return msg('REQUEST_REFUSED', { status, detail: detail ?? '' });
+  }
 }
 
 function fieldName(instancePath: string | undefined, context: string | undefined): string {

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { Message } from '../contract/messages.js';
+import { englishText, type Message } from '../contract/messages.js';
 import type { ErrorText } from '../core/errors.js';
 
 export type ErrorCode =
@@ -54,12 +54,31 @@ export function errorBody(
   };
 }
 
+/**
+ * Answers a refusal the edge decides itself. The catalogued text is required, so that no answer can
+ * be English only; the English `message` is derived from it.
+ */
 export function sendError(
   reply: FastifyReply,
   status: number,
   code: ErrorCode,
-  message: string,
+  text: Message,
   fields?: FieldError[],
 ) {
-  return reply.code(status).send(errorBody(code, message, fields));
+  return reply.code(status).send(errorBody(code, englishText(text), fields, { text }));
+}
+
+/**
+ * A refusal thrown where no reply is at hand (a plugin's error builder, e.g. the login rate limit),
+ * answered by the error handler with its status, code and text.
+ */
+export class EdgeRefusal extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: ErrorCode,
+    readonly text: Message,
+  ) {
+    super(englishText(text));
+    this.name = 'EdgeRefusal';
+  }
 }

@@ -5,10 +5,16 @@
  */
 export {
   type CommissionEstimate,
+  newSizingBook,
   type SizedOrder,
+  type SizingBook,
   type SizingInput,
   SizingInputError,
+  type SizingIssue,
+  type SizingProblem,
   type SizingResult,
+  type SizingTerms,
+  sizeBook,
   sizeCheckedTargets,
   sizeTargets,
   validateSizingInput,

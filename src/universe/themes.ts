@@ -79,7 +79,7 @@ export class ThemeService {
 
   async get(id: number): Promise<Theme> {
     const row = await this.db.selectFrom('themes').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw new NotFoundError(`theme ${id}`);
+    if (!row) throw new NotFoundError(`theme ${id}`, msg('THEME_NOT_FOUND', { id }));
     const rows = await this.db
       .selectFrom('theme_members')
       .select(['symbol', 'name', 'sector', 'industry', 'member_from', 'member_to'])

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,19 +11,20 @@ import {
 import type { ReconcileResponse, ReconciliationsResponse } from '../../src/contract/execution.js';
 import type { IbReason, IbStatus, TestConnectionResult } from '../../src/contract/ib.js';
 import { ibReasonText } from '../../src/contract/ib-reason-texts.js';
-import { ENUMS, type EnumName, MESSAGES, type MessageCode } from '../../src/contract/messages.js';
+import { messageText } from '../../src/contract/message-text.js';
+import { type Message, parseMessage } from '../../src/contract/messages.js';
 import { systemClock } from '../../src/core/clock.js';
 import { IbBarStore, runBackfill } from '../../src/marketdata/index.js';
 import type { ApiErrorBody } from '../../src/server/errors.js';
 import { type RunningApp, startApp } from '../../src/server/index.js';
 import type { SimGatewayHandle } from '../../src/sim/index.js';
-import { messagesZhCN } from '../../web/src/i18n/locales/messages.zh-CN.js';
 import { startHarness } from '../brokerage/sim-harness.js';
 import { englishWordFindings } from '../browser/language-scan.js';
 import { startSim } from '../execution/sim-env.js';
 import { ApiClient, TEST_ADMIN_PASSWORD } from '../helpers/app.js';
 import { ENGINES, type EngineTarget, freshTarget } from '../helpers/engines.js';
 import { pollUntil } from '../helpers/poll.js';
+import { closedPort } from '../helpers/ports.js';
 
 /**
  * Issue 17: what the server says about the IB connection reaches a Chinese page in Chinese, end to
@@ -57,32 +57,15 @@ function expectChineseReason(where: string, reason: IbReason | null | undefined,
   return zh;
 }
 
-const zhEnums = messagesZhCN.enums as unknown as Record<string, Record<string, string>>;
-
-/** A catalogued message as the web renders it in zh-CN (web/src/i18n/messages.ts renderMessage). */
+/**
+ * A catalogued message as a Chinese page says it: the server's messageText, whose parameters go in
+ * through the same paramText as the web's renderMessage. A code without a Chinese text would come
+ * back in English, which the callers' English-word check catches.
+ */
 function zhMessage(message: { code: string; params: Record<string, unknown> }): string {
-  const code = message.code as MessageCode;
-  const template = (messagesZhCN.codes as Record<string, string>)[code];
-  expect(template, `no zh-CN text for ${code}`).toBeTruthy();
-  const kinds: Record<string, string> = MESSAGES[code].params;
-  return (template ?? '').replace(/\{\{(\w+)\}\}/g, (_whole, name: string) => {
-    const kind = kinds[name];
-    const value = message.params[name];
-    if (kind === 'ibReason') return ibReasonText(value as IbReason, 'zh-CN', false);
-    if (kind !== undefined && kind in ENUMS)
-      return zhEnums[kind as EnumName]?.[String(value)] ?? String(value);
-    return String(value);
-  });
-}
-
-/** A port nothing listens on (just released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
+  const parsed = parseMessage(message);
+  expect(parsed, `${message.code} is not a catalogued message`).not.toBeNull();
+  return messageText(parsed as Message, 'zh-CN');
 }
 
 interface LeaseBody {

@@ -1,19 +1,9 @@
-import { createServer } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCTOR_TEXTS } from '../../src/contract/ops-texts.js';
+import { closedPort } from '../helpers/ports.js';
 import { openSignedInPage, type SignedInPage, startTestServer, switchLanguage } from './harness.js';
 import { enFindings } from './language-scan.js';
-
-/** A port nothing listens on: taken from the system, then let go. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return address.port;
-}
 
 async function runDoctor(page: Page): Promise<void> {
   await page.getByTestId('doctor-run').click();

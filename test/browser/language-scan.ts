@@ -1,13 +1,15 @@
 /**
  * The language scan shared by the browser tests of issue 17: what counts as English server text or a
- * raw enum on a zh-CN page, and as Chinese on an English page, and how a page's visible text is read.
+ * raw enum on a zh-CN page, and as Chinese on an English page, how a page's visible text is read, and
+ * the scan itself (`startLanguageScan`): a signed-in page read in zh-CN, then in English.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { ENUMS, MESSAGES } from '../../src/contract/messages.js';
+import { login, newPage } from './harness.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -122,4 +124,71 @@ export async function settledText(page: Page): Promise<string> {
     clone.remove();
     return text;
   })()`);
+}
+
+/**
+ * One scan of pages in both languages on one signed-in page. Every check adds what it finds to the
+ * scan instead of failing at once, so one run lists every page's findings; the test then expects
+ * `findings()` to be empty. Errors the page throws are findings too.
+ */
+export interface LanguageScan {
+  readonly page: Page;
+  /** zh-CN: the settled page shows no English server text and no raw enum (the data names excused). */
+  readZh(where: string): Promise<void>;
+  /**
+   * zh-CN: what the server wrote under `selector` (reasons, evidence, alerts), as shown now, has no
+   * English word left but tickers, codes in capitals, product names and the data names.
+   */
+  readServerWords(where: string, selector: string): Promise<void>;
+  /** Stores English as the UI language: every page loaded from now on speaks it. */
+  useEnglish(): Promise<void>;
+  /** English: the settled page is in English (`<html lang>`, which fails at once) and shows no Chinese. */
+  readEn(where: string): Promise<void>;
+  /** A finding of the caller's own (e.g. a page the walk could not finish). */
+  add(finding: string): void;
+  /** Every finding so far, each once, in the order found. */
+  findings(): string[];
+}
+
+/**
+ * Opens a page of its own, signs in on the Projects page and returns the scan. `dataNames` are names
+ * the test's data gives (projects, themes): they stay as typed in every language.
+ */
+export async function startLanguageScan(
+  browser: Browser,
+  baseUrl: string,
+  password: string,
+  dataNames: readonly string[] = [],
+): Promise<LanguageScan> {
+  const page = await newPage(browser, baseUrl);
+  const found = new Set<string>();
+  const add = (findings: Iterable<string>) => {
+    for (const finding of findings) found.add(finding);
+  };
+  page.on('pageerror', (error) => found.add(`page error: ${error.message}`));
+  await page.goto('/projects');
+  await login(page, password);
+  await page.waitForURL(/\/projects$/);
+  return {
+    page,
+    async readZh(where) {
+      add(zhFindings(where, await settledText(page), dataNames));
+    },
+    async readServerWords(where, selector) {
+      for (const text of await page.locator(selector).allInnerTexts())
+        add(englishWordFindings(where, text, dataNames));
+    },
+    async useEnglish() {
+      await page.evaluate(`window.localStorage.setItem('ibloop.language', 'en')`);
+    },
+    async readEn(where) {
+      const text = await settledText(page);
+      expect(await page.locator('html').getAttribute('lang'), where).toBe('en');
+      add(enFindings(where, text));
+    },
+    add(finding) {
+      found.add(finding);
+    },
+    findings: () => [...found],
+  };
 }

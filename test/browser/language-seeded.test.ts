@@ -6,15 +6,8 @@ import type { RunningApp } from '../../src/server/index.js';
 import type { SimGatewayHandle } from '../../src/sim/index.js';
 import { OPEN_MS, startSim } from '../execution/sim-env.js';
 import { pollUntil } from '../helpers/poll.js';
-import { launchBrowser, login, newPage, startPaperTradingApp } from './harness.js';
-import {
-  appRoutes,
-  enFindings,
-  englishWordFindings,
-  settle,
-  settledText,
-  zhFindings,
-} from './language-scan.js';
+import { launchBrowser, startPaperTradingApp } from './harness.js';
+import { appRoutes, type LanguageScan, settle, startLanguageScan } from './language-scan.js';
 
 const PASSWORD = 'browser-language-seeded-pw';
 const HELD = ['AAPL', 'MSFT', 'JPM'];
@@ -146,17 +139,16 @@ async function readWithOpeners(page: Page, opened: Set<string>, read: () => Prom
  * that does not render or settle is a finding, and the walk goes on to the next route.
  */
 async function walk(
-  page: Page,
+  scan: LanguageScan,
   routes: string[],
   read: (where: string) => Promise<void>,
-  findings: Set<string>,
 ): Promise<void> {
   for (const route of routes) {
     try {
-      await walkRoute(page, route, read);
+      await walkRoute(scan.page, route, read);
     } catch (error) {
       const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-      findings.add(`${route}: the walk stopped at ${page.url()}: ${reason}`);
+      scan.add(`${route}: the walk stopped at ${scan.page.url()}: ${reason}`);
     }
   }
 }
@@ -205,23 +197,14 @@ describe('web app: every seeded page and tab in the UI language', () => {
 
   it('zh-CN shows no English server text and no raw enum; English shows no Chinese', async () => {
     const routes = appRoutes({ runId: seeded.runId });
-    const page = await newPage(browser, seeded.app.url);
-    const findings = new Set<string>();
-    page.on('pageerror', (error) => findings.add(`page error: ${error.message}`));
-    await page.goto('/projects');
-    await login(page, PASSWORD);
-    await page.waitForURL(/\/projects$/);
+    const scan = await startLanguageScan(browser, seeded.app.url, PASSWORD, DATA_NAMES);
+    const { page } = scan;
 
     let reads = 0;
-    await walk(
-      page,
-      routes,
-      async (where) => {
-        reads += 1;
-        for (const finding of zhFindings(where, await settledText(page), DATA_NAMES)) findings.add(finding);
-      },
-      findings,
-    );
+    await walk(scan, routes, async (where) => {
+      reads += 1;
+      await scan.readZh(where);
+    });
     // The walk reached the seeded content: the run's orders (translated sides) and the demo project.
     expect(reads).toBeGreaterThan(routes.length);
 
@@ -236,25 +219,14 @@ describe('web app: every seeded page and tab in the UI language', () => {
           timeout: 20_000,
         })
         .toContain(shows);
-      const texts = await page.locator(selector).allInnerTexts();
-      for (const text of texts)
-        for (const finding of englishWordFindings(`${route} ${selector}`, text, DATA_NAMES))
-          findings.add(finding);
+      await scan.readServerWords(`${route} ${selector}`, selector);
     }
 
-    await page.evaluate(`window.localStorage.setItem('ibloop.language', 'en')`);
-    await walk(
-      page,
-      routes,
-      async (where) => {
-        expect(await page.locator('html').getAttribute('lang')).toBe('en');
-        for (const finding of enFindings(where, await settledText(page))) findings.add(finding);
-      },
-      findings,
-    );
+    await scan.useEnglish();
+    await walk(scan, routes, (where) => scan.readEn(where));
     // No finding is excused: the snapshot's parameters, the audit records, the demo's descriptions and
     // the alerts (fallback reasons included) are all rendered in the UI language.
-    expect([...findings]).toEqual([]);
+    expect(scan.findings()).toEqual([]);
     await page.context().close();
   }, 900_000);
 });

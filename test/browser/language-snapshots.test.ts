@@ -10,8 +10,8 @@ import type { SimGatewayHandle } from '../../src/sim/index.js';
 import { OPEN_MS, startSim } from '../execution/sim-env.js';
 import { pollUntil } from '../helpers/poll.js';
 import { shockUntilHalted } from '../risk/defensive-env.js';
-import { launchBrowser, login, newPage, startPaperTradingApp } from './harness.js';
-import { enFindings, englishWordFindings, settle, settledText, zhFindings } from './language-scan.js';
+import { launchBrowser, startPaperTradingApp } from './harness.js';
+import { settle, startLanguageScan } from './language-scan.js';
 
 const PASSWORD = 'browser-language-snapshots-pw';
 /** The trading day of OPEN_MS (New York) and the next one, which the fallback decides for. */
@@ -206,12 +206,8 @@ describe('web app: fallback and defensive snapshot pages in the UI language', ()
   });
 
   it('zh-CN shows no English server text, raw enum or English reason; English shows no Chinese', async () => {
-    const page = await newPage(browser, seeded.app.url);
-    const findings = new Set<string>();
-    page.on('pageerror', (error) => findings.add(`page error: ${error.message}`));
-    await page.goto('/projects');
-    await login(page, PASSWORD);
-    await page.waitForURL(/\/projects$/);
+    const scan = await startLanguageScan(browser, seeded.app.url, PASSWORD, DATA_NAMES);
+    const { page } = scan;
 
     for (const { name, route, selectors } of seeded.pages) {
       await page.goto(route);
@@ -219,11 +215,9 @@ describe('web app: fallback and defensive snapshot pages in the UI language', ()
       for (const selector of selectors) {
         // The provenance card renders once the snapshot's query answered.
         await page.locator(selector).first().waitFor();
-        for (const text of await page.locator(selector).allInnerTexts())
-          for (const finding of englishWordFindings(`${name} ${selector}`, text, DATA_NAMES))
-            findings.add(finding);
+        await scan.readServerWords(`${name} ${selector}`, selector);
       }
-      for (const finding of zhFindings(name, await settledText(page), DATA_NAMES)) findings.add(finding);
+      await scan.readZh(name);
     }
 
     // The project's weekly pipeline: the missed run says why in Chinese.
@@ -240,10 +234,9 @@ describe('web app: fallback and defensive snapshot pages in the UI language', ()
     await expect
       .poll(() => page.getByTestId('pipeline-step-submit').textContent(), { timeout: 20_000 })
       .toContain('停止发送原因 交易状态为暂停交易，其余订单一律不发送');
-    for (const finding of zhFindings('pipeline panel', await settledText(page), DATA_NAMES))
-      findings.add(finding);
+    await scan.readZh('pipeline panel');
 
-    await page.evaluate(`window.localStorage.setItem('ibloop.language', 'en')`);
+    await scan.useEnglish();
     for (const { name, route, selectors } of seeded.pages) {
       await page.goto(route);
       await settle(page);
@@ -251,10 +244,9 @@ describe('web app: fallback and defensive snapshot pages in the UI language', ()
         .locator(selectors[0] ?? 'body')
         .first()
         .waitFor();
-      expect(await page.locator('html').getAttribute('lang')).toBe('en');
-      for (const finding of enFindings(name, await settledText(page))) findings.add(finding);
+      await scan.readEn(name);
     }
-    expect([...findings]).toEqual([]);
+    expect(scan.findings()).toEqual([]);
     await page.context().close();
   }, 300_000);
 });

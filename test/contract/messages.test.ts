@@ -3,6 +3,7 @@ import {
   ENUMS,
   englishText,
   MESSAGE_CODES,
+  MESSAGE_PARTS,
   MESSAGES,
   msg,
   parseMessage,
@@ -43,6 +44,19 @@ describe('server message catalogue', () => {
       }
     });
   }
+
+  it('no code is declared in two parts of the catalogue (a spread would keep only the last)', () => {
+    const owners = new Map<string, string[]>();
+    for (const [part, entries] of Object.entries(MESSAGE_PARTS))
+      for (const code of Object.keys(entries)) owners.set(code, [...(owners.get(code) ?? []), part]);
+    const shared = [...owners].filter(([, parts]) => parts.length > 1);
+    expect(shared).toEqual([]);
+    const declared = Object.values(MESSAGE_PARTS).reduce(
+      (sum, entries) => sum + Object.keys(entries).length,
+      0,
+    );
+    expect(declared).toBe(MESSAGE_CODES.length);
+  });
 
   it('the English texts hold no Chinese and the Chinese texts are translated', () => {
     for (const text of [

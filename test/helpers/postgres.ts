@@ -1,9 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { closedPort } from './ports.js';
 
 /**
  * A real, throw-away PostgreSQL server for the test suite, started from the machine's PostgreSQL
@@ -31,18 +31,6 @@ export function findPostgresBinDir(): string | undefined {
   );
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function runAs(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
@@ -67,7 +55,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     ['-D', dataDir, '-U', 'ibloop', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync'],
     { stdio: 'pipe', ...(user ?? {}) },
   );
-  const port = await freePort();
+  const port = await closedPort();
   const child: ChildProcess = spawn(
     path.join(binDir, 'postgres'),
     [

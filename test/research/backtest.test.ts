@@ -10,6 +10,7 @@ import {
   parseBacktestResult,
   prepareResearch,
   resultHash,
+  resultHashHex,
   runBacktest,
 } from '../../src/backtest/index.js';
 import { formatDay } from '../../src/sources/alpha/index.js';
@@ -153,7 +154,9 @@ describe('backtest engine', () => {
       const store = new FileBacktestStore(dir);
       const id = await store.save(result);
       expect(await store.save(result)).toBe(id);
-      expect(id).toBe(resultHash(result).slice(0, 16));
+      // Named by the hash's digits, without its version prefix.
+      expect(id).toBe(resultHashHex(resultHash(result)).slice(0, 16));
+      expect(id).toMatch(/^[0-9a-f]{16}$/);
       const loaded = await store.load(id);
       expect(resultHash(loaded)).toBe(resultHash(result));
       expect(await store.list()).toEqual([

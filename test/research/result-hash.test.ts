@@ -1,15 +1,150 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/alpha/index.js';
-import { prepareResearch, resultHash, runBacktest } from '../../src/backtest/index.js';
+import {
+  alignIndex,
+  type BacktestInput,
+  type BacktestResult,
+  prepareResearch,
+  ResultColumns,
+  resultHash,
+  resultHashHex,
+  resultHashOf,
+  resultHashVersion,
+  runBacktest,
+  simulate,
+  simulationHash,
+} from '../../src/backtest/index.js';
 import { canonicalJsonSha256 } from '../../src/backtest/result-hash.js';
-import { sha256Hex } from '../../src/sources/alpha/index.js';
+import { type AlphaBars, makeAlphaBars, sha256Hex } from '../../src/sources/alpha/index.js';
 import { generateMarket, sectorOf, symbolName } from './fixtures/market.js';
 
-// The result hash must stay sha256(canonicalJson(result)): hashes stored before (backtest folders,
-// `result_hash`, sweeps' rows) are compared with fresh ones when a result is rerun.
+// Version 1 of the result hash is sha256(canonicalJson(result)): hashes stored before version 2
+// (backtest folders, `result_hash`, sweeps' rows) are compared with fresh ones of that version.
 const reference = (value: unknown): string => sha256Hex(canonicalJson(value));
 
-describe('result hash', () => {
+/** Bars of `bars` up to row `rows` only: a name that stops trading, so the backtest has exits. */
+function truncated(bars: AlphaBars, rows: number): AlphaBars {
+  const cut = <T extends Int32Array | Float64Array>(column: T): T => column.slice(0, rows) as T;
+  return makeAlphaBars(bars.symbol, {
+    days: cut(bars.days),
+    open: cut(bars.open),
+    high: cut(bars.high),
+    low: cut(bars.low),
+    close: cut(bars.close),
+    adjustedClose: cut(bars.adjustedClose),
+    volume: cut(bars.volume),
+    dividend: cut(bars.dividend),
+    splitCoefficient: cut(bars.splitCoefficient),
+  });
+}
+
+/** A market with every part a result can have: sectors, late starts, exits and a market index. */
+function fullInput(): BacktestInput {
+  const market = generateMarket({ seed: 31, symbols: 16, days: 700, lateStart: 90 });
+  const bars = market.map((b, i) => (i % 6 === 1 ? truncated(b, 400 + 20 * i) : b));
+  const sectors = Object.fromEntries(bars.map((_, i) => [symbolName(i), { sector: sectorOf(i) }]));
+  const research = prepareResearch(bars.slice(0, 15), sectors);
+  const scores = research.dataset.raw.filter((_, i) => i % research.dataset.nFeatures === 1);
+  return {
+    panel: research.panel,
+    schedule: research.schedule,
+    scores,
+    sectors: research.sectors,
+    volatility: research.volatility,
+    index: alignIndex(research.panel, bars[15]!),
+  };
+}
+
+describe('result hash, version 2', () => {
+  const input = fullInput();
+  const config = { construction: { topN: 5, weighting: 'inverse_volatility' as const, sectorCap: 0.5 } };
+  const result = runBacktest(input, config);
+
+  it('covers a result with exits, sectors and an index', () => {
+    expect(result.exits.length).toBeGreaterThan(0);
+    expect(result.index).not.toBeNull();
+    expect(Object.keys(result.rebalances.at(-1)!.sectors).length).toBeGreaterThan(1);
+  });
+
+  it('is the same from the columns a sweep point records as from the full result', () => {
+    const hash = resultHash(result);
+    expect(hash).toMatch(/^v2:[0-9a-f]{64}$/);
+    const columns = new ResultColumns();
+    // Twice through the same columns: a thread reuses them point after point.
+    for (const _ of [1, 2]) {
+      const run = simulate(input, config, columns);
+      expect(run.stats).toEqual(result.stats);
+      expect(simulationHash(input, run, columns)).toBe(hash);
+    }
+    const other = runBacktest(input, { ...config, slippageBps: 7 });
+    const run = simulate(input, { ...config, slippageBps: 7 }, columns);
+    expect(simulationHash(input, run, columns)).toBe(resultHash(other));
+    expect(resultHash(other)).not.toBe(hash);
+  });
+
+  it('survives a JSON round trip (result.json read back)', () => {
+    expect(resultHash(JSON.parse(JSON.stringify(result)) as BacktestResult)).toBe(resultHash(result));
+  });
+
+  it('changes with any recorded figure', () => {
+    const hash = resultHash(result);
+    const changed = (edit: (copy: BacktestResult) => void): string => {
+      const copy = structuredClone(result);
+      edit(copy);
+      return resultHash(copy);
+    };
+    const rebalance = result.rebalances.findIndex((r) => r.trades.length > 0);
+    const sector = Object.keys(result.rebalances[rebalance]!.sectors)[0]!;
+    const edits: ((copy: BacktestResult) => void)[] = [
+      (copy) => {
+        copy.rebalances[rebalance]!.trades[0]!.price += 1e-9;
+      },
+      (copy) => {
+        copy.rebalances[rebalance]!.trades[0]!.symbol = 'OTHER';
+      },
+      (copy) => {
+        copy.rebalances[rebalance]!.holdings[0]!.weight *= 1 + 1e-12;
+      },
+      (copy) => {
+        copy.rebalances[rebalance]!.sectors[sector]! += 1e-12;
+      },
+      (copy) => {
+        copy.exits[0]!.quantity -= 1;
+      },
+      (copy) => {
+        copy.equity[10]! += 1e-6;
+      },
+      (copy) => {
+        copy.index!.equity[3]! += 1e-6;
+      },
+      (copy) => {
+        copy.monthly[2]!.benchmark += 1e-12;
+      },
+      (copy) => {
+        copy.stats.sharpe += 1e-12;
+      },
+      (copy) => {
+        copy.days[0] = '1999-01-01';
+      },
+      (copy) => {
+        // A trade moved to the next rebalance: the same numbers in another place.
+        copy.rebalances[rebalance + 1]!.trades.unshift(copy.rebalances[rebalance]!.trades.pop()!);
+      },
+    ];
+    for (const edit of edits) expect(changed(edit)).not.toBe(hash);
+  });
+
+  it('names its version; a stored version 1 hash is still computed to verify', () => {
+    expect(resultHashVersion(resultHash(result))).toBe('v2');
+    const v1 = resultHashOf(result, 'v1');
+    expect(v1).toBe(reference(result));
+    expect(resultHashVersion(v1)).toBe('v1');
+    expect(resultHashHex(resultHash(result))).toMatch(/^[0-9a-f]{64}$/);
+    expect(resultHashHex(v1)).toBe(v1);
+  });
+});
+
+describe('result hash, version 1 (canonical JSON)', () => {
   it('is the digest of the canonical JSON of a real result, also after a JSON round trip', () => {
     const bars = generateMarket({ seed: 7, symbols: 12, days: 600 });
     const sectors = Object.fromEntries(bars.map((_, i) => [symbolName(i), { sector: sectorOf(i) }]));
@@ -20,8 +155,8 @@ describe('result hash', () => {
       { construction: { topN: 4 } },
     );
     expect(result.rebalances[0]!.trades.length).toBeGreaterThan(0);
-    expect(resultHash(result)).toBe(reference(result));
-    expect(resultHash(JSON.parse(JSON.stringify(result)))).toBe(reference(result));
+    expect(resultHashOf(result, 'v1')).toBe(reference(result));
+    expect(resultHashOf(JSON.parse(JSON.stringify(result)), 'v1')).toBe(reference(result));
   });
 
   it('writes exactly what canonicalJson writes for the values JSON treats specially', () => {

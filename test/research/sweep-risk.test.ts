@@ -5,6 +5,8 @@ import {
   prepareResearch,
   researchInput,
   restrictToMembership,
+  resultHash,
+  resultHashOf,
   runBacktest,
   runSweep,
   runSweepPoint,
@@ -55,6 +57,9 @@ describe('sweeps apply the risk stage', () => {
     const single = singleBacktest('ret(60) / vol(60)', 8);
     expect(row.stats).toEqual(single.stats);
     expect(row.benchmarkCagr).toBe(single.benchmark.cagr);
+    // The worker hashed its columns, never the result's objects: the same hash as the full result's.
+    expect(row.resultHash).toMatch(/^v2:/);
+    expect(row.resultHash).toBe(resultHash(single));
     // The limits bind: no holding ever weighs more than the risk stage's cap.
     const largest = Math.max(...single.rebalances.flatMap((r) => r.holdings.map((h) => h.weight)));
     expect(largest).toBeLessThan(0.125);
@@ -77,5 +82,10 @@ describe('sweeps apply the risk stage', () => {
     const again = runSweepPoint(research, row.point, base, 'test', scope);
     expect(again.resultHash).toBe(row.resultHash);
     expect(again.pointHash).toBe(row.pointHash);
+
+    // A row stored before version 2 reruns in its own version.
+    const v1 = runSweepPoint(research, row.point, base, 'test', scope, 'v1');
+    expect(v1.resultHash).toBe(resultHashOf(single, 'v1'));
+    expect(v1.stats).toEqual(row.stats);
   });
 });

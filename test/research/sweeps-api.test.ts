@@ -125,6 +125,38 @@ describe.each(ENGINES)('research options and sweeps API on %s', (engine) => {
     expect(rerun.body.resultHash).toBe(chosen.resultHash);
     expect(rerun.body.row.stats).toEqual(chosen.stats);
 
+    // A sweep stored before the binary hash form (`v2:`) holds the canonical-JSON form: its rerun
+    // hashes the same way, so an old row still reproduces.
+    expect(chosen.resultHash.startsWith('v2:')).toBe(true);
+    const storeRowHash = async (hash: string) => {
+      const stored = sweep.body.rows.map((row) =>
+        row.pointHash === chosen.pointHash ? { ...row, resultHash: hash } : row,
+      );
+      const jobRow = await t.app.ctx.store.db
+        .selectFrom('job_runs')
+        .select('result_json')
+        .where('id', '=', job.id)
+        .executeTakeFirstOrThrow();
+      const result = { ...(JSON.parse(jobRow.result_json ?? '{}') as object), rows: stored };
+      await t.app.ctx.store.db
+        .updateTable('job_runs')
+        .set({ result_json: JSON.stringify(result) })
+        .where('id', '=', job.id)
+        .execute();
+    };
+    await storeRowHash('0'.repeat(64));
+    const oldForm = await api.request<SweepRerunResponse>('POST', `/api/sweeps/${job.id}/rerun`, {
+      pointHash: chosen.pointHash,
+    });
+    expect(oldForm.body.reproduced).toBe(false);
+    expect(oldForm.body.resultHash).toMatch(/^[0-9a-f]{64}$/);
+    await storeRowHash(oldForm.body.resultHash);
+    const again = await api.request<SweepRerunResponse>('POST', `/api/sweeps/${job.id}/rerun`, {
+      pointHash: chosen.pointHash,
+    });
+    expect(again.body.reproduced).toBe(true);
+    expect(again.body.row.stats).toEqual(chosen.stats);
+
     const unknown = await api.request<ErrorBody>('POST', `/api/sweeps/${job.id}/rerun`, {
       pointHash: 'f'.repeat(64),
     });

@@ -7,25 +7,29 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
 import { AuthProvider, RequireAuth } from './auth';
 import { PageLoading } from './components';
 import { EventsProvider, TradingStatusProvider } from './events';
-import { currentLanguage } from './i18n';
+import { currentLanguage, pageTextsReady } from './i18n';
 import { AppLayout, HOME_PATH, SETTINGS_PATH } from './layout';
 
 /**
  * Each page is its own chunk, fetched when its route is first visited, so the login page and the
- * first page after it do not carry every other page's code (and its libraries).
+ * first page after it do not carry every other page's code (and its libraries). A page's texts are
+ * in the first-load shell (login, Projects) or in the pages part that loads after it
+ * (i18n/index.ts): a page of the latter waits for them too, so it never renders a raw key.
  */
 function lazyPage<Name extends string>(
   load: () => Promise<Record<Name, ComponentType>>,
   name: Name,
+  texts: 'shell' | 'pages' = 'pages',
 ): ComponentType {
   return lazy(async () => {
-    const page: ComponentType = (await load())[name];
+    const [module] = await Promise.all([load(), texts === 'pages' ? pageTextsReady() : undefined]);
+    const page: ComponentType = module[name];
     return { default: page };
   });
 }
 
-const LoginPage = lazyPage(() => import('./pages/LoginPage'), 'LoginPage');
-const ProjectsPage = lazyPage(() => import('./pages/projects'), 'ProjectsPage');
+const LoginPage = lazyPage(() => import('./pages/LoginPage'), 'LoginPage', 'shell');
+const ProjectsPage = lazyPage(() => import('./pages/projects'), 'ProjectsPage', 'shell');
 const DataPage = lazyPage(() => import('./pages/market-data'), 'DataPage');
 const ReportsPage = lazyPage(() => import('./pages/reports'), 'ReportsPage');
 const LiveTradingPage = lazyPage(() => import('./pages/live'), 'LiveTradingPage');

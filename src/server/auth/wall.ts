@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { msg } from '../../contract/messages.js';
 import { sendError } from '../errors.js';
 import type { Accounts, SessionInfo } from './accounts.js';
 import type { HostAllowList } from './hosts.js';
@@ -59,7 +60,7 @@ export function registerAuthWall(
   app.addHook('onRequest', async (request, reply) => {
     // DNS rebinding: a page under the attacker's name resolving to 127.0.0.1 sends its own Host.
     if (!deps.hosts.allows(request.headers.host)) {
-      return sendError(reply, 421, 'HOST_NOT_ALLOWED', 'this host name is not served here');
+      return sendError(reply, 421, 'HOST_NOT_ALLOWED', msg('HOST_NOT_SERVED', {}));
     }
     if (request.routeOptions.url === undefined) return;
     const token = request.cookies[SESSION_COOKIE];
@@ -67,12 +68,12 @@ export function registerAuthWall(
     request.session = await deps.accounts.session(token);
     const stateChanging = !SAFE_METHODS.has(request.method);
     if (stateChanging && !sameOrigin(request)) {
-      return sendError(reply, 403, 'CSRF_FAILED', 'cross-origin request refused');
+      return sendError(reply, 403, 'CSRF_FAILED', msg('CROSS_ORIGIN_REFUSED', {}));
     }
     if (request.routeOptions.config.public === true) return;
-    if (!request.session) return sendError(reply, 401, 'UNAUTHENTICATED', 'log in first');
+    if (!request.session) return sendError(reply, 401, 'UNAUTHENTICATED', msg('LOGIN_REQUIRED', {}));
     if (stateChanging && !csrfTokenMatches(request, request.session)) {
-      return sendError(reply, 403, 'CSRF_FAILED', 'missing or wrong x-csrf-token header');
+      return sendError(reply, 403, 'CSRF_FAILED', msg('CSRF_TOKEN_WRONG', {}));
     }
   });
   return routes;

@@ -97,7 +97,9 @@ export function registerAlertRoutes(app: Api, deps: ServerDeps): void {
       } catch (error) {
         if (!(error instanceof TelegramUnavailableError)) throw error;
         // Telegram's own trouble (5xx, rate limit), not the settings': say so with its text.
-        return reply.code(502).send({ error: { code: 'TELEGRAM_UNAVAILABLE', message: error.message } });
+        return reply
+          .code(502)
+          .send({ error: { code: 'TELEGRAM_UNAVAILABLE', message: error.message, text: error.text } });
       }
     },
   );

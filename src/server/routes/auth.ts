@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LoginRequest, LoginResponse, SessionResponse } from '../../contract/core.js';
+import { msg } from '../../contract/messages.js';
 import { NoContent } from '../../contract/text.js';
 import type { Api } from '../api-types.js';
 import type { ServerDeps } from '../app.js';
 import { SESSION_TTL_MS } from '../auth/accounts.js';
 import type { LoginThrottle } from '../auth/throttle.js';
 import { SESSION_COOKIE } from '../auth/wall.js';
-import { errorBody, sendError } from '../errors.js';
+import { EdgeRefusal, sendError } from '../errors.js';
 import type { EventStreams } from '../event-streams.js';
 
 export interface AuthRouteDeps {
@@ -36,11 +37,13 @@ export function registerAuthRoutes(app: Api, deps: ServerDeps, auth: AuthRouteDe
         rateLimit: {
           max: limit.max,
           timeWindow: limit.windowMs,
-          errorResponseBuilder: (_request, context) => ({
-            statusCode: 429,
-            ...errorBody('RATE_LIMITED', `too many login attempts; try again in ${context.after}`),
-            message: `too many login attempts; try again in ${context.after}`,
-          }),
+          // Thrown by the plugin, so the error handler answers it (with its text) like any refusal.
+          errorResponseBuilder: (_request, context) =>
+            new EdgeRefusal(
+              429,
+              'RATE_LIMITED',
+              msg('LOGIN_ATTEMPTS_LIMITED', { seconds: Math.ceil(context.ttl / 1000) }),
+            ),
         },
       },
     },
@@ -50,13 +53,13 @@ export function registerAuthRoutes(app: Api, deps: ServerDeps, auth: AuthRouteDe
       if (gate.refused) {
         const seconds = Math.ceil(gate.retryAfterMs / 1000);
         reply.header('retry-after', String(seconds));
-        return sendError(reply, 429, 'RATE_LIMITED', `too many failed logins; try again in ${seconds} s`);
+        return sendError(reply, 429, 'RATE_LIMITED', msg('LOGIN_FAILURES_THROTTLED', { seconds }));
       }
       if (gate.delayMs > 0) await sleep(gate.delayMs);
       const result = await deps.accounts.login(username, password, request.ip);
       if (!result.ok) {
         auth.throttle.failed(request.ip, result.account);
-        return sendError(reply, 401, 'INVALID_CREDENTIALS', 'wrong username or password');
+        return sendError(reply, 401, 'INVALID_CREDENTIALS', msg('LOGIN_WRONG_CREDENTIALS', {}));
       }
       auth.throttle.succeeded(request.ip, result.session.username);
       reply.setCookie(SESSION_COOKIE, result.token, {

@@ -1,4 +1,5 @@
 import type { HelloEvent } from '../../contract/events.js';
+import { msg } from '../../contract/messages.js';
 import { EventStream } from '../../contract/text.js';
 import type { Api } from '../api-types.js';
 import type { ServerDeps } from '../app.js';
@@ -13,7 +14,7 @@ export function registerEventRoutes(app: Api, deps: ServerDeps, streams: EventSt
     const session = request.session;
     const token = request.sessionToken;
     if (!session || !token) {
-      sendError(reply, 401, 'UNAUTHENTICATED', 'not signed in');
+      sendError(reply, 401, 'UNAUTHENTICATED', msg('LOGIN_REQUIRED', {}));
       return;
     }
     reply.hijack();

@@ -73,7 +73,8 @@ export function registerIbRoutes(
   const actor = (session: { username: string } | undefined) => session?.username ?? 'unknown';
   const nonEmptyUniverse = async (selector: UniverseSelector): Promise<string[]> => {
     const symbols = await universeSymbols(deps.ctx, selector);
-    if (symbols.length === 0) throw new InputError('universe', 'has no symbols');
+    if (symbols.length === 0)
+      throw new InputError('universe', 'has no symbols', msg('UNIVERSE_HAS_NO_SYMBOLS', {}));
     return symbols;
   };
 

@@ -1,3 +1,4 @@
+import { msg } from '../../contract/messages.js';
 import {
   PipelineIdParams,
   PipelineProjectParams,
@@ -73,6 +74,7 @@ export function registerPipelineRoutes(app: Api, deps: ServerDeps): void {
           throw new InputError(
             'confirmLive',
             'the server trades live: type the account id again to start a run that moves real money',
+            msg('LIVE_RUN_NEEDS_CONFIRMATION', {}),
           );
       }
       return recordTrigger(triggerDeps, {

@@ -17,6 +17,7 @@ import * as pipeline from './0018_pipeline.js';
 import * as runKey from './0019_run_key.js';
 import * as stateCause from './0020_state_cause.js';
 import * as ibReasonCode from './0021_ib_reason_code.js';
+import * as alertErrorText from './0022_alert_error_text.js';
 
 /**
  * Versioned migrations, applied in key order. Never edit a migration that has shipped; add a new one.
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0019_run_key': runKey,
   '0020_state_cause': stateCause,
   '0021_ib_reason_code': ibReasonCode,
+  '0022_alert_error_text': alertErrorText,
 };

@@ -31,6 +31,8 @@ export interface AlertOutboxTable {
   parts_sent: number;
   delivered_at: string | null;
   last_error: string | null;
+  /** Migration 0022: the failed delivery's reason as a catalogued message (JSON), beside the English `last_error`. */
+  last_error_text_json: string | null;
   resolved_at: string | null;
 }
 

@@ -1,8 +1,6 @@
-import type { IbReason } from '../../../src/contract/ib';
-import { ibReasonText } from '../../../src/contract/ib-reason-texts';
+import { paramText } from '../../../src/contract/message-params';
 import {
   type EnumName,
-  listEnum,
   MESSAGES,
   type Message,
   type MessageCode,
@@ -19,30 +17,17 @@ export function renderEnum(name: EnumName, value: string): string {
   return i18n.exists(key) ? translate(key) : value;
 }
 
-function renderParam(kind: ParamKind | undefined, value: unknown): unknown {
-  if (kind === undefined || kind === 'text' || kind === 'number') return value;
-  if (kind === 'percent') return typeof value === 'number' ? `${(value * 100).toFixed(2)}%` : value;
-  // Why IB is down or refuses: a sentence of its own in the UI language (the bare reason, not "orders refused: ...").
-  if (kind === 'ibReason')
-    return typeof value === 'object' && value !== null
-      ? ibReasonText(value as IbReason, currentLanguage(), false)
-      : value;
-  // A list of enum values (failed checklist items, pre-trade rules): each named in the language.
-  const listed = listEnum(kind);
-  if (listed !== null)
-    return String(value)
-      .split(/,\s*/)
-      .map((item) => renderEnum(listed, item))
-      .join(currentLanguage() === 'zh-CN' ? '、' : ', ');
-  return renderEnum(kind as EnumName, String(value));
-}
-
-/** A catalogued server message (code + params) as a sentence in the UI language. */
+/**
+ * A catalogued server message (code + params) as a sentence in the UI language: the template from
+ * the loaded locale (i18next), each parameter put in by its kind as the server's own texts do
+ * (paramText), with enum values named from the loaded locale too.
+ */
 export function renderMessage(message: Pick<Message, 'code'> & { params: object }): string {
   const kinds: Readonly<Record<string, ParamKind>> | undefined =
     MESSAGES[message.code as MessageCode]?.params;
-  const params: Record<string, unknown> = {};
+  const language = currentLanguage();
+  const params: Record<string, string> = {};
   for (const [name, value] of Object.entries(message.params))
-    params[name] = renderParam(kinds?.[name], value);
+    params[name] = paramText(kinds?.[name], value, language, renderEnum);
   return translate(`messages.codes.${message.code}`, params);
 }

@@ -11,7 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../api';
 import { useAuth } from '../auth';
-import { LanguageSwitch } from '../components';
+import { errorText, LanguageSwitch } from '../components';
 import { HOME_PATH, Logo } from '../layout';
 
 interface Credentials {
@@ -23,7 +23,7 @@ interface Credentials {
 type LoginProblem =
   | { kind: 'invalid' }
   | { kind: 'rateLimited'; retryAfterS: number | null }
-  | { kind: 'other'; message: string };
+  | { kind: 'other'; error: unknown };
 
 /** Only same-app paths, so that a crafted `?next=` cannot send the user elsewhere. */
 function safeNext(next: string | null): string {
@@ -36,9 +36,9 @@ function toProblem(error: unknown): LoginProblem {
   if (error instanceof ApiError) {
     if (error.status === 401) return { kind: 'invalid' };
     if (error.status === 429) return { kind: 'rateLimited', retryAfterS: error.retryAfterS };
-    return { kind: 'other', message: error.message };
   }
-  return { kind: 'other', message: error instanceof Error ? error.message : String(error) };
+  // Rendered with errorText at display time: the server's catalogued reason in the UI language.
+  return { kind: 'other', error };
 }
 
 export function LoginPage() {
@@ -76,7 +76,7 @@ export function LoginPage() {
           ? t('login.rateLimitedRetry', { seconds: p.retryAfterS })
           : t('login.rateLimited');
       case 'other':
-        return t('login.failed', { message: p.message });
+        return t('login.failed', { message: errorText(p.error) });
     }
   };
 

@@ -1,20 +1,11 @@
-import { accountEn } from './account.en';
-import { alertsEn } from './alerts.en';
-import { auditChainEn } from './auditChain.en';
-import { decisionsEn } from './decisions.en';
-import { liveEn } from './live.en';
 import { marketEn } from './market.en';
 import { messagesEn } from './messages.en';
-import { opsEn } from './ops.en';
-import { orderDetailsEn } from './orderDetails.en';
 import { pipelineEn } from './pipeline.en';
 import { pretradeEn } from './pretrade.en';
-import { reportsEn } from './reports.en';
-import { riskEn } from './risk.en';
-import { sweepsEn } from './sweeps.en';
-import type { Resources } from './zh-CN';
+import type { ShellResources } from './zh-CN';
 
-const en: Resources = {
+/** English, the shell part (what it holds: see zh-CN.ts); the rest is in `en.pages.ts`. */
+const en: ShellResources = {
   app: {
     name: 'ibloop',
     tagline: 'Weekly rebalancing for Interactive Brokers',
@@ -64,6 +55,7 @@ const en: Resources = {
     liveEvents: 'Live updates',
     liveEventsOn: 'Live updates connected',
     liveEventsOff: 'Live updates disconnected, reconnecting',
+    riskState: 'Trading state: {{state}} (click for the risk panel)',
   },
   login: {
     title: 'Sign in to ibloop',
@@ -91,145 +83,16 @@ const en: Resources = {
     live: { description: 'Weekly rebalances, order states and risk monitoring.' },
     themes: { description: 'Stock universes of system themes and project themes.' },
   },
-  auditChain: auditChainEn,
-  liveTrading: liveEn,
-  orderDetails: orderDetailsEn,
-  ops: opsEn,
-  market: marketEn,
-  account: accountEn,
-  reports: reportsEn,
-  sweeps: sweepsEn,
-  pretrade: pretradeEn,
-  risk: riskEn,
-  pipeline: pipelineEn,
-  decisions: decisionsEn,
   messages: messagesEn,
-  alerts: alertsEn,
-  live: {
-    connection: 'Trading connection',
-    status: 'Status',
-    mode: 'Mode',
-    account: 'Account',
-    forProject: 'Live trading for project "{{name}}" (v{{version}})',
-    backToProject: 'Back to the project',
-    noAccount: 'Not set',
-    configure: 'Open trading configuration',
-    modes: { paper: 'Paper', live: 'Live' },
+  riskStates: {
+    ACTIVE: 'Active',
+    REDUCING: 'Reducing only',
+    HALTED: 'Halted',
+    unknown: 'Risk state unknown',
   },
-  settings: {
-    title: 'Trading configuration',
-    subtitle:
-      'IB connection, notifications and data sources. Values from the environment or the config file take precedence and are read-only here.',
-    groups: {
-      ib: 'Interactive Brokers',
-      telegram: 'Telegram notifications',
-      alpha: 'Alpha Vantage data',
-      server: 'Server',
-    },
-    keys: {
-      IB_HOST: 'IB host',
-      IB_PORT: 'IB port',
-      IB_CLIENT_ID: 'Client ID',
-      IB_ACCOUNT: 'Account',
-      IB_MODE: 'Trading mode',
-      ACCOUNT_SNAPSHOT_MINUTES: 'Account snapshot interval (minutes)',
-      GATEWAY_TIME_ZONE: 'Time zone of the gateway restart times',
-      GATEWAY_DAILY_RESTART: 'Gateway daily restart (HH:MM or off)',
-      GATEWAY_WEEKLY_RELOGIN: 'Weekly re-login (e.g. Sun 01:00, or off)',
-      GATEWAY_WINDOW_MINUTES: 'Restart window length (minutes)',
-      GATEWAY_LOGIN_ALERT_MINUTES: 'Login-needed alert after the window (minutes)',
-      TELEGRAM_BOT_TOKEN: 'Bot token',
-      TELEGRAM_CHAT_ID: 'Chat ID',
-      TELEGRAM_API_BASE: 'Bot API base URL',
-      TELEGRAM_TIMEOUT_SECONDS: 'Request time limit (s)',
-      ALERT_LANGUAGE: 'Alert language',
-      ALERT_IB_GRACE_SECONDS: 'Disconnect grace period (s)',
-      ALERT_IB_STABLE_SECONDS: 'Recovery confirmation (s)',
-      ALERT_IB_LOGIN_SECONDS: 'Gateway login-needed after (s)',
-      ALERT_DIGEST_SECONDS: 'Digest interval for non-critical alerts (s)',
-      ALERT_RETRY_MAX_SECONDS: 'Longest retry pause (s)',
-      ALPHA_VANTAGE_API_KEY: 'API key',
-      DATA_ROOT: 'Data root',
-      DATABASE_URL: 'PostgreSQL URL',
-      METRICS_PORT: 'Loopback Prometheus port',
-      LOG_LEVEL: 'Log level',
-      LISTEN_HOST: 'Listen address',
-      LISTEN_PORT: 'Listen port',
-      PUBLIC_HOSTNAMES: 'Public host names (reverse proxy)',
-      SECURE_COOKIES: 'Served over HTTPS (secure cookies)',
-      TRUST_PROXY: 'Trusted proxies',
-    },
-    source: {
-      env: 'environment',
-      file: 'config file',
-      db: 'saved in UI',
-      default: 'default',
-      unset: 'not set',
-    },
-    readOnlyFrom: 'Read-only: set by the {{source}}',
-    bootstrapOnly: 'Read-only: a start-up setting, set through the environment or the config file',
-    secretPlaceholder: 'Saved as {{masked}}; type a new value to replace it',
-    secretUnsetPlaceholder: 'Not set; type a value to save it (encrypted at rest)',
-    secretHint: 'Sensitive values are only shown masked and never sent back in clear',
-    unsetPlaceholder: 'Not set',
-    saved: 'Saved {{count}} setting(s)',
-    noChanges: 'Nothing to save',
-    validationFailed: 'Validation failed, please check the marked fields',
-    mustBeInteger: 'Must be an integer',
-    modes: { paper: 'Paper', live: 'Live' },
-    live: {
-      title: 'Switch to live trading',
-      risk: 'Live mode trades real money',
-      riskDetail:
-        "After the switch, ibloop sends real orders to your Interactive Brokers live account on the projects' schedules, and you can lose money. Make sure IB Gateway/TWS is logged in to the live account and that project parameters and risk limits are checked.",
-      typeAccount: 'Type the full live account id again to confirm (saved as {{masked}}):',
-      typeAccountNoSaved:
-        'Type the full live account id to confirm (no account is saved yet, so the server will refuse):',
-      placeholder: 'e.g. U1234567',
-      confirm: 'Switch to live',
-      cancel: 'Cancel, stay on paper',
-      refused: 'The server refused the switch',
-      switched: 'Switched to live mode; audited',
-    },
-    liveModeNote:
-      'Live trades real money; switching asks for the account id again, and paper DU accounts cannot switch.',
-  },
-  audit: {
-    title: 'System Audit',
-    subtitle:
-      'An append-only audit log; each record carries the hash of the previous one, forming a tamper-evident chain.',
-    filters: {
-      actor: 'Actor',
-      action: 'Action',
-      target: 'Target',
-      timeRange: 'Time range',
-      start: 'Start time',
-      end: 'End time',
-      actorHint: 'Exact, e.g. admin',
-      actionHint: 'Prefix, e.g. settings.',
-      targetHint: 'Contains',
-    },
-    columns: {
-      id: 'ID',
-      time: 'Time',
-      actor: 'Actor',
-      action: 'Action',
-      target: 'Target',
-      hash: 'Hash',
-    },
-    before: 'Before',
-    after: 'After',
-    prevHash: 'Previous hash',
-    hash: 'Hash',
-    none: '(none)',
-    total: '{{total}} records',
-    verifyOk: 'Chain verified',
-    verifyOkDetail: '{{checked}} records checked; the hash chain is intact.',
-    verifyBroken: 'Chain broken',
-    verifyBrokenDetail: 'First broken record: #{{id}} ({{reason}}); {{checked}} records checked.',
-    verifyFailed: 'Could not verify the audit chain: {{message}}',
-    verifying: 'Verifying the audit chain…',
-  },
+  market: marketEn,
+  pipeline: pipelineEn,
+  pretrade: pretradeEn,
   sectors: {
     title: 'Sectors',
     none: '(no sector)',
@@ -238,32 +101,6 @@ const en: Resources = {
     count: 'Count',
   },
   themes: {
-    create: 'New theme',
-    createTitle: 'New theme',
-    editTitle: 'Edit theme: {{name}}',
-    created: 'Theme "{{name}}" created',
-    updated: 'Theme "{{name}}" saved',
-    deleted: 'Theme "{{name}}" deleted',
-    deleteConfirm: 'Delete theme "{{name}}"?',
-    deleteDetail: 'Its members go with it. This is audited and cannot be undone.',
-    nameRequired: 'Enter a theme name',
-    searchPlaceholder: 'Search names, symbols, companies or sectors',
-    searchResults: 'Results for "{{query}}"',
-    all: 'All themes',
-    noMatch: 'No theme matches',
-    noThemes: 'No themes yet; click "New theme" to start',
-    pickOne: 'Pick a theme on the left to see its members and sectors',
-    export: 'Export CSV',
-    fields: {
-      name: 'Name',
-      kind: 'Kind',
-      description: 'Description',
-      memberCount: 'Members',
-      updatedAt: 'Updated',
-    },
-    kinds: { system: 'System', project: 'Project' },
-    demoDescription:
-      "30 names of the built-in paper gateway's synthetic market, across its sectors (demo data)",
     members: {
       title: 'Members',
       symbol: 'Symbol',
@@ -278,19 +115,6 @@ const en: Resources = {
       remove: 'Remove row',
       none: 'No members yet',
       errors: '{{count}} cell(s) have errors, see the red ones',
-    },
-    import: {
-      open: 'Import CSV',
-      title: 'Import CSV into "{{name}}"',
-      hint: 'Paste or upload a CSV whose first line is the header:',
-      submit: 'Import',
-      done: 'Imported; the theme now has {{count}} members',
-      chooseFile: 'Choose file',
-      mergeHint: 'Merge: combined with the current members by symbol; imported rows win.',
-      replaceHint: 'Replace: the imported rows replace all current members.',
-      failed: 'Import refused, {{count}} error(s); nothing was changed:',
-      line: 'Line {{line}}',
-      modes: { merge: 'Merge', replace: 'Replace' },
     },
   },
   projects: {
@@ -311,6 +135,7 @@ const en: Resources = {
     none: 'No projects yet; click "New project" to start',
     pickOne: 'Pick a project on the left to see its parameters, versions and universe',
     toLive: 'Live trading',
+    snapshots: 'Decision snapshots',
     universeEmpty: 'The chosen themes have no members yet',
     demoDescription:
       'Weekly rebalance into the 10 strongest 26-week momentum names of Demo 30 (demo project)',

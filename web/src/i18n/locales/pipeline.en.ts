@@ -1,3 +1,4 @@
+import { CHECKLIST_ITEMS_EN } from '../../../../src/contract/checklist-texts.en.js';
 import type { pipelineZhCN } from './pipeline.zh-CN.js';
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
@@ -104,17 +105,7 @@ export const pipelineEn: Widen<typeof pipelineZhCN> = {
     MISSED: 'Missed',
   },
   trigger: { schedule: 'Schedule', 'catch-up': 'Catch-up', manual: 'By hand', cli: 'CLI' },
-  check: {
-    'ib.connected': 'IB connected',
-    'account.mode': 'Account matches the mode',
-    'universe.conIds': 'Universe resolved to conIds',
-    'bars.complete': 'IB daily bars complete to the last session',
-    'quotes.fresh': 'Quotes fresh',
-    'trading.active': 'Trading state active',
-    'reconciliation.clean': 'Startup reconciliation done, no unexplained open orders',
-    'market.open': 'Market open',
-    'lease.held': 'Execution lease held',
-  },
+  check: CHECKLIST_ITEMS_EN,
   order: { symbol: 'Symbol', side: 'Side', quantity: 'Quantity', price: 'Price' },
   report: {
     orders: 'Orders',

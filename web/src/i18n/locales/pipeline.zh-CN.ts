@@ -1,3 +1,5 @@
+import { CHECKLIST_ITEMS_ZH_CN } from '../../../../src/contract/checklist-texts.zh-CN.js';
+
 /** The weekly pipeline: Run now, the schedule and each run's timeline (Simplified Chinese). */
 export const pipelineZhCN = {
   tab: '周度调仓',
@@ -93,17 +95,7 @@ export const pipelineZhCN = {
     MISSED: '已错过',
   },
   trigger: { schedule: '定时', 'catch-up': '补执行', manual: '手动', cli: '命令行' },
-  check: {
-    'ib.connected': 'IB 已连接',
-    'account.mode': '账户与模式一致',
-    'universe.conIds': '标的已解析为 conId',
-    'bars.complete': 'IB 日线完整至上一交易日',
-    'quotes.fresh': '行情新鲜',
-    'trading.active': '交易状态正常',
-    'reconciliation.clean': '启动对账完成，无未解释挂单',
-    'market.open': '市场开市',
-    'lease.held': '持有执行租约',
-  },
+  check: CHECKLIST_ITEMS_ZH_CN,
   order: { symbol: '代码', side: '方向', quantity: '数量', price: '价格' },
   report: {
     orders: '订单',

@@ -1,4 +1,4 @@
-import { PRETRADE_FINDINGS_EN } from '../../../../src/contract/pretrade-texts.en.js';
+import { PRETRADE_FINDINGS_EN, PRETRADE_RULES_EN } from '../../../../src/contract/pretrade-texts.en.js';
 import type { pretradeZhCN } from './pretrade.zh-CN.js';
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
@@ -12,13 +12,7 @@ export const pretradeEn: Widen<typeof pretradeZhCN> = {
   columns: { rule: 'Rule', result: 'Result', measured: 'Measured', evidence: 'Evidence' },
   passed: 'Passed',
   failed: 'Failed',
-  rules: {
-    funds: 'Funds',
-    margin: 'Margin (IB what-if)',
-    exposure: 'Exposure',
-    'fat-finger': 'Fat finger',
-    state: 'Account and trading state',
-  },
+  rules: PRETRADE_RULES_EN,
   measured: {
     cashBefore: 'Cash before',
     bought: 'Bought',

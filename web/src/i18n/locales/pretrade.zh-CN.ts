@@ -1,4 +1,7 @@
-import { PRETRADE_FINDINGS_ZH_CN } from '../../../../src/contract/pretrade-texts.zh-CN.js';
+import {
+  PRETRADE_FINDINGS_ZH_CN,
+  PRETRADE_RULES_ZH_CN,
+} from '../../../../src/contract/pretrade-texts.zh-CN.js';
 
 /** 盘前风控（预交易检查）：运行详情中的规则结论表与项目表单中的限额字段。 */
 export const pretradeZhCN = {
@@ -9,13 +12,7 @@ export const pretradeZhCN = {
   columns: { rule: '规则', result: '结论', measured: '测量值', evidence: '依据' },
   passed: '通过',
   failed: '未通过',
-  rules: {
-    funds: '资金',
-    margin: '保证金（IB 试算）',
-    exposure: '敞口',
-    'fat-finger': '胖手指',
-    state: '账户与交易状态',
-  },
+  rules: PRETRADE_RULES_ZH_CN,
   measured: {
     cashBefore: '交易前现金',
     bought: '买入金额',

@@ -2,10 +2,8 @@ import type { riskZhCN } from './risk.zh-CN';
 
 type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 
-/** The trading-state badge and the risk panel (English); same keys as risk.zh-CN.ts. */
+/** The risk panel (English); same keys as risk.zh-CN.ts. */
 export const riskEn: Widen<typeof riskZhCN> = {
-  states: { ACTIVE: 'Active', REDUCING: 'Reducing only', HALTED: 'Halted', unknown: 'Risk state unknown' },
-  badgeTitle: 'Trading state: {{state}} (click for the risk panel)',
   title: 'Risk panel',
   subtitle:
     "Intraday risk: today's loss and the drawdown against their limits, trading states and risk events.",

@@ -1,7 +1,8 @@
-/** The trading-state badge and the risk panel (Simplified Chinese). */
+/**
+ * The risk panel (Simplified Chinese), in the pages part. The state names are the shell's `riskStates`
+ * (the header's badge shows them on every page).
+ */
 export const riskZhCN = {
-  states: { ACTIVE: '正常交易', REDUCING: '仅减仓', HALTED: '已暂停交易', unknown: '风控状态未知' },
-  badgeTitle: '交易状态：{{state}}（点击打开风控面板）',
   title: '风控面板',
   subtitle: '盘中风险监控：当日亏损与回撤对照限额，交易状态与风险事件。',
   backToLive: '返回实盘交易',

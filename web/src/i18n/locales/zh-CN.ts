@@ -1,19 +1,20 @@
-import { accountZhCN } from './account.zh-CN';
-import { alertsZhCN } from './alerts.zh-CN';
-import { auditChainZhCN } from './auditChain.zh-CN';
-import { decisionsZhCN } from './decisions.zh-CN';
-import { liveZhCN } from './live.zh-CN';
 import { marketZhCN } from './market.zh-CN';
 import { messagesZhCN } from './messages.zh-CN';
-import { opsZhCN } from './ops.zh-CN';
-import { orderDetailsZhCN } from './orderDetails.zh-CN';
 import { pipelineZhCN } from './pipeline.zh-CN';
 import { pretradeZhCN } from './pretrade.zh-CN';
-import { reportsZhCN } from './reports.zh-CN';
-import { riskZhCN } from './risk.zh-CN';
-import { sweepsZhCN } from './sweeps.zh-CN';
+import type zhCNPages from './zh-CN.pages';
 
-/** Simplified Chinese, the default language; `en.ts` must provide exactly the same keys. */
+/**
+ * Simplified Chinese, the default language, in two parts that the UI merges into one namespace:
+ * this file is the shell, loaded before the first render (the layout, header and menu, the login
+ * and Projects pages with the panels they open, the shared components, and every catalogued server
+ * message so any error can be shown); `zh-CN.pages.ts` holds the other pages' texts and loads right
+ * after. A key moves here when a shell file starts using it (the header's risk badge needs
+ * `riskStates` and `header.riskState`, a project's detail needs `pipeline`, `pretrade`,
+ * `projects.snapshots` and `themes.members`). A pages namespace a shell file needs a few keys of
+ * stays in the pages part: those keys get a shell name of their own (`riskStates` out of `risk`).
+ * `en.ts` must provide exactly the same keys.
+ */
 const zhCN = {
   app: {
     name: 'ibloop',
@@ -64,6 +65,7 @@ const zhCN = {
     liveEvents: '实时连接',
     liveEventsOn: '实时更新已连接',
     liveEventsOff: '实时更新已断开，正在重连',
+    riskState: '交易状态：{{state}}（点击打开风控面板）',
   },
   login: {
     title: '登录 ibloop',
@@ -91,141 +93,12 @@ const zhCN = {
     live: { description: '周度调仓、订单状态与风险监控。' },
     themes: { description: '系统主题与项目主题的股票池管理。' },
   },
-  auditChain: auditChainZhCN,
-  liveTrading: liveZhCN,
-  orderDetails: orderDetailsZhCN,
-  ops: opsZhCN,
-  market: marketZhCN,
-  account: accountZhCN,
-  reports: reportsZhCN,
-  sweeps: sweepsZhCN,
-  pretrade: pretradeZhCN,
-  risk: riskZhCN,
-  pipeline: pipelineZhCN,
-  decisions: decisionsZhCN,
   messages: messagesZhCN,
-  alerts: alertsZhCN,
-  live: {
-    connection: '交易连接',
-    status: '状态',
-    mode: '模式',
-    account: '账户',
-    forProject: '项目「{{name}}」（v{{version}}）的实盘交易',
-    backToProject: '返回项目',
-    noAccount: '未设置',
-    configure: '前往交易配置',
-    modes: { paper: '模拟盘 Paper', live: '实盘 Live' },
-  },
-  settings: {
-    title: '交易配置',
-    subtitle: 'IB 连接、通知与数据源。环境变量和配置文件中的值优先，界面中只读。',
-    groups: {
-      ib: 'Interactive Brokers',
-      telegram: 'Telegram 通知',
-      alpha: 'Alpha Vantage 数据',
-      server: '服务',
-    },
-    keys: {
-      IB_HOST: 'IB 主机',
-      IB_PORT: 'IB 端口',
-      IB_CLIENT_ID: '客户端 ID',
-      IB_ACCOUNT: '账户',
-      IB_MODE: '交易模式',
-      ACCOUNT_SNAPSHOT_MINUTES: '账户快照间隔（分钟）',
-      GATEWAY_TIME_ZONE: '网关重启时间的时区',
-      GATEWAY_DAILY_RESTART: '网关每日重启时间（HH:MM 或 off）',
-      GATEWAY_WEEKLY_RELOGIN: '每周重新登录（如 Sun 01:00，或 off）',
-      GATEWAY_WINDOW_MINUTES: '重启窗口长度（分钟）',
-      GATEWAY_LOGIN_ALERT_MINUTES: '窗口结束后多久报「需要登录」（分钟）',
-      TELEGRAM_BOT_TOKEN: 'Bot Token',
-      TELEGRAM_CHAT_ID: 'Chat ID',
-      TELEGRAM_API_BASE: 'Bot API 地址',
-      TELEGRAM_TIMEOUT_SECONDS: '请求超时（秒）',
-      ALERT_LANGUAGE: '告警语言',
-      ALERT_IB_GRACE_SECONDS: '断线告警宽限（秒）',
-      ALERT_IB_STABLE_SECONDS: '恢复确认时长（秒）',
-      ALERT_IB_LOGIN_SECONDS: '网关需登录判定（秒）',
-      ALERT_DIGEST_SECONDS: '非严重告警汇总间隔（秒）',
-      ALERT_RETRY_MAX_SECONDS: '重试最长间隔（秒）',
-      ALPHA_VANTAGE_API_KEY: 'API Key',
-      DATA_ROOT: '数据目录',
-      DATABASE_URL: 'PostgreSQL 连接',
-      METRICS_PORT: '本机 Prometheus 指标端口',
-      LOG_LEVEL: '日志级别',
-      LISTEN_HOST: '监听地址',
-      LISTEN_PORT: '监听端口',
-      PUBLIC_HOSTNAMES: '公开主机名（反向代理）',
-      SECURE_COOKIES: '经 HTTPS 访问（安全 cookie）',
-      TRUST_PROXY: '可信代理',
-    },
-    source: {
-      env: '环境变量',
-      file: '配置文件',
-      db: '界面保存',
-      default: '默认值',
-      unset: '未设置',
-    },
-    readOnlyFrom: '只读：由{{source}}提供',
-    bootstrapOnly: '只读：启动参数，仅可通过环境变量或配置文件设置',
-    secretPlaceholder: '已保存为 {{masked}}，输入新值以替换',
-    secretUnsetPlaceholder: '未设置，输入以保存（加密存储）',
-    secretHint: '敏感信息只以掩码显示，不会回传明文',
-    unsetPlaceholder: '未设置',
-    saved: '已保存 {{count}} 项配置',
-    noChanges: '没有需要保存的修改',
-    validationFailed: '校验未通过，请检查标出的字段',
-    mustBeInteger: '必须是整数',
-    modes: { paper: '模拟盘 (paper)', live: '实盘 (live)' },
-    live: {
-      title: '切换到实盘交易',
-      risk: '实盘将使用真实资金下单',
-      riskDetail:
-        '切换后，系统会按项目计划向 Interactive Brokers 实盘账户发送真实订单，可能造成资金损失。请确认 IB Gateway/TWS 已连接实盘账户，且项目参数与风险限制已核对。',
-      typeAccount: '请再次输入完整的实盘账户号（当前保存为 {{masked}}）以确认：',
-      typeAccountNoSaved: '请输入完整的实盘账户号以确认（尚未保存账户，服务端将拒绝）：',
-      placeholder: '如 U1234567',
-      confirm: '确认切换到实盘',
-      cancel: '取消，保持模拟盘',
-      refused: '服务端拒绝切换',
-      switched: '已切换到实盘模式，已记入审计',
-    },
-    liveModeNote: '实盘使用真实资金；切换时需再次输入账户号确认，模拟盘 DU 账户无法切换。',
-  },
-  audit: {
-    title: '系统审计',
-    subtitle: '只追加的审计日志，每条记录包含上一条的哈希，构成防篡改链。',
-    filters: {
-      actor: '操作者',
-      action: '动作',
-      target: '对象',
-      timeRange: '时间范围',
-      start: '开始时间',
-      end: '结束时间',
-      actorHint: '精确匹配，如 admin',
-      actionHint: '前缀匹配，如 settings.',
-      targetHint: '包含即可',
-    },
-    columns: {
-      id: '编号',
-      time: '时间',
-      actor: '操作者',
-      action: '动作',
-      target: '对象',
-      hash: '哈希',
-    },
-    before: '变更前',
-    after: '变更后',
-    prevHash: '上一条哈希',
-    hash: '本条哈希',
-    none: '（无）',
-    total: '共 {{total}} 条',
-    verifyOk: '链校验通过',
-    verifyOkDetail: '已校验 {{checked}} 条记录，哈希链完整。',
-    verifyBroken: '链校验失败',
-    verifyBrokenDetail: '第一条损坏记录：#{{id}}（{{reason}}）；已校验 {{checked}} 条。',
-    verifyFailed: '无法校验审计链：{{message}}',
-    verifying: '正在校验审计链…',
-  },
+  /** The trading states: the header's badge on every page, and the risk panel. */
+  riskStates: { ACTIVE: '正常交易', REDUCING: '仅减仓', HALTED: '已暂停交易', unknown: '风控状态未知' },
+  market: marketZhCN,
+  pipeline: pipelineZhCN,
+  pretrade: pretradeZhCN,
   sectors: {
     title: '行业分布',
     none: '（未填行业）',
@@ -234,31 +107,6 @@ const zhCN = {
     count: '数量',
   },
   themes: {
-    create: '新建主题',
-    createTitle: '新建主题',
-    editTitle: '编辑主题：{{name}}',
-    created: '已创建主题「{{name}}」',
-    updated: '已保存主题「{{name}}」',
-    deleted: '已删除主题「{{name}}」',
-    deleteConfirm: '删除主题「{{name}}」？',
-    deleteDetail: '成员列表一并删除，此操作记入审计且不可撤销。',
-    nameRequired: '请输入主题名称',
-    searchPlaceholder: '搜索主题名、股票代码、公司名或行业',
-    searchResults: '搜索「{{query}}」的结果',
-    all: '全部主题',
-    noMatch: '没有匹配的主题',
-    noThemes: '还没有主题，点击「新建主题」开始',
-    pickOne: '从左侧列表选择一个主题查看成员与行业分布',
-    export: '导出 CSV',
-    fields: {
-      name: '名称',
-      kind: '类型',
-      description: '说明',
-      memberCount: '成员数',
-      updatedAt: '更新时间',
-    },
-    kinds: { system: '系统主题', project: '项目主题' },
-    demoDescription: '内置模拟行情的 30 只股票，覆盖其全部行业（演示数据）',
     members: {
       title: '成员',
       symbol: '代码',
@@ -273,19 +121,6 @@ const zhCN = {
       remove: '删除此行',
       none: '暂无成员',
       errors: '{{count}} 个单元格有误，请查看标红处',
-    },
-    import: {
-      open: '导入 CSV',
-      title: '导入 CSV 到「{{name}}」',
-      hint: '粘贴或上传 CSV，首行为表头：',
-      submit: '导入',
-      done: '导入完成，当前共 {{count}} 个成员',
-      chooseFile: '选择文件',
-      mergeHint: '合并：按代码合并到现有成员，同代码的行以导入为准。',
-      replaceHint: '替换：用导入内容整体替换现有成员。',
-      failed: '导入被拒绝，共 {{count}} 处错误，未做任何修改：',
-      line: '第 {{line}} 行',
-      modes: { merge: '合并', replace: '替换' },
     },
   },
   projects: {
@@ -304,6 +139,7 @@ const zhCN = {
     none: '还没有项目，点击「新建项目」开始',
     pickOne: '从左侧列表选择一个项目查看参数、版本与股票池',
     toLive: '实盘交易',
+    snapshots: '决策快照',
     universeEmpty: '所选主题暂无成员',
     demoDescription: '每周调仓：买入演示 30 中 26 周动量最强的 10 只（演示项目）',
     everyWeek: '每{{day}}',
@@ -373,6 +209,10 @@ const zhCN = {
 
 export default zhCN;
 
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
-/** The shape every language must match, key for key. */
-export type Resources = Widen<typeof zhCN>;
+export type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+/** The shell's shape, which `en.ts` must match key for key. */
+export type ShellResources = Widen<typeof zhCN>;
+/** The pages part's shape, which `en.pages.ts` must match key for key. */
+export type PagesResources = Widen<typeof zhCNPages>;
+/** Every key of the UI (both parts deep-merged), the shape `t()` is checked against. */
+export type Resources = Widen<typeof zhCN & typeof zhCNPages>;

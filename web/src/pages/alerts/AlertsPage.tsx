@@ -62,6 +62,11 @@ function alertItemText(item: AlertItem, stored: string): string {
   }
 }
 
+/** Why the last delivery failed, in the UI language; rows from before the code show their stored (English) text. */
+function lastErrorText(item: AlertItem): string {
+  return item.lastErrorText ? renderMessage(item.lastErrorText) : (item.lastError ?? '');
+}
+
 export function AlertsPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -186,9 +191,9 @@ export function AlertsPage() {
               {t('alerts.nextAttempt', { time: time(item.nextAttemptAt) })}
             </Typography.Text>
           ) : null}
-          {item.lastError ? (
-            <Typography.Text type="danger">
-              {t('alerts.lastError', { error: item.lastError })}
+          {item.lastErrorText || item.lastError ? (
+            <Typography.Text type="danger" data-testid={`alert-last-error-${item.id}`}>
+              {t('alerts.lastError', { error: lastErrorText(item) })}
             </Typography.Text>
           ) : null}
         </Space>

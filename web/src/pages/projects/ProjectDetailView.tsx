@@ -56,7 +56,7 @@ export function ProjectDetailView({
             onClick={() => navigate(projectSnapshotsPath(project.id))}
             data-testid="project-snapshots"
           >
-            {t('decisions.title')}
+            {t('projects.snapshots')}
           </Button>
         </Space>
       }

@@ -144,15 +144,15 @@ function StateDialog({ dialog, onClose }: { dialog: Dialog; onClose: (changed: b
           <Radio.Group>
             {resume ? (
               <>
-                <Radio value="ACTIVE">{t('risk.states.ACTIVE')}</Radio>
+                <Radio value="ACTIVE">{t('riskStates.ACTIVE')}</Radio>
                 {dialog.scope.state.state === 'HALTED' ? (
-                  <Radio value="REDUCING">{t('risk.states.REDUCING')}</Radio>
+                  <Radio value="REDUCING">{t('riskStates.REDUCING')}</Radio>
                 ) : null}
               </>
             ) : (
               <>
-                <Radio value="HALTED">{t('risk.states.HALTED')}</Radio>
-                <Radio value="REDUCING">{t('risk.states.REDUCING')}</Radio>
+                <Radio value="HALTED">{t('riskStates.HALTED')}</Radio>
+                <Radio value="REDUCING">{t('riskStates.REDUCING')}</Radio>
               </>
             )}
           </Radio.Group>
@@ -213,7 +213,7 @@ function ScopeCard({
         <Space>
           <span>{label}</span>
           <Tag color={STATE_COLOR[state.state]} data-testid="risk-scope-state">
-            {t(`risk.states.${state.state}`)}
+            {t(`riskStates.${state.state}`)}
           </Tag>
         </Space>
       }
@@ -317,7 +317,7 @@ function Evidence({ event }: { event: RiskEventView }) {
               metric === 'dailyLoss' || metric === 'drawdown' ? t(`risk.events.metrics.${metric}`) : metric,
             value: pct(num('value') ?? 0),
             limit: pct(num('limit') ?? 0),
-            action: t(`risk.states.${str('action') === 'REDUCING' ? 'REDUCING' : 'HALTED'}`),
+            action: t(`riskStates.${str('action') === 'REDUCING' ? 'REDUCING' : 'HALTED'}`),
           })}
         </span>
         <Typography.Text type="secondary">
@@ -333,7 +333,7 @@ function Evidence({ event }: { event: RiskEventView }) {
   if (event.kind === 'state.changed') {
     const name = (key: string) => {
       const v = str(key);
-      return v === 'ACTIVE' || v === 'REDUCING' || v === 'HALTED' ? t(`risk.states.${v}`) : v;
+      return v === 'ACTIVE' || v === 'REDUCING' || v === 'HALTED' ? t(`riskStates.${v}`) : v;
     };
     return (
       <span>

@@ -18,9 +18,9 @@ export function RiskStateBadge() {
   const navigate = useNavigate();
   const { status } = useRiskStatus();
   const state = strictestState(status);
-  const text = state ? t(`risk.states.${state}`) : t('risk.states.unknown');
+  const text = state ? t(`riskStates.${state}`) : t('riskStates.unknown');
   return (
-    <Tooltip title={t('risk.badgeTitle', { state: text })}>
+    <Tooltip title={t('header.riskState', { state: text })}>
       <Tag
         className="risk-state-badge"
         color={state ? STATE_COLOR[state] : 'default'}

@@ -27,7 +27,7 @@ export function causeText(t: TFunction, cause: StateCause, language: string): st
     metric: t(`risk.events.metrics.${cause.metric}`),
     value: pct(cause.value),
     limit: pct(cause.limit),
-    action: t(`risk.states.${cause.action}`),
+    action: t(`riskStates.${cause.action}`),
     nav: formatUsd(cause.netLiquidation, language, 2),
     base: t(`risk.cause.base.${cause.metric}`, { value: formatUsd(cause.base, language, 2) }),
   });
