@@ -368,7 +368,9 @@ export class BrokerUnavailableError extends Error implements ErrorText {
 }
 
 /** The broker answered a request with an error (e.g. 200 no security definition, 162 pacing). */
-export class BrokerRequestError extends Error {
+export class BrokerRequestError extends Error implements ErrorText {
+  readonly text: Message;
+
   constructor(
     readonly code: number,
     /** The broker's own words. */
@@ -376,17 +378,24 @@ export class BrokerRequestError extends Error {
   ) {
     super(`IB error ${code}: ${brokerMessage}`);
     this.name = 'BrokerRequestError';
+    const reason = brokerFailureReason(this);
+    this.text = reason
+      ? msg('BROKER_REQUEST_FAILED', { reason })
+      : msg('BROKER_REQUEST_INVALID', { detail: brokerMessage });
   }
 }
 
 /** A request got no answer in time. */
-export class BrokerTimeoutError extends Error {
+export class BrokerTimeoutError extends Error implements ErrorText {
+  readonly text: Message;
+
   constructor(
     what: string,
     readonly ms: number,
   ) {
     super(`${what}: no answer within ${ms} ms`);
     this.name = 'BrokerTimeoutError';
+    this.text = msg('BROKER_REQUEST_FAILED', { reason: { code: 'no-answer', ms } });
   }
 }
 

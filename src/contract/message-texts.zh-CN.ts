@@ -15,6 +15,8 @@ export const MESSAGE_TEXTS_ZH_CN: Readonly<Record<MessageCode, string>> = {
   BROKER_NOT_CONNECTED: '经纪商连接状态为「{{status}}」',
   BROKER_UNAVAILABLE: '经纪商连接不可用（{{status}}）：{{reason}}',
   IB_RUNTIME_NOT_RUNNING: 'IB 运行时未启动（未配置 IB，或服务器启动时未启用它）',
+  BROKER_REQUEST_FAILED: 'IB 请求失败：{{reason}}',
+  BROKER_REQUEST_INVALID: '发送到 IB 之前被拒绝：{{detail}}',
   NO_EXECUTION_LEASE: '本进程未持有交易执行租约',
   STARTUP_RECONCILIATION_PENDING: '启动对账尚未成功',
   RECONNECT_RECONCILIATION_PENDING: '上次（重新）连接后的对账尚未成功',

@@ -136,6 +136,10 @@ export const CORE_MESSAGES = {
     { status: 'connectionStatus', reason: 'ibReason' },
     'broker unavailable ({{status}}): {{reason}}',
   ),
+  // A request IB refused or did not answer (BrokerRequestError, BrokerTimeoutError), and our own check
+  // before sending (code 0: a programming fault, its words are ours and stay as they are).
+  BROKER_REQUEST_FAILED: def({ reason: 'ibReason' }, 'the IB request failed: {{reason}}'),
+  BROKER_REQUEST_INVALID: def({ detail: 'text' }, 'refused before sending to IB: {{detail}}'),
   NO_EXECUTION_LEASE: def({}, 'this process does not hold the execution lease'),
   STARTUP_RECONCILIATION_PENDING: def({}, 'startup reconciliation has not succeeded yet'),
   RECONNECT_RECONCILIATION_PENDING: def(

@@ -1,7 +1,7 @@
 import type { BrokerContract } from '../brokerage/index.js';
 import { previousTradingDay, sessionAt, tradingDays } from '../calendar/index.js';
 import type { IbReason } from '../contract/ib.js';
-import { msg } from '../contract/messages.js';
+import { type Message, msg, parseMessage } from '../contract/messages.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import type { DecisionService } from '../decision/index.js';
 import {
@@ -58,8 +58,19 @@ export interface ChecklistItem {
   ok: boolean;
   /** Recorded but not required (a dry run does not need the market open or the lease). */
   required: boolean;
-  /** Figures behind the verdict; an account problem is IB's reason code (rendered per language). */
-  numbers: Record<string, number | string | boolean | IbReason | null>;
+  /**
+   * Figures behind the verdict; an account problem is IB's reason code, a failure our own catalogued
+   * reason when the error carries one (both rendered per language), else the error's English text.
+   */
+  numbers: Record<string, number | string | boolean | IbReason | Message | null>;
+}
+
+/** A check's failure as its catalogued reason when the error has one, else its text. */
+function failureOf(error: unknown): Message | string {
+  return (
+    parseMessage((error as { text?: unknown } | null)?.text) ??
+    (error instanceof Error ? error.message : String(error))
+  );
 }
 
 interface PlannedOrderEvidence {
@@ -280,30 +291,29 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
       const members = await deps.universe(ctx.run.projectId);
       const symbols = members.map((m) => m.symbol).sort();
       let contracts = new Map<string, BrokerContract>();
-      let unresolved = '';
+      let unresolved: Message | string | null = null;
       try {
         contracts = await contractsOf(runtime, symbols);
       } catch (error) {
-        unresolved = error instanceof Error ? error.message : String(error);
+        unresolved = failureOf(error);
       }
       items.push({
         id: 'universe.conIds',
-        ok: unresolved === '' && contracts.size === symbols.length,
+        ok: unresolved === null && contracts.size === symbols.length,
         required: true,
-        numbers: { symbols: symbols.length, resolved: contracts.size, error: unresolved || null },
+        numbers: { symbols: symbols.length, resolved: contracts.size, error: unresolved },
       });
-      if (unresolved === '')
+      if (unresolved === null)
         items.push(
           await barsItem(runtime, symbols, contracts, ctx.run.tradingDate, ctx.signal).catch(
             (error: unknown): ChecklistItem => {
               // Stopped by the runner: not a data problem.
               if (ctx.signal.aborted) throw error;
-              const text = error instanceof Error ? error.message : String(error);
-              return { id: 'bars.complete', ok: false, required: true, numbers: { error: text } };
+              return { id: 'bars.complete', ok: false, required: true, numbers: { error: failureOf(error) } };
             },
           ),
         );
-      let quotes: Record<string, number | string | boolean | null> = { symbols: symbols.length };
+      let quotes: ChecklistItem['numbers'] = { symbols: symbols.length };
       let quotesOk = false;
       try {
         const prepared = await service.prepare(symbols);
@@ -315,7 +325,7 @@ export function liveStepWork(deps: LiveStepDeps): { work: StepWork; fallback: Fa
         };
         quotesOk = prepared.symbols === symbols.length;
       } catch (error) {
-        quotes.error = error instanceof Error ? error.message : String(error);
+        quotes.error = failureOf(error);
       }
       items.push({ id: 'quotes.fresh', ok: quotesOk, required: true, numbers: quotes });
       const state = await deps.tradingState(ctx.run.projectId);

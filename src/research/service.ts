@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely, Selectable } from 'kysely';
+import { z } from 'zod';
 import {
   type ModelFamilyName,
   type ModelRecord,
@@ -834,6 +835,24 @@ function busy(field: string, started: StartedJob): ConflictError {
   );
 }
 
+/**
+ * A model's stored validation metrics, read leniently: a row whose metrics lack a figure (written by an
+ * older version, a hand-made row, a model with nothing to validate) lists with that figure unknown
+ * rather than failing the whole listing.
+ */
+const unknownFigure = z.number().nullable().catch(null);
+const storedMetrics = z
+  .object({ ic: unknownFigure, rankIc: unknownFigure, hitRate: unknownFigure, periods: z.number().catch(0) })
+  .catch({ ic: null, rankIc: null, hitRate: null, periods: 0 });
+
+function parseMetrics(json: string): ModelSummary['metrics'] {
+  try {
+    return storedMetrics.parse(JSON.parse(json));
+  } catch {
+    return storedMetrics.parse(null);
+  }
+}
+
 function toModelSummary(row: Selectable<ModelsTable>): ModelSummary {
   return {
     id: Number(row.id),
@@ -842,7 +861,7 @@ function toModelSummary(row: Selectable<ModelsTable>): ModelSummary {
     projectId: row.project_id === null ? null : Number(row.project_id),
     projectVersion: row.project_version === null ? null : Number(row.project_version),
     dataDigest: row.data_digest,
-    metrics: JSON.parse(row.metrics_json) as ModelSummary['metrics'],
+    metrics: parseMetrics(row.metrics_json),
     symbols: Number(row.symbols_count),
     firstDecision: row.first_decision,
     lastDecision: row.last_decision,

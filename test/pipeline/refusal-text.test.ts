@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderAlert, TelegramError } from '../../src/alerts/index.js';
 import type { AppContext } from '../../src/app/context.js';
-import { BrokerUnavailableError } from '../../src/brokerage/index.js';
+import { BrokerRequestError, BrokerTimeoutError, BrokerUnavailableError } from '../../src/brokerage/index.js';
 import { messageText } from '../../src/contract/message-text.js';
 import { type Message, msg } from '../../src/contract/messages.js';
 import { PipelineRunView } from '../../src/contract/pipeline.js';
@@ -42,6 +42,20 @@ const REFUSALS: Array<{ project: string; error: Error & { text: Message }; words
     ),
     // The address is data the user typed.
     words: [API_BASE],
+  },
+  {
+    project: 'IB 超时',
+    error: new BrokerTimeoutError('historical bars AAPL', 30_000),
+    words: [],
+  },
+  {
+    project: 'IB 拒绝',
+    error: new BrokerRequestError(
+      162,
+      'Historical Market Data Service error message:HMDS query returned no data',
+    ),
+    // IB's own words, quoted as IB's.
+    words: ['Historical Market Data Service error message:HMDS query returned no data'],
   },
 ];
 

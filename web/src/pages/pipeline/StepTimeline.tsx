@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IbReason } from '../../../../src/contract/ib';
 import { ibReasonText } from '../../../../src/contract/ib-reason-texts';
-import type { EnumName } from '../../../../src/contract/messages';
+import type { EnumName, Message } from '../../../../src/contract/messages';
 import { currentLanguage } from '../../i18n';
 import type { pipelineZhCN } from '../../i18n/locales/pipeline.zh-CN';
 import { renderEnum, renderMessage } from '../../i18n/messages';
@@ -58,6 +58,15 @@ function useNumberText() {
     // The account check's problem as IB's reason code; records before it hold English text.
     else if (item === 'account.mode' && key === 'problem' && typeof value === 'object' && value !== null)
       shown = ibReasonText(value as IbReason, currentLanguage(), false);
+    // A failed check's reason: catalogued (rendered in the language) or, from a foreign error, its text.
+    else if (
+      key === 'error' &&
+      typeof value === 'object' &&
+      value !== null &&
+      'code' in value &&
+      'params' in value
+    )
+      shown = renderMessage(value as Message);
     else if (item === 'reconciliation.clean' && key === 'status')
       shown = t(`pipeline.reconcile.${String(value)}`, { defaultValue: String(value) });
     else shown = plainValue(value);
