@@ -13,9 +13,9 @@ import {
 import type { ReconcileReport as ContractReconcileReport, StopReason } from '../contract/execution.js';
 import { stopReasonLine } from '../contract/execution-texts.js';
 import type { IbReason } from '../contract/ib.js';
-import { englishText, type Message, msg, parseMessage } from '../contract/messages.js';
+import { englishText, type Message, msg } from '../contract/messages.js';
 import { type Clock, isoNow } from '../core/clock.js';
-import { ConflictError, InputError } from '../core/errors.js';
+import { ConflictError, cataloguedReason, InputError } from '../core/errors.js';
 import type { ExecutionLease } from '../lock/index.js';
 import { chooseContract } from '../marketdata/contract-cache.js';
 import { checkTradingAccount, type TradingMode } from './account-guard.js';
@@ -896,7 +896,7 @@ export class ExecutionEngine {
       report.status = 'failed';
       report.error = (error as Error).message;
       // IB refused (BrokerUnavailableError) or another catalogued reason: the UI says it in its language.
-      report.errorText = parseMessage((error as { text?: unknown } | null)?.text);
+      report.errorText = cataloguedReason(error);
     }
     report.id = await this.repo.recordReconciliation({
       reason,

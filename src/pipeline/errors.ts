@@ -1,5 +1,6 @@
 import { missedReasonText, RUN_MISSED_REASONS, type RunMissedReason } from '../contract/alert-texts.js';
 import { type Message, msg, parseMessage } from '../contract/messages.js';
+import { cataloguedReason } from '../core/errors.js';
 import { StepError } from './types.js';
 
 /**
@@ -35,7 +36,7 @@ export function stepFailure(error: unknown): StepFailure {
   const detail = error instanceof Error ? error.message : String(error);
   // A module's error that carries its reason as a catalogued message (src/core's ErrorText): the
   // message's code is the failure's code, so an alert or the UI can say it in the reader's language.
-  const text = parseMessage((error as { text?: unknown } | null)?.text);
+  const text = cataloguedReason(error);
   if (text) return { code: text.code, text, message: detail };
   return { code: 'STEP_FAILED', text: msg('PIPELINE_STEP_FAILED', { detail }), message: detail };
 }

@@ -1,8 +1,9 @@
 import type { BrokerContract } from '../brokerage/index.js';
 import { previousTradingDay, sessionAt, tradingDays } from '../calendar/index.js';
 import type { IbReason } from '../contract/ib.js';
-import { type Message, msg, parseMessage } from '../contract/messages.js';
+import { type Message, msg } from '../contract/messages.js';
 import { type Clock, systemClock } from '../core/clock.js';
+import { cataloguedReason } from '../core/errors.js';
 import type { DecisionService } from '../decision/index.js';
 import {
   brokerPriceSource,
@@ -67,10 +68,7 @@ export interface ChecklistItem {
 
 /** A check's failure as its catalogued reason when the error has one, else its text. */
 function failureOf(error: unknown): Message | string {
-  return (
-    parseMessage((error as { text?: unknown } | null)?.text) ??
-    (error instanceof Error ? error.message : String(error))
-  );
+  return cataloguedReason(error) ?? (error instanceof Error ? error.message : String(error));
 }
 
 interface PlannedOrderEvidence {

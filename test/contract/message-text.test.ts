@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ENUM_TEXTS_ZH_CN } from '../../src/contract/enum-texts.zh-CN.js';
-import type { IbReason } from '../../src/contract/ib.js';
-import { ibReasonText } from '../../src/contract/ib-reason-texts.js';
 import { messageText } from '../../src/contract/message-text.js';
-import {
-  ENUMS,
-  type EnumName,
-  englishText,
-  listEnum,
-  MESSAGE_CODES,
-  MESSAGES,
-  type Message,
-  type ParamKind,
-} from '../../src/contract/messages.js';
+import { englishText, MESSAGE_CODES, type Message } from '../../src/contract/messages.js';
+import { sampleMessage } from './sample-messages.js';
 
 /**
  * Issue 17: the server renders any catalogued message in Chinese (alerts sent to Telegram), from the
@@ -20,36 +9,7 @@ import {
  * kind, and each parameter must show up as the web shows it.
  */
 
-const IB_REASON: IbReason = { code: 'connect-timeout', ms: 5000 };
 const HAN = /\p{Script=Han}/u;
-
-/** A sample value of a kind, and how it must read in the Chinese sentence. */
-function sample(kind: ParamKind): { value: string | number | IbReason; zh: string } {
-  if (kind === 'text') return { value: '样例名', zh: '样例名' };
-  if (kind === 'number') return { value: 42, zh: '42' };
-  if (kind === 'percent') return { value: 0.12345, zh: '12.35%' };
-  if (kind === 'ibReason') return { value: IB_REASON, zh: ibReasonText(IB_REASON, 'zh-CN', false) };
-  const zhName = (name: EnumName, value: string) =>
-    (ENUM_TEXTS_ZH_CN[name] as Readonly<Record<string, string>>)[value] ?? value;
-  const listed = listEnum(kind);
-  if (listed !== null) {
-    const [first = '', second = ''] = ENUMS[listed];
-    return { value: `${first}, ${second}`, zh: `${zhName(listed, first)}、${zhName(listed, second)}` };
-  }
-  const value = ENUMS[kind as EnumName][0];
-  return { value, zh: zhName(kind as EnumName, value) };
-}
-
-function sampleMessage(code: (typeof MESSAGE_CODES)[number]): { message: Message; expected: string[] } {
-  const params: Record<string, unknown> = {};
-  const expected: string[] = [];
-  for (const [name, kind] of Object.entries(MESSAGES[code].params as Record<string, ParamKind>)) {
-    const { value, zh } = sample(kind);
-    params[name] = value;
-    expected.push(zh);
-  }
-  return { message: { code, params } as Message, expected };
-}
 
 describe('messageText: every catalogued message in zh-CN and en', () => {
   it('renders every code in Chinese with each parameter put in by its kind, no placeholder left', () => {

@@ -6,6 +6,7 @@ import {
   type BacktestResult,
   prepareResearch,
   ResultColumns,
+  researchInput,
   resultHash,
   resultHashHex,
   resultHashOf,
@@ -45,14 +46,7 @@ function fullInput(): BacktestInput {
   const sectors = Object.fromEntries(bars.map((_, i) => [symbolName(i), { sector: sectorOf(i) }]));
   const research = prepareResearch(bars.slice(0, 15), sectors);
   const scores = research.dataset.raw.filter((_, i) => i % research.dataset.nFeatures === 1);
-  return {
-    panel: research.panel,
-    schedule: research.schedule,
-    scores,
-    sectors: research.sectors,
-    volatility: research.volatility,
-    index: alignIndex(research.panel, bars[15]!),
-  };
+  return { ...researchInput(research, scores), index: alignIndex(research.panel, bars[15]!) };
 }
 
 describe('result hash, version 2', () => {

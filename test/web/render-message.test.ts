@@ -1,42 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { IbReason } from '../../src/contract/ib.js';
 import { messageText } from '../../src/contract/message-text.js';
-import {
-  ENUMS,
-  type EnumName,
-  listEnum,
-  MESSAGE_CODES,
-  MESSAGES,
-  type Message,
-  type ParamKind,
-} from '../../src/contract/messages.js';
+import { MESSAGE_CODES, type Message } from '../../src/contract/messages.js';
 import { PRETRADE_RULES_EN } from '../../src/contract/pretrade-texts.en.js';
+import { sampleMessage } from '../contract/sample-messages.js';
 
 /**
  * Issue 17: the web app's renderMessage (i18next template, the UI's locale) and the server's
  * messageText (alerts sent to Telegram) put parameters in with the one paramText, so a Chinese page
  * and a Chinese alert say every catalogued message the same way.
  */
-
-function sampleValue(kind: ParamKind): string | number | IbReason {
-  if (kind === 'text') return '样例名';
-  if (kind === 'number') return 42;
-  if (kind === 'percent') return 0.12345;
-  if (kind === 'ibReason') return { code: 'connect-timeout', ms: 5000 };
-  const listed = listEnum(kind);
-  if (listed !== null) return ENUMS[listed].slice(0, 2).join(', ');
-  return ENUMS[kind as EnumName][0] ?? '';
-}
-
-function sampleMessage(code: (typeof MESSAGE_CODES)[number]): Message {
-  const params = Object.fromEntries(
-    Object.entries(MESSAGES[code].params as Record<string, ParamKind>).map(([name, kind]) => [
-      name,
-      sampleValue(kind),
-    ]),
-  );
-  return { code, params } as Message;
-}
 
 const WEB_I18N = '../../web/src/i18n/index.ts';
 const WEB_MESSAGES = '../../web/src/i18n/messages.ts';
@@ -65,7 +37,7 @@ describe('renderMessage (web) and messageText (server) agree', () => {
     await web.changeLanguage('zh-CN');
     const differ: string[] = [];
     for (const code of MESSAGE_CODES) {
-      const message = sampleMessage(code);
+      const { message } = sampleMessage(code);
       const page = web.renderMessage(message);
       const alert = messageText(message, 'zh-CN');
       if (page !== alert) differ.push(`${code}: page "${page}" vs alert "${alert}"`);
