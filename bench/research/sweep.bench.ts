@@ -4,6 +4,11 @@
  * speed-up, and where the time went: the serial start (panel and features built on the main thread,
  * the workers' module loading alongside it) against the points, which run in parallel.
  *
+ * Twice: cold, each sweep on new workers (a pool of its own, closed after it: what the first sweep of
+ * a process pays, module loading and V8 compiling the point code in each new thread included), and
+ * warm, on the process's pool after an earlier sweep (what a server's later sweeps pay: its workers
+ * stay loaded and compiled between sweeps).
+ *
  * The machine is two vCPUs, often shared: next to the sweep's speed-up it prints the speed-up a pure-CPU
  * loop gets from one to two workers at the same time (the ceiling, see cpu-ceiling.ts), so "near-linear"
  * is judged against what the machine gives. The runs go 1, 2, 2, 1 workers after a small warm-up sweep
@@ -14,7 +19,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { runSweep, type SweepTimings } from '../../src/backtest/index.js';
+import { runSweep, type SweepTimings, SweepWorkerPool, sharedSweepPool } from '../../src/backtest/index.js';
 import { generateMarket, sectorOf, symbolName } from '../../test/research/fixtures/market.js';
 import { type Ceiling, measureCeiling } from './cpu-ceiling.js';
 
@@ -57,7 +62,8 @@ interface Run {
   workersCpu: number;
   helpersCpu: number;
 }
-const runs = new Map<number, Run[]>();
+type Mode = 'cold' | 'warm';
+const runs = new Map<string, Run[]>();
 const ceilings: Ceiling[] = [];
 let hashes: string | undefined;
 const load = (): string =>
@@ -65,7 +71,8 @@ const load = (): string =>
     .map((value) => value.toFixed(2))
     .join(' ');
 
-async function sweepOnce(workers: number): Promise<void> {
+async function sweepOnce(mode: Mode, workers: number): Promise<void> {
+  const pool = mode === 'cold' ? new SweepWorkerPool() : sharedSweepPool();
   let timings: SweepTimings | undefined;
   let threadsAfter = new Map<number, number>();
   const threadsBefore = threadCpu();
@@ -77,6 +84,7 @@ async function sweepOnce(workers: number): Promise<void> {
     grid,
     dataDigest: 'bench',
     workers,
+    pool,
     onTimings: (measured) => {
       timings = measured;
       threadsAfter = threadCpu(); // the workers are still alive
@@ -84,16 +92,17 @@ async function sweepOnce(workers: number): Promise<void> {
   });
   const wall = performance.now() - start;
   const used = process.cpuUsage(cpu); // all threads of this process, workers included
+  if (mode === 'cold') await pool.close();
   const cpuMs = (used.user + used.system) / 1000;
-  // The workers are the busiest threads started during the run; the rest is V8's and libuv's.
+  // The workers are the busiest threads besides the main one (new ones when cold, the pool's when
+  // warm); the rest is V8's helper threads and libuv's.
   const spent = [...threadsAfter].map(([tid, total]) => ({
     tid,
-    fresh: !threadsBefore.has(tid),
     cpu: total - (threadsBefore.get(tid) ?? 0),
   }));
   const main = spent.find((thread) => thread.tid === process.pid)?.cpu ?? 0;
   const workerCpu = spent
-    .filter((thread) => thread.fresh)
+    .filter((thread) => thread.tid !== process.pid)
     .map((thread) => thread.cpu)
     .sort((a, b) => b - a)
     .slice(0, workers);
@@ -106,7 +115,8 @@ async function sweepOnce(workers: number): Promise<void> {
   const work = pointTimes.reduce((sum, times) => sum + times.total, 0);
   const sum = (key: 'scores' | 'hash' | 'gc') => pointTimes.reduce((total, times) => total + times[key], 0);
   const phase = wall - serial;
-  const list = runs.get(workers) ?? [];
+  const key = `${mode}:${workers}`;
+  const list = runs.get(key) ?? [];
   list.push({
     wall,
     cpu: cpuMs,
@@ -116,9 +126,9 @@ async function sweepOnce(workers: number): Promise<void> {
     workersCpu: workerCpu.reduce((a, b) => a + b, 0),
     helpersCpu: helpers,
   });
-  runs.set(workers, list);
+  runs.set(key, list);
   console.log(
-    `${`48-point sweep, 100 symbols x 20 years, ${workers} worker(s)`.padEnd(60)} ${wall.toFixed(0).padStart(7)} ms wall ${cpuMs.toFixed(0).padStart(7)} ms cpu   (load ${load()})`,
+    `${`48-point sweep, 100 symbols x 20 years, ${workers} ${mode} worker(s)`.padEnd(60)} ${wall.toFixed(0).padStart(7)} ms wall ${cpuMs.toFixed(0).padStart(7)} ms cpu   (load ${load()})`,
   );
   console.log(
     `  ${rows.length} points; best Sharpe ${best.stats.sharpe.toFixed(2)} (${JSON.stringify(best.point)})`,
@@ -150,41 +160,57 @@ async function ceiling(): Promise<void> {
   );
 }
 
-// Warm-up: bundles the worker (from source) and compiles the main thread's data preparation.
-await runSweep({
-  bars: generateMarket({ seed: 1, symbols: 10, days: 2 * 252 }),
-  grid: { topN: [3, 5] },
-  dataDigest: 'warm-up',
-  workers: 1,
-});
+// Warm-up: bundles the worker (from source) and compiles the main thread's data preparation; its
+// workers are stopped, so the cold runs below start theirs.
+const warmUp = (pool: SweepWorkerPool) =>
+  runSweep({
+    bars: generateMarket({ seed: 1, symbols: 10, days: 2 * 252 }),
+    grid: { signal: grid.signal, topN: [3, 5] },
+    dataDigest: 'warm-up',
+    workers: 2,
+    pool,
+  });
+const throwaway = new SweepWorkerPool();
+await warmUp(throwaway);
+await throwaway.close();
 const rounds = Math.max(1, Number(process.env.SWEEP_BENCH_ROUNDS ?? 1) || 1);
 await ceiling();
-for (let round = 0; round < rounds; round++) {
-  for (const workers of [1, 2, 2, 1]) await sweepOnce(workers);
-  await ceiling();
+for (const mode of ['cold', 'warm'] as const) {
+  // The process's pool has run one small sweep on two workers before the warm runs: a server's
+  // earlier sweep.
+  if (mode === 'warm') await warmUp(sharedSweepPool());
+  for (let round = 0; round < rounds; round++) {
+    for (const workers of [1, 2, 2, 1]) await sweepOnce(mode, workers);
+    await ceiling();
+  }
 }
 
-const mean = (workers: number, key: keyof Run): number => {
-  const list = runs.get(workers)!;
+const mean = (mode: Mode, workers: number, key: keyof Run): number => {
+  const list = runs.get(`${mode}:${workers}`)!;
   return list.reduce((total, run) => total + run[key], 0) / list.length;
 };
-const speedUp = mean(1, 'wall') / mean(2, 'wall');
 const ceilingMean = ceilings.reduce((total, c) => total + c.speedUp, 0) / ceilings.length;
-console.log(
-  `mean of ${runs.get(1)!.length} runs each: 1 worker ${ms(mean(1, 'wall'))}, 2 workers ${ms(mean(2, 'wall'))} wall; cpu ${ms(mean(1, 'cpu'))} -> ${ms(mean(2, 'cpu'))}`,
-);
-console.log(
-  `speed-up 1 -> 2 workers: ${speedUp.toFixed(2)}x wall (parallel phase alone ${(mean(1, 'points') / mean(2, 'points')).toFixed(2)}x); the machine's ceiling meanwhile ${ceilingMean.toFixed(2)}x (${ceilings.map((c) => c.speedUp.toFixed(2)).join(', ')}): the sweep gets ${((100 * speedUp) / ceilingMean).toFixed(0)}% of it`,
-);
 // Load-independent: the same work's on-CPU time with two workers against one. Waiting for a core does
 // not count; cores slowing each other down (the hypervisor, shared caches, GC helpers) do.
 const cpuInflation = ceilings.reduce((total, c) => total + c.cpuInflation, 0) / ceilings.length;
 console.log(
-  `on-CPU time 2 workers / 1 worker: the sweep's workers ${(mean(2, 'workersCpu') / mean(1, 'workersCpu')).toFixed(2)}x (${ms(mean(1, 'workersCpu'))} -> ${ms(mean(2, 'workersCpu'))}), V8 helper threads ${ms(mean(1, 'helpersCpu'))} -> ${ms(mean(2, 'helpersCpu'))}; the pure-CPU loop ${cpuInflation.toFixed(2)}x`,
+  `the machine's ceiling (a pure-CPU loop, 1 -> 2 workers): ${ceilingMean.toFixed(2)}x (${ceilings.map((c) => c.speedUp.toFixed(2)).join(', ')}); its on-CPU time 2 workers / 1 worker ${cpuInflation.toFixed(2)}x`,
 );
-// What two free cores would give for the measured serial start and point work: the wall figure above
-// understates it when other work shares the machine (points then also take longer with two workers).
-const serialFraction = mean(1, 'serial') / (mean(1, 'serial') + mean(1, 'work'));
-console.log(
-  `serial fraction (start-up + main thread) ${(100 * serialFraction).toFixed(1)}% of the 1-worker run: at most ${(1 / (serialFraction + (1 - serialFraction) / 2)).toFixed(2)}x on two free cores`,
-);
+for (const mode of ['cold', 'warm'] as const) {
+  const speedUp = mean(mode, 1, 'wall') / mean(mode, 2, 'wall');
+  console.log(
+    `${mode}: mean of ${runs.get(`${mode}:1`)!.length} runs each: 1 worker ${ms(mean(mode, 1, 'wall'))}, 2 workers ${ms(mean(mode, 2, 'wall'))} wall; cpu ${ms(mean(mode, 1, 'cpu'))} -> ${ms(mean(mode, 2, 'cpu'))}`,
+  );
+  console.log(
+    `${mode}: speed-up 1 -> 2 workers: ${speedUp.toFixed(2)}x wall (parallel phase alone ${(mean(mode, 1, 'points') / mean(mode, 2, 'points')).toFixed(2)}x): ${((100 * speedUp) / ceilingMean).toFixed(0)}% of the machine's ceiling`,
+  );
+  console.log(
+    `${mode}: on-CPU time 2 workers / 1 worker: the sweep's workers ${(mean(mode, 2, 'workersCpu') / mean(mode, 1, 'workersCpu')).toFixed(2)}x (${ms(mean(mode, 1, 'workersCpu'))} -> ${ms(mean(mode, 2, 'workersCpu'))}), V8 helper threads ${ms(mean(mode, 1, 'helpersCpu'))} -> ${ms(mean(mode, 2, 'helpersCpu'))}`,
+  );
+  // What two free cores would give for the measured serial start and point work: the wall figure
+  // understates it when other work shares the machine (points then also take longer with two workers).
+  const serialFraction = mean(mode, 1, 'serial') / (mean(mode, 1, 'serial') + mean(mode, 1, 'work'));
+  console.log(
+    `${mode}: serial fraction (start-up + main thread) ${(100 * serialFraction).toFixed(1)}% of the 1-worker run: at most ${(1 / (serialFraction + (1 - serialFraction) / 2)).toFixed(2)}x on two free cores`,
+  );
+}

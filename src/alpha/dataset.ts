@@ -1,6 +1,6 @@
 import { evaluateSignal } from './expression.js';
-import { computeFeatures, FEATURE_COUNT, FEATURE_NAMES } from './features.js';
-import type { Panel } from './panel.js';
+import { computeFeatures, FEATURE_COUNT, FEATURE_NAMES, momentumAndVolatility } from './features.js';
+import { newColumn, type Panel } from './panel.js';
 
 /**
  * The cross-sectional dataset that training and scoring share: features at each decision row,
@@ -68,7 +68,8 @@ export function buildDataset(
 
   // Small functions per decision rather than one loop nest: V8 optimises them after a few calls
   // instead of replacing a giant function's frame mid-loop (on-stack replacement), which costs more.
-  for (let k = 0; k < nDecisions; k++) markEligible(panel, decisionRows[k]!, k, raw, nFeatures, eligible);
+  for (let k = 0; k < nDecisions; k++)
+    markEligible(panel, decisionRows[k]!, k, raw, nFeatures, MOM_26W, eligible);
   if (expressions.length > 0) {
     // Expressions see the eligibility above (their cross-sectional functions rank the eligible).
     for (let e = 0; e < expressions.length; e++) {
@@ -113,6 +114,27 @@ export function buildDataset(
     forwardReturn,
     label,
   };
+}
+
+/** What expression signals read of a dataset (`evaluateSignal`, `signalScores`). */
+export type SignalDataset = Pick<AlphaDataset, 'panel' | 'decisionRows' | 'nSymbols' | 'eligible'>;
+
+/**
+ * The dataset's part that signals read, and vol_60d at each sample (`[k * nSymbols + s]`, for
+ * inverse-volatility weighting), equal to `buildDataset`'s: without its feature matrix, forward returns
+ * and labels, which a sweep's points never read. `shared`: in SharedArrayBuffers (see `PanelOptions`).
+ */
+export function buildSignalDataset(
+  panel: Panel,
+  decisionRows: Int32Array,
+  options: { shared?: boolean } = {},
+): { dataset: SignalDataset; volatility: Float64Array } {
+  const nSymbols = panel.symbols.length;
+  const { mom26w, vol60d } = momentumAndVolatility(panel, decisionRows, options.shared);
+  const eligible = newColumn(Uint8Array, decisionRows.length * nSymbols, options.shared);
+  for (let k = 0; k < decisionRows.length; k++)
+    markEligible(panel, decisionRows[k]!, k, mom26w, 1, 0, eligible);
+  return { dataset: { panel, decisionRows, nSymbols, eligible }, volatility: vol60d };
 }
 
 /** The whole `normalized` matrix: every feature ranked at every decision. */
@@ -184,12 +206,14 @@ interface RankScratch {
   readonly order: Float64Array;
 }
 
+/** Marks decision k's eligible samples; mom_26w of sample `index` is `momentum[index * stride + shift]`. */
 function markEligible(
   panel: Panel,
   t: number,
   k: number,
-  raw: Float64Array,
-  nFeatures: number,
+  momentum: Float64Array,
+  stride: number,
+  shift: number,
   eligible: Uint8Array,
 ): void {
   const nDays = panel.days.length;
@@ -197,7 +221,7 @@ function markEligible(
   const nSymbols = panel.symbols.length;
   for (let s = 0; s < nSymbols; s++) {
     const index = k * nSymbols + s;
-    if (hasBar[s * nDays + t] && !Number.isNaN(raw[index * nFeatures + MOM_26W]!)) eligible[index] = 1;
+    if (hasBar[s * nDays + t] && !Number.isNaN(momentum[index * stride + shift]!)) eligible[index] = 1;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Panel } from './panel.js';
+import { newColumn, type Panel } from './panel.js';
 
 /**
  * Features from daily bars. Every value at panel row t uses rows <= t only (no look-ahead); windows
@@ -49,31 +49,85 @@ export function computeFeatures(panel: Panel, rows: Int32Array, width: number = 
   const nDays = panel.days.length;
   const nSymbols = panel.symbols.length;
   const out = new Float64Array(rows.length * nSymbols * width).fill(Number.NaN);
-  const scratch: SymbolScratch = {
+  forEachListedSymbol(panel, true, (s, first, scratch) =>
+    symbolFeatures(panel.adjClose, s * nDays, first, nDays, rows, s * width, nSymbols * width, out, scratch),
+  );
+  return out;
+}
+
+/**
+ * Two features alone, `[k * nSymbols + s]`: mom_26w (which decides a sample's eligibility, see
+ * dataset.ts) and vol_60d (inverse-volatility weighting), bit for bit `computeFeatures`' columns. A
+ * sweep's points read nothing else of the features, and the whole matrix was most of the fresh memory
+ * (slow to come by) of a sweep's serial start. `shared`: in SharedArrayBuffers (see `PanelOptions`).
+ */
+export function momentumAndVolatility(
+  panel: Panel,
+  rows: Int32Array,
+  shared = false,
+): { mom26w: Float64Array; vol60d: Float64Array } {
+  const nDays = panel.days.length;
+  const nSymbols = panel.symbols.length;
+  const mom26w = newColumn(Float64Array, rows.length * nSymbols, shared).fill(Number.NaN);
+  const vol60d = newColumn(Float64Array, rows.length * nSymbols, shared).fill(Number.NaN);
+  const out = { mom26w, vol60d };
+  forEachListedSymbol(panel, false, (s, first, scratch) =>
+    symbolMomentumAndVolatility(panel.adjClose, s * nDays, first, nDays, rows, s, nSymbols, out, scratch),
+  );
+  return out;
+}
+
+/**
+ * Calls `visit` for each symbol with bars, its prefix sums (and rolling high if `withHigh`) prepared in
+ * the scratch arrays. One small function per symbol rather than one loop nest: V8 optimises it after a
+ * few symbols instead of replacing a giant function's frame mid-loop (on-stack replacement).
+ */
+function forEachListedSymbol(
+  panel: Panel,
+  withHigh: boolean,
+  visit: (s: number, first: number, scratch: SymbolScratch) => void,
+): void {
+  const nDays = panel.days.length;
+  const scratch = symbolScratch(nDays);
+  for (let s = 0; s < panel.symbols.length; s++) {
+    const first = panel.firstRow[s]!;
+    if (first >= nDays) continue;
+    prepareSymbol(panel.adjClose, panel.dollarVolume, s * nDays, first, nDays, scratch, withHigh);
+    visit(s, first, scratch);
+  }
+}
+
+/** `symbolFeatures`' mom_26w and vol_60d of one symbol (the same expressions), from `offset` on. */
+function symbolMomentumAndVolatility(
+  prices: Float64Array,
+  base: number,
+  first: number,
+  nDays: number,
+  rows: Int32Array,
+  offset: number,
+  stride: number,
+  out: { mom26w: Float64Array; vol60d: Float64Array },
+  scratch: SymbolScratch,
+): void {
+  const { mom26w, vol60d } = out;
+  for (let k = 0; k < rows.length; k++) {
+    const t = rows[k]!;
+    if (t < first || t >= nDays) continue;
+    const o = offset + k * stride;
+    const history = t - first;
+    if (history >= 26 * WEEK) mom26w[o] = prices[base + t - WEEK]! / prices[base + t - 26 * WEEK]! - 1;
+    if (history >= 60) vol60d[o] = windowVolatility(scratch.logReturnSum, scratch.logReturnSquares, t, 60);
+  }
+}
+
+function symbolScratch(nDays: number): SymbolScratch {
+  return {
     logReturnSum: new Float64Array(nDays + 1),
     logReturnSquares: new Float64Array(nDays + 1),
     valueSum: new Float64Array(nDays + 1),
     rollingHigh: new Float64Array(nDays),
     deque: new Int32Array(nDays),
   };
-  // One small function per symbol rather than one loop nest: V8 optimises it after a few symbols
-  // instead of replacing a giant function's frame mid-loop (on-stack replacement), which costs more.
-  for (let s = 0; s < nSymbols; s++) {
-    if (panel.firstRow[s]! >= nDays) continue;
-    prepareSymbol(panel.adjClose, panel.dollarVolume, s * nDays, panel.firstRow[s]!, nDays, scratch);
-    symbolFeatures(
-      panel.adjClose,
-      s * nDays,
-      panel.firstRow[s]!,
-      nDays,
-      rows,
-      s * width,
-      nSymbols * width,
-      out,
-      scratch,
-    );
-  }
-  return out;
 }
 
 interface SymbolScratch {
@@ -84,7 +138,7 @@ interface SymbolScratch {
   readonly deque: Int32Array;
 }
 
-/** One symbol's prefix sums and rolling 52-week high, into the scratch arrays. */
+/** One symbol's prefix sums and (if `withHigh`) rolling 52-week high, into the scratch arrays. */
 function prepareSymbol(
   prices: Float64Array,
   dollarVolume: Float64Array,
@@ -92,6 +146,7 @@ function prepareSymbol(
   first: number,
   nDays: number,
   scratch: SymbolScratch,
+  withHigh: boolean,
 ): void {
   const { logReturnSum, logReturnSquares, valueSum, rollingHigh, deque } = scratch;
   // Prefix sums give any window's mean and variance in O(1).
@@ -113,6 +168,7 @@ function prepareSymbol(
     logReturnSquares[t + 1] = squares;
     valueSum[t + 1] = value;
   }
+  if (!withHigh) return;
   // Sliding-window maximum over YEAR rows with a monotonic deque: O(nDays) per symbol.
   let head = 0;
   let tail = 0;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { seededRandom } from '../core/random.js';
 import { FEATURE_COUNT, FEATURE_NAMES } from './features.js';
+import { binOf, gbtModel, modelFromState, ridgeModel, ruleModel } from './model-scorers.js';
 
 /**
  * Model families behind one interface: `fit(training set) -> model`, `model.score(features) -> scores`.
@@ -55,19 +56,6 @@ const ruleStateSchema = z.object({
   width: widthSchema,
 });
 
-function ruleModel(state: z.infer<typeof ruleStateSchema>): FittedModel {
-  const width = state.width ?? FEATURE_COUNT;
-  return {
-    state,
-    score(x, n) {
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = x[i * width + state.featureIndex]!;
-      return out;
-    },
-    column: state.featureIndex,
-  };
-}
-
 export const ruleFamily: ModelFamily<RuleParams> = {
   name: 'rule',
   paramsSchema: ruleParamsSchema,
@@ -89,22 +77,6 @@ const ridgeStateSchema = z.object({
   /** One per input column: the width is their count. */
   coefficients: z.array(z.number()).min(FEATURE_COUNT),
 });
-
-function ridgeModel(state: z.infer<typeof ridgeStateSchema>): FittedModel {
-  const width = state.coefficients.length;
-  return {
-    state,
-    score(x, n) {
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        let sum = state.intercept;
-        for (let f = 0; f < width; f++) sum += state.coefficients[f]! * x[i * width + f]!;
-        out[i] = sum;
-      }
-      return out;
-    },
-  };
-}
 
 export function solveRidge(
   train: TrainingSet,
@@ -196,38 +168,6 @@ const gbtStateSchema = z.object({
   width: widthSchema,
 });
 type GbtState = z.infer<typeof gbtStateSchema>;
-
-function binOf(value: number, bins: number): number {
-  const bin = Math.floor((value + 0.5) * bins);
-  return bin < 0 ? 0 : bin >= bins ? bins - 1 : bin;
-}
-
-function gbtModel(state: GbtState): FittedModel {
-  const internal = (1 << state.depth) - 1;
-  const F = state.width ?? FEATURE_COUNT;
-  return {
-    state,
-    score(x, n) {
-      const out = new Float64Array(n).fill(state.base);
-      // Bin every input once, not once per tree.
-      const binned = new Uint8Array(n * F);
-      for (let i = 0; i < n * F; i++) binned[i] = binOf(x[i]!, state.bins);
-      for (const tree of state.trees) {
-        const feature = Int32Array.from(tree.feature);
-        const threshold = Int32Array.from(tree.threshold);
-        for (let i = 0; i < n; i++) {
-          let node = 0;
-          while (node < internal) {
-            const f = feature[node]!;
-            node = 2 * node + (f >= 0 && binned[i * F + f]! > threshold[node]! ? 2 : 1);
-          }
-          out[i] = out[i]! + tree.leaf[node - internal]!;
-        }
-      }
-      return out;
-    },
-  };
-}
 
 export function fitGbt(train: TrainingSet, params: GbtParams, seed: number): GbtState {
   const { n } = train;
@@ -350,18 +290,6 @@ export const modelStateSchema = z.discriminatedUnion('family', [
 ]);
 export type ModelState = z.infer<typeof modelStateSchema>;
 
-/** Rebuilds a scorer from stored state (registry JSON). */
-export function modelFromState(state: ModelState): FittedModel {
-  switch (state.family) {
-    case 'rule':
-      return ruleModel(state);
-    case 'ridge':
-      return ridgeModel(state);
-    case 'gbt':
-      return gbtModel(state);
-  }
-}
-
 export const modelParamsSchemas = {
   rule: ruleParamsSchema,
   ridge: ridgeParamsSchema,
@@ -380,3 +308,5 @@ export function familyOf<N extends ModelFamilyName>(name: N): ModelFamily<ModelP
   const families = { rule: ruleFamily, ridge: ridgeFamily, gbt: gbtFamily };
   return families[name] as unknown as ModelFamily<ModelParams[N]>;
 }
+
+export { modelFromState };

@@ -57,23 +57,38 @@ export interface PanelSeriesReader {
   series(i: number): PanelSeries;
 }
 
-export function buildPanel(input: readonly PanelSeries[] | PanelSeriesReader): Panel {
-  if (!Array.isArray(input)) return panelFrom(input as PanelSeriesReader);
+export interface PanelOptions {
+  /**
+   * Columns in SharedArrayBuffers, which worker threads read in place (a sweep's): built there rather
+   * than copied there afterwards, because fresh memory is most of what building a panel costs.
+   */
+  shared?: boolean;
+}
+
+export function buildPanel(
+  input: readonly PanelSeries[] | PanelSeriesReader,
+  options: PanelOptions = {},
+): Panel {
+  const shared = options.shared ?? false;
+  if (!Array.isArray(input)) return panelFrom(input as PanelSeriesReader, shared);
   const barsList = input as readonly PanelSeries[];
   const source = barsList[0]?.source ?? 'alpha';
   const mixed = barsList.find((bars) => bars.source !== source);
   if (mixed)
     throw new Error(`panel: ${mixed.symbol} is ${mixed.source} data among ${source} data; never mix sources`);
   const sorted = [...barsList].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
-  return panelFrom({
-    source,
-    symbols: sorted.map((bars) => bars.symbol),
-    days: (i) => sorted[i]!.days,
-    series: (i) => sorted[i]!,
-  });
+  return panelFrom(
+    {
+      source,
+      symbols: sorted.map((bars) => bars.symbol),
+      days: (i) => sorted[i]!.days,
+      series: (i) => sorted[i]!,
+    },
+    shared,
+  );
 }
 
-function panelFrom(reader: PanelSeriesReader): Panel {
+function panelFrom(reader: PanelSeriesReader, shared: boolean): Panel {
   const { source } = reader;
   const nSymbols = reader.symbols.length;
   for (let i = 1; i < nSymbols; i++)
@@ -81,17 +96,20 @@ function panelFrom(reader: PanelSeriesReader): Panel {
       throw new Error(
         `panel: symbols must be sorted, got ${reader.symbols[i]} after ${reader.symbols[i - 1]}`,
       );
-  const days = unionOfDays(Array.from(reader.symbols, (_, i) => reader.days(i)));
+  const days = unionOfDays(
+    Array.from(reader.symbols, (_, i) => reader.days(i)),
+    shared,
+  );
   const nDays = days.length;
   const size = nDays * nSymbols;
   // No NaN fill: the loop below writes every cell of the price columns (NaN before a first bar).
-  const adjOpen = new Float64Array(size);
-  const adjClose = new Float64Array(size);
-  const dollarVolume = new Float64Array(size);
-  const hasBar = new Uint8Array(size);
-  const adjFactor = new Float64Array(size);
-  const firstRow = new Int32Array(nSymbols).fill(nDays);
-  const lastRow = new Int32Array(nSymbols).fill(-1);
+  const adjOpen = newColumn(Float64Array, size, shared);
+  const adjClose = newColumn(Float64Array, size, shared);
+  const dollarVolume = newColumn(Float64Array, size, shared);
+  const hasBar = newColumn(Uint8Array, size, shared);
+  const adjFactor = newColumn(Float64Array, size, shared);
+  const firstRow = newColumn(Int32Array, nSymbols, shared).fill(nDays);
+  const lastRow = newColumn(Int32Array, nSymbols, shared).fill(-1);
 
   const columns: PanelColumns = { days, adjOpen, adjClose, dollarVolume, hasBar, adjFactor };
   // One small function per symbol rather than one loop nest: V8 optimises it after a few symbols
@@ -198,7 +216,7 @@ function rowOf(days: Int32Array, day: number): number {
  * The sorted union of all series' days. Days are small integers (days since 1970) spanning a few
  * thousand values, so a mark per day in that span replaces a hash set of millions of insertions.
  */
-function unionOfDays(series: readonly Int32Array[]): Int32Array {
+function unionOfDays(series: readonly Int32Array[], shared: boolean): Int32Array {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (const days of series) {
@@ -208,17 +226,29 @@ function unionOfDays(series: readonly Int32Array[]): Int32Array {
       if (day > max) max = day;
     }
   }
-  if (!(min <= max)) return new Int32Array(0);
+  if (!(min <= max)) return newColumn(Int32Array, 0, shared);
   const seen = new Uint8Array(max - min + 1);
   for (const days of series) {
     for (let i = 0; i < days.length; i++) seen[days[i]! - min] = 1;
   }
   let count = 0;
   for (let i = 0; i < seen.length; i++) count += seen[i]!;
-  const out = new Int32Array(count);
+  const out = newColumn(Int32Array, count, shared);
   let n = 0;
   for (let i = 0; i < seen.length; i++) if (seen[i]) out[n++] = min + i;
   return out;
+}
+
+/** A typed array's constructor (Float64Array, Int32Array...), as `newColumn` calls it. */
+interface ColumnKind<Column> {
+  readonly BYTES_PER_ELEMENT: number;
+  new (length: number): Column;
+  new (buffer: SharedArrayBuffer): Column;
+}
+
+/** A zeroed column of `length` values, in a SharedArrayBuffer if `shared` (see `PanelOptions`). */
+export function newColumn<Column>(Kind: ColumnKind<Column>, length: number, shared = false): Column {
+  return shared ? new Kind(new SharedArrayBuffer(length * Kind.BYTES_PER_ELEMENT)) : new Kind(length);
 }
 
 /** Index of the last panel row on or before `day`, or -1. */

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { type Clock, isoNow } from '../core/clock.js';
 import { formatDay, sha256Hex, writeFileAtomic } from '../sources/alpha/index.js';
-import { type AlphaDataset, buildDataset } from './dataset.js';
-import { FEATURE_COUNT, FEATURE_NAMES } from './features.js';
+import { canonicalJson } from './canonical-json.js';
+import type { AlphaDataset } from './dataset.js';
+import { FEATURE_NAMES } from './features.js';
 import { meanOf, periodMetrics } from './metrics.js';
 import {
   familyOf,
@@ -15,8 +16,11 @@ import {
   modelFromState,
   modelStateSchema,
 } from './models.js';
-import { type Panel, rowAtOrBefore } from './panel.js';
+import type { Panel } from './panel.js';
+import { decisionScores, recordExpressions } from './record-scoring.js';
 import { scoreDecision, trainingSet, type WalkForwardConfig, walkForward } from './walkforward.js';
+
+export { canonicalJson, decisionScores, recordExpressions };
 
 /** Bump when feature or model code changes results; it is part of every model version. */
 export const ALPHA_CODE_VERSION = 'alpha-1';
@@ -228,36 +232,6 @@ export function scoresForDate(
 }
 
 /**
- * `scoresForDate` per panel symbol (NaN = not scored), with the row scored and the one-row dataset
- * the scores came from, so a caller that needs more of its features (a live decision's volatility)
- * does not compute them a second time.
- */
-export function decisionScores(
-  record: ModelRecord,
-  panel: Panel,
-  day: number,
-  sectors?: readonly (string | undefined)[],
-): { row: number; scores: Float64Array; dataset: AlphaDataset } {
-  const row = rowAtOrBefore(panel, day);
-  if (row < 0) throw new Error(`date: ${formatDay(day)} is before the first bar`);
-  const dateText = formatDay(panel.days[row]!);
-  const state =
-    dateText > record.lastDecision
-      ? record.final.state
-      : [...record.fits].reverse().find((fit) => fit.validFrom <= dateText)?.state;
-  if (!state)
-    throw new Error(
-      `date: ${dateText} is before the model's first scored decision (${record.firstDecision})`,
-    );
-  // The record's expression features, so a live decision computes the inputs the model was fitted on.
-  const dataset = buildDataset(panel, Int32Array.of(row), {
-    expressions: recordExpressions(record),
-    ...(sectors ? { sectors } : {}),
-  });
-  return { row, scores: scoreDecision(dataset, 0, modelFromState(state)), dataset };
-}
-
-/**
  * Re-creates walk-forward scores `[k * nSymbols + s]` for a dataset from a stored record: each
  * decision is scored by the fit in force at its date (the final model after the record's span), and
  * decisions before the first fit stay NaN. On the data the model was trained on, this equals the
@@ -283,23 +257,6 @@ export function scoresFromRecord(record: ModelRecord, dataset: AlphaDataset): Fl
     if (model) scoreDecision(dataset, k, model, x, members, scores);
   }
   return scores;
-}
-
-/** The expression features of a model (its inputs after the built-in features). */
-export function recordExpressions(record: ModelRecord): string[] {
-  return record.features.slice(FEATURE_COUNT);
-}
-
-/** JSON with object keys sorted, so equal content always hashes equally. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) => {
-    if (inner && typeof inner === 'object' && !Array.isArray(inner) && !ArrayBuffer.isView(inner)) {
-      const sorted: Record<string, unknown> = {};
-      for (const key of Object.keys(inner).sort()) sorted[key] = (inner as Record<string, unknown>)[key];
-      return sorted;
-    }
-    return inner;
-  });
 }
 
 /** Model records as JSON files under `<dataRoot>/models/<version>.json`. */

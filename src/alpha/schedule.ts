@@ -1,4 +1,4 @@
-import { weekdayOf, weekOf } from '../sources/alpha/index.js';
+import { weekdayOf, weekOf } from '../sources/alpha/days.js';
 import type { Panel } from './panel.js';
 
 /**

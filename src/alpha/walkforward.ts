@@ -1,11 +1,11 @@
-import { type AlphaDataset, normalizedFeature } from './dataset.js';
+import type { AlphaDataset } from './dataset.js';
+import { modelFromState, scoreDecision } from './model-scorers.js';
 import {
   type FittedModel,
   familyOf,
   type ModelFamilyName,
   type ModelParamsInput,
   type ModelState,
-  modelFromState,
   type TrainingSet,
 } from './models.js';
 
@@ -98,35 +98,4 @@ export function trainingSet(
   return { x, y, n, width };
 }
 
-/** Scores the eligible symbols of decision k into `scores[k * nSymbols + s]`. */
-export function scoreDecision(
-  dataset: AlphaDataset,
-  k: number,
-  model: FittedModel,
-  x: Float64Array = new Float64Array(dataset.nSymbols * dataset.nFeatures),
-  members: Int32Array = new Int32Array(dataset.nSymbols),
-  scores: Float64Array = new Float64Array(dataset.decisionRows.length * dataset.nSymbols).fill(Number.NaN),
-): Float64Array {
-  const { nSymbols, nFeatures: width } = dataset;
-  if (model.column !== undefined) {
-    // The rule model's score is one input as it is: read its column, not every row of `normalized`.
-    const column = normalizedFeature(dataset, model.column);
-    for (let index = k * nSymbols; index < (k + 1) * nSymbols; index++)
-      if (dataset.eligible[index]) scores[index] = column[index]!;
-    return scores;
-  }
-  const normalized = dataset.normalized;
-  let count = 0;
-  for (let s = 0; s < nSymbols; s++) {
-    const index = k * nSymbols + s;
-    if (!dataset.eligible[index]) continue;
-    for (let f = 0, src = index * width, dst = count * width; f < width; f++)
-      x[dst + f] = normalized[src + f]!;
-    members[count++] = s;
-  }
-  const values = model.score(x, count);
-  for (let i = 0; i < count; i++) scores[k * nSymbols + members[i]!] = values[i]!;
-  return scores;
-}
-
-export { modelFromState };
+export { modelFromState, scoreDecision };

@@ -1,17 +1,7 @@
-import { z } from 'zod';
+import type { CommissionParams } from './config-schema.js';
 
-/**
- * IB-like commission (IBKR Pro, US stocks): per share, with a minimum per order and a maximum as a
- * fraction of trade value, charged on the real share count and price of the day (never on
- * split-adjusted units, where a 2002 AAPL share is worth $0.38). Exchange and regulatory fees are left
- * out.
- */
-export const commissionSchema = z.object({
-  perShare: z.number().min(0).default(0.005),
-  minimum: z.number().min(0).default(1),
-  maxFraction: z.number().min(0).default(0.01),
-});
-export type CommissionParams = z.infer<typeof commissionSchema>;
+// Declared with its schema (config-schema.ts), which is kept out of what a backtest loads.
+export type { CommissionParams };
 
 /**
  * Named schedules. `ib-tiered` is the first volume tier (up to 300,000 shares a month), which is where
@@ -25,6 +15,7 @@ export const COMMISSION_PRESETS = {
 export type CommissionPreset = keyof typeof COMMISSION_PRESETS;
 export const COMMISSION_PRESET_NAMES = Object.keys(COMMISSION_PRESETS) as CommissionPreset[];
 
+/** The IB-like commission of an order (`commissionSchema` says what it models) at the day's real shares and price. */
 export function ibCommission(params: CommissionParams): (shares: number, price: number) => number {
   return (shares, price) => {
     if (shares === 0) return 0;

@@ -1,12 +1,11 @@
-import { z } from 'zod';
 import type { Panel, WeeklySchedule } from '../alpha/index.js';
-import { type DecisionInput, decideWeights, type RiskStage } from '../decide/index.js';
-import { constructionParamsSchema } from '../portfolio/index.js';
-import { newSizingBook, sizeBook } from '../sizing/index.js';
-import { formatDay, parseDay } from '../sources/alpha/index.js';
-import { commissionSchema, ibCommission } from './costs.js';
-import { ObjectLog, type RunLog } from './run-log.js';
-import { drawdownSeries, type PerformanceStats, performanceStats } from './stats.js';
+import { type DecisionInput, decideWeights, type RiskStage } from '../decide/decide.js';
+import { newSizingBook, sizeBook } from '../sizing/sizing.js';
+import { formatDay, parseDay } from '../sources/alpha/days.js';
+import type { BacktestConfig, BacktestConfigInput } from './config-schema.js';
+import { ibCommission } from './costs.js';
+import type { RunLog } from './run-log.js';
+import { type PerformanceStats, performanceStats } from './stats.js';
 
 /**
  * The weekly backtest. Each rebalance runs the same stages as live trading: scores (alpha) ->
@@ -26,32 +25,8 @@ import { drawdownSeries, type PerformanceStats, performanceStats } from './stats
  * last bar (with slippage and commission), listed in `exits` and counted in `stats.exits`; before, such
  * a holding was carried at its last price forever and could never be sold.
  */
-const dayText = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD')
-  .refine((text) => parseDay(text) !== undefined, 'not a calendar day');
-
-export const backtestConfigSchema = z.object({
-  initialCash: z.number().positive().default(1_000_000),
-  tradeAt: z.enum(['open', 'close']).default('open'),
-  slippageBps: z.number().min(0).max(1000).default(5),
-  commission: commissionSchema.default({ perShare: 0.005, minimum: 1, maxFraction: 0.01 }),
-  lotSize: z.number().int().positive().default(1),
-  minOrderValue: z.number().min(0).default(0),
-  construction: constructionParamsSchema.default(constructionParamsSchema.parse({})),
-  /** Recorded, not interpreted: the project parameter version and model version behind the run. */
-  projectVersion: z.string().nullable().default(null),
-  modelVersion: z.string().nullable().default(null),
-  dataDigest: z.string().nullable().default(null),
-  /** Recorded: the expression signal that scored the run instead of a model (see alpha's parseSignal). */
-  signal: z.string().nullable().default(null),
-  /** First day the backtest may hold anything (the first rebalance decides on or after it). */
-  start: dayText.nullable().default(null),
-  /** Last day valued; later rebalances are not run. */
-  end: dayText.nullable().default(null),
-});
-export type BacktestConfig = z.infer<typeof backtestConfigSchema>;
-export type BacktestConfigInput = z.input<typeof backtestConfigSchema>;
+// Declared with the schema that parses them (config-schema.ts), which a sweep's workers do not load.
+export type { BacktestConfig, BacktestConfigInput };
 
 /** The decision stages live in src/decide (THE decide); re-exported for the backtest's callers. */
 export { type DecisionInput, decideWeights, type RiskStage };
@@ -222,50 +197,14 @@ export interface Simulation {
   sectorExposure: Record<string, number>;
 }
 
-/** The full result: every rebalance's trades and holdings as objects. */
-export function runBacktest(input: BacktestInput, rawConfig: BacktestConfigInput = {}): BacktestResult {
-  const log = new ObjectLog();
-  const run = simulate(input, rawConfig, log);
-  const { startRow, endRow, dayText, equity, benchmarkEquity, indexEquity } = run;
-  const days = dayText.slice(startRow, endRow + 1);
-  return {
-    dataSource: 'alpha',
-    config: run.config,
-    start: dayText[startRow]!,
-    end: dayText[endRow]!,
-    symbols: input.panel.symbols.length,
-    stats: run.stats,
-    benchmark: run.benchmark,
-    days,
-    equity: Array.from(equity),
-    benchmarkEquity: Array.from(benchmarkEquity),
-    index:
-      input.index && indexEquity
-        ? {
-            symbol: input.index.symbol,
-            stats: performanceStats(indexEquity, input.panel.days.subarray(startRow, endRow + 1)),
-            equity: Array.from(indexEquity),
-          }
-        : null,
-    drawdown: Array.from(drawdownSeries(equity)),
-    rebalances: log.rebalances,
-    exits: log.exits,
-    monthly: monthlyReturns(input.panel.days, startRow, endRow, equity, benchmarkEquity),
-    sectorExposure: run.sectorExposure,
-  };
-}
-
 /**
- * The same backtest recording into `log` (ResultColumns for a sweep point: no per-trade objects).
- * Every figure is the one runBacktest returns for the same input, bit for bit.
+ * The same backtest on a parsed config (`backtestConfigSchema`), recording into `log` (ResultColumns
+ * for a sweep point: no per-trade objects). Every figure is the one runBacktest returns for the same
+ * input, bit for bit. A sweep's worker threads call it with configs the sweep parsed, so they load no
+ * schema library.
  */
-export function simulate(input: BacktestInput, rawConfig: BacktestConfigInput, log: RunLog): Simulation {
-  const config = backtestConfigSchema.parse(rawConfig);
+export function simulate(input: BacktestInput, config: BacktestConfig, log: RunLog): Simulation {
   const { panel, schedule } = input;
-  // Read once: `input.onProgress` read in the rebalance closure deoptimised it at almost every
-  // sweep point (each point's input is a new object; ~80 deoptimisations a point in V8's trace).
-  const { scores: allScores, volatility, sectors, risk, onDecision, onProgress } = input;
-  const index = input.index;
   if (panel.source !== 'alpha' && !(panel.source === 'ib' && input.replayIb)) {
     throw new Error(`panel: backtests run on Alpha research data only, got ${panel.source} data`);
   }
@@ -282,15 +221,9 @@ export function simulate(input: BacktestInput, rawConfig: BacktestConfigInput, l
       `index: expected ${nDays} closes (one per panel day), got ${input.index.adjClose.length}`,
     );
   }
-  const commission = ibCommission(config.commission);
-  const slip = config.slippageBps / 10_000;
-  const costs = (shares: number, price: number): number =>
-    commission(shares, price * (1 + slip)) + shares * price * slip;
 
   const { firstDecision, startRow, endRow } = backtestWindow(input, config);
-  const tradeRowToDecision = new Map<number, number>();
-  for (let k = firstDecision; k < nDecisions && schedule.tradeRows[k]! <= endRow; k++)
-    tradeRowToDecision.set(schedule.tradeRows[k]!, k);
+  const tradeRowToDecision = decisionsByTradeRow(schedule.tradeRows, firstDecision, nDecisions, endRow);
   const indexStart = input.index?.adjClose[startRow];
   if (input.index && !(indexStart! > 0)) {
     throw new Error(
@@ -298,286 +231,18 @@ export function simulate(input: BacktestInput, rawConfig: BacktestConfigInput, l
     );
   }
 
-  // Adjusted units (value = units x adjusted price); real shares = units x adjFactor.
-  const positions = new Float64Array(nSymbols);
-  const benchUnits = new Float64Array(nSymbols);
-  let cash = config.initialCash;
-  let benchCash = config.initialCash;
-  const length = endRow + 1 - startRow;
-  const equity = new Float64Array(length);
-  const benchmarkEquity = new Float64Array(length);
-  const indexEquity = input.index ? new Float64Array(length) : undefined;
-  // Sectors by id (first met in symbol order), so per-rebalance sums need no string-keyed objects.
-  const sectorNames: string[] = [];
-  const sectorOf = new Int32Array(nSymbols);
-  {
-    const ids = new Map<string, number>();
-    for (let s = 0; s < nSymbols; s++) {
-      const name = sectors?.[s] ?? 'unknown';
-      let id = ids.get(name);
-      if (id === undefined) {
-        id = sectorNames.length;
-        ids.set(name, id);
-        sectorNames.push(name);
-      }
-      sectorOf[s] = id;
-    }
-  }
-  // Summed per sector over rebalances in the order the holdings come: the same additions, and so
-  // the same bits, as the name-keyed map this replaced.
-  const sectorSums = new Float64Array(sectorNames.length);
-  const sectorSeen = new Uint8Array(sectorNames.length);
-  let rebalancesDone = 0;
-  let exitCount = 0;
-  const previousWeights = new Float64Array(nSymbols);
-  const eligibleScores = new Float64Array(nSymbols);
-  const periodStart: number[] = [];
-  const dayText = dayTextsOf(panel.days);
-  log.begin({ symbols: panel.symbols, dayText, sectorNames });
-  const tradePrices = config.tradeAt === 'open' ? panel.adjOpen : panel.adjClose;
-  const closeAt = (s: number, t: number): number => panel.adjClose[s * nDays + t]!;
-  const factorAt = (s: number, t: number): number => panel.adjFactor[s * nDays + t]!;
-  // The panel is symbol-major, so reading one day across all symbols touches a cache line per
-  // symbol: a rebalance gathers its day's prices and bars once into these rows.
-  const priceRow = new Float64Array(nSymbols);
-  const barRow = new Uint8Array(nSymbols);
-  const priceAt = (s: number): number => priceRow[s]!;
-  // Sizing's inputs by symbol, and its book (see SizingBook) with the symbol of each of its rows.
-  const sizedRow = new Uint8Array(nSymbols);
-  const realPriceRow = new Float64Array(nSymbols);
-  const wholeRow = new Float64Array(nSymbols);
-  const book = newSizingBook(nSymbols);
-  const bookSymbol = new Int32Array(nSymbols);
-  const byName = symbolsByName(panel.symbols);
-  const realShares = (s: number, t: number): number => positions[s]! * factorAt(s, t);
-  let totalCommission = 0;
-  let turnoverSum = 0;
-  const held = new Int32Array(nSymbols);
-  const benchHeld = new Int32Array(nSymbols);
-  let heldCount = 0;
-  let benchCount = 0;
-  let positionsChanged = false;
-  // Holdings change only at rebalances and exits; daily valuation then walks the short lists
-  // (ascending s, so the sums add in the same order as a full scan would).
-  const rebuildLists = (): void => {
-    heldCount = 0;
-    benchCount = 0;
-    for (let s = 0; s < nSymbols; s++) {
-      if (positions[s] !== 0) held[heldCount++] = s;
-      if (benchUnits[s] !== 0) benchHeld[benchCount++] = s;
-    }
-    positionsChanged = false;
-  };
-  const rebalanceCount = tradeRowToDecision.size;
-  // The benchmark's units change only at rebalances: each holding period is valued symbol by symbol
-  // over its days (contiguous in the symbol-major panel) instead of day by day across symbols. For
-  // each day the additions still run from the cash in ascending s, so the sums are the same bits.
-  let benchFrom = startRow;
-  const valueBenchmarkThrough = (last: number): void => {
-    for (let t = benchFrom; t <= last; t++) benchmarkEquity[t - startRow] = benchCash;
-    for (let i = 0; i < benchCount; i++) {
-      const s = benchHeld[i]!;
-      const units = benchUnits[s]!;
-      for (let t = benchFrom, cell = s * nDays + benchFrom; t <= last; t++, cell++)
-        benchmarkEquity[t - startRow] = benchmarkEquity[t - startRow]! + units * panel.adjClose[cell]!;
-    }
-    benchFrom = last + 1;
-  };
+  const run = new SimulationRun(input, config, log, startRow, endRow, tradeRowToDecision.size);
+  const { equity, benchmarkEquity, indexEquity } = run;
+  const periodStart = run.runDays(
+    endRow,
+    tradeRowToDecision,
+    input.index?.adjClose,
+    indexStart ?? Number.NaN,
+    config.initialCash,
+  );
+  run.valueBenchmarkThrough(endRow);
 
-  /** The rebalance on trade row t for decision k: decide, size, fill, record; re-weight the benchmark. */
-  const rebalance = (t: number, k: number): void => {
-    const decisionRow = schedule.decisionRows[k]!;
-    // Weights held at the decision close: the portfolio construction's starting point.
-    let decisionEquity = cash;
-    for (let s = 0; s < nSymbols; s++)
-      if (positions[s] !== 0) decisionEquity += positions[s]! * closeAt(s, decisionRow);
-    for (let s = 0; s < nSymbols; s++) {
-      previousWeights[s] =
-        positions[s] !== 0 ? (positions[s]! * closeAt(s, decisionRow)) / decisionEquity : 0;
-    }
-    const scores = allScores.subarray(k * nSymbols, (k + 1) * nSymbols);
-    for (let s = 0, cell = t; s < nSymbols; s++, cell += nDays) {
-      priceRow[s] = tradePrices[cell]!;
-      barRow[s] = panel.hasBar[cell]!;
-    }
-    const tradable = (s: number): boolean => barRow[s] === 1;
-    // A plain loop: Float64Array.from with a mapping callback is several times slower here.
-    for (let s = 0; s < nSymbols; s++) eligibleScores[s] = tradable(s) ? scores[s]! : Number.NaN;
-    const weights = decideWeights({
-      symbols: panel.symbols,
-      scores: eligibleScores,
-      volatility: volatility?.subarray(k * nSymbols, (k + 1) * nSymbols),
-      sectors,
-      previousWeights,
-      construction: config.construction,
-      risk,
-    });
-    onDecision?.({
-      decisionDate: formatDay(panel.days[decisionRow]!),
-      tradeDate: formatDay(panel.days[t]!),
-      scores: Float64Array.from(eligibleScores),
-      weights: Float64Array.from(weights),
-    });
-
-    // Net liquidation at this rebalance's prices; untradable holdings keep their position.
-    let netLiquidation = cash;
-    let gross = 0;
-    for (let s = 0; s < nSymbols; s++) {
-      const price = priceAt(s);
-      sizedRow[s] = 0;
-      if (positions[s] !== 0) netLiquidation += positions[s]! * price;
-      // Only names weighted or held are sized: the rest need no price of the day (a strided read).
-      if (!tradable(s) || (!(weights[s]! > 0) && positions[s] === 0)) continue;
-      const realPrice = price / factorAt(s, t);
-      // The checks sizing's schema made, done here once per priced name (see sizeCheckedTargets).
-      if (!(realPrice > 0 && realPrice < Number.POSITIVE_INFINITY))
-        throw new Error(`panel: ${panel.symbols[s]} has no usable price on ${formatDay(panel.days[t]!)}`);
-      if (weights[s]! > 0) gross += weights[s]!;
-      let whole = 0;
-      if (positions[s] !== 0) {
-        // Whole shares for sizing; the reinvested dividends' fraction of a share becomes cash.
-        const real = realShares(s, t);
-        whole = Math.floor(real + 1e-6);
-        cash += (real - whole) * realPrice;
-        positions[s] = whole / factorAt(s, t);
-      }
-      // Sized: weighted, or holding whole shares.
-      if (weights[s]! > 0 || whole !== 0) {
-        sizedRow[s] = 1;
-        realPriceRow[s] = realPrice;
-        wholeRow[s] = whole === 0 ? 0 : whole;
-      }
-    }
-    if (
-      !(netLiquidation >= 0 && Number.isFinite(netLiquidation) && Number.isFinite(cash)) ||
-      gross > 1 + 1e-6
-    )
-      throw new Error(
-        `backtest: cannot size ${formatDay(panel.days[t]!)}: net liquidation ${netLiquidation}, cash ${cash}, weights ${gross}`,
-      );
-    // Sizing's book in symbol-name order, the order sizing works in (as sizeCheckedTargets sorts).
-    let sizedCount = 0;
-    for (let j = 0; j < nSymbols; j++) {
-      const s = byName[j]!;
-      if (sizedRow[s] !== 1) continue;
-      bookSymbol[sizedCount] = s;
-      // biome-ignore lint/complexity/useMathMinMax: a NaN weight is 0, as a name left out of sizing's record was
-      book.weight[sizedCount] = weights[s]! > 0 ? weights[s]! : 0;
-      book.price[sizedCount] = realPriceRow[s]!;
-      book.hasPrice[sizedCount] = 1;
-      book.position[sizedCount] = wholeRow[s]!;
-      book.lot[sizedCount] = config.lotSize;
-      sizedCount++;
-    }
-    sizeBook(book, sizedCount, {
-      investable: Math.max(0, netLiquidation), // no cash buffer: the construction left it unallocated
-      cash,
-      minOrderValue: config.minOrderValue,
-      commission: costs,
-    });
-
-    let traded = 0;
-    let rebalanceCommission = 0;
-    // Sells first, then buys, each in name order: the orders sizeCheckedTargets returns.
-    for (let pass = 0; pass < 2; pass++) {
-      for (let i = 0; i < sizedCount; i++) {
-        const quantity = book.target[i]! - book.position[i]!;
-        if (quantity === 0 || (quantity < 0 ? 0 : 1) !== pass) continue;
-        const s = bookSymbol[i]!;
-        const fill = book.price[i]! * (1 + (quantity > 0 ? slip : -slip));
-        const fee = commission(Math.abs(quantity), fill);
-        cash -= quantity * fill + fee;
-        const after = book.position[i]! + quantity;
-        positions[s] = after === 0 ? 0 : after / factorAt(s, t);
-        traded += Math.abs(quantity) * fill;
-        rebalanceCommission += fee;
-        log.trade(s, quantity, fill, fee);
-      }
-    }
-    totalCommission += rebalanceCommission;
-    const turnover = netLiquidation > 0 ? traded / netLiquidation / 2 : 0;
-    turnoverSum += turnover;
-
-    let afterEquity = cash;
-    for (let s = 0; s < nSymbols; s++) if (positions[s] !== 0) afterEquity += positions[s]! * priceAt(s);
-    for (let s = 0; s < nSymbols; s++) {
-      if (positions[s] === 0) continue;
-      const weight = (positions[s]! * priceAt(s)) / afterEquity;
-      const sector = sectorOf[s]!;
-      log.holding(s, wholeShares(realShares(s, t)), weight, sector);
-      // As the map this replaced: `(get(sector) ?? 0) + weight`, the first addition to 0.
-      sectorSums[sector] = (sectorSeen[sector] === 1 ? sectorSums[sector]! : 0) + weight;
-      sectorSeen[sector] = 1;
-    }
-    log.endRebalance(t, decisionRow, netLiquidation, turnover, rebalanceCommission);
-    rebalancesDone++;
-
-    // Equal-weight benchmark of the same universe: every tradable symbol, frictionless.
-    valueBenchmarkThrough(t - 1);
-    let benchValue = benchCash;
-    let count = 0;
-    for (let s = 0; s < nSymbols; s++) {
-      if (benchUnits[s] !== 0) benchValue += benchUnits[s]! * priceAt(s);
-      if (tradable(s)) count++;
-    }
-    benchCash = count > 0 ? 0 : benchValue;
-    for (let s = 0; s < nSymbols; s++)
-      benchUnits[s] = count > 0 && tradable(s) ? benchValue / count / priceAt(s) : 0;
-    positionsChanged = true;
-    onProgress?.(rebalancesDone, rebalanceCount);
-  };
-
-  /** Holdings whose bars end on row t (before the panel's do) are sold at its close. */
-  const sellEnded = (t: number): void => {
-    for (let i = 0; i < heldCount; i++) {
-      const s = held[i]!;
-      if (panel.lastRow[s] !== t || t === nDays - 1) continue;
-      const realPrice = closeAt(s, t) / factorAt(s, t);
-      const real = realShares(s, t);
-      const quantity = -Math.floor(real + 1e-6);
-      const fill = realPrice * (1 - slip);
-      const fee = commission(-quantity, fill);
-      cash += (real + quantity) * realPrice - quantity * fill - fee;
-      positions[s] = 0;
-      totalCommission += fee;
-      log.exit(t, s, quantity, fill, fee);
-      exitCount++;
-      positionsChanged = true;
-    }
-  };
-
-  // Small functions called from a short loop rather than one loop nest: V8 optimises each after a
-  // few calls, instead of compiling this whole function mid-loop (on-stack replacement), which made
-  // a process's first backtest more than twice as slow as the next one.
-  for (let t = startRow; t <= endRow; t++) {
-    const k = tradeRowToDecision.get(t);
-    if (k !== undefined) rebalance(t, k);
-    if (positionsChanged) rebuildLists();
-    sellEnded(t);
-    if (positionsChanged) rebuildLists();
-    let value = cash;
-    for (let i = 0; i < heldCount; i++) {
-      const s = held[i]!;
-      value += positions[s]! * panel.adjClose[s * nDays + t]!;
-    }
-    equity[t - startRow] = value;
-    if (indexEquity) indexEquity[t - startRow] = (config.initialCash * index!.adjClose[t]!) / indexStart!;
-    if (k !== undefined) periodStart.push(t - startRow);
-  }
-  valueBenchmarkThrough(endRow);
-
-  // Hit rate over holding periods: from one rebalance day's close to the next one's.
-  let hits = 0;
-  let periods = 0;
-  for (let i = 0; i + 1 < periodStart.length; i++) {
-    const from = periodStart[i]!;
-    const to = periodStart[i + 1]!;
-    const strategyReturn = equity[to]! / equity[from]!;
-    const benchmarkReturn = benchmarkEquity[to]! / benchmarkEquity[from]!;
-    periods++;
-    if (strategyReturn > benchmarkReturn) hits++;
-  }
-
+  const { sectorNames, sectorSums, sectorSeen, rebalancesDone } = run;
   const days = panel.days.subarray(startRow, endRow + 1);
   const sectorExposure: Record<string, number> = {};
   const seenNames = sectorNames.filter((_, id) => sectorSeen[id] === 1);
@@ -588,21 +253,526 @@ export function simulate(input: BacktestInput, rawConfig: BacktestConfigInput, l
     config,
     startRow,
     endRow,
-    dayText,
+    dayText: run.dayText,
     equity,
     benchmarkEquity,
     indexEquity,
     stats: {
       ...performanceStats(equity, days),
-      turnoverPerRebalance: rebalancesDone > 0 ? turnoverSum / rebalancesDone : 0,
-      hitRate: periods > 0 ? hits / periods : 0,
-      totalCommission,
+      turnoverPerRebalance: rebalancesDone > 0 ? run.turnoverSum / rebalancesDone : 0,
+      hitRate: hitRate(periodStart, equity, benchmarkEquity),
+      totalCommission: run.totalCommission,
       rebalances: rebalancesDone,
-      exits: exitCount,
+      exits: run.exitCount,
     },
     benchmark: performanceStats(benchmarkEquity, days),
     sectorExposure,
   };
+}
+
+// simulate's loops over decisions and periods are functions of their own, as its day loop is a
+// method: simulate, called once a backtest, then stays too cold for V8 to compile (with all it
+// would inline) at every sweep point's start.
+
+/** Decision per trade row, from the first decision to the last trading inside the window. */
+function decisionsByTradeRow(
+  tradeRows: Int32Array,
+  firstDecision: number,
+  nDecisions: number,
+  endRow: number,
+): Map<number, number> {
+  const decisions = new Map<number, number>();
+  for (let k = firstDecision; k < nDecisions && tradeRows[k]! <= endRow; k++) decisions.set(tradeRows[k]!, k);
+  return decisions;
+}
+
+/** Share of holding periods, from one rebalance day's close to the next one's, that beat the benchmark. */
+function hitRate(
+  periodStart: readonly number[],
+  equity: Float64Array,
+  benchmarkEquity: Float64Array,
+): number {
+  let hits = 0;
+  let periods = 0;
+  for (let i = 0; i + 1 < periodStart.length; i++) {
+    const from = periodStart[i]!;
+    const to = periodStart[i + 1]!;
+    const strategyReturn = equity[to]! / equity[from]!;
+    const benchmarkReturn = benchmarkEquity[to]! / benchmarkEquity[from]!;
+    periods++;
+    if (strategyReturn > benchmarkReturn) hits++;
+  }
+  return periods > 0 ? hits / periods : 0;
+}
+
+/**
+ * One commission function and one sizing-cost function per cost settings, shared by every run with
+ * those settings: made per run, they were new call targets at each sweep point, and V8 threw away the
+ * optimised sizing and rebalance code it had inlined them into ("wrong call target").
+ */
+type CommissionEstimate = ReturnType<typeof ibCommission>;
+interface CostModel {
+  fee: CommissionEstimate;
+  /** What sizing charges for an order: the commission at the slipped price, plus the slippage. */
+  costs: CommissionEstimate;
+}
+const costModels = new Map<string, CostModel>();
+
+function costModelOf(config: BacktestConfig): CostModel {
+  // Every setting by name; Object.is tells -0 from 0, which the arithmetic can carry into a fee's sign.
+  const key = Object.entries({ ...config.commission, slippageBps: config.slippageBps })
+    .map(([name, value]) => `${name}=${Object.is(value, -0) ? '-0' : String(value)}`)
+    .sort()
+    .join(' ');
+  let model = costModels.get(key);
+  if (!model) {
+    // A copy: the cached function must not follow later changes to the caller's config object.
+    const fee = ibCommission({ ...config.commission });
+    const slip = config.slippageBps / 10_000;
+    model = {
+      fee,
+      costs: (shares, price) => fee(shares, price * (1 + slip)) + shares * price * slip,
+    };
+    // A long-running server may meet many settings: the few of the current work suffice.
+    if (costModels.size >= 64) costModels.clear();
+    costModels.set(key, model);
+  }
+  return model;
+}
+
+/**
+ * A run's state, and its steps as methods. These were closures inside `simulate`, made anew at every
+ * call: each sweep point gave V8 new call targets and new closure contexts, so it deoptimised and
+ * recompiled the rebalance code point after point, in every worker. Methods are one set of functions
+ * for the process, on objects of one shape, so each is optimised once.
+ */
+class SimulationRun {
+  readonly panel: Panel;
+  readonly allScores: Float64Array;
+  readonly volatility: Float64Array | undefined;
+  readonly sectors: readonly (string | undefined)[] | undefined;
+  readonly risk: RiskStage | undefined;
+  readonly onDecision: BacktestInput['onDecision'];
+  readonly onProgress: BacktestInput['onProgress'];
+  readonly construction: BacktestConfig['construction'];
+  readonly lotSize: number;
+  readonly minOrderValue: number;
+  readonly log: RunLog;
+  readonly decisionRows: WeeklySchedule['decisionRows'];
+  readonly nSymbols: number;
+  readonly nDays: number;
+  readonly startRow: number;
+  readonly slip: number;
+  readonly fee: CommissionEstimate;
+  readonly costs: CommissionEstimate;
+  readonly tradePrices: Float64Array;
+  readonly rebalanceCount: number;
+  readonly dayText: readonly string[];
+
+  // Adjusted units (value = units x adjusted price); real shares = units x adjFactor.
+  readonly positions: Float64Array;
+  readonly benchUnits: Float64Array;
+  cash: number;
+  benchCash: number;
+  /** Daily values from `startRow` to `endRow`. */
+  readonly equity: Float64Array;
+  readonly benchmarkEquity: Float64Array;
+  readonly indexEquity: Float64Array | undefined;
+  // Sectors by id (first met in symbol order), so per-rebalance sums need no string-keyed objects.
+  readonly sectorNames: string[] = [];
+  readonly sectorOf: Int32Array;
+  // Summed per sector over rebalances in the order the holdings come: the same additions, and so
+  // the same bits, as the name-keyed map this replaced.
+  readonly sectorSums: Float64Array;
+  readonly sectorSeen: Uint8Array;
+  rebalancesDone = 0;
+  exitCount = 0;
+  totalCommission = 0;
+  turnoverSum = 0;
+  readonly previousWeights: Float64Array;
+  readonly eligibleScores: Float64Array;
+  // The panel is symbol-major, so reading one day across all symbols touches a cache line per
+  // symbol: a rebalance gathers its day's prices and bars once into these rows.
+  readonly priceRow: Float64Array;
+  readonly barRow: Uint8Array;
+  // Sizing's inputs by symbol, and its book (see SizingBook) with the symbol of each of its rows.
+  readonly sizedRow: Uint8Array;
+  readonly realPriceRow: Float64Array;
+  readonly wholeRow: Float64Array;
+  readonly book: ReturnType<typeof newSizingBook>;
+  readonly bookSymbol: Int32Array;
+  /** Rows of sizing's book in use by the current rebalance. */
+  sizedCount = 0;
+  /** Value traded and commission paid by the current rebalance. */
+  traded = 0;
+  rebalanceCommission = 0;
+  readonly byName: Int32Array;
+  // Holdings change only at rebalances and exits; daily valuation then walks the short lists
+  // (ascending s, so the sums add in the same order as a full scan would).
+  readonly held: Int32Array;
+  readonly benchHeld: Int32Array;
+  heldCount = 0;
+  benchCount = 0;
+  positionsChanged = false;
+  /** The first day the benchmark has not been valued on yet (see valueBenchmarkThrough). */
+  benchFrom: number;
+
+  constructor(
+    input: BacktestInput,
+    config: BacktestConfig,
+    log: RunLog,
+    startRow: number,
+    endRow: number,
+    rebalanceCount: number,
+  ) {
+    const { panel } = input;
+    const nSymbols = panel.symbols.length;
+    this.panel = panel;
+    this.allScores = input.scores;
+    this.volatility = input.volatility;
+    this.sectors = input.sectors;
+    this.risk = input.risk;
+    // Read once: `input.onProgress` read in the rebalance code deoptimised it at almost every sweep
+    // point (each point's input is a new object; ~80 deoptimisations a point in V8's trace).
+    this.onDecision = input.onDecision;
+    this.onProgress = input.onProgress;
+    this.construction = config.construction;
+    this.lotSize = config.lotSize;
+    this.minOrderValue = config.minOrderValue;
+    this.log = log;
+    this.decisionRows = input.schedule.decisionRows;
+    this.nSymbols = nSymbols;
+    this.nDays = panel.days.length;
+    this.startRow = startRow;
+    this.slip = config.slippageBps / 10_000;
+    const { fee, costs } = costModelOf(config);
+    this.fee = fee;
+    this.costs = costs;
+    this.tradePrices = config.tradeAt === 'open' ? panel.adjOpen : panel.adjClose;
+    this.rebalanceCount = rebalanceCount;
+
+    this.positions = new Float64Array(nSymbols);
+    this.benchUnits = new Float64Array(nSymbols);
+    this.cash = config.initialCash;
+    this.benchCash = config.initialCash;
+    const length = endRow + 1 - startRow;
+    this.equity = new Float64Array(length);
+    this.benchmarkEquity = new Float64Array(length);
+    this.indexEquity = input.index ? new Float64Array(length) : undefined;
+    this.sectorOf = new Int32Array(nSymbols);
+    const ids = new Map<string, number>();
+    for (let s = 0; s < nSymbols; s++) {
+      const name = this.sectors?.[s] ?? 'unknown';
+      let id = ids.get(name);
+      if (id === undefined) {
+        id = this.sectorNames.length;
+        ids.set(name, id);
+        this.sectorNames.push(name);
+      }
+      this.sectorOf[s] = id;
+    }
+    this.sectorSums = new Float64Array(this.sectorNames.length);
+    this.sectorSeen = new Uint8Array(this.sectorNames.length);
+    this.previousWeights = new Float64Array(nSymbols);
+    this.eligibleScores = new Float64Array(nSymbols);
+    this.dayText = dayTextsOf(panel.days);
+    log.begin({ symbols: panel.symbols, dayText: this.dayText, sectorNames: this.sectorNames });
+    this.priceRow = new Float64Array(nSymbols);
+    this.barRow = new Uint8Array(nSymbols);
+    this.sizedRow = new Uint8Array(nSymbols);
+    this.realPriceRow = new Float64Array(nSymbols);
+    this.wholeRow = new Float64Array(nSymbols);
+    this.book = newSizingBook(nSymbols);
+    this.bookSymbol = new Int32Array(nSymbols);
+    this.byName = symbolsByName(panel.symbols);
+    this.held = new Int32Array(nSymbols);
+    this.benchHeld = new Int32Array(nSymbols);
+    this.benchFrom = startRow;
+  }
+
+  /**
+   * Every day of the window in order: its rebalance (on a trade row), exits, closing values. Returns
+   * the rebalance days' offsets in the window, where holding periods start. A short loop over small
+   * methods rather than one loop nest: V8 optimises each method after a few calls, instead of
+   * compiling one big function mid-loop (on-stack replacement), which made a process's first backtest
+   * more than twice as slow as the next one. And a method apart from `simulate`, which runs once a
+   * backtest: without the loop it stays too cold for V8 to compile at all.
+   */
+  runDays(
+    endRow: number,
+    tradeRowToDecision: ReadonlyMap<number, number>,
+    indexCloses: Float64Array | undefined,
+    indexStart: number,
+    initialCash: number,
+  ): number[] {
+    const { startRow, indexEquity } = this;
+    const periodStart: number[] = [];
+    for (let t = startRow; t <= endRow; t++) {
+      const k = tradeRowToDecision.get(t);
+      if (k !== undefined) this.rebalance(t, k);
+      this.closeDay(t);
+      if (indexEquity) indexEquity[t - startRow] = (initialCash * indexCloses![t]!) / indexStart;
+      if (k !== undefined) periodStart.push(t - startRow);
+    }
+    return periodStart;
+  }
+
+  /** The rebalance on trade row t for decision k: decide, size, fill, record; re-weight the benchmark. */
+  rebalance(t: number, k: number): void {
+    const { panel, nSymbols, positions } = this;
+    const decisionRow = this.decisionRows[k]!;
+    this.gatherDay(t, k, decisionRow);
+    const weights = this.decide(t, k, decisionRow);
+    const netLiquidation = this.prepareSizing(t, weights);
+    this.fillOrders(t);
+    const turnover = netLiquidation > 0 ? this.traded / netLiquidation / 2 : 0;
+    this.turnoverSum += turnover;
+
+    const { priceRow, sectorOf, sectorSums, sectorSeen, log } = this;
+    const adjFactor = panel.adjFactor;
+    let afterEquity = this.cash;
+    for (let s = 0; s < nSymbols; s++) if (positions[s] !== 0) afterEquity += positions[s]! * priceRow[s]!;
+    for (let s = 0; s < nSymbols; s++) {
+      if (positions[s] === 0) continue;
+      const weight = (positions[s]! * priceRow[s]!) / afterEquity;
+      const sector = sectorOf[s]!;
+      log.holding(s, wholeShares(positions[s]! * adjFactor[s * this.nDays + t]!), weight, sector);
+      // As the map this replaced: `(get(sector) ?? 0) + weight`, the first addition to 0.
+      sectorSums[sector] = (sectorSeen[sector] === 1 ? sectorSums[sector]! : 0) + weight;
+      sectorSeen[sector] = 1;
+    }
+    log.endRebalance(t, decisionRow, netLiquidation, turnover, this.rebalanceCommission);
+    this.rebalancesDone++;
+    this.reweightBenchmark(t);
+    this.positionsChanged = true;
+    const onProgress = this.onProgress; // called as a plain function, as a caller's callback expects
+    onProgress?.(this.rebalancesDone, this.rebalanceCount);
+  }
+
+  /** The weights held at the decision close, and the trade day's prices and bars across symbols. */
+  private gatherDay(t: number, k: number, decisionRow: number): void {
+    const { panel, nSymbols, nDays, positions, previousWeights, priceRow, barRow, eligibleScores } = this;
+    const adjClose = panel.adjClose;
+    // Weights held at the decision close: the portfolio construction's starting point.
+    let decisionEquity = this.cash;
+    for (let s = 0; s < nSymbols; s++)
+      if (positions[s] !== 0) decisionEquity += positions[s]! * adjClose[s * nDays + decisionRow]!;
+    for (let s = 0; s < nSymbols; s++) {
+      previousWeights[s] =
+        positions[s] !== 0 ? (positions[s]! * adjClose[s * nDays + decisionRow]!) / decisionEquity : 0;
+    }
+    const tradePrices = this.tradePrices;
+    const hasBar = panel.hasBar;
+    for (let s = 0, cell = t; s < nSymbols; s++, cell += nDays) {
+      priceRow[s] = tradePrices[cell]!;
+      barRow[s] = hasBar[cell]!;
+    }
+    // A plain loop: Float64Array.from with a mapping callback is several times slower here.
+    const scores = this.allScores;
+    const offset = k * nSymbols;
+    for (let s = 0; s < nSymbols; s++) eligibleScores[s] = barRow[s] === 1 ? scores[offset + s]! : Number.NaN;
+  }
+
+  /** Construction and the risk stage on the gathered day. */
+  private decide(t: number, k: number, decisionRow: number): Float64Array {
+    const { panel, nSymbols, eligibleScores } = this;
+    const weights = decideWeights({
+      symbols: panel.symbols,
+      scores: eligibleScores,
+      volatility: this.volatility?.subarray(k * nSymbols, (k + 1) * nSymbols),
+      sectors: this.sectors,
+      previousWeights: this.previousWeights,
+      construction: this.construction,
+      risk: this.risk,
+    });
+    const onDecision = this.onDecision;
+    onDecision?.({
+      decisionDate: formatDay(panel.days[decisionRow]!),
+      tradeDate: formatDay(panel.days[t]!),
+      scores: Float64Array.from(eligibleScores),
+      weights: Float64Array.from(weights),
+    });
+    return weights;
+  }
+
+  /**
+   * Net liquidation at the rebalance's prices (returned), and sizing's book in symbol-name order
+   * (the order sizeCheckedTargets sorts in), sized. Untradable holdings keep their position.
+   */
+  private prepareSizing(t: number, weights: Float64Array): number {
+    const { panel, nSymbols, nDays, positions, priceRow, barRow, sizedRow, realPriceRow, wholeRow } = this;
+    const adjFactor = panel.adjFactor;
+    let cash = this.cash;
+    let netLiquidation = cash;
+    let gross = 0;
+    for (let s = 0; s < nSymbols; s++) {
+      const price = priceRow[s]!;
+      sizedRow[s] = 0;
+      if (positions[s] !== 0) netLiquidation += positions[s]! * price;
+      // Only names weighted or held are sized: the rest need no price of the day (a strided read).
+      if (barRow[s] !== 1 || (!(weights[s]! > 0) && positions[s] === 0)) continue;
+      const realPrice = price / adjFactor[s * nDays + t]!;
+      // The checks sizing's schema made, done here once per priced name (see sizeCheckedTargets).
+      if (!(realPrice > 0 && realPrice < Number.POSITIVE_INFINITY))
+        throw new Error(`panel: ${panel.symbols[s]} has no usable price on ${formatDay(panel.days[t]!)}`);
+      if (weights[s]! > 0) gross += weights[s]!;
+      let whole = 0;
+      if (positions[s] !== 0) {
+        // Whole shares for sizing; the reinvested dividends' fraction of a share becomes cash.
+        const real = positions[s]! * adjFactor[s * nDays + t]!;
+        whole = Math.floor(real + 1e-6);
+        cash += (real - whole) * realPrice;
+        positions[s] = whole / adjFactor[s * nDays + t]!;
+      }
+      // Sized: weighted, or holding whole shares.
+      if (weights[s]! > 0 || whole !== 0) {
+        sizedRow[s] = 1;
+        realPriceRow[s] = realPrice;
+        wholeRow[s] = whole === 0 ? 0 : whole;
+      }
+    }
+    this.cash = cash;
+    if (
+      !(netLiquidation >= 0 && Number.isFinite(netLiquidation) && Number.isFinite(cash)) ||
+      gross > 1 + 1e-6
+    )
+      throw new Error(
+        `backtest: cannot size ${formatDay(panel.days[t]!)}: net liquidation ${netLiquidation}, cash ${cash}, weights ${gross}`,
+      );
+    const { book, bookSymbol, byName } = this;
+    const lotSize = this.lotSize;
+    let sizedCount = 0;
+    for (let j = 0; j < nSymbols; j++) {
+      const s = byName[j]!;
+      if (sizedRow[s] !== 1) continue;
+      bookSymbol[sizedCount] = s;
+      // biome-ignore lint/complexity/useMathMinMax: a NaN weight is 0, as a name left out of sizing's record was
+      book.weight[sizedCount] = weights[s]! > 0 ? weights[s]! : 0;
+      book.price[sizedCount] = realPriceRow[s]!;
+      book.hasPrice[sizedCount] = 1;
+      book.position[sizedCount] = wholeRow[s]!;
+      book.lot[sizedCount] = lotSize;
+      sizedCount++;
+    }
+    this.sizedCount = sizedCount;
+    sizeBook(book, sizedCount, {
+      investable: Math.max(0, netLiquidation), // no cash buffer: the construction left it unallocated
+      cash,
+      minOrderValue: this.minOrderValue,
+      commission: this.costs,
+    });
+    return netLiquidation;
+  }
+
+  /** The sized orders: sells first, then buys, each in name order (the orders sizeCheckedTargets returns). */
+  private fillOrders(t: number): void {
+    const { book, bookSymbol, positions, slip, fee, log, sizedCount } = this;
+    const adjFactor = this.panel.adjFactor;
+    let cash = this.cash;
+    let traded = 0;
+    let rebalanceCommission = 0;
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < sizedCount; i++) {
+        const quantity = book.target[i]! - book.position[i]!;
+        if (quantity === 0 || (quantity < 0 ? 0 : 1) !== pass) continue;
+        const s = bookSymbol[i]!;
+        const fill = book.price[i]! * (1 + (quantity > 0 ? slip : -slip));
+        const commission = fee(Math.abs(quantity), fill);
+        cash -= quantity * fill + commission;
+        const after = book.position[i]! + quantity;
+        positions[s] = after === 0 ? 0 : after / adjFactor[s * this.nDays + t]!;
+        traded += Math.abs(quantity) * fill;
+        rebalanceCommission += commission;
+        log.trade(s, quantity, fill, commission);
+      }
+    }
+    this.cash = cash;
+    this.traded = traded;
+    this.rebalanceCommission = rebalanceCommission;
+    this.totalCommission += rebalanceCommission;
+  }
+
+  /** Equal-weight benchmark of the same universe: every tradable symbol, frictionless. */
+  private reweightBenchmark(t: number): void {
+    const { nSymbols, benchUnits, priceRow, barRow } = this;
+    this.valueBenchmarkThrough(t - 1);
+    let benchValue = this.benchCash;
+    let count = 0;
+    for (let s = 0; s < nSymbols; s++) {
+      if (benchUnits[s] !== 0) benchValue += benchUnits[s]! * priceRow[s]!;
+      if (barRow[s] === 1) count++;
+    }
+    this.benchCash = count > 0 ? 0 : benchValue;
+    for (let s = 0; s < nSymbols; s++)
+      benchUnits[s] = count > 0 && barRow[s] === 1 ? benchValue / count / priceRow[s]! : 0;
+  }
+
+  /** After any rebalance of row t: exits, then the day's closing equity. */
+  closeDay(t: number): void {
+    if (this.positionsChanged) this.rebuildLists();
+    this.sellEnded(t);
+    if (this.positionsChanged) this.rebuildLists();
+    const { held, heldCount, positions, nDays } = this;
+    const adjClose = this.panel.adjClose;
+    let value = this.cash;
+    for (let i = 0; i < heldCount; i++) {
+      const s = held[i]!;
+      value += positions[s]! * adjClose[s * nDays + t]!;
+    }
+    this.equity[t - this.startRow] = value;
+  }
+
+  private rebuildLists(): void {
+    const { nSymbols, positions, benchUnits, held, benchHeld } = this;
+    let heldCount = 0;
+    let benchCount = 0;
+    for (let s = 0; s < nSymbols; s++) {
+      if (positions[s] !== 0) held[heldCount++] = s;
+      if (benchUnits[s] !== 0) benchHeld[benchCount++] = s;
+    }
+    this.heldCount = heldCount;
+    this.benchCount = benchCount;
+    this.positionsChanged = false;
+  }
+
+  /** Holdings whose bars end on row t (before the panel's do) are sold at its close. */
+  private sellEnded(t: number): void {
+    const { panel, held, heldCount, positions, nDays, slip, fee: commission } = this;
+    const lastRow = panel.lastRow;
+    for (let i = 0; i < heldCount; i++) {
+      const s = held[i]!;
+      if (lastRow[s] !== t || t === nDays - 1) continue;
+      const realPrice = panel.adjClose[s * nDays + t]! / panel.adjFactor[s * nDays + t]!;
+      const real = positions[s]! * panel.adjFactor[s * nDays + t]!;
+      const quantity = -Math.floor(real + 1e-6);
+      const fill = realPrice * (1 - slip);
+      const fee = commission(-quantity, fill);
+      this.cash += (real + quantity) * realPrice - quantity * fill - fee;
+      positions[s] = 0;
+      this.totalCommission += fee;
+      this.log.exit(t, s, quantity, fill, fee);
+      this.exitCount++;
+      this.positionsChanged = true;
+    }
+  }
+
+  /**
+   * The benchmark's units change only at rebalances: each holding period is valued symbol by symbol
+   * over its days (contiguous in the symbol-major panel) instead of day by day across symbols. For
+   * each day the additions still run from the cash in ascending s, so the sums are the same bits.
+   */
+  valueBenchmarkThrough(last: number): void {
+    const { benchmarkEquity, benchHeld, benchCount, benchUnits, nDays, startRow, benchFrom } = this;
+    const adjClose = this.panel.adjClose;
+    for (let t = benchFrom; t <= last; t++) benchmarkEquity[t - startRow] = this.benchCash;
+    for (let i = 0; i < benchCount; i++) {
+      const s = benchHeld[i]!;
+      const units = benchUnits[s]!;
+      for (let t = benchFrom, cell = s * nDays + benchFrom; t <= last; t++, cell++)
+        benchmarkEquity[t - startRow] = benchmarkEquity[t - startRow]! + units * adjClose[cell]!;
+    }
+    this.benchFrom = last + 1;
+  }
 }
 
 /**

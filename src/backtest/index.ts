@@ -9,16 +9,18 @@
  * Sizing, lots and commissions use the day's real shares and prices (returns stay on adjusted prices);
  * holdings whose bars end are sold on their last day (`exits`); `decideWeights` is the per-rebalance
  * decision; `restrictToMembership` makes a universe point-in-time; `alignIndex` adds a market index
- * benchmark; `runSweep` backtests a parameter grid in worker threads (docs/research.md).
+ * benchmark; `runSweep` backtests a parameter grid in worker threads, which `SweepWorkerPool` keeps
+ * loaded and compiled from one sweep to the next (docs/research.md).
  * `replayDecisions` (parity only, docs/decisions.md) runs the same backtest on the IB bars live
  * decisions were made on and returns each rebalance's weights; it is the one way a backtest takes IB data.
  */
+
+export { backtestConfigSchema, commissionSchema } from './config-schema.js';
 export {
   COMMISSION_PRESET_NAMES,
   COMMISSION_PRESETS,
   type CommissionParams,
   type CommissionPreset,
-  commissionSchema,
   ibCommission,
 } from './costs.js';
 export {
@@ -27,7 +29,6 @@ export {
   type BacktestInput,
   type BacktestResult,
   type BacktestStats,
-  backtestConfigSchema,
   type DecisionInput,
   decideWeights,
   type Exit,
@@ -38,7 +39,6 @@ export {
   type Rebalance,
   type RebalanceDecision,
   type RiskStage,
-  runBacktest,
   type Simulation,
   simulate,
   type Trade,
@@ -67,6 +67,7 @@ export {
   tradesCsv,
 } from './report.js';
 export { RESULT_HASH_V2_PREFIX, resultHashV2, simulationHash } from './result-hash-v2.js';
+export { runBacktest } from './run-backtest.js';
 export { ObjectLog, ResultColumns, type RunContext, type RunLog } from './run-log.js';
 export { backtestResultSchema, parseBacktestResult } from './schema.js';
 export { drawdownSeries, type PerformanceStats, performanceStats } from './stats.js';
@@ -80,11 +81,10 @@ export {
   runSweepPoint,
   type SweepGrid,
   type SweepGridInput,
-  type SweepPoint,
   type SweepRequest,
-  type SweepRow,
-  type SweepScope,
   type SweepTimings,
   sortSweepRows,
   sweepGridSchema,
 } from './sweep.js';
+export type { SweepPoint, SweepRow, SweepScope } from './sweep-point.js';
+export { type SweepPoolOptions, SweepWorkerPool, sharedSweepPool } from './sweep-pool.js';

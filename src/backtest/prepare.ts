@@ -1,13 +1,9 @@
-import {
-  type AlphaDataset,
-  buildDataset,
-  buildPanel,
-  FEATURE_NAMES,
-  type Panel,
-  type WeeklySchedule,
-  weeklySchedule,
-} from '../alpha/index.js';
-import { type AlphaBars, type AlphaSeriesReader, formatDay } from '../sources/alpha/index.js';
+import { type AlphaDataset, buildDataset, buildSignalDataset, type SignalDataset } from '../alpha/dataset.js';
+import { FEATURE_NAMES } from '../alpha/features.js';
+import { buildPanel, type Panel } from '../alpha/panel.js';
+import { type WeeklySchedule, weeklySchedule } from '../alpha/schedule.js';
+import { formatDay } from '../sources/alpha/days.js';
+import type { AlphaBars, AlphaSeriesReader } from '../sources/alpha/index.js';
 import type { BacktestInput, IndexSeries } from './engine.js';
 
 /** Everything training and backtests need, computed once from research bars. */
@@ -40,7 +36,7 @@ export function prepareResearchPanel(
   options: { weekday?: number; expressions?: readonly string[] } = {},
 ): ResearchData {
   const schedule = weeklySchedule(panel, options);
-  const sectorOf = panel.symbols.map((symbol) => sectors[symbol]?.sector);
+  const sectorOf = sectorsOf(panel, sectors);
   const dataset = buildDataset(panel, schedule.decisionRows, {
     expressions: options.expressions ?? [],
     sectors: sectorOf,
@@ -49,6 +45,32 @@ export function prepareResearchPanel(
   const width = dataset.nFeatures;
   for (let i = 0; i < volatility.length; i++) volatility[i] = dataset.raw[i * width + VOL_60D]!;
   return { panel, schedule, dataset, sectors: sectorOf, volatility };
+}
+
+/** What expression signals and backtests read of research data: all but the dataset's matrices. */
+export type SignalResearch = Omit<ResearchData, 'dataset'> & { dataset: SignalDataset };
+
+/**
+ * `prepareResearchPanel` for expression signals (a sweep's points): the same values of what they read,
+ * without the feature matrix, forward returns and labels, which were most of its work and of its fresh
+ * memory. `shared`: the arrays computed here in SharedArrayBuffers, for worker threads (the schedule's
+ * few rows are left to be copied).
+ */
+export function prepareSignalResearch(
+  panel: Panel,
+  sectors: Readonly<Record<string, { sector: string }>> = {},
+  options: { weekday?: number; shared?: boolean } = {},
+): SignalResearch {
+  const schedule = weeklySchedule(panel, options);
+  const { dataset, volatility } = buildSignalDataset(panel, schedule.decisionRows, options);
+  return { panel, schedule, dataset, sectors: sectorsOf(panel, sectors), volatility };
+}
+
+function sectorsOf(
+  panel: Panel,
+  sectors: Readonly<Record<string, { sector: string }>>,
+): (string | undefined)[] {
+  return panel.symbols.map((symbol) => sectors[symbol]?.sector);
 }
 
 /**

@@ -2,8 +2,9 @@ import { type ModelRecord, scoresFromRecord } from '../alpha/index.js';
 import type { IbPanel } from '../decide/index.js';
 import type { ProjectParams } from '../projects/index.js';
 import { createWeightLimits } from '../risk/index.js';
-import { type BacktestConfigInput, type RebalanceDecision, runBacktest } from './engine.js';
+import type { BacktestConfigInput, RebalanceDecision } from './engine.js';
 import { prepareResearchPanel, researchInput } from './prepare.js';
+import { runBacktest } from './run-backtest.js';
 
 export interface ReplayRequest {
   /** The IB daily bars live decisions were made on (`buildIbPanel`), through the last trade day. */

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
-import { canonicalJson } from '../alpha/index.js';
-import type { BacktestInput, BacktestResult, Simulation } from './engine.js';
+import { canonicalJson } from '../alpha/canonical-json.js';
+import type { BacktestInput, BacktestResult, MonthlyReturn, Simulation } from './engine.js';
 import { monthlyReturns } from './engine.js';
 import type { ResultColumns } from './run-log.js';
 import { drawdownSeries, performanceStats as performanceStatsOf } from './stats.js';
@@ -123,11 +123,10 @@ export function simulationHash(input: BacktestInput, run: Simulation, columns: R
     };
     const dayBytes = encodedStrings(dayText);
     const symbolBytes = encodedStrings(symbols);
-    const sectorBytes = columns.context!.sectorNames.map(encodeString);
+    const sectorBytes = encodeEach(columns.context!.sectorNames);
     w.string(TAG);
     w.string(canonicalJson(header));
-    w.u32(endRow + 1 - startRow);
-    for (let t = startRow; t <= endRow; t++) w.raw(dayBytes[t]!);
+    writeDays(w, dayBytes, startRow, endRow);
     w.f64List(equity, 0, equity.length);
     w.f64List(benchmarkEquity, 0, benchmarkEquity.length);
     const drawdown = drawdownSeries(equity);
@@ -136,13 +135,7 @@ export function simulationHash(input: BacktestInput, run: Simulation, columns: R
       w.u32(1);
       w.f64List(indexEquity, 0, indexEquity.length);
     } else w.u32(0);
-    const monthly = monthlyReturns(panel.days, startRow, endRow, equity, benchmarkEquity);
-    w.u32(monthly.length);
-    for (const month of monthly) {
-      w.string(month.month);
-      w.f64(month.strategy);
-      w.f64(month.benchmark);
-    }
+    writeMonthly(w, monthlyReturns(panel.days, startRow, endRow, equity, benchmarkEquity));
     writeRebalances(w, columns, dayBytes, symbolBytes, sectorBytes);
     writeExits(w, columns, dayBytes, symbolBytes);
     return w.digest();
@@ -151,8 +144,28 @@ export function simulationHash(input: BacktestInput, run: Simulation, columns: R
   }
 }
 
-// The columns' sections as functions of their own: each compiles on its own and quickly, where
-// one function holding every loop took V8 over 100 ms per (re)compilation in each worker.
+// The long loops as functions of their own: each compiles on its own and quickly, where one
+// function holding every loop took V8 over 100 ms per (re)compilation in each worker. Without them
+// simulationHash, called once a point, stays too cold for V8 to compile at all.
+function writeDays(
+  w: BinaryHashWriter,
+  dayBytes: readonly Uint8Array[],
+  startRow: number,
+  endRow: number,
+): void {
+  w.u32(endRow + 1 - startRow);
+  for (let t = startRow; t <= endRow; t++) w.raw(dayBytes[t]!);
+}
+
+function writeMonthly(w: BinaryHashWriter, monthly: readonly MonthlyReturn[]): void {
+  w.u32(monthly.length);
+  for (const month of monthly) {
+    w.string(month.month);
+    w.f64(month.strategy);
+    w.f64(month.benchmark);
+  }
+}
+
 function writeRebalances(
   w: BinaryHashWriter,
   c: ResultColumns,
@@ -221,12 +234,23 @@ function encodeString(text: string): Uint8Array {
   return out;
 }
 
+/**
+ * Each text encoded, in an array built by push: its hidden class is then the same whichever code
+ * built it. `Array.prototype.map` made arrays of another elements kind once V8 had optimised the
+ * caller, and writeRebalances, which reads them, was deoptimised and recompiled ("wrong map").
+ */
+function encodeEach(texts: readonly string[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const text of texts) out.push(encodeString(text));
+  return out;
+}
+
 /** Encoded once per list (a panel's symbols, a day axis's texts): a sweep's points share them. */
 const encoded = new WeakMap<readonly string[], readonly Uint8Array[]>();
 function encodedStrings(texts: readonly string[]): readonly Uint8Array[] {
   let bytes = encoded.get(texts);
   if (!bytes) {
-    bytes = texts.map(encodeString);
+    bytes = encodeEach(texts);
     encoded.set(texts, bytes);
   }
   return bytes;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BacktestStats, ExitTrade, PerformanceStats, Rebalance } from '../contract/research.js';
-import { type BacktestResult, backtestConfigSchema } from './engine.js';
+import { backtestConfigSchema } from './config-schema.js';
+import type { BacktestResult } from './engine.js';
 
 /**
  * The stored form of a backtest result (result.json), for the API, the database and the web app.

@@ -1,6 +1,9 @@
-import { decisionScores, FEATURE_NAMES, type ModelRecord, type Panel } from '../alpha/index.js';
-import { type ConstructionParams, constructWeights } from '../portfolio/index.js';
-import { formatDay, parseDay } from '../sources/alpha/index.js';
+import { FEATURE_NAMES } from '../alpha/features.js';
+import type { Panel } from '../alpha/panel.js';
+import { decisionScores } from '../alpha/record-scoring.js';
+import type { ModelRecord } from '../alpha/registry.js';
+import { type ConstructionParams, constructWeights } from '../portfolio/construction.js';
+import { formatDay, parseDay } from '../sources/alpha/days.js';
 
 /**
  * THE decision: features -> model scores -> portfolio construction -> the risk stage. The backtest

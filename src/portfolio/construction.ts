@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { ConstructionParams } from './construction-schema.js';
 
 /**
  * Portfolio construction: scores -> target weights under constraints (Lean's
@@ -8,20 +8,8 @@ import { z } from 'zod';
  */
 export const WEIGHTING_SCHEMES = ['equal', 'score', 'inverse_volatility'] as const;
 export type Weighting = (typeof WEIGHTING_SCHEMES)[number];
-
-export const constructionParamsSchema = z.object({
-  topN: z.number().int().min(1).max(10_000).default(20),
-  weighting: z.enum(WEIGHTING_SCHEMES).default('equal'),
-  /** Largest weight of one name. */
-  maxWeight: z.number().gt(0).max(1).default(0.1),
-  /** Largest total weight of one sector; names without a sector form the sector "unknown". */
-  sectorCap: z.number().gt(0).max(1).default(1),
-  /** Fraction of net liquidation kept in cash. */
-  cashBuffer: z.number().min(0).lt(1).default(0.02),
-  /** Largest one-way turnover per rebalance, 0.5 x sum |new - old|; 1 = unlimited. */
-  turnoverLimit: z.number().gt(0).max(1).default(1),
-});
-export type ConstructionParams = z.infer<typeof constructionParamsSchema>;
+// Declared with its schema (construction-schema.ts), which is kept out of what a backtest loads.
+export type { ConstructionParams };
 
 export interface ConstructionInput {
   readonly symbols: readonly string[];
@@ -36,13 +24,6 @@ export interface ConstructionInput {
 
 export interface PortfolioConstructionModel {
   createTargets(input: ConstructionInput): Float64Array;
-}
-
-export function createConstructionModel(
-  rawParams: Partial<ConstructionParams> = {},
-): PortfolioConstructionModel {
-  const params = constructionParamsSchema.parse(rawParams);
-  return { createTargets: (input) => constructWeights(input, params) };
 }
 
 export function constructWeights(input: ConstructionInput, params: ConstructionParams): Float64Array {
@@ -148,25 +129,32 @@ function topCandidates(scores: Float64Array, topN: number): number {
     chosen[survivors++] = i;
     if (scores[i] === Number.POSITIVE_INFINITY) allFinite = false;
   }
-  const better = (a: number, b: number): number => scores[b]! - scores[a]! || a - b;
   if (allFinite && survivors <= 64) {
     // Finite scores and distinct positions make `better` a strict total order: any sort gives the
     // same list, and insertion sort on a few dozen survivors allocates nothing.
     for (let p = 1; p < survivors; p++) {
       const i = chosen[p]!;
       let q = p - 1;
-      while (q >= 0 && better(chosen[q]!, i) > 0) {
+      while (q >= 0 && better(scores, chosen[q]!, i) > 0) {
         chosen[q + 1] = chosen[q]!;
         q--;
       }
       chosen[q + 1] = i;
     }
   } else {
-    const sorted = Array.from(chosen.subarray(0, survivors)).sort(better);
+    const sorted = Array.from(chosen.subarray(0, survivors)).sort((a, b) => better(scores, a, b));
     for (let p = 0; p < survivors; p++) chosen[p] = sorted[p]!;
   }
   if (volScratch.length < chosen.length) volScratch = new Float64Array(chosen.length);
   return Math.min(survivors, topN);
+}
+
+/**
+ * Candidate order: higher score first, then lower position. A module function, not a closure per
+ * call: a new closure each rebalance was a new call target where V8 had inlined the last one.
+ */
+function better(scores: Float64Array, a: number, b: number): number {
+  return scores[b]! - scores[a]! || a - b;
 }
 
 /**

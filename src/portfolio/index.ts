@@ -3,14 +3,17 @@
  * with top N, equal / score-rank / inverse-volatility weighting, name and sector caps, a cash buffer
  * and a turnover limit. Used unchanged by backtests and live trading.
  */
+
 export {
   type ConstructionInput,
-  type ConstructionParams,
-  constructionParamsSchema,
   constructWeights,
-  createConstructionModel,
   createTargetRecord,
   type PortfolioConstructionModel,
   WEIGHTING_SCHEMES,
   type Weighting,
 } from './construction.js';
+export {
+  type ConstructionParams,
+  constructionParamsSchema,
+  createConstructionModel,
+} from './construction-schema.js';

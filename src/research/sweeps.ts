@@ -8,6 +8,7 @@ import {
   runSweepPoint,
   type SweepRow,
   type SweepScope,
+  type SweepWorkerPool,
 } from '../backtest/index.js';
 import { msg } from '../contract/messages.js';
 import {
@@ -35,6 +36,11 @@ interface StoredSweep {
 export interface SweepServiceDeps {
   jobs: JobRunner;
   research: ResearchService;
+  /**
+   * The worker threads sweeps run on, kept loaded and compiled from one sweep to the next (the
+   * server's own, stopped when it closes). Default: the process's shared pool.
+   */
+  pool?: SweepWorkerPool;
 }
 
 /**
@@ -89,6 +95,7 @@ export class SweepService {
           dataDigest,
           scope,
           ...(input.workers === undefined ? {} : { workers: input.workers }),
+          ...(this.deps.pool ? { pool: this.deps.pool } : {}),
           signal: job.signal,
           onProgress: (done, total) =>
             job.progress(0.05 + 0.95 * (done / total), msg('SWEEP_PROGRESS', { done, total })),

@@ -16,6 +16,5 @@ export {
   type SizingTerms,
   sizeBook,
   sizeCheckedTargets,
-  sizeTargets,
-  validateSizingInput,
 } from './sizing.js';
+export { sizeTargets, validateSizingInput } from './sizing-input.js';

@@ -4,6 +4,7 @@ import {
   alignIndex,
   type BacktestInput,
   type BacktestResult,
+  backtestConfigSchema,
   prepareResearch,
   ResultColumns,
   researchInput,
@@ -66,12 +67,12 @@ describe('result hash, version 2', () => {
     const columns = new ResultColumns();
     // Twice through the same columns: a thread reuses them point after point.
     for (const _ of [1, 2]) {
-      const run = simulate(input, config, columns);
+      const run = simulate(input, backtestConfigSchema.parse(config), columns);
       expect(run.stats).toEqual(result.stats);
       expect(simulationHash(input, run, columns)).toBe(hash);
     }
     const other = runBacktest(input, { ...config, slippageBps: 7 });
-    const run = simulate(input, { ...config, slippageBps: 7 }, columns);
+    const run = simulate(input, backtestConfigSchema.parse({ ...config, slippageBps: 7 }), columns);
     expect(simulationHash(input, run, columns)).toBe(resultHash(other));
     expect(resultHash(other)).not.toBe(hash);
   });

@@ -21,7 +21,6 @@ import {
 // The backtest's own modules, not the backtest barrel: it would also load the sweep's worker pool and
 // the parity replay (with the risk module) on every research command; those load in their actions.
 import { COMMISSION_PRESET_NAMES, COMMISSION_PRESETS, type CommissionPreset } from '../../backtest/costs.js';
-import { runBacktest } from '../../backtest/engine.js';
 import {
   alignIndex,
   prepareResearchPanel,
@@ -29,6 +28,7 @@ import {
   researchInput,
 } from '../../backtest/prepare.js';
 import { exportBacktest, resultHash } from '../../backtest/report.js';
+import { runBacktest } from '../../backtest/run-backtest.js';
 import { FileBacktestStore } from '../../backtest/store.js';
 import { systemClock } from '../../core/clock.js';
 import { WEIGHTING_SCHEMES } from '../../portfolio/index.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SweepWorkerPool } from '../../backtest/sweep-pool.js';
 import {
   BacktestDetail,
   BacktestsResponse,
@@ -61,12 +62,15 @@ const IMPORT_BODY_LIMIT = Math.ceil(MAX_IMPORT_BYTES * 1.4);
 export function registerResearchRoutes(app: Api, deps: ServerDeps): void {
   const research = deps.ctx.research;
   const jobs = deps.ctx.jobs;
-  const sweeps = new SweepService({ jobs, research });
+  // The server's sweep workers: loaded once, then kept between sweeps; stopped when the server closes.
+  const sweepPool = new SweepWorkerPool();
+  const sweeps = new SweepService({ jobs, research, pool: sweepPool });
   const actor = (session: { username: string } | undefined) => session?.username ?? 'unknown';
 
   const unsubscribe = jobs.onProgress((event) => deps.hub.publish('job.progress', event));
   app.addHook('onClose', async () => {
     unsubscribe();
+    await sweepPool.close();
   });
 
   // -- data
