@@ -1,6 +1,7 @@
 import { Alert, Button, Card, Col, Empty, Row, Skeleton, Table, type TableColumnsType } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText, type Failure } from './errorText';
 
 export interface ListDetailLayoutProps<Item extends { id: number }> {
   /** The list card: its title, its test id and the search it shows (as `data-query`). */
@@ -12,11 +13,11 @@ export interface ListDetailLayoutProps<Item extends { id: number }> {
   columns: TableColumnsType<Item>;
   listTestId: string;
   listEmptyText: ReactNode;
-  listError: string | null;
+  listError: Failure | null;
   onRetryList: () => void;
   selectedId: number | null;
   onSelect: (id: number) => void;
-  detailError: string | null;
+  detailError: Failure | null;
   /** Shown while no row is selected. */
   detailPlaceholder: ReactNode;
   /** The selected row's detail; `null` while there is none to show. */
@@ -48,7 +49,7 @@ export function ListDetailLayout<Item extends { id: number }>({
         <Alert
           type="error"
           showIcon
-          title={t('common.loadFailed', { message: listError })}
+          title={t('common.loadFailed', { message: errorText(listError.reason) })}
           action={<Button onClick={onRetryList}>{t('common.retry')}</Button>}
           className="page-notice"
         />
@@ -81,7 +82,11 @@ export function ListDetailLayout<Item extends { id: number }>({
         </Col>
         <Col xs={24} xl={15}>
           {detailError ? (
-            <Alert type="error" showIcon title={t('common.loadFailed', { message: detailError })} />
+            <Alert
+              type="error"
+              showIcon
+              title={t('common.loadFailed', { message: errorText(detailError.reason) })}
+            />
           ) : null}
           {!hasDetail && !detailError ? (
             <Card variant="borderless" className="content-card">

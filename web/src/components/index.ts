@@ -1,5 +1,5 @@
 export { EChart } from './EChart';
-export { errorText } from './errorText';
+export { errorText, type Failure } from './errorText';
 export { LanguageSwitch } from './LanguageSwitch';
 export { ListDetailLayout, type ListDetailLayoutProps } from './ListDetailLayout';
 export { ListSearchBox } from './ListSearchBox';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { errorText } from './errorText';
+import type { Failure } from './errorText';
 
 export interface ListSelectionLoaders<List, Detail> {
   /** Loads the list for a search (`''` when there is none). */
@@ -24,10 +24,11 @@ export interface ListSelection<List, Detail> {
   select: (id: number | null) => void;
   search: SearchBoxState;
   list: List | null;
-  listError: string | null;
+  /** Kept as what was thrown so its text follows the UI language (errorText at render). */
+  listError: Failure | null;
   reloadList: () => void;
   detail: Detail | null;
-  detailError: string | null;
+  detailError: Failure | null;
   reloadDetail: () => void;
   /** Shows a detail the page already has (e.g. the answer to a save) without asking again. */
   showDetail: (detail: Detail | null) => void;
@@ -73,7 +74,7 @@ export function useListSelection<List, Detail>(
   const select = useCallback((id: number | null) => setParams({ id }), [setParams]);
 
   const [list, setList] = useState<List | null>(null);
-  const [listError, setListError] = useState<string | null>(null);
+  const [listError, setListError] = useState<Failure | null>(null);
   const [listVersion, setListVersion] = useState(0);
   const reloadList = useCallback(() => setListVersion((version) => version + 1), []);
   useEffect(() => {
@@ -84,14 +85,14 @@ export function useListSelection<List, Detail>(
     latestLoaders.current
       .loadList(query)
       .then((answer) => current && setList(answer))
-      .catch((error: unknown) => current && setListError(errorText(error)));
+      .catch((error: unknown) => current && setListError({ reason: error }));
     return () => {
       current = false;
     };
   }, [query, listVersion]);
 
   const [detail, setDetail] = useState<Detail | null>(null);
-  const [detailError, setDetailError] = useState<string | null>(null);
+  const [detailError, setDetailError] = useState<Failure | null>(null);
   const detailRequest = useRef(0);
   const reloadDetail = useCallback(() => {
     // Clicking through rows quickly: only the answer for the last click may land.
@@ -107,7 +108,7 @@ export function useListSelection<List, Detail>(
       .catch((error: unknown) => {
         if (request !== detailRequest.current) return;
         setDetail(null);
-        setDetailError(errorText(error));
+        setDetailError({ reason: error });
       });
   }, [selectedId]);
   useEffect(reloadDetail, [reloadDetail]);

@@ -1,7 +1,7 @@
 import { Alert, Button, Space } from 'antd';
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorText } from '../../components/errorText';
+import { errorText, type Failure } from '../../components/errorText';
 
 /**
  * A button that asks the server to check something (verify, parity) and shows the answer below it,
@@ -25,7 +25,7 @@ export function CheckButton<T>({
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ value: T } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Failure | null>(null);
   const check = useCallback(() => {
     setBusy(true);
     setError(null);
@@ -33,7 +33,7 @@ export function CheckButton<T>({
       .then((value) => setResult({ value }))
       .catch((reason: unknown) => {
         setResult(null);
-        setError(errorText(reason));
+        setError({ reason });
       })
       .finally(() => setBusy(false));
   }, [load]);
@@ -51,7 +51,7 @@ export function CheckButton<T>({
           type="error"
           showIcon
           data-testid={`${testId}-error`}
-          title={t('common.requestFailed', { message: error })}
+          title={t('common.requestFailed', { message: errorText(error.reason) })}
         />
       ) : null}
     </Space>

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api, type Project, type TradeRun } from '../../api';
-import { errorText } from '../../components/errorText';
+import { errorText, type Failure } from '../../components/errorText';
 import { renderEnum } from '../../i18n/messages';
 import { decisionsApi, type Snapshot, type SnapshotSummary } from './decisions-api';
 import { SnapshotLink } from './links';
@@ -42,7 +42,7 @@ async function signalVersion(
 export function SignalVersionCard({ project }: { project: Project | null }) {
   const { t } = useTranslation();
   const [rows, setRows] = useState<SignalVersion[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Failure | null>(null);
 
   useEffect(() => {
     let current = true;
@@ -56,7 +56,7 @@ export function SignalVersionCard({ project }: { project: Project | null }) {
       return versions.filter((v): v is SignalVersion => v !== null);
     })()
       .then((found) => current && setRows(found))
-      .catch((reason: unknown) => current && setError(errorText(reason)));
+      .catch((reason: unknown) => current && setError({ reason }));
     return () => {
       current = false;
     };
@@ -124,7 +124,7 @@ export function SignalVersionCard({ project }: { project: Project | null }) {
     >
       <Typography.Paragraph type="secondary">{t('decisions.signal.hint')}</Typography.Paragraph>
       {error ? (
-        <Alert type="error" showIcon title={t('common.loadFailed', { message: error })} />
+        <Alert type="error" showIcon title={t('common.loadFailed', { message: errorText(error.reason) })} />
       ) : (
         <Table<SignalVersion>
           rowKey={(row) => row.project.id}

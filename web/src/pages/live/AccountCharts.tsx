@@ -2,7 +2,7 @@ import { Alert, Col, Empty, Row, Segmented, Space, Typography } from 'antd';
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountHistory, HistoryRange } from '../../api';
-import { EChart } from '../../components';
+import { EChart, errorText } from '../../components';
 import { accountApi, formatPercent } from './account-api';
 import { useReread } from './useReread';
 
@@ -136,7 +136,7 @@ export function AccountCharts() {
         ) : null}
       </Space>
       {state.kind === 'failed' ? (
-        <Alert type="error" showIcon title={t('common.loadFailed', { message: state.message })} />
+        <Alert type="error" showIcon title={t('common.loadFailed', { message: errorText(state.reason) })} />
       ) : null}
       {history && history.equity.length === 0 ? (
         <Empty data-testid="account-charts-empty" description={t('account.charts.empty')} />

@@ -7,7 +7,7 @@ import { useServerEvent } from '../../events';
 import { renderEnum } from '../../i18n/messages';
 import { AccountCharts } from './AccountCharts';
 import { accountApi, formatMoney, formatPercent, pnlColor } from './account-api';
-import { byNumber, byText, formatInteger, formatPrice, formatTime, type Loadable } from './model';
+import { byNumber, byText, errorText, formatInteger, formatPrice, formatTime, type Loadable } from './model';
 import { useReread } from './useReread';
 
 /** Other replicas (and a missed event) are caught up by re-reading this often. */
@@ -109,7 +109,7 @@ export function AccountPanel() {
       }
     >
       {state.kind === 'failed' ? (
-        <Alert type="error" showIcon title={t('common.loadFailed', { message: state.message })} />
+        <Alert type="error" showIcon title={t('common.loadFailed', { message: errorText(state.reason) })} />
       ) : null}
       {state.kind === 'ready' && !view ? (
         <Empty data-testid="account-empty" description={t('account.empty')} />

@@ -23,6 +23,7 @@ import {
   type FieldError,
   type UniverseSelector,
 } from '../../api';
+import type { Failure } from '../../components';
 import { JobProgress } from '../reports/JobProgress';
 import { isFinished, useJob } from '../reports/useJob';
 import { BackfillSummary } from './BackfillSummary';
@@ -97,7 +98,7 @@ export function BarAuditPanel({ initialUniverse }: { initialUniverse: string | n
   const [range, setRange] = useState<[Dayjs, Dayjs]>(() => [dayjs().subtract(1, 'year'), dayjs()]);
   const [state, setState] = useState<Loadable<BarAudit[]> | null>(null);
   const [fieldErrors, setFieldErrors] = useState<FieldError[]>([]);
-  const [backfillError, setBackfillError] = useState<string | null>(null);
+  const [backfillError, setBackfillError] = useState<Failure | null>(null);
   const [backfillReport, setBackfillReport] = useState<BackfillReport | null>(null);
   const backfilled = useRef<AuditRequest | null>(null);
 
@@ -145,7 +146,7 @@ export function BarAuditPanel({ initialUniverse }: { initialUniverse: string | n
       .catch((error: unknown) => {
         if (isUnavailable(error)) setState({ kind: 'unavailable' });
         else if (error instanceof ApiError && error.fields.length > 0) setFieldErrors(error.fields);
-        else setBackfillError(errorText(error));
+        else setBackfillError({ reason: error });
       });
   };
 
@@ -274,7 +275,9 @@ export function BarAuditPanel({ initialUniverse }: { initialUniverse: string | n
           type="error"
           showIcon
           title={t('liveTrading.bars.backfillRefused', {
-            message: backfillError ?? otherErrors.map((f) => `${f.field}: ${f.message}`).join('; '),
+            message: backfillError
+              ? errorText(backfillError.reason)
+              : otherErrors.map((f) => `${f.field}: ${f.message}`).join('; '),
           })}
         />
       ) : null}
@@ -286,7 +289,7 @@ export function BarAuditPanel({ initialUniverse }: { initialUniverse: string | n
         <Alert type="warning" showIcon title={t('liveTrading.notRunning')} />
       ) : null}
       {state?.kind === 'failed' ? (
-        <Alert type="error" showIcon title={t('common.loadFailed', { message: state.message })} />
+        <Alert type="error" showIcon title={t('common.loadFailed', { message: errorText(state.reason) })} />
       ) : null}
       {state?.kind === 'ready' && state.data.length === 0 ? (
         <Empty description={t('liveTrading.bars.empty')} />

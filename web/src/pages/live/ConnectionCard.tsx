@@ -8,7 +8,15 @@ import { useTradingStatus } from '../../events';
 import { renderEnum } from '../../i18n/messages';
 import { SETTINGS_PATH } from '../../layout';
 import { ibReasonLine } from './ib-reason';
-import { ageSeconds, formatTime, IB_STATUS_COLORS, LABEL_STYLE, type Loadable, useNow } from './model';
+import {
+  ageSeconds,
+  errorText,
+  formatTime,
+  IB_STATUS_COLORS,
+  LABEL_STYLE,
+  type Loadable,
+  useNow,
+} from './model';
 
 function GatewayNotice({ status }: { status: IbStatus }) {
   const { t } = useTranslation();
@@ -180,7 +188,7 @@ export function ConnectionCard({ state, onRefresh }: { state: Loadable<IbStatus>
           type="error"
           showIcon
           data-testid="live-ib-failed"
-          title={t('common.loadFailed', { message: state.message })}
+          title={t('common.loadFailed', { message: errorText(state.reason) })}
         />
       ) : null}
       {state.kind === 'ready' ? (

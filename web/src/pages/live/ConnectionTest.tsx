@@ -3,6 +3,7 @@ import { Alert, Button, Spin } from 'antd';
 import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TestConnectionResult } from '../../api';
+import type { Failure } from '../../components';
 import { ibReasonLine } from './ib-reason';
 import { liveApi } from './live-api';
 import { errorText } from './model';
@@ -11,7 +12,7 @@ export type ConnectionTestState =
   | { kind: 'idle' }
   | { kind: 'testing' }
   | { kind: 'done'; result: TestConnectionResult }
-  | { kind: 'failed'; message: string };
+  | ({ kind: 'failed' } & Failure);
 
 /** Runs `POST /api/ib/test-connection` with the saved settings; only the latest run's answer counts. */
 export function useConnectionTest(): { state: ConnectionTestState; run(): void } {
@@ -23,9 +24,7 @@ export function useConnectionTest(): { state: ConnectionTestState; run(): void }
     liveApi
       .testConnection()
       .then((result) => id === latest.current && setState({ kind: 'done', result }))
-      .catch(
-        (error: unknown) => id === latest.current && setState({ kind: 'failed', message: errorText(error) }),
-      );
+      .catch((error: unknown) => id === latest.current && setState({ kind: 'failed', reason: error }));
   }, []);
   return { state, run };
 }
@@ -60,7 +59,7 @@ export function ConnectionTestAlert({ state, onRetest }: { state: ConnectionTest
         className="page-notice"
         data-testid="connection-test"
         data-result="error"
-        title={t('liveTrading.testConnection.requestFailed', { message: state.message })}
+        title={t('liveTrading.testConnection.requestFailed', { message: errorText(state.reason) })}
         action={retest}
       />
     );

@@ -7,7 +7,7 @@ import type { ResolutionEntry, ResolutionReport } from '../../api';
 import { JobProgress } from '../reports/JobProgress';
 import { isFinished, useJob } from '../reports/useJob';
 import { liveApi } from './live-api';
-import { byNumber, byText, failure, formatTime, type Loadable, PANEL_STYLE } from './model';
+import { byNumber, byText, errorText, failure, formatTime, type Loadable, PANEL_STYLE } from './model';
 import { toSelector, UniversePicker } from './UniversePicker';
 
 const ENTRY_COLORS: Record<ResolutionEntry['status'], string> = {
@@ -167,7 +167,7 @@ export function ContractsPanel({ initialUniverse }: { initialUniverse: string | 
         <Alert type="warning" showIcon title={t('liveTrading.notRunning')} />
       ) : null}
       {state?.kind === 'failed' ? (
-        <Alert type="error" showIcon title={t('common.loadFailed', { message: state.message })} />
+        <Alert type="error" showIcon title={t('common.loadFailed', { message: errorText(state.reason) })} />
       ) : null}
       {state?.kind === 'ready' ? (
         <>

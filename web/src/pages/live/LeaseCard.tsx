@@ -2,7 +2,7 @@ import { Alert, Card, Descriptions, List, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { LeaseResponse } from '../../api';
 import { renderMessage } from '../../i18n/messages';
-import { formatTime, LABEL_STYLE, type Loadable } from './model';
+import { errorText, formatTime, LABEL_STYLE, type Loadable } from './model';
 
 /** Who executes: the lease holder, since when, its fencing token; and whether this replica trades. */
 export function LeaseCard({ state }: { state: Loadable<LeaseResponse> }) {
@@ -22,7 +22,7 @@ export function LeaseCard({ state }: { state: Loadable<LeaseResponse> }) {
           showIcon
           title={
             state.kind === 'failed'
-              ? t('common.loadFailed', { message: state.message })
+              ? t('common.loadFailed', { message: errorText(state.reason) })
               : t('liveTrading.lease.unavailable')
           }
         />

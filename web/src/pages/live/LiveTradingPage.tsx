@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { api, type LeaseResponse, type Project } from '../../api';
+import type { Failure } from '../../components';
 import { PageHeader } from '../../components';
 import { useServerEvent } from '../../events';
 import { SignalVersionCard } from '../decisions';
@@ -42,11 +43,11 @@ function useLease(): { state: Loadable<LeaseResponse>; refresh(): void } {
 }
 
 /** `?project=<id>` (from the Projects page) preselects that project everywhere on the page. */
-function useProjectParam(): { project: Project | null; error: string | null } {
+function useProjectParam(): { project: Project | null; error: Failure | null } {
   const [searchParams] = useSearchParams();
   const projectId = Number(searchParams.get('project')) || null;
   const [project, setProject] = useState<Project | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Failure | null>(null);
   useEffect(() => {
     setProject(null);
     setError(null);
@@ -55,7 +56,7 @@ function useProjectParam(): { project: Project | null; error: string | null } {
     api
       .getProject(projectId)
       .then((answer) => current && setProject(answer.project))
-      .catch((reason: unknown) => current && setError(errorText(reason)));
+      .catch((reason: unknown) => current && setError({ reason }));
     return () => {
       current = false;
     };
@@ -94,7 +95,7 @@ export function LiveTradingPage() {
           type="error"
           showIcon
           className="page-notice"
-          title={t('common.loadFailed', { message: projectError })}
+          title={t('common.loadFailed', { message: errorText(projectError.reason) })}
         />
       ) : null}
       <ConnectionCard state={ib.state} onRefresh={ib.refresh} />

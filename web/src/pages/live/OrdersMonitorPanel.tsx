@@ -4,7 +4,15 @@ import { useTranslation } from 'react-i18next';
 import type { MonitorFill, OrdersMonitor, OrderWindowFigures, WeightRow } from '../../api';
 import { RunIdSnapshotLink } from '../decisions';
 import { accountApi, formatMoney, formatPercent } from './account-api';
-import { ATTENTION_STYLE, byNumber, byText, formatInteger, formatPrice, formatTime } from './model';
+import {
+  ATTENTION_STYLE,
+  byNumber,
+  byText,
+  errorText,
+  formatInteger,
+  formatPrice,
+  formatTime,
+} from './model';
 import { useReread } from './useReread';
 
 const REREAD_EVERY_MS = 15_000;
@@ -64,7 +72,9 @@ export function OrdersMonitorPanel() {
   const [state] = useReread<OrdersMonitor>(fetchMonitor, REREAD_EVERY_MS);
 
   if (state.kind === 'failed')
-    return <Alert type="error" showIcon title={t('common.loadFailed', { message: state.message })} />;
+    return (
+      <Alert type="error" showIcon title={t('common.loadFailed', { message: errorText(state.reason) })} />
+    );
   if (state.kind !== 'ready') return null;
   const m = state.data;
 

@@ -10,6 +10,7 @@ import {
   ageSeconds,
   byNumber,
   byText,
+  errorText,
   failure,
   formatInteger,
   formatPrice,
@@ -75,7 +76,9 @@ export function QuotesPanel() {
       />
     );
   if (state.kind === 'failed')
-    return <Alert type="error" showIcon title={t('common.loadFailed', { message: state.message })} />;
+    return (
+      <Alert type="error" showIcon title={t('common.loadFailed', { message: errorText(state.reason) })} />
+    );
 
   const columns: ColumnsType<QuoteSnapshotEntry> = [
     {

@@ -4,6 +4,7 @@ import type { ColumnsType } from 'antd/es/table';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ReconciliationRecord, ReconciliationSummary } from '../../api';
+import type { Failure } from '../../components';
 import { renderMessage } from '../../i18n/messages';
 import { ReconcileDetails } from './details';
 import { liveApi } from './live-api';
@@ -40,6 +41,15 @@ function reconcileError(r: Pick<ReconciliationRecord, 'error' | 'errorText'>): s
   return r.errorText ? renderMessage(r.errorText) : r.error;
 }
 
+/**
+ * Why the last "reconcile now" did not succeed, kept untranslated so its text follows a language
+ * switch: this replica is read-only, the request was refused, or the reconciliation itself failed.
+ */
+type ReconcileProblem =
+  | { kind: 'readOnly' }
+  | ({ kind: 'refused' } & Failure)
+  | { kind: 'failedRecord'; record: Pick<ReconciliationRecord, 'error' | 'errorText'> };
+
 function differencesOf(summary: Partial<ReconciliationSummary>): number {
   return [...ATTENTION].reduce((sum, key) => sum + (summary[key] ?? 0), 0);
 }
@@ -50,7 +60,7 @@ export function ReconcilePanel({ canTrade, onDone }: { canTrade: boolean; onDone
   const { message } = App.useApp();
   const [state, setState] = useState<Loadable<ReconciliationRecord[]>>({ kind: 'loading' });
   const [running, setRunning] = useState(false);
-  const [lastError, setLastError] = useState<string | null>(null);
+  const [lastError, setLastError] = useState<ReconcileProblem | null>(null);
 
   const load = useCallback(() => {
     liveApi
@@ -71,14 +81,20 @@ export function ReconcilePanel({ canTrade, onDone }: { canTrade: boolean; onDone
         if (ok && differences > 0)
           message.warning(t('liveTrading.reconcile.doneWithDifferences', { count: differences }));
         else if (ok) message.success(t('liveTrading.reconcile.done'));
-        else setLastError(reconcileError(answer.reconciliation) ?? t('liveTrading.reconcile.failedStatus'));
+        else setLastError({ kind: 'failedRecord', record: answer.reconciliation });
         load();
         onDone();
       })
       .catch((error: unknown) =>
-        setLastError(isReadOnlyReplica(error) ? t('liveTrading.reconcile.readOnly') : errorText(error)),
+        setLastError(isReadOnlyReplica(error) ? { kind: 'readOnly' } : { kind: 'refused', reason: error }),
       )
       .finally(() => setRunning(false));
+  };
+
+  const problemText = (problem: ReconcileProblem): string => {
+    if (problem.kind === 'readOnly') return t('liveTrading.reconcile.readOnly');
+    if (problem.kind === 'refused') return errorText(problem.reason);
+    return reconcileError(problem.record) ?? t('liveTrading.reconcile.failedStatus');
   };
 
   const columns: ColumnsType<ReconciliationRecord> = [
@@ -163,7 +179,7 @@ export function ReconcilePanel({ canTrade, onDone }: { canTrade: boolean; onDone
         <Alert
           type="error"
           showIcon
-          title={t('liveTrading.reconcile.actionFailed', { message: lastError })}
+          title={t('liveTrading.reconcile.actionFailed', { message: problemText(lastError) })}
         />
       ) : null}
       {state.kind === 'loading' ? (
@@ -173,7 +189,9 @@ export function ReconcilePanel({ canTrade, onDone }: { canTrade: boolean; onDone
         <Alert
           type="error"
           showIcon
-          title={t('common.loadFailed', { message: state.kind === 'failed' ? state.message : '503' })}
+          title={t('common.loadFailed', {
+            message: state.kind === 'failed' ? errorText(state.reason) : '503',
+          })}
         />
       ) : null}
       {state.kind === 'ready' ? (

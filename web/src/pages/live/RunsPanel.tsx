@@ -13,6 +13,7 @@ import {
   byNumber,
   byText,
   CLICKABLE_ROW_STYLE,
+  errorText,
   failure,
   formatTime,
   type Loadable,
@@ -157,7 +158,7 @@ export function RunsPanel({
         type="error"
         showIcon
         title={t('common.loadFailed', {
-          message: runs.kind === 'failed' ? runs.message : t('liveTrading.notRunning'),
+          message: runs.kind === 'failed' ? errorText(runs.reason) : t('liveTrading.notRunning'),
         })}
       />
     );
@@ -197,7 +198,7 @@ export function RunsPanel({
         <Typography.Text type="secondary">{t('common.loading')}</Typography.Text>
       ) : null}
       {detail?.kind === 'failed' ? (
-        <Alert type="error" showIcon title={t('common.loadFailed', { message: detail.message })} />
+        <Alert type="error" showIcon title={t('common.loadFailed', { message: errorText(detail.reason) })} />
       ) : null}
       {detail?.kind === 'ready' ? (
         <>

@@ -1,7 +1,7 @@
 import dayjs from 'dayjs';
 import { type CSSProperties, useEffect, useState } from 'react';
 import { ApiError } from '../../api';
-import { errorText } from '../../components/errorText';
+import { errorText, type Failure } from '../../components/errorText';
 
 /** 503 from an /api/ib route: the server runs without the IB runtime (not configured or not started). */
 export function isUnavailable(error: unknown): boolean {
@@ -15,15 +15,18 @@ export function isReadOnlyReplica(error: unknown): boolean {
 
 export { errorText };
 
-/** What a panel loading one resource is showing. */
+/**
+ * What a panel loading one resource is showing. A failure keeps what was thrown, rendered with
+ * errorText at render time, so its text follows a language switch.
+ */
 export type Loadable<T> =
   | { kind: 'loading' }
   | { kind: 'ready'; data: T }
   | { kind: 'unavailable' }
-  | { kind: 'failed'; message: string };
+  | ({ kind: 'failed' } & Failure);
 
 export function failure(error: unknown): Loadable<never> {
-  return isUnavailable(error) ? { kind: 'unavailable' } : { kind: 'failed', message: errorText(error) };
+  return isUnavailable(error) ? { kind: 'unavailable' } : { kind: 'failed', reason: error };
 }
 
 /** Wall-clock milliseconds for "n seconds ago" labels, ticking every `everyMs`. Display only. */

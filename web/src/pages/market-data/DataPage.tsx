@@ -8,13 +8,14 @@ import { PageHeader, SyntheticDataNotice } from '../../components';
 import { useServerEvent } from '../../events';
 import { renderEnum } from '../../i18n/messages';
 import { integer } from '../reports/format';
-import { errorText, researchApi } from '../reports/researchApi';
+import { errorText, type Failure, researchApi } from '../reports/researchApi';
 import { CoverageTimeline } from './CoverageTimeline';
 import { FetchCard } from './FetchCard';
 import { ImportCard } from './ImportCard';
 import '../reports/research.css';
 
-type LoadError = { kind: 'unavailable' } | { kind: 'failed'; message: string };
+// The failure, not its text, so the message follows a language switch.
+type LoadError = { kind: 'unavailable' } | ({ kind: 'failed' } & Failure);
 
 const byText = (pick: (entry: SymbolCoverage) => string) => (a: SymbolCoverage, b: SymbolCoverage) =>
   pick(a).localeCompare(pick(b));
@@ -38,7 +39,7 @@ export function DataPage() {
         setLoadError(
           error instanceof ApiError && error.status === 503
             ? { kind: 'unavailable' }
-            : { kind: 'failed', message: errorText(error) },
+            : { kind: 'failed', reason: error },
         );
       })
       .finally(() => setLoading(false));
@@ -168,7 +169,7 @@ export function DataPage() {
           className="page-notice"
           type="error"
           showIcon
-          title={t('common.loadFailed', { message: loadError.message })}
+          title={t('common.loadFailed', { message: errorText(loadError.reason) })}
         />
       ) : null}
       <Row gutter={[16, 16]} className="stat-row">

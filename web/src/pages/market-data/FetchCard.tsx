@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { ApiError, api, type FetchRequest } from '../../api';
 import { JobProgress } from '../reports/JobProgress';
-import { errorText, researchApi } from '../reports/researchApi';
+import { errorText, type Failure, researchApi } from '../reports/researchApi';
 import { useJob } from '../reports/useJob';
 
 const API_KEY = 'ALPHA_VANTAGE_API_KEY';
@@ -27,7 +27,8 @@ export function FetchCard({ onFetched }: { onFetched: () => void }) {
   const [form] = Form.useForm<FetchForm>();
   const [keyState, setKeyState] = useState<KeyState>('unknown');
   const [submitting, setSubmitting] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // 'busy' and the failure, not their texts, so what is shown follows a language switch.
+  const [error, setError] = useState<Failure | 'busy' | null>(null);
   const { job, track } = useJob((finished) => {
     if (finished.status === 'succeeded') onFetched();
   });
@@ -82,9 +83,9 @@ export function FetchCard({ onFetched }: { onFetched: () => void }) {
       if (failure instanceof ApiError && failure.fields.some((field) => field.field === API_KEY)) {
         setKeyState('unset');
       } else if (failure instanceof ApiError && failure.status === 409) {
-        setError(t('reports.data.fetch.busy'));
+        setError('busy');
       } else {
-        setError(errorText(failure));
+        setError({ reason: failure });
       }
     } finally {
       setSubmitting(false);
@@ -184,7 +185,17 @@ export function FetchCard({ onFetched }: { onFetched: () => void }) {
           </Button>
         </Form.Item>
       </Form>
-      {error ? <Alert type="error" showIcon title={t('common.requestFailed', { message: error })} /> : null}
+      {error ? (
+        <Alert
+          type="error"
+          showIcon
+          title={
+            error === 'busy'
+              ? t('reports.data.fetch.busy')
+              : t('common.requestFailed', { message: errorText(error.reason) })
+          }
+        />
+      ) : null}
       {job ? <JobProgress job={job} testId="fetch-job" /> : null}
     </Card>
   );

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { ImportFile, ImportResponse, JobProgressEvent } from '../../api';
 import { useServerEvent } from '../../events';
 import { renderMessage } from '../../i18n/messages';
-import { errorText, researchApi } from '../reports/researchApi';
+import { errorText, type Failure, researchApi } from '../reports/researchApi';
 
 /** Requests stay well under the server's 64 MB limit, and progress moves per batch. */
 const BATCH_BYTES = 8 * 1024 * 1024;
@@ -62,7 +62,7 @@ export function ImportCard({ onImported }: { onImported: () => void }) {
   const [running, setRunning] = useState(false);
   const [done, setDone] = useState({ batches: 0, of: 0, inBatch: 0 });
   const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Failure | null>(null);
 
   useServerEvent('job.progress', (event: JobProgressEvent) => {
     if (running && event.kind === 'data.import' && event.status === 'running') {
@@ -89,7 +89,7 @@ export function ImportCard({ onImported }: { onImported: () => void }) {
       }
       setFileList([]);
     } catch (failure) {
-      setError(errorText(failure));
+      setError({ reason: failure });
     } finally {
       setRunning(false);
       onImported();
@@ -146,7 +146,13 @@ export function ImportCard({ onImported }: { onImported: () => void }) {
           format={() => t('reports.data.import.batches', { done: done.batches, of: done.of })}
         />
       ) : null}
-      {error ? <Alert type="error" showIcon title={t('common.requestFailed', { message: error })} /> : null}
+      {error ? (
+        <Alert
+          type="error"
+          showIcon
+          title={t('common.requestFailed', { message: errorText(error.reason) })}
+        />
+      ) : null}
       {outcome ? <ImportOutcome outcome={outcome} /> : null}
     </Card>
   );

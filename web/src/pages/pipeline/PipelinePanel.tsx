@@ -16,7 +16,7 @@ import {
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { missedReasonText } from '../../../../src/contract/alert-texts';
-import { errorText } from '../../components/errorText';
+import { errorText, type Failure } from '../../components/errorText';
 import { useTradingStatus } from '../../events';
 import { currentLanguage } from '../../i18n';
 import { renderMessage } from '../../i18n/messages';
@@ -87,7 +87,7 @@ export function PipelinePanel({ projectId }: { projectId: number }) {
   const live = status?.mode === 'live';
   const [runs, setRuns] = useState<PipelineRunView[]>([]);
   const [schedule, setSchedule] = useState<ScheduleResponse | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Failure | null>(null);
   const [notice, setNotice] = useState<{ text: string; waiting: boolean } | null>(null);
   const [typing, setTyping] = useState(false);
   const [typed, setTyped] = useState('');
@@ -105,7 +105,7 @@ export function PipelinePanel({ projectId }: { projectId: number }) {
         setError(null);
         setNowMs(Date.now());
       })
-      .catch((reason: unknown) => setError(errorText(reason)));
+      .catch((reason: unknown) => setError({ reason }));
   }, [projectId]);
 
   useEffect(() => {
@@ -163,7 +163,9 @@ export function PipelinePanel({ projectId }: { projectId: number }) {
 
   return (
     <div data-testid="pipeline-panel">
-      {error ? <Alert type="error" showIcon title={t('common.loadFailed', { message: error })} /> : null}
+      {error ? (
+        <Alert type="error" showIcon title={t('common.loadFailed', { message: errorText(error.reason) })} />
+      ) : null}
       <Space wrap style={{ marginBottom: 12 }}>
         {live ? (
           runButton(() => setTyping(true))

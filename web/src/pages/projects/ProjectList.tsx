@@ -3,12 +3,13 @@ import dayjs from 'dayjs';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Project } from '../../api';
+import { errorText, type Failure } from '../../components';
 import './projects.css';
 
 export interface ProjectListProps {
   /** `null` while the first answer is awaited. */
   projects: Project[] | null;
-  error: string | null;
+  error: Failure | null;
   onRetry: () => void;
   selectedId: number | null;
   onSelect: (id: number) => void;
@@ -28,7 +29,7 @@ export function ProjectList({ projects, error, onRetry, selectedId, onSelect, th
         <Alert
           type="error"
           showIcon
-          title={t('common.loadFailed', { message: error })}
+          title={t('common.loadFailed', { message: errorText(error.reason) })}
           action={<Button onClick={onRetry}>{t('common.retry')}</Button>}
           className="page-notice"
         />

@@ -4,7 +4,7 @@ import { lazy, Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { api, type Project, type ProjectDetail, type ThemeSummary } from '../../api';
-import { PageHeader, RefreshButton, useListSelection } from '../../components';
+import { errorText, PageHeader, RefreshButton, useListSelection } from '../../components';
 import { ProjectList } from './ProjectList';
 
 // The detail card loads with the first project shown, the editor (a drawer full of form controls)
@@ -104,7 +104,11 @@ export function ProjectsPage() {
         </Col>
         <Col xs={24} xl={15}>
           {selection.detailError ? (
-            <Alert type="error" showIcon title={t('common.loadFailed', { message: selection.detailError })} />
+            <Alert
+              type="error"
+              showIcon
+              title={t('common.loadFailed', { message: errorText(selection.detailError.reason) })}
+            />
           ) : null}
           {detail && project ? (
             <Suspense fallback={<Skeleton active />}>

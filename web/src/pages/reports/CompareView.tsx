@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { BacktestStats, CompareEntry } from '../../api';
 import { pct, ratio, shortHash } from './format';
 import { CompareEquityChart } from './ReportCharts';
-import { errorText, researchApi } from './researchApi';
+import { errorText, type Failure, researchApi } from './researchApi';
 
 type MetricKey = keyof BacktestStats;
 
@@ -41,7 +41,7 @@ export function CompareView({
 }) {
   const { t } = useTranslation();
   const [entries, setEntries] = useState<CompareEntry[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Failure | null>(null);
   const key = ids.join(',');
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the ids array
@@ -55,7 +55,7 @@ export function CompareView({
         if (!cancelled) setEntries(answer.backtests);
       })
       .catch((failure: unknown) => {
-        if (!cancelled) setError(errorText(failure));
+        if (!cancelled) setError({ reason: failure });
       });
     return () => {
       cancelled = true;
@@ -88,7 +88,7 @@ export function CompareView({
     return (
       <Space orientation="vertical" className="full-width">
         {back}
-        <Alert type="error" showIcon title={t('common.loadFailed', { message: error })} />
+        <Alert type="error" showIcon title={t('common.loadFailed', { message: errorText(error.reason) })} />
       </Space>
     );
   }

@@ -20,7 +20,7 @@ import { useTranslation } from 'react-i18next';
 import type { BacktestDetail, ExitTrade, RebalanceHolding, RebalanceTrade } from '../../api';
 import { integer, money, pct, shortHash } from './format';
 import { DrawdownChart, EquityChart, MonthlyHeatmap, SectorExposureChart } from './ReportCharts';
-import { EXPORT_KINDS, errorText, exportUrl, researchApi } from './researchApi';
+import { EXPORT_KINDS, errorText, exportUrl, type Failure, researchApi } from './researchApi';
 import { StatCards } from './StatCards';
 
 export function ReportView({
@@ -34,7 +34,7 @@ export function ReportView({
 }) {
   const { t } = useTranslation();
   const [detail, setDetail] = useState<BacktestDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Failure | null>(null);
 
   useEffect(() => {
     let cancelled = false;
@@ -46,7 +46,7 @@ export function ReportView({
         if (!cancelled) setDetail(answer);
       })
       .catch((failure: unknown) => {
-        if (!cancelled) setError(errorText(failure));
+        if (!cancelled) setError({ reason: failure });
       });
     return () => {
       cancelled = true;
@@ -62,7 +62,7 @@ export function ReportView({
     return (
       <Space orientation="vertical" className="full-width">
         {back}
-        <Alert type="error" showIcon title={t('common.loadFailed', { message: error })} />
+        <Alert type="error" showIcon title={t('common.loadFailed', { message: errorText(error.reason) })} />
       </Space>
     );
   }

@@ -9,7 +9,7 @@ import { BacktestList } from './BacktestList';
 import { CompareView } from './CompareView';
 import { ReportView } from './ReportView';
 import { RunBacktestCard } from './RunBacktestCard';
-import { errorText, researchApi } from './researchApi';
+import { errorText, type Failure, researchApi } from './researchApi';
 import { SweepsCard } from './SweepsCard';
 import './research.css';
 
@@ -28,7 +28,7 @@ export function ReportsPage() {
   const [projects, setProjects] = useState<Project[]>([]);
   const [backtests, setBacktests] = useState<BacktestSummary[]>([]);
   const [loading, setLoading] = useState(false);
-  const [loadError, setLoadError] = useState<{ unavailable: boolean; message: string } | null>(null);
+  const [loadError, setLoadError] = useState<({ unavailable: boolean } & Failure) | null>(null);
 
   const reload = useCallback(() => {
     setLoading(true);
@@ -41,7 +41,7 @@ export function ReportsPage() {
       .catch((error: unknown) =>
         setLoadError({
           unavailable: error instanceof ApiError && error.status === 503,
-          message: errorText(error),
+          reason: error,
         }),
       )
       .finally(() => setLoading(false));
@@ -103,7 +103,7 @@ export function ReportsPage() {
           title={
             loadError.unavailable
               ? t('reports.unavailable')
-              : t('common.loadFailed', { message: loadError.message })
+              : t('common.loadFailed', { message: errorText(loadError.reason) })
           }
         />
       ) : null}

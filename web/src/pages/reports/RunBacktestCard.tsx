@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { BacktestRequest, CommissionPreset, ModelSummary, Project } from '../../api';
 import { type InputDifference, inputDifferences, previousRun } from './backtestInputs';
 import { JobProgress } from './JobProgress';
-import { errorText, researchApi } from './researchApi';
+import { errorText, type Failure, researchApi } from './researchApi';
 import { isFinished, type JobView, useJob } from './useJob';
 
 function backtestIdOf(job: JobView): number | null {
@@ -34,7 +34,7 @@ export function RunBacktestCard({
   const { t } = useTranslation();
   const [projectId, setProjectId] = useState<number | null>(null);
   const [models, setModels] = useState<ModelSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Failure | null>(null);
   const [starting, setStarting] = useState(false);
   const [finishedId, setFinishedId] = useState<number | null>(null);
   const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
@@ -84,7 +84,7 @@ export function RunBacktestCard({
       const answer = await researchApi.models(id);
       setModels(answer.models);
     } catch (failure) {
-      setError(errorText(failure));
+      setError({ reason: failure });
     }
   };
 
@@ -136,7 +136,7 @@ export function RunBacktestCard({
       const started = await researchApi.runBacktest(projectId, request());
       backtestJob.track(started.job);
     } catch (failure) {
-      setError(errorText(failure));
+      setError({ reason: failure });
     } finally {
       setStarting(false);
     }
@@ -150,7 +150,7 @@ export function RunBacktestCard({
       const started = await researchApi.train(projectId);
       trainJob.track(started.job);
     } catch (failure) {
-      setError(errorText(failure));
+      setError({ reason: failure });
     } finally {
       setStarting(false);
     }
@@ -272,7 +272,11 @@ export function RunBacktestCard({
             </Button>
           </Space>
           {error ? (
-            <Alert type="error" showIcon title={t('common.requestFailed', { message: error })} />
+            <Alert
+              type="error"
+              showIcon
+              title={t('common.requestFailed', { message: errorText(error.reason) })}
+            />
           ) : null}
           {trainJob.job ? <JobProgress job={trainJob.job} testId="train-job" /> : null}
           {backtestJob.job ? <JobProgress job={backtestJob.job} testId="backtest-job" /> : null}

@@ -56,4 +56,4 @@ export function exportUrl(backtestId: number, kind: ExportKind): string {
 export const EXPORT_KINDS: readonly ExportKind[] = ['summary', 'equity', 'rebalances', 'holdings', 'trades'];
 
 /** One way to show a failed request everywhere (the server's catalogued reason in the UI language). */
-export { errorText } from '../../components/errorText';
+export { errorText, type Failure } from '../../components/errorText';

@@ -3,7 +3,7 @@ import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FallbackResponse, Project } from '../../api';
-import { errorText } from '../../components';
+import { errorText, type Failure } from '../../components';
 import { useServerEvent } from '../../events';
 import { renderMessage } from '../../i18n/messages';
 import { riskApi } from './risk-api';
@@ -15,7 +15,7 @@ import { riskApi } from './risk-api';
 export function FallbackCard({ project }: { project: Project | null }) {
   const { t } = useTranslation();
   const [data, setData] = useState<FallbackResponse | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Failure | null>(null);
   const projectId = project?.id ?? null;
   const load = useCallback(() => {
     if (projectId === null) return;
@@ -25,7 +25,7 @@ export function FallbackCard({ project }: { project: Project | null }) {
         setData(answer);
         setError(null);
       })
-      .catch((reason: unknown) => setError(errorText(reason)));
+      .catch((reason: unknown) => setError({ reason }));
   }, [projectId]);
   useEffect(() => {
     setData(null);
@@ -39,7 +39,7 @@ export function FallbackCard({ project }: { project: Project | null }) {
   const latest = data?.latest ?? null;
   return (
     <Card size="small" className="content-card" title={t('risk.fallback.title')} data-testid="fallback-card">
-      {error ? <Typography.Text type="danger">{error}</Typography.Text> : null}
+      {error ? <Typography.Text type="danger">{errorText(error.reason)}</Typography.Text> : null}
       {data && data.projectId === projectId ? (
         <Descriptions size="small" column={{ xs: 1, md: 2 }}>
           <Descriptions.Item label={t('risk.fallback.policy')}>

@@ -7,7 +7,7 @@ import { Navigate, useNavigate, useParams, useSearchParams } from 'react-router-
 import { actorName } from '../../../../../src/contract/actor-texts';
 import { api, type Project } from '../../../api';
 import { PageHeader, PageLoading } from '../../../components';
-import { errorText } from '../../../components/errorText';
+import { errorText, type Failure } from '../../../components/errorText';
 import { currentLanguage } from '../../../i18n';
 import { renderEnum } from '../../../i18n/messages';
 import { decisionsApi, type Snapshot, type SnapshotSummary } from '../decisions-api';
@@ -39,8 +39,15 @@ function Frame({ children }: { children: ReactNode }) {
   );
 }
 
-function Failed({ message }: { message: string }) {
+/** A run that traded without a snapshot: no request failed, but there is nothing to show either. */
+const NO_SNAPSHOT = 'noSnapshot';
+
+/** Why a page has nothing to show, kept untranslated so the text follows a language switch. */
+type Problem = Failure | typeof NO_SNAPSHOT;
+
+function Failed({ problem }: { problem: Problem }) {
   const { t } = useTranslation();
+  const message = problem === NO_SNAPSHOT ? t('decisions.link.none') : errorText(problem.reason);
   return (
     <Alert
       type="error"
@@ -61,7 +68,7 @@ interface Loaded {
 /** `/live/snapshots/:id`: one snapshot, with its project's name and what superseded it. */
 export function SnapshotPage() {
   const id = positiveId(useParams().id);
-  const [state, setState] = useState<Loaded | { error: string } | null>(null);
+  const [state, setState] = useState<Loaded | { error: Failure } | null>(null);
   useEffect(() => {
     if (id === null) return;
     let current = true;
@@ -76,7 +83,7 @@ export function SnapshotPage() {
       return { snapshot, projectName: project?.project.name ?? null, supersededBy: next?.id ?? null };
     })()
       .then((loaded) => current && setState(loaded))
-      .catch((reason: unknown) => current && setState({ error: errorText(reason) }));
+      .catch((reason: unknown) => current && setState({ error: { reason } }));
     return () => {
       current = false;
     };
@@ -87,7 +94,7 @@ export function SnapshotPage() {
       {state === null ? (
         <PageLoading />
       ) : 'error' in state ? (
-        <Failed message={state.error} />
+        <Failed problem={state.error} />
       ) : (
         <SnapshotView {...state} />
       )}
@@ -97,9 +104,8 @@ export function SnapshotPage() {
 
 /** `/live/runs/:runId/snapshot`: the snapshot a run traded (links from fills and orders know only the run). */
 export function RunSnapshotPage() {
-  const { t } = useTranslation();
   const runId = positiveId(useParams().runId);
-  const [target, setTarget] = useState<number | { error: string } | null>(null);
+  const [target, setTarget] = useState<number | { error: Problem } | null>(null);
   useEffect(() => {
     if (runId === null) return;
     let current = true;
@@ -107,16 +113,16 @@ export function RunSnapshotPage() {
       .run(runId)
       .then((detail) => {
         const { snapshotId } = detail.run;
-        if (current) setTarget(snapshotId ?? { error: t('decisions.link.none') });
+        if (current) setTarget(snapshotId ?? { error: NO_SNAPSHOT });
       })
-      .catch((reason: unknown) => current && setTarget({ error: errorText(reason) }));
+      .catch((reason: unknown) => current && setTarget({ error: { reason } }));
     return () => {
       current = false;
     };
-  }, [runId, t]);
+  }, [runId]);
   if (runId === null) return <Navigate to="/live" replace />;
   if (typeof target === 'number') return <Navigate to={snapshotPath(target)} replace />;
-  return <Frame>{target === null ? <PageLoading /> : <Failed message={target.error} />}</Frame>;
+  return <Frame>{target === null ? <PageLoading /> : <Failed problem={target.error} />}</Frame>;
 }
 
 /** `/live/snapshots?project=ID`: a project's snapshots, newest first. */
@@ -126,13 +132,13 @@ export function SnapshotListPage() {
   const projectId = positiveId(params.get('project'));
   const [projects, setProjects] = useState<Project[]>([]);
   const [rows, setRows] = useState<SnapshotSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Failure | null>(null);
 
   useEffect(() => {
     api
       .listProjects()
       .then((answer) => setProjects(answer.projects))
-      .catch((reason: unknown) => setError(errorText(reason)));
+      .catch((reason: unknown) => setError({ reason }));
   }, []);
   useEffect(() => {
     setRows(null);
@@ -142,7 +148,7 @@ export function SnapshotListPage() {
     decisionsApi
       .projectSnapshots(projectId)
       .then((answer) => current && setRows([...answer.snapshots].sort(byDateDesc)))
-      .catch((reason: unknown) => current && setError(errorText(reason)));
+      .catch((reason: unknown) => current && setError({ reason }));
     return () => {
       current = false;
     };
@@ -211,7 +217,7 @@ export function SnapshotListPage() {
             onChange={(next: number) => setParams({ project: String(next) })}
             options={projects.map((p) => ({ value: p.id, label: p.name }))}
           />
-          {error ? <Failed message={error} /> : null}
+          {error ? <Failed problem={error} /> : null}
           {projectId === null ? (
             <Empty description={t('decisions.list.pick')} />
           ) : (

@@ -20,7 +20,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { actorName } from '../../../../../src/contract/actor-texts';
 import type { BacktestSummary, ModelSummary } from '../../../api';
-import { errorText } from '../../../components/errorText';
+import { errorText, type Failure } from '../../../components/errorText';
 import { RecordView } from '../../../components/RecordView';
 import { currentLanguage } from '../../../i18n';
 import { renderEnum, renderMessage } from '../../../i18n/messages';
@@ -252,7 +252,7 @@ function ModelAndBacktests({ snapshot }: { snapshot: Snapshot }) {
   const { t } = useTranslation();
   const [models, setModels] = useState<ModelSummary[] | null>(null);
   const [backtests, setBacktests] = useState<BacktestSummary[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<Failure | null>(null);
   useEffect(() => {
     let current = true;
     Promise.all([decisionsApi.models(snapshot.projectId), decisionsApi.backtests(snapshot.projectId)])
@@ -261,7 +261,7 @@ function ModelAndBacktests({ snapshot }: { snapshot: Snapshot }) {
         setModels(m.models);
         setBacktests(b.backtests.filter((bt) => bt.projectVersion === snapshot.projectVersion));
       })
-      .catch((reason: unknown) => current && setError(errorText(reason)));
+      .catch((reason: unknown) => current && setError({ reason }));
     return () => {
       current = false;
     };
@@ -300,7 +300,9 @@ function ModelAndBacktests({ snapshot }: { snapshot: Snapshot }) {
   ];
   return (
     <Card size="small" title={t('decisions.model.title')} data-testid="snapshot-model">
-      {error ? <Alert type="error" showIcon title={t('common.loadFailed', { message: error })} /> : null}
+      {error ? (
+        <Alert type="error" showIcon title={t('common.loadFailed', { message: errorText(error.reason) })} />
+      ) : null}
       {snapshot.modelVersion === null ? (
         <Typography.Paragraph type="secondary">{t('decisions.model.none')}</Typography.Paragraph>
       ) : model ? (
