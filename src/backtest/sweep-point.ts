@@ -1,12 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import type { AlphaDataset } from '../alpha/dataset.js';
 import { signalScores } from '../alpha/expression.js';
 import type { WEIGHTING_SCHEMES } from '../portfolio/construction.js';
 import type { WeightLimits } from '../risk/weight-limits.js';
 import { weightLimitsModel } from '../risk/weight-limits-model.js';
 import type { BacktestConfig, BacktestInput, BacktestStats } from './engine.js';
 import { simulate } from './engine.js';
-import { type Membership, type ResearchData, researchInput, restrictToMembership } from './prepare.js';
+import { type Membership, researchInput, restrictToMembership, type SignalResearch } from './prepare.js';
 import { simulationHash } from './result-hash-v2.js';
 import { ResultColumns } from './run-log.js';
 
@@ -47,25 +46,10 @@ export interface SweepScope {
 }
 
 /**
- * What a point reads of prepared research data: all of it but the dataset's feature matrices, which
- * expression signals do not read. A sweep's workers get only this: the rest is not copied into shared
- * memory, and the dataset's lazily ranked `normalized` matrix (a getter, which copying every property
- * would call) is never computed.
+ * What a point reads of prepared research data: what `prepareSignalResearch` builds (a sweep's, in
+ * shared memory), which full research data (`prepareResearch`, a rerun's) also is.
  */
-export type PointResearch = Omit<ResearchData, 'dataset'> & {
-  dataset: Pick<AlphaDataset, 'panel' | 'decisionRows' | 'nSymbols' | 'eligible'>;
-};
-
-export function pointResearch(research: ResearchData): PointResearch {
-  const { panel, decisionRows, nSymbols, eligible } = research.dataset;
-  return {
-    panel: research.panel,
-    schedule: research.schedule,
-    sectors: research.sectors,
-    volatility: research.volatility,
-    dataset: { panel, decisionRows, nSymbols, eligible },
-  };
-}
+export type PointResearch = SignalResearch;
 
 /** Where one point's time went, in ms. */
 export interface PointTimes {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { BuildOptions } from 'esbuild';
 import { sha256Hex, writeFileAtomic } from '../sources/alpha/index.js';
 import type { WorkerReply } from './sweep-point.js';
 
@@ -196,17 +197,22 @@ const BUNDLE_NAME = /^sweep-worker-[0-9a-f]{16}\.mjs$/;
 /** A bundle used this recently may be another process's that is about to start its workers: kept. */
 const BUNDLE_GRACE_MS = 60_000;
 
-async function bundleWorker(source: URL): Promise<Bundle> {
-  const { build } = await import('esbuild');
-  const output = await build({
-    entryPoints: [fileURLToPath(source)],
+/** How the worker's source is bundled (test/research/sweep-worker-graph.test.ts inspects the same build). */
+export function workerBundleOptions(source: string) {
+  return {
+    entryPoints: [source],
     bundle: true,
     platform: 'node',
     format: 'esm',
     packages: 'external',
     write: false,
     logLevel: 'silent',
-  });
+  } satisfies BuildOptions;
+}
+
+async function bundleWorker(source: URL): Promise<Bundle> {
+  const { build } = await import('esbuild');
+  const output = await build(workerBundleOptions(fileURLToPath(source)));
   const code = output.outputFiles[0]!.text;
   const root = fileURLToPath(new URL('../../', import.meta.url));
   const dir = path.join(root, 'node_modules', '.cache', 'ibloop');

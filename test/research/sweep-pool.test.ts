@@ -48,21 +48,9 @@ describe('sweep worker pool', () => {
     expect(await second.rows).toEqual(firstRows);
     expect(second.timings[0]!.startupMs).toEqual([0, 0]);
     // A reused worker starts each sweep with its own data and score cache: other data, other rows.
-    const other = await runSweep({
-      bars: generateMarket({ seed: 44, symbols: 12, days: 500 }),
-      sectors,
-      grid,
-      dataDigest: 'pool-test',
-      workers: 2,
-      pool,
-    });
-    const inThread = await runSweep({
-      bars: generateMarket({ seed: 44, symbols: 12, days: 500 }),
-      sectors,
-      grid,
-      dataDigest: 'pool-test',
-      workers: 0,
-    });
+    const otherBars = generateMarket({ seed: 44, symbols: 12, days: 500 });
+    const other = await sweep(pool, 2, { bars: otherBars }).rows;
+    const inThread = await sweep(pool, 0, { bars: otherBars }).rows;
     expect(other).toEqual(inThread);
     expect(other.map((row) => row.resultHash)).not.toEqual(firstRows.map((row) => row.resultHash));
   });

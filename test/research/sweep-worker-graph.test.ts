@@ -1,26 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { workerBundleOptions } from '../../src/backtest/sweep-pool.js';
 
 /**
  * Every sweep worker loads its module graph before it can run a point, and zod alone took ~115 ms of
- * that: the worker receives parsed configs, so nothing it loads may need a schema library. Bundled the
- * way the pool bundles it (sweep-pool.ts `bundleWorker`, packages external), so the metafile lists
+ * that: the worker receives parsed configs, so nothing it loads may need a schema library. Bundled with
+ * the pool's own options (sweep-pool.ts `workerBundleOptions`, packages external), so the metafile lists
  * every module the worker imports, including the ones the bundle tree-shakes to nothing.
  */
 const WORKER = fileURLToPath(new URL('../../src/backtest/sweep-worker.ts', import.meta.url));
 
 async function workerGraph(): Promise<Metafile> {
-  const output = await build({
-    entryPoints: [WORKER],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    write: false,
-    logLevel: 'silent',
-    metafile: true,
-  });
+  const output = await build({ ...workerBundleOptions(WORKER), metafile: true });
   return output.metafile;
 }
 

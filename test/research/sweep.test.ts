@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildPanel } from '../../src/alpha/index.js';
 import {
   expandGrid,
   prepareResearch,
@@ -8,7 +9,7 @@ import {
   SweepWorkerPool,
   sortSweepRows,
 } from '../../src/backtest/index.js';
-import { pointResearch } from '../../src/backtest/sweep-point.js';
+import { prepareSignalResearch } from '../../src/backtest/prepare.js';
 import { generateMarket, sectorOf, symbolName } from './fixtures/market.js';
 
 const bars = generateMarket({ seed: 41, symbols: 20, days: 800 });
@@ -75,26 +76,9 @@ describe('parameter sweeps', () => {
   });
   it('sends the workers what a point reads, without computing the feature matrices', () => {
     const research = prepareResearch(bars, sectors);
-    // The dataset's ranked matrix is a lazy getter: copying every property into shared memory used to
-    // compute it (every feature ranked at every decision) on the main thread, before any point ran.
-    const read: string[] = [];
-    const dataset = Object.defineProperties(
-      { ...research.dataset },
-      Object.fromEntries(
-        ['raw', 'normalized', 'forwardReturn', 'label'].map((key) => [
-          key,
-          {
-            enumerable: true,
-            get: () => {
-              read.push(key);
-              return (research.dataset as unknown as Record<string, unknown>)[key];
-            },
-          },
-        ]),
-      ),
-    );
-    const shared = pointResearch({ ...research, dataset });
-    expect(read).toEqual([]);
+    // What a sweep prepares for its workers (in shared memory): the dataset's part that signals read,
+    // without the feature matrix, its lazily ranked `normalized`, forward returns or labels.
+    const shared = prepareSignalResearch(buildPanel(bars, { shared: true }), sectors, { shared: true });
     expect(Object.keys(shared.dataset).sort()).toEqual(['decisionRows', 'eligible', 'nSymbols', 'panel']);
     const point = expandGrid(grid)[2]!;
     expect(runSweepPoint(shared, point, {}, 'test')).toEqual(runSweepPoint(research, point, {}, 'test'));
